@@ -1,0 +1,14 @@
+#ifndef CKERNELS_H
+#define CKERNELS_H
+/* Umbrella header of cofail's numerical kernels. Each family header documents its functions. */
+#include "cf_common.h"
+#include "cf_bvn.h"
+#include "cf_tables.h"
+#include "cf_tetrachoric.h"
+#include "cf_factor.h"
+#include "cf_clayton.h"
+#include "cf_binom.h"
+#include "cf_ncm.h"
+#include "cf_rng.h"
+#include "cf_orthant.h"
+#endif

@@ -1,0 +1,42 @@
+#ifndef CKERNELS_BVN_H
+#define CKERNELS_BVN_H
+#include "cf_common.h"
+
+/* ---- univariate normal helpers (METHODS §2, §3) ---- */
+
+/* Φ(x), relative accuracy ~1e-15 in both tails. */
+double cf_norm_cdf(double x);
+/* log Φ(x), accurate for every finite x (continued fraction below x = -37). */
+double cf_norm_logcdf(double x);
+/* φ(x)/Φ(x) (inverse Mills ratio), accurate for every finite x. */
+double cf_norm_mills(double x);
+/* Φ⁻¹(p) for p in [0,1] (Wichura AS 241, ~1e-16 relative); ±INFINITY at 0 and 1, NaN outside. */
+double cf_norm_quantile(double p);
+/* Φ⁻¹(exp(log_p)) for log_p <= 0: quantile from a log-probability (deep lower tail safe). */
+double cf_norm_quantile_log(double log_p);
+
+/* ---- bivariate normal, standard margins, correlation r (METHODS §2) ---- */
+
+/*
+ * Lower-orthant probability Φ₂(h, k; r) = P(X <= h, Y <= k).
+ * Genz (2004, Stat. Comput. 14:251) refinement of Drezner–Wesolowsky: Gauss–Legendre on the
+ * arcsine form for |r| < 0.925, singularity-subtracted form above. Absolute error <= ~1e-15 on
+ * all of R² x [-1, 1]; ±INFINITY limits accepted. The result is clamped to [0, 1].
+ * Returns CF_EDOM for NaN arguments or |r| > 1.
+ */
+int cf_bvn_cdf(double h, double k, double r, double *out);
+
+/* Bivariate normal density φ₂(h, k; r) = ∂Φ₂/∂r (Plackett). CF_EDOM for |r| >= 1 or NaN. */
+int cf_bvn_pdf(double h, double k, double r, double *out);
+
+/* Vectorised Φ₂ over n triples. */
+int cf_bvn_cdf_batch(const double *h, const double *k, const double *r, size_t n, double *out);
+
+/* Inverse in r: the r in [-1, 1] with Φ₂(h, k; r) = p (bracketed Newton, |Δr| <= 1e-15).
+ * CF_EDOM when p lies outside [Φ₂(h,k;-1), Φ₂(h,k;1)]. */
+int cf_bvn_solve_r(double h, double k, double p, double *r);
+
+/* Internal fast path (no argument checks); exposed for the other kernels. */
+double cf_bvn_cdf_raw(double h, double k, double r);
+
+#endif

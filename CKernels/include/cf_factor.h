@@ -1,0 +1,29 @@
+#ifndef CKERNELS_FACTOR_H
+#define CKERNELS_FACTOR_H
+#include "cf_common.h"
+
+/*
+ * Single-factor Gaussian copula all-wrong probability (METHODS §3):
+ *   β_SF(ρ) = ∫ φ(f) ∏_i Φ((τ_i − √ρ f)/√(1−ρ)) df,   τ_i = Φ⁻¹(p_i).
+ * Evaluated in log space: the log-integrand is strictly concave, so its mode is found by
+ * Newton and the scaled integrand is integrated by adaptive Gauss–Kronrod (21 points) over
+ * the range where it exceeds e^-60 of its peak. Relative error <= `rel_tol` (use 1e-10) for
+ * any ρ in [0, 1], including β_SF far below 1e-300 and ρ = 0.99999.
+ * p_i = 1 contributes a factor 1; any p_i = 0 gives β_SF = 0 (log = -INFINITY).
+ * CF_EDOM for ρ outside [0, 1] or p outside [0, 1]. `err` (may be NULL) receives the
+ * estimated relative error.
+ */
+int cf_factor_log_beta(const double *p, size_t m, double rho, double rel_tol, double *log_beta, double *err);
+
+/* Why ρ* is undefined. */
+enum { CF_RHO_OK = 0, CF_RHO_BELOW_INDEPENDENCE = 1, CF_RHO_BETA_ZERO = 2, CF_RHO_NO_MODELS = 3 };
+
+/*
+ * Implied tail correlation ρ*: the root of β_SF(ρ*) = β on [0, 1) (METHODS §3), found by
+ * Brent's method on log β_SF − log β to |Δρ| <= 1e-12. `log_beta` is log β.
+ * *why = CF_RHO_BETA_ZERO when β = 0, CF_RHO_BELOW_INDEPENDENCE when β < ∏ p_i;
+ * β >= min p_i gives ρ* = 1.
+ */
+int cf_factor_implied_rho(const double *p, size_t m, double log_beta, double *rho, int *why);
+
+#endif

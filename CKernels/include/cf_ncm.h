@@ -1,0 +1,33 @@
+#ifndef CKERNELS_NCM_H
+#define CKERNELS_NCM_H
+#include "cf_common.h"
+
+/* Eigenvalues (ascending) of the symmetric n x n matrix a (row-major; only symmetry assumed),
+ * and eigenvectors as columns of z (n x n, row-major) when z is not NULL. LAPACK dsyevr. */
+int cf_eigen_sym(const double *a, size_t n, double *w, double *z);
+
+typedef struct {
+    size_t iterations;       /* eigendecompositions used (implementation-specific) */
+    int converged;           /* 1 when max |diag(X) − 1| <= tol before max_iter */
+    double residual;         /* final max |diag(X) − 1| before the diagonal is set to 1 */
+    double frobenius;        /* ‖G − X‖_F */
+    double min_eig_before;   /* smallest eigenvalue of G */
+    size_t negative_before;  /* eigenvalues of G below −1e-10 */
+    double min_eig_after;    /* smallest eigenvalue of X */
+} cf_ncm_info;
+
+/*
+ * Nearest correlation matrix in Frobenius norm (METHODS §4): X = (G + diag d)₊ where the
+ * diagonal shift d solves diag((G + diag d)₊) = 1 (Higham 2002, alternating projections with
+ * Dykstra's correction, written as a fixed point in d; Anderson acceleration after Higham &
+ * Strabić 2016 with `memory` past steps, 0 = plain Dykstra). Each iteration needs only the
+ * negative eigenpairs (dsyevr with a value range). X gets unit diagonal at the end.
+ * Returns CF_OK also when not converged within max_iter (info->converged = 0).
+ */
+int cf_ncm_project(const double *g, size_t n, double tol, size_t max_iter, size_t memory, double *x, cf_ncm_info *info);
+
+/* Floors the eigenvalues of the correlation matrix r at `floor` and rescales to unit diagonal,
+ * so a Cholesky factor exists (the exact projection is singular). */
+int cf_corr_floor(const double *r, size_t n, double floor, double *out);
+
+#endif

@@ -1,0 +1,29 @@
+#ifndef CKERNELS_TABLES_H
+#define CKERNELS_TABLES_H
+#include "cf_common.h"
+
+/*
+ * 2x2 error tables from bit-packed columns (METHODS §2).
+ * `bits` holds m columns of `words` 64-bit words each (column c at bits + c*words); bit q of a
+ * column is 1 when the model erred on query q. Padding bits past n must be 0.
+ *
+ * cf_tables_gram writes the m x m symmetric matrix G with G[i][j] = n11 (both wrong) and
+ * G[i][i] = number of errors of model i. The other cells follow:
+ * n10 = G[i][i] - G[i][j], n01 = G[j][j] - G[i][j], n00 = n - G[i][i] - G[j][j] + G[i][j].
+ * Work is split over at most `threads` threads.
+ */
+int cf_tables_gram(const uint64_t *bits, size_t words, size_t m, size_t threads, int64_t *gram);
+
+/*
+ * Intersection of the listed columns (all of them when idx is NULL, else idx[0..count-1]):
+ * writes the AND into `and_out` (words entries, may be NULL) and its popcount to *k.
+ */
+int cf_tables_all_wrong(const uint64_t *bits, size_t words, size_t m, const size_t *idx, size_t count,
+                        uint64_t *and_out, int64_t *k);
+
+/* popcount(a & ~b) over `words` words: e.g. the best model's errors that some model resolves. */
+int64_t cf_tables_popcount_andnot(const uint64_t *a, const uint64_t *b, size_t words);
+/* popcount over `words` words. */
+int64_t cf_tables_popcount(const uint64_t *a, size_t words);
+
+#endif

@@ -1,0 +1,42 @@
+#ifndef CKERNELS_TETRACHORIC_H
+#define CKERNELS_TETRACHORIC_H
+#include "cf_common.h"
+
+/* Why a pairwise statistic is undefined. */
+enum {
+    CF_PAIR_OK = 0,
+    CF_PAIR_CORRECTED = 1,       /* defined; a zero cell was replaced by 0.5 */
+    CF_PAIR_NEVER_WRONG = 2,     /* a model of the pair has p = 0 */
+    CF_PAIR_ALWAYS_WRONG = 3,    /* a model of the pair has p = 1 */
+    CF_PAIR_EMPTY = 4,           /* n = 0 */
+};
+
+typedef struct {
+    double r;        /* tetrachoric correlation; NaN only when flag >= CF_PAIR_NEVER_WRONG */
+    double phi;      /* Pearson correlation of the error indicators (same undefined cases) */
+    double tau_i;    /* Φ⁻¹(p_i) */
+    double tau_j;    /* Φ⁻¹(p_j) */
+    int flag;        /* CF_PAIR_* */
+} cf_pair_stat;
+
+/*
+ * Two-step ML tetrachoric correlation of one 2x2 error table (METHODS §2). Counts are doubles
+ * so bootstrap weights can be used. Thresholds come from the uncorrected margins; with
+ * `correct` != 0 each zero cell is replaced by 0.5 and r maximises the 2x2 log-likelihood
+ * (root in P11, then Φ₂⁻¹); with correct == 0 a zero cell puts r at ±1.
+ * Accuracy: |Φ₂(τ_i, τ_j; r) - P11*| <= 1e-15, i.e. r to ~1e-12 or better away from |r| = 1.
+ * `r_start` (NaN for none) warm-starts Newton. Returns CF_OK also for undefined pairs
+ * (see flag); CF_EDOM for negative counts.
+ */
+int cf_tetrachoric_pair(double n11, double n10, double n01, double n00, int correct, double r_start,
+                        cf_pair_stat *out);
+
+/*
+ * All pairs from a Gram matrix (cf_tables_gram) over n queries: writes m x m matrices r and phi
+ * (unit diagonal; NaN where undefined) and flags (CF_PAIR_*; diagonal CF_PAIR_OK unless the
+ * model is degenerate). `r_start` (m x m, may be NULL) warm-starts each pair. Threads bounded.
+ */
+int cf_tetrachoric_matrix(const int64_t *gram, size_t m, int64_t n, int correct, const double *r_start,
+                          size_t threads, double *r, double *phi, int *flags);
+
+#endif

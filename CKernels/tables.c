@@ -1,0 +1,94 @@
+/* 2x2 error tables from bit-packed columns by popcount (METHODS §2). */
+#include "cf_tables.h"
+#include "internal.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#define CF_HAVE_POPCNT_DISPATCH 1
+__attribute__((target("popcnt")))
+static int64_t and_count_hw(const uint64_t *a, const uint64_t *b, size_t words) {
+    int64_t s = 0;
+    for (size_t w = 0; w < words; w++) s += __builtin_popcountll(a[w] & b[w]);
+    return s;
+}
+#endif
+
+static int64_t and_count_sw(const uint64_t *a, const uint64_t *b, size_t words) {
+    int64_t s = 0;
+    for (size_t w = 0; w < words; w++) s += __builtin_popcountll(a[w] & b[w]);
+    return s;
+}
+
+typedef int64_t (*and_count_fn)(const uint64_t *, const uint64_t *, size_t);
+
+static and_count_fn pick_and_count(void) {
+#ifdef CF_HAVE_POPCNT_DISPATCH
+    if (__builtin_cpu_supports("popcnt")) return and_count_hw;
+#endif
+    return and_count_sw;
+}
+
+int64_t cf_tables_popcount(const uint64_t *a, size_t words) {
+    int64_t s = 0;
+    for (size_t w = 0; w < words; w++) s += __builtin_popcountll(a[w]);
+    return s;
+}
+
+int64_t cf_tables_popcount_andnot(const uint64_t *a, const uint64_t *b, size_t words) {
+    int64_t s = 0;
+    for (size_t w = 0; w < words; w++) s += __builtin_popcountll(a[w] & ~b[w]);
+    return s;
+}
+
+/* Columns are processed in word blocks so the block of every column stays in cache while
+ * all pairs are counted; rows i are dealt to threads cyclically (row i has m - i pairs). */
+enum { GRAM_BLOCK_WORDS = 512 };
+
+typedef struct {
+    const uint64_t *bits;
+    size_t words, m, threads;
+    int64_t *gram;
+    and_count_fn count;
+} gram_job;
+
+static void gram_worker(void *arg, size_t t) {
+    gram_job *g = arg;
+    for (size_t w0 = 0; w0 < g->words; w0 += GRAM_BLOCK_WORDS) {
+        size_t len = g->words - w0 < GRAM_BLOCK_WORDS ? g->words - w0 : GRAM_BLOCK_WORDS;
+        for (size_t i = t; i < g->m; i += g->threads) {
+            const uint64_t *ci = g->bits + i * g->words + w0;
+            int64_t *row = g->gram + i * g->m;
+            for (size_t j = i; j < g->m; j++) row[j] += g->count(ci, g->bits + j * g->words + w0, len);
+        }
+    }
+}
+
+int cf_tables_gram(const uint64_t *bits, size_t words, size_t m, size_t threads, int64_t *gram) {
+    if (!gram || m == 0 || (!bits && words > 0)) return CF_EINVAL;
+    if (threads < 1) threads = 1;
+    if (threads > m) threads = m;
+    for (size_t i = 0; i < m * m; i++) gram[i] = 0;
+    gram_job job = {bits, words, m, threads, gram, pick_and_count()};
+    int st = cf_parallel(threads, gram_worker, &job);
+    if (st != CF_OK) return st;
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = i + 1; j < m; j++) gram[j * m + i] = gram[i * m + j];
+    return CF_OK;
+}
+
+int cf_tables_all_wrong(const uint64_t *bits, size_t words, size_t m, const size_t *idx, size_t count,
+                        uint64_t *and_out, int64_t *k) {
+    if (!k || (!bits && words > 0)) return CF_EINVAL;
+    size_t cols = idx ? count : m;
+    if (cols == 0) return CF_EINVAL;
+    for (size_t c = 0; c < cols; c++)
+        if ((idx ? idx[c] : c) >= m) return CF_EINVAL;
+    int64_t total = 0;
+    for (size_t w = 0; w < words; w++) {
+        uint64_t acc = ~(uint64_t)0;
+        for (size_t c = 0; c < cols && acc; c++) acc &= bits[(idx ? idx[c] : c) * words + w];
+        if (and_out) and_out[w] = acc;
+        total += __builtin_popcountll(acc);
+    }
+    *k = total;
+    return CF_OK;
+}

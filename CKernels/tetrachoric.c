@@ -1,0 +1,109 @@
+/* Two-step ML tetrachoric correlation with psych's zero-cell rule (METHODS §2). */
+#include "cf_tetrachoric.h"
+#include "cf_bvn.h"
+#include "internal.h"
+
+/* Score of the 2x2 likelihood in P11 with fixed margins; strictly decreasing on (lo, hi). */
+typedef struct { double c11, c10, c01, c00, pi, pj; } score_ctx;
+
+static double score(double p, void *ctx) {
+    score_ctx *s = ctx;
+    return s->c11 / p - s->c10 / (s->pi - p) - s->c01 / (s->pj - p) + s->c00 / (1 - s->pi - s->pj + p);
+}
+
+static double ml_p11(double c11, double c10, double c01, double c00, double pi, double pj) {
+    score_ctx s = {c11, c10, c01, c00, pi, pj};
+    double lo = fmax(0, pi + pj - 1), hi = fmin(pi, pj);
+    /* The score tends to +inf at lo and -inf at hi (all corrected cells are positive). */
+    double a = lo + (hi - lo) * 1e-13, b = hi - (hi - lo) * 1e-13;
+    double fa = score(a, &s), fb = score(b, &s);
+    double root;
+    for (int guard = 0; guard < 30 && fb > 0; guard++) { b = hi - (hi - b) * 0.125; fb = score(b, &s); }
+    for (int guard = 0; guard < 30 && fa < 0; guard++) { a = lo + (a - lo) * 0.125; fa = score(a, &s); }
+    if (cf_brent(score, &s, a, b, fa, fb, 1e-17, 300, &root) != CF_OK) root = 0.5 * (a + b);
+    return root;
+}
+
+int cf_tetrachoric_pair(double n11, double n10, double n01, double n00, int correct, double r_start,
+                        cf_pair_stat *out) {
+    if (!out) return CF_EINVAL;
+    if (!(n11 >= 0 && n10 >= 0 && n01 >= 0 && n00 >= 0)) return CF_EDOM;
+    out->r = NAN; out->phi = NAN; out->tau_i = NAN; out->tau_j = NAN;
+    double n = n11 + n10 + n01 + n00;
+    if (!(n > 0)) { out->flag = CF_PAIR_EMPTY; return CF_OK; }
+    double ei = n11 + n10, ej = n11 + n01;
+    if (ei == 0 || ej == 0) { out->flag = CF_PAIR_NEVER_WRONG; return CF_OK; }
+    if (ei == n || ej == n) { out->flag = CF_PAIR_ALWAYS_WRONG; return CF_OK; }
+    double pi = ei / n, pj = ej / n;
+    out->tau_i = cf_norm_quantile(pi);
+    out->tau_j = cf_norm_quantile(pj);
+    out->phi = (n11 * n00 - n10 * n01) / sqrt(ei * (n01 + n00) * ej * (n10 + n00));
+    out->flag = CF_PAIR_OK;
+    int zero = n11 == 0 || n10 == 0 || n01 == 0 || n00 == 0;
+    double target;
+    if (!zero) {
+        target = n11 / n;
+    } else if (!correct) {
+        out->r = (n10 == 0 || n01 == 0) ? 1.0 : -1.0;
+        return CF_OK;
+    } else {
+        out->flag = CF_PAIR_CORRECTED;
+        double c11 = n11 > 0 ? n11 : 0.5, c10 = n10 > 0 ? n10 : 0.5;
+        double c01 = n01 > 0 ? n01 : 0.5, c00 = n00 > 0 ? n00 : 0.5;
+        target = ml_p11(c11, c10, c01, c00, pi, pj);
+    }
+    double r;
+    if (cf_bvn_solve_r_start(out->tau_i, out->tau_j, target, r_start, &r) != CF_OK) {
+        /* Only reachable through rounding at the boundary of the attainable range. */
+        r = target >= fmin(pi, pj) ? 1.0 : -1.0;
+    }
+    out->r = r;
+    return CF_OK;
+}
+
+typedef struct {
+    const int64_t *gram;
+    size_t m, threads;
+    int64_t n;
+    int correct;
+    const double *r_start;
+    double *r, *phi;
+    int *flags;
+    int status;
+} tetra_job;
+
+static void tetra_worker(void *arg, size_t t) {
+    tetra_job *j = arg;
+    size_t m = j->m;
+    for (size_t a = t; a < m; a += j->threads) {
+        for (size_t b = a + 1; b < m; b++) {
+            int64_t n11 = j->gram[a * m + b], ea = j->gram[a * m + a], eb = j->gram[b * m + b];
+            cf_pair_stat s;
+            double start = j->r_start ? j->r_start[a * m + b] : NAN;
+            int st = cf_tetrachoric_pair((double)n11, (double)(ea - n11), (double)(eb - n11),
+                                         (double)(j->n - ea - eb + n11), j->correct, start, &s);
+            if (st != CF_OK) j->status = st;
+            j->r[a * m + b] = j->r[b * m + a] = s.r;
+            j->phi[a * m + b] = j->phi[b * m + a] = s.phi;
+            j->flags[a * m + b] = j->flags[b * m + a] = s.flag;
+        }
+    }
+}
+
+int cf_tetrachoric_matrix(const int64_t *gram, size_t m, int64_t n, int correct, const double *r_start,
+                          size_t threads, double *r, double *phi, int *flags) {
+    if (!gram || !r || !phi || !flags || m == 0) return CF_EINVAL;
+    if (n <= 0) return CF_EDOM;
+    for (size_t i = 0; i < m; i++) {
+        int64_t e = gram[i * m + i];
+        if (e < 0 || e > n) return CF_EDOM;
+        int f = e == 0 ? CF_PAIR_NEVER_WRONG : (e == n ? CF_PAIR_ALWAYS_WRONG : CF_PAIR_OK);
+        r[i * m + i] = phi[i * m + i] = f == CF_PAIR_OK ? 1.0 : NAN;
+        flags[i * m + i] = f;
+    }
+    if (threads < 1) threads = 1;
+    if (threads > m) threads = m;
+    tetra_job job = {gram, m, threads, n, correct, r_start, r, phi, flags, CF_OK};
+    int st = cf_parallel(threads, tetra_worker, &job);
+    return st != CF_OK ? st : job.status;
+}

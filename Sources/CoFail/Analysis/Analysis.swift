@@ -1,0 +1,41 @@
+import CKernels
+import Foundation
+
+/// Options of `cofail analyze` (METHODS §2–§5).
+public struct AnalysisOptions: Sendable {
+    public var certificate = CertificateOptions()
+    /// psych's zero-cell correction (METHODS §2); false = `--no-correction`.
+    public var correction = true
+    public var threads = 1
+    public var seed: UInt64 = 1
+    /// Crude Monte Carlo draws for β_full.
+    public var draws = 1_000_000
+    /// Randomised QMC points per shift and number of random shifts for the tilted estimator.
+    public var qmcPoints = 4096
+    public var qmcShifts = 10
+    /// Whether to fit the full pairwise Gaussian copula (NCM, β_full).
+    public var full = true
+
+    public init() {}
+}
+
+/// Everything `cofail analyze` computes from one matrix.
+public struct Analysis: Sendable {
+    public var options: AnalysisOptions
+    public var certificate: Certificate
+    public var pairwise: PairwiseStatistics
+    public var errorRates: [Double]
+    public var copula: CopulaModels
+    public var residual: FullCopula?
+
+    public init(_ x: OutcomeMatrix, options: AnalysisOptions = .init()) throws {
+        cf_init()
+        self.options = options
+        let cert = try Certificate(x, options: options.certificate)
+        let pw = try PairwiseStatistics(x, correction: options.correction, threads: options.threads)
+        let p = (0..<x.m).map { pw.errorRate($0) }
+        certificate = cert; pairwise = pw; errorRates = p
+        copula = try CopulaModels(errorRates: p, beta: cert.beta, pairwise: pw)
+        residual = options.full ? try FullCopula(pairwise: pw, errorRates: p, beta: cert.beta, options: options) : nil
+    }
+}

@@ -1,0 +1,117 @@
+import CKernels
+
+/// Levels of the certificate (METHODS §1).
+public struct CertificateOptions: Sendable {
+    /// Two-sided CP interval level: (1 − alpha).
+    public var alpha: Double = 0.05
+    /// One-sided risk of the certificate and of the regime call.
+    public var delta: Double = 0.05
+    /// Materiality μ of the co-failure tail for the regime call.
+    public var materiality: Double = 0.01
+    /// Orchestration overhead o (accuracy points, as a fraction), if a verdict is wanted.
+    public var overhead: Double?
+
+    public init(alpha: Double = 0.05, delta: Double = 0.05, materiality: Double = 0.01, overhead: Double? = nil) {
+        self.alpha = alpha; self.delta = delta; self.materiality = materiality; self.overhead = overhead
+    }
+}
+
+/// The co-failure ceiling and its certificate (METHODS §1, Prop. 1).
+public struct Certificate: Sendable {
+    public struct ModelAccuracy: Sendable {
+        public var name: String
+        public var correct: Int
+        public var accuracy: Double
+        public var family: String?
+    }
+    public enum Regime: String, Sendable { case ceilingBound = "ceiling-bound", realizabilityBound = "realizability-bound" }
+
+    public var options: CertificateOptions
+    public var n: Int
+    /// Number of models, nil in counts-only mode.
+    public var m: Int?
+    public var k: Int
+    public var beta: Double
+    public var betaCILo: Double
+    public var betaCIHi: Double
+    /// β_L(δ): one-sided CP lower bound.
+    public var betaLower: Double
+    /// Per-model accuracies (empty in counts-only mode).
+    public var models: [ModelAccuracy]
+    public var bestCorrect: Int
+    public var bestAccuracy: Double
+    public var bestModels: [String]
+    public var oracleAccuracy: Double
+    /// G = A_or − A*, from the counts.
+    public var oracleGain: Double
+    /// #{best wrong and some model right} / n, counted on the bit columns (matrix mode).
+    public var resolvableMass: Double
+    /// Whether both sides of the gain-localisation identity agree exactly (integer counts).
+    public var gainIdentityHolds: Bool
+    /// β_L(δ/2) and A*_L(δ/2) entering the headroom.
+    public var betaLowerHalf: Double
+    public var bestAccuracyLowerHalf: Double
+    /// H = max(0, 1 − β_L(δ/2) − A*_L(δ/2)).
+    public var certifiedHeadroom: Double
+    /// The certified accuracy ceiling 1 − β_L(δ).
+    public var certifiedCeiling: Double
+    /// "No selection policy can pay for itself" (H < o), when an overhead was given.
+    public var noPolicyPays: Bool?
+    public var regime: Regime
+
+    /// Counts-only mode: k all-wrong queries out of n, best model correct on `bestCorrect`.
+    public init(allWrong k: Int, queries n: Int, bestCorrect: Int, options: CertificateOptions = .init()) throws {
+        guard n >= 1 else { throw CoFailError.usage("--queries must be at least 1 (got \(n))") }
+        guard k >= 0, k <= n else { throw CoFailError.usage("--all-wrong must lie in 0...\(n) (got \(k))") }
+        guard bestCorrect >= 0, bestCorrect <= n - k else {
+            throw CoFailError.usage("--best-correct must lie in 0...\(n - k): the best model cannot be right on a query every model got wrong (got \(bestCorrect))")
+        }
+        try self.init(options: options, n: n, m: nil, k: k, models: [], bestCorrect: bestCorrect, bestModels: [], resolvableCount: n - k - bestCorrect)
+    }
+
+    /// Matrix mode.
+    public init(_ x: OutcomeMatrix, options: CertificateOptions = .init()) throws {
+        var kk: Int64 = 0
+        var allWrong = [UInt64](repeating: 0, count: x.words)
+        try x.errors.withUnsafeBufferPointer { e in
+            try check(cf_tables_all_wrong(e.baseAddress, x.words, x.m, nil, 0, &allWrong, &kk), "cf_tables_all_wrong")
+        }
+        let correct = (0..<x.m).map { x.n - x.errorCount($0) }
+        let best = correct.max()!
+        let bestIdx = correct.indices.filter { correct[$0] == best }
+        let resolvable = x.errors.withUnsafeBufferPointer { e in
+            Int(cf_tables_popcount_andnot(e.baseAddress! + bestIdx[0] * x.words, allWrong, x.words))
+        }
+        let models = (0..<x.m).map { ModelAccuracy(name: x.modelNames[$0], correct: correct[$0], accuracy: Double(correct[$0]) / Double(x.n), family: x.families[$0]) }
+        try self.init(options: options, n: x.n, m: x.m, k: Int(kk), models: models, bestCorrect: best,
+                      bestModels: bestIdx.map { x.modelNames[$0] }, resolvableCount: resolvable)
+    }
+
+    private init(options o: CertificateOptions, n: Int, m: Int?, k: Int, models: [ModelAccuracy], bestCorrect: Int, bestModels: [String], resolvableCount: Int) throws {
+        guard o.alpha > 0, o.alpha < 1 else { throw CoFailError.usage("--alpha must lie in (0, 1) (got \(o.alpha))") }
+        guard o.delta > 0, o.delta < 1 else { throw CoFailError.usage("--delta must lie in (0, 1) (got \(o.delta))") }
+        options = o
+        self.n = n; self.m = m; self.k = k; self.models = models
+        self.bestCorrect = bestCorrect; self.bestModels = bestModels
+        let dn = Double(n)
+        beta = Double(k) / dn
+        var lo = 0.0, hi = 0.0, lower = 0.0, lowerHalf = 0.0, bestLowerHalf = 0.0
+        try check(cf_cp_interval(Int64(k), Int64(n), o.alpha, &lo, &hi), "cf_cp_interval")
+        try check(cf_cp_lower(Int64(k), Int64(n), o.delta, &lower), "cf_cp_lower")
+        try check(cf_cp_lower(Int64(k), Int64(n), o.delta / 2, &lowerHalf), "cf_cp_lower")
+        try check(cf_cp_lower(Int64(bestCorrect), Int64(n), o.delta / 2, &bestLowerHalf), "cf_cp_lower")
+        betaCILo = lo; betaCIHi = hi; betaLower = lower
+        betaLowerHalf = lowerHalf; bestAccuracyLowerHalf = bestLowerHalf
+        bestAccuracy = Double(bestCorrect) / dn
+        oracleAccuracy = Double(n - k) / dn
+        let gainCount = (n - k) - bestCorrect
+        oracleGain = Double(gainCount) / dn
+        resolvableMass = Double(resolvableCount) / dn
+        gainIdentityHolds = gainCount == resolvableCount
+        let headroom = max(0, 1 - lowerHalf - bestLowerHalf)
+        certifiedHeadroom = headroom
+        certifiedCeiling = 1 - lower
+        noPolicyPays = o.overhead.map { headroom < $0 }
+        regime = lower > o.materiality ? .ceilingBound : .realizabilityBound
+    }
+}

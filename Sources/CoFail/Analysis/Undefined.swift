@@ -1,0 +1,10 @@
+/// A quantity that is either defined or undefined with a reason (never NaN).
+public struct Quantity: Sendable {
+    public var value: Double?
+    public var reason: String?
+
+    public static func defined(_ v: Double) -> Quantity {
+        v.isFinite ? Quantity(value: v, reason: nil) : Quantity(value: nil, reason: "not finite (\(v))")
+    }
+    public static func undefined(_ why: String) -> Quantity { Quantity(value: nil, reason: why) }
+}

@@ -1,0 +1,87 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The raw bytes of one input (a file, or standard input for "-"), validated as UTF-8,
+/// with a leading byte-order mark removed.
+public struct ByteInput: Sendable {
+    /// Name used in messages: the path, or "<stdin>".
+    public let name: String
+    public let bytes: [UInt8]
+
+    public init(name: String, bytes: [UInt8]) throws {
+        self.name = name
+        var b = bytes
+        if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { b.removeFirst(3) }
+        self.bytes = b
+        try ByteInput.validateUTF8(b, name: name)
+    }
+
+    /// Reads `path`, or all of standard input when `path == "-"`.
+    public static func read(_ path: String) throws -> ByteInput {
+        if path == "-" { return try ByteInput(name: "<stdin>", bytes: readAll(fd: 0, path: "<stdin>")) }
+        let fd = open(path, O_RDONLY)
+        if fd < 0 { throw CoFailError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+            throw CoFailError.unreadable(path: path, reason: "is a directory")
+        }
+        return try ByteInput(name: path, bytes: readAll(fd: fd, path: path))
+    }
+
+    private static func readAll(fd: Int32, path: String) throws -> [UInt8] {
+        var out = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let got = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw CoFailError.unreadable(path: path, reason: String(cString: strerror(errno)))
+            }
+            if got == 0 { break }
+            out.append(contentsOf: chunk[0..<got])
+        }
+        return out
+    }
+
+    /// Rejects the first byte sequence that is not UTF-8, naming its line and column.
+    static func validateUTF8(_ b: [UInt8], name: String) throws {
+        var i = 0, line = 1, lineStart = 0
+        let n = b.count
+        while i < n {
+            let c = b[i]
+            if c < 0x80 {
+                if c == 0x0A { line += 1; lineStart = i + 1 }
+                i += 1
+                continue
+            }
+            var need = 0
+            var minScalar: UInt32 = 0
+            var scalar: UInt32 = 0
+            switch c {
+            case 0xC2...0xDF: need = 1; scalar = UInt32(c & 0x1F); minScalar = 0x80
+            case 0xE0...0xEF: need = 2; scalar = UInt32(c & 0x0F); minScalar = 0x800
+            case 0xF0...0xF4: need = 3; scalar = UInt32(c & 0x07); minScalar = 0x10000
+            default: need = -1
+            }
+            var ok = need > 0 && i + need < n
+            if ok {
+                for j in 1...need {
+                    let cc = b[i + j]
+                    if cc & 0xC0 != 0x80 { ok = false; break }
+                    scalar = (scalar << 6) | UInt32(cc & 0x3F)
+                }
+            }
+            if ok && (scalar < minScalar || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar)) { ok = false }
+            if !ok {
+                let hex = b[i..<min(n, i + 4)].map { String($0, radix: 16, uppercase: true) }.joined(separator: " ")
+                throw CoFailError.data(InputLocation(file: name, line: line, column: i - lineStart + 1),
+                                       value: "0x" + hex, message: "bytes are not valid UTF-8 (byte column shown)")
+            }
+            i += need + 1
+        }
+    }
+}

@@ -1,0 +1,59 @@
+/// The state of one (query, model) cell.
+public enum CellValue: Sendable { case correct, wrong, missing }
+
+/// Parses the cell vocabulary of METHODS §0: 1/0, true/false, correct/incorrect, yes/no
+/// (case-insensitive); empty, NA, null, nan = missing. Numbers other than 0 and 1 are
+/// fractional scores: rejected unless a threshold is given (score >= threshold = correct).
+public struct CellParser: Sendable {
+    public var threshold: Double?
+
+    public init(threshold: Double? = nil) { self.threshold = threshold }
+
+    public enum Failure: Error { case unknown, fractional, outOfRange }
+
+    /// Parses bytes [s, e) of `b` (already trimmed).
+    @inline(__always)
+    func parse(_ b: [UInt8], _ s: Int, _ e: Int) -> Result<CellValue, Failure> {
+        let len = e - s
+        if len == 0 { return .success(.missing) }
+        if len == 1 {
+            switch b[s] {
+            case 0x31: return .success(.correct)
+            case 0x30: return .success(.wrong)
+            default: break
+            }
+        }
+        var word = ""
+        word.reserveCapacity(len)
+        for i in s..<e { word.unicodeScalars.append(Unicode.Scalar(b[i] | (b[i] >= 0x41 && b[i] <= 0x5A ? 0x20 : 0))) }
+        return parse(word: word)
+    }
+
+    /// Parses an already lower-cased token.
+    func parse(word: String) -> Result<CellValue, Failure> {
+        switch word {
+        case "", "na", "n/a", "null", "nan", "none": return .success(.missing)
+        case "1", "true", "correct", "yes", "t", "y": return .success(.correct)
+        case "0", "false", "incorrect", "no", "f", "n": return .success(.wrong)
+        default: break
+        }
+        guard let v = Double(word), v.isFinite else { return .failure(.unknown) }
+        return parse(score: v)
+    }
+
+    func parse(score v: Double) -> Result<CellValue, Failure> {
+        if v == 1 { return .success(.correct) }
+        if v == 0 { return .success(.wrong) }
+        guard v > 0 && v < 1 else { return .failure(.outOfRange) }
+        guard let t = threshold else { return .failure(.fractional) }
+        return .success(v >= t ? .correct : .wrong)
+    }
+
+    static func message(_ f: Failure) -> String {
+        switch f {
+        case .unknown: return "unknown cell value; expected 1/0, true/false, correct/incorrect, yes/no, or empty/NA/null/nan for missing"
+        case .fractional: return "fractional score; pass --threshold T to count scores >= T as correct"
+        case .outOfRange: return "numeric score outside [0, 1]"
+        }
+    }
+}

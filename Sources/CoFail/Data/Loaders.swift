@@ -1,0 +1,425 @@
+import Foundation
+
+/// Loads outcome matrices (METHODS §0) from wide CSV, long CSV or JSON Lines.
+public struct MatrixLoader: Sendable {
+    public var format: InputFormat?
+    public var cells: CellParser
+
+    public init(format: InputFormat? = nil, threshold: Double? = nil) {
+        self.format = format
+        self.cells = CellParser(threshold: threshold)
+    }
+
+    /// Loads `path` ("-" for standard input), detecting the format unless one was given:
+    /// `.jsonl`/`.ndjson` or a first byte `{` means JSON Lines; a CSV header naming
+    /// `query`, `model` and `correct` means long CSV; any other CSV is wide.
+    public func load(_ path: String) throws -> RawMatrix {
+        try load(ByteInput.read(path))
+    }
+
+    public func load(_ input: ByteInput) throws -> RawMatrix {
+        let b = input.bytes
+        var first = 0
+        while first < b.count, b[first] == 0x20 || b[first] == 0x09 || b[first] == 0x0A || b[first] == 0x0D { first += 1 }
+        if first == b.count {
+            throw CoFailError.data(InputLocation(file: input.name, line: 1), value: nil, message: "input is empty")
+        }
+        let fmt: InputFormat
+        if let format { fmt = format }
+        else if input.name.hasSuffix(".jsonl") || input.name.hasSuffix(".ndjson") || b[first] == 0x7B { fmt = .jsonl }
+        else {
+            var r = CSVReader(input)
+            var fields: [CSVField] = []
+            _ = try r.next(into: &fields)
+            let names = Set(fields.map { r.string($0).lowercased() })
+            fmt = names.isSuperset(of: ["query", "model", "correct"]) ? .long : .wide
+        }
+        switch fmt {
+        case .wide: return try loadWide(input)
+        case .long: return try loadLong(input)
+        case .jsonl: return try loadJSONL(input)
+        }
+    }
+
+    // MARK: wide CSV
+
+    func loadWide(_ input: ByteInput) throws -> RawMatrix {
+        var reader = CSVReader(input)
+        var fields: [CSVField] = []
+        guard let headerLine = try reader.next(into: &fields) else {
+            throw CoFailError.data(InputLocation(file: input.name, line: 1), value: nil, message: "input is empty")
+        }
+        let header = fields.map { reader.string($0) }
+        guard header.count >= 2 else {
+            throw CoFailError.data(InputLocation(file: input.name, line: headerLine), value: header.first,
+                                   message: "a wide CSV needs a query-id column and at least one model column")
+        }
+        let models = Array(header.dropFirst())
+        var seen: [String: Int] = [:]
+        for (j, name) in models.enumerated() {
+            if name.isEmpty {
+                throw CoFailError.data(InputLocation(file: input.name, line: headerLine, column: j + 2), value: name, message: "empty model name in header")
+            }
+            if let prev = seen[name] {
+                throw CoFailError.data(InputLocation(file: input.name, line: headerLine, column: j + 2, columnName: name), value: name,
+                                       message: "duplicate model name (also column \(prev + 2))")
+            }
+            seen[name] = j
+        }
+        let m = models.count
+        var correct = [BitColumn](repeating: BitColumn(), count: m)
+        var answered = [BitColumn](repeating: BitColumn(), count: m)
+        var queryIDs: [String] = []
+        var queryLine: [String: Int] = [:]
+        let b = input.bytes
+        while let line = try reader.next(into: &fields) {
+            if fields.count != header.count {
+                throw CoFailError.data(InputLocation(file: input.name, line: line), value: nil,
+                                       message: "ragged row: \(fields.count) fields, header has \(header.count)")
+            }
+            let qid = reader.string(fields[0])
+            if qid.isEmpty {
+                throw CoFailError.data(InputLocation(file: input.name, line: line, column: 1, columnName: header[0]), value: qid, message: "empty query id")
+            }
+            if let prev = queryLine[qid] {
+                throw CoFailError.data(InputLocation(file: input.name, line: line, column: 1, columnName: header[0]), value: qid,
+                                       message: "duplicate query id (first on line \(prev)): its (query, model) cells would be duplicated")
+            }
+            queryLine[qid] = line
+            let q = queryIDs.count
+            queryIDs.append(qid)
+            for j in 0..<m {
+                let f = fields[j + 1]
+                let (s, e) = f.quoted ? (f.start, f.end) : reader.trimmed(f)
+                switch cells.parse(b, s, e) {
+                case .success(.correct): correct[j].set(q); answered[j].set(q)
+                case .success(.wrong): answered[j].set(q)
+                case .success(.missing): break
+                case .failure(let why):
+                    throw CoFailError.data(InputLocation(file: input.name, line: line, column: j + 2, columnName: models[j]),
+                                           value: reader.string(f), message: CellParser.message(why))
+                }
+            }
+        }
+        if queryIDs.isEmpty {
+            throw CoFailError.data(InputLocation(file: input.name, line: headerLine), value: nil, message: "header only: the matrix has no query rows")
+        }
+        let raw = RawMatrix(source: input.name, format: .wide, queryIDs: queryIDs, modelNames: models,
+                            families: Array(repeating: nil, count: m), costSum: [], costCount: [], ignoredColumns: [],
+                            correct: correct.map { $0.padded(to: (queryIDs.count + 63) / 64) },
+                            answered: answered.map { $0.padded(to: (queryIDs.count + 63) / 64) })
+        try requireAnswered(raw) { j in InputLocation(file: input.name, line: headerLine, column: j + 2, columnName: models[j]) }
+        return raw
+    }
+
+    // MARK: long CSV and JSON Lines share one record sink
+
+    /// Accumulates (query, model, correct, cost, family) records.
+    struct RecordSink {
+        let file: String
+        var queryIndex: [String: Int] = [:]
+        var queryIDs: [String] = []
+        var modelIndex: [String: Int] = [:]
+        var models: [String] = []
+        var firstLine: [Int] = []
+        var families: [String?] = []
+        var costSum: [Double] = []
+        var costCount: [Int] = []
+        var correct: [BitColumn] = []
+        var answered: [BitColumn] = []
+        var present: [BitColumn] = [] // cell seen (even if missing), to catch duplicates
+
+        init(file: String) { self.file = file }
+
+        mutating func query(_ id: String) -> Int {
+            if let q = queryIndex[id] { return q }
+            let q = queryIDs.count
+            queryIndex[id] = q
+            queryIDs.append(id)
+            return q
+        }
+
+        mutating func model(_ name: String, line: Int) -> Int {
+            if let i = modelIndex[name] { return i }
+            let i = models.count
+            modelIndex[name] = i
+            models.append(name)
+            firstLine.append(line)
+            families.append(nil)
+            costSum.append(0); costCount.append(0)
+            correct.append(BitColumn()); answered.append(BitColumn()); present.append(BitColumn())
+            return i
+        }
+
+        mutating func add(q: Int, i: Int, value: CellValue, cost: Double?, family: String?, line: Int, column: (Int?, String)) throws {
+            if present[i].get(q) {
+                throw CoFailError.data(InputLocation(file: file, line: line, column: column.0, columnName: column.1),
+                                       value: "\(queryIDs[q]), \(models[i])", message: "duplicate (query, model) record")
+            }
+            present[i].set(q)
+            switch value {
+            case .correct: correct[i].set(q); answered[i].set(q)
+            case .wrong: answered[i].set(q)
+            case .missing: break
+            }
+            if let cost { costSum[i] += cost; costCount[i] += 1 }
+            if let family, !family.isEmpty {
+                if let known = families[i], known != family {
+                    throw CoFailError.data(InputLocation(file: file, line: line, columnName: "family"), value: family,
+                                           message: "model '\(models[i])' was given family '\(known)' earlier")
+                }
+                families[i] = family
+            }
+        }
+
+        func finish(format: InputFormat, ignored: [String]) -> RawMatrix {
+            let words = (queryIDs.count + 63) / 64
+            return RawMatrix(source: file, format: format, queryIDs: queryIDs, modelNames: models, families: families,
+                             costSum: costSum, costCount: costCount, ignoredColumns: ignored,
+                             correct: correct.map { $0.padded(to: words) }, answered: answered.map { $0.padded(to: words) })
+        }
+    }
+
+    func loadLong(_ input: ByteInput) throws -> RawMatrix {
+        var reader = CSVReader(input)
+        var fields: [CSVField] = []
+        guard let headerLine = try reader.next(into: &fields) else {
+            throw CoFailError.data(InputLocation(file: input.name, line: 1), value: nil, message: "input is empty")
+        }
+        let header = fields.map { reader.string($0).lowercased() }
+        var col: [String: Int] = [:]
+        for (j, h) in header.enumerated() {
+            if col[h] != nil {
+                throw CoFailError.data(InputLocation(file: input.name, line: headerLine, column: j + 1), value: h, message: "duplicate column name")
+            }
+            col[h] = j
+        }
+        for required in ["query", "model", "correct"] where col[required] == nil {
+            throw CoFailError.data(InputLocation(file: input.name, line: headerLine), value: header.joined(separator: ","),
+                                   message: "long CSV header lacks the '\(required)' column (needs query, model, correct; optional cost, family)")
+        }
+        let known: Set<String> = ["query", "model", "correct", "cost", "family"]
+        let ignored = header.filter { !known.contains($0) }
+        let qc = col["query"]!, mc = col["model"]!, cc = col["correct"]!
+        let costC = col["cost"], famC = col["family"]
+        var sink = RecordSink(file: input.name)
+        let b = input.bytes
+        // Rows usually arrive grouped by query or by model: reuse the last index when the bytes repeat.
+        var lastQ = (start: 0, end: -1, index: 0), lastM = (start: 0, end: -1, index: 0)
+        func same(_ f: CSVField, _ last: (start: Int, end: Int, index: Int)) -> Bool {
+            let len = f.end - f.start
+            guard !f.escapes, len == last.end - last.start else { return false }
+            var i = 0
+            while i < len { if b[f.start + i] != b[last.start + i] { return false }; i += 1 }
+            return true
+        }
+        while let line = try reader.next(into: &fields) {
+            if fields.count != header.count {
+                throw CoFailError.data(InputLocation(file: input.name, line: line), value: nil,
+                                       message: "ragged row: \(fields.count) fields, header has \(header.count)")
+            }
+            let fq = fields[qc], fm = fields[mc]
+            let q: Int
+            if same(fq, lastQ) { q = lastQ.index } else {
+                let id = reader.string(fq)
+                if id.isEmpty { throw CoFailError.data(InputLocation(file: input.name, line: line, column: qc + 1, columnName: "query"), value: id, message: "empty query id") }
+                q = sink.query(id)
+                lastQ = (fq.start, fq.end, q)
+            }
+            let i: Int
+            if same(fm, lastM) { i = lastM.index } else {
+                let name = reader.string(fm)
+                if name.isEmpty { throw CoFailError.data(InputLocation(file: input.name, line: line, column: mc + 1, columnName: "model"), value: name, message: "empty model name") }
+                i = sink.model(name, line: line)
+                lastM = (fm.start, fm.end, i)
+            }
+            let f = fields[cc]
+            let (s, e) = f.quoted ? (f.start, f.end) : reader.trimmed(f)
+            let value: CellValue
+            switch cells.parse(b, s, e) {
+            case .success(let v): value = v
+            case .failure(let why):
+                throw CoFailError.data(InputLocation(file: input.name, line: line, column: cc + 1, columnName: "correct"),
+                                       value: reader.string(f), message: CellParser.message(why))
+            }
+            var cost: Double?
+            if let costC {
+                let text = reader.string(fields[costC])
+                if !text.isEmpty {
+                    guard let v = Double(text), v.isFinite, v >= 0 else {
+                        throw CoFailError.data(InputLocation(file: input.name, line: line, column: costC + 1, columnName: "cost"), value: text,
+                                               message: "cost must be a non-negative number of dollars")
+                    }
+                    cost = v
+                }
+            }
+            let family = famC.map { reader.string(fields[$0]) }
+            try sink.add(q: q, i: i, value: value, cost: cost, family: family, line: line, column: (cc + 1, "correct"))
+        }
+        if sink.queryIDs.isEmpty {
+            throw CoFailError.data(InputLocation(file: input.name, line: headerLine), value: nil, message: "header only: no records")
+        }
+        let raw = sink.finish(format: .long, ignored: ignored)
+        try requireAnswered(raw) { j in InputLocation(file: input.name, line: sink.firstLine[j], column: mc + 1, columnName: "model") }
+        return raw
+    }
+
+    func loadJSONL(_ input: ByteInput) throws -> RawMatrix {
+        var sink = RecordSink(file: input.name)
+        var ignored = Set<String>()
+        let b = input.bytes
+        var lineNo = 0, start = 0
+        let known: Set<String> = ["query", "model", "correct", "cost", "family"]
+        let decoder = JSONDecoder()
+        while start < b.count {
+            var end = start
+            while end < b.count, b[end] != 0x0A { end += 1 }
+            lineNo += 1
+            defer { start = end + 1 }
+            var s = start, e = end
+            while s < e, b[s] == 0x20 || b[s] == 0x09 || b[s] == 0x0D { s += 1 }
+            while e > s, b[e - 1] == 0x20 || b[e - 1] == 0x09 || b[e - 1] == 0x0D { e -= 1 }
+            if s == e { continue }
+            let text = String(decoding: b[s..<e], as: UTF8.self)
+            let obj: [String: JSONScalar]
+            do {
+                obj = try decoder.decode([String: JSONScalar].self, from: Data(b[s..<e]))
+            } catch {
+                throw CoFailError.data(InputLocation(file: input.name, line: lineNo), value: text,
+                                       message: "each line must be one JSON object with scalar fields")
+            }
+            func loc(_ key: String) -> InputLocation { InputLocation(file: input.name, line: lineNo, columnName: key) }
+            for key in obj.keys where !known.contains(key) { ignored.insert(key) }
+            let qid: String
+            switch obj["query"] {
+            case .string(let s)? where !s.isEmpty: qid = s
+            case .number(let n)? where n == n.rounded() && abs(n) < 1e15: qid = String(Int64(n))
+            default: throw CoFailError.data(loc("query"), value: obj["query"]?.text, message: "missing or empty 'query' (string or integer)")
+            }
+            guard case .string(let name)? = obj["model"], !name.isEmpty else {
+                throw CoFailError.data(loc("model"), value: obj["model"]?.text, message: "missing or empty 'model' (string)")
+            }
+            let value: CellValue
+            let parsed: Result<CellValue, CellParser.Failure>
+            switch obj["correct"] {
+            case nil: throw CoFailError.data(loc("correct"), value: nil, message: "missing 'correct' field (use null for a missing cell)")
+            case .null?: parsed = .success(.missing)
+            case .bool(let v)?: parsed = .success(v ? .correct : .wrong)
+            case .number(let v)?: parsed = cells.parse(score: v)
+            case .string(let v)?: parsed = cells.parse(word: v.trimmingCharacters(in: .whitespaces).lowercased())
+            }
+            switch parsed {
+            case .success(let v): value = v
+            case .failure(let why): throw CoFailError.data(loc("correct"), value: obj["correct"]?.text, message: CellParser.message(why))
+            }
+            var cost: Double?
+            switch obj["cost"] {
+            case nil, .null?: break
+            case .number(let v)? where v.isFinite && v >= 0: cost = v
+            case let other?: throw CoFailError.data(loc("cost"), value: other.text, message: "cost must be a non-negative number of dollars")
+            }
+            var family: String?
+            switch obj["family"] {
+            case nil, .null?: break
+            case .string(let v)?: family = v
+            case let other?: throw CoFailError.data(loc("family"), value: other.text, message: "family must be a string")
+            }
+            let q = sink.query(qid)
+            let i = sink.model(name, line: lineNo)
+            try sink.add(q: q, i: i, value: value, cost: cost, family: family, line: lineNo, column: (nil, "correct"))
+        }
+        if sink.queryIDs.isEmpty {
+            throw CoFailError.data(InputLocation(file: input.name, line: max(lineNo, 1)), value: nil, message: "input has no records")
+        }
+        let raw = sink.finish(format: .jsonl, ignored: ignored.sorted())
+        try requireAnswered(raw) { j in InputLocation(file: input.name, line: sink.firstLine[j], columnName: "model") }
+        return raw
+    }
+
+    /// A model with no answered query cannot be analysed: reject it, naming where it appears.
+    func requireAnswered(_ raw: RawMatrix, location: (Int) -> InputLocation) throws {
+        for j in 0..<raw.modelCount where raw.answeredCount(j) == 0 {
+            throw CoFailError.data(location(j), value: raw.modelNames[j], message: "model has no answered query (every cell is missing)")
+        }
+    }
+}
+
+/// The optional model registry CSV: `model,family[,tier,price_in,price_out]`.
+public struct ModelRegistry: Sendable {
+    public struct Entry: Sendable {
+        public var family: String
+        public var tier: String?
+        public var priceIn: Double?
+        public var priceOut: Double?
+    }
+    public var source: String
+    public var entries: [String: Entry]
+
+    public static func load(_ path: String) throws -> ModelRegistry {
+        let input = try ByteInput.read(path)
+        var reader = CSVReader(input)
+        var fields: [CSVField] = []
+        guard let headerLine = try reader.next(into: &fields) else {
+            throw CoFailError.data(InputLocation(file: input.name, line: 1), value: nil, message: "registry is empty")
+        }
+        let header = fields.map { reader.string($0).lowercased() }
+        guard header.count >= 2, header[0] == "model", header[1] == "family" else {
+            throw CoFailError.data(InputLocation(file: input.name, line: headerLine), value: header.joined(separator: ","),
+                                   message: "registry header must start with model,family (optional tier,price_in,price_out)")
+        }
+        var entries: [String: Entry] = [:]
+        while let line = try reader.next(into: &fields) {
+            if fields.count != header.count {
+                throw CoFailError.data(InputLocation(file: input.name, line: line), value: nil,
+                                       message: "ragged row: \(fields.count) fields, header has \(header.count)")
+            }
+            let model = reader.string(fields[0]), family = reader.string(fields[1])
+            if model.isEmpty { throw CoFailError.data(InputLocation(file: input.name, line: line, column: 1, columnName: "model"), value: model, message: "empty model name") }
+            if family.isEmpty { throw CoFailError.data(InputLocation(file: input.name, line: line, column: 2, columnName: "family"), value: family, message: "empty family") }
+            if entries[model] != nil {
+                throw CoFailError.data(InputLocation(file: input.name, line: line, column: 1, columnName: "model"), value: model, message: "model listed twice in the registry")
+            }
+            var e = Entry(family: family)
+            for (j, h) in header.enumerated().dropFirst(2) {
+                let text = reader.string(fields[j])
+                switch h {
+                case "tier": e.tier = text.isEmpty ? nil : text
+                case "price_in", "price_out":
+                    if text.isEmpty { continue }
+                    guard let v = Double(text), v.isFinite, v >= 0 else {
+                        throw CoFailError.data(InputLocation(file: input.name, line: line, column: j + 1, columnName: h), value: text, message: "price must be a non-negative number")
+                    }
+                    if h == "price_in" { e.priceIn = v } else { e.priceOut = v }
+                default:
+                    throw CoFailError.data(InputLocation(file: input.name, line: headerLine, column: j + 1), value: h,
+                                           message: "unknown registry column (allowed: model,family,tier,price_in,price_out)")
+                }
+            }
+            entries[model] = e
+        }
+        if entries.isEmpty { throw CoFailError.data(InputLocation(file: input.name, line: headerLine), value: nil, message: "header only: the registry lists no model") }
+        return ModelRegistry(source: input.name, entries: entries)
+    }
+}
+
+/// A scalar JSON value of one JSON Lines field.
+enum JSONScalar: Decodable {
+    case null, bool(Bool), number(Double), string(String)
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let d = try? c.decode(Double.self) { self = .number(d) }
+        else { self = .string(try c.decode(String.self)) }
+    }
+
+    var text: String {
+        switch self {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .number(let d): return "\(d)"
+        case .string(let s): return s
+        }
+    }
+}

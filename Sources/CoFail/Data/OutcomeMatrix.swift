@@ -1,0 +1,141 @@
+import Foundation
+import CKernels
+
+/// A complete outcome matrix after the coverage policy: n queries x m models, no missing
+/// cells. Error indicators are bit-packed per model (`words` 64-bit words per column, bit q of
+/// column i set when model i erred on query q; padding bits are 0), the layout of the C
+/// kernels in `cf_tables.h`.
+public struct OutcomeMatrix: Sendable {
+    public let modelNames: [String]
+    public let queryIDs: [String]
+    /// Family per model (registry first, then the records' family field), nil if unknown.
+    public let families: [String?]
+    public let errors: [UInt64]
+    public var n: Int { queryIDs.count }
+    public var m: Int { modelNames.count }
+    public var words: Int { (queryIDs.count + 63) / 64 }
+
+    public init(modelNames: [String], queryIDs: [String], families: [String?], errors: [UInt64]) {
+        precondition(errors.count == modelNames.count * ((queryIDs.count + 63) / 64))
+        self.modelNames = modelNames; self.queryIDs = queryIDs; self.families = families; self.errors = errors
+    }
+
+    /// Builds a matrix from per-query rows of correctness (tests, simulation).
+    public init(modelNames: [String], correct rows: [[Bool]], queryIDs: [String]? = nil, families: [String?]? = nil) {
+        let n = rows.count, m = modelNames.count, w = (n + 63) / 64
+        var e = [UInt64](repeating: 0, count: m * w)
+        for (q, row) in rows.enumerated() {
+            precondition(row.count == m)
+            for i in 0..<m where !row[i] { e[i * w + q >> 6] |= 1 << UInt64(q & 63) }
+        }
+        self.init(modelNames: modelNames, queryIDs: queryIDs ?? (0..<n).map(String.init),
+                  families: families ?? Array(repeating: nil, count: m), errors: e)
+    }
+
+    /// Errors of model i.
+    public func errorCount(_ i: Int) -> Int {
+        errors.withUnsafeBufferPointer { Int(cf_tables_popcount($0.baseAddress! + i * words, words)) }
+    }
+
+    /// Whether model i erred on query q.
+    public func isError(query q: Int, model i: Int) -> Bool {
+        errors[i * words + q >> 6] & (1 << UInt64(q & 63)) != 0
+    }
+
+    /// The sub-matrix of the given model columns (same queries).
+    public func columns(_ idx: [Int]) -> OutcomeMatrix {
+        var e = [UInt64]()
+        e.reserveCapacity(idx.count * words)
+        for i in idx { e.append(contentsOf: errors[i * words ..< (i + 1) * words]) }
+        return OutcomeMatrix(modelNames: idx.map { modelNames[$0] }, queryIDs: queryIDs, families: idx.map { families[$0] }, errors: e)
+    }
+}
+
+/// Coverage policy of METHODS §0.
+public enum CoveragePolicy: Sendable, Equatable {
+    /// Keep only queries answered by every model.
+    case complete
+    /// Drop models answering fewer than this fraction of queries, then keep complete queries.
+    case minModelCoverage(Double)
+
+    public var name: String {
+        switch self {
+        case .complete: return "complete"
+        case .minModelCoverage: return "min-model-coverage"
+        }
+    }
+}
+
+/// What the coverage filter removed (every removal is listed).
+public struct CoverageReport: Sendable {
+    public struct DroppedModel: Sendable {
+        public var name: String
+        public var answered: Int
+        public var coverage: Double
+    }
+    public var policy: CoveragePolicy
+    public var queriesIn: Int
+    public var modelsIn: Int
+    public var missingCells: Int
+    public var droppedModels: [DroppedModel]
+    public var droppedQueries: [String]
+    /// Registry entries naming no model of the matrix, and matrix models missing from it.
+    public var registryUnused: [String]
+    public var registryMissing: [String]
+    public var ignoredColumns: [String]
+}
+
+extension RawMatrix {
+    /// Applies the coverage policy (METHODS §0) and the registry's families.
+    public func applyCoverage(_ policy: CoveragePolicy, registry: ModelRegistry? = nil) throws -> (OutcomeMatrix, CoverageReport) {
+        var keep = Array(0..<modelCount)
+        var dropped: [CoverageReport.DroppedModel] = []
+        if case .minModelCoverage(let c) = policy {
+            keep = []
+            for i in 0..<modelCount {
+                let a = answeredCount(i)
+                let cov = Double(a) / Double(queryCount)
+                if cov < c { dropped.append(.init(name: modelNames[i], answered: a, coverage: cov)) } else { keep.append(i) }
+            }
+            if keep.isEmpty {
+                throw CoFailError.usage("--min-model-coverage \(c) drops every model of \(source) (highest coverage \(String(format: "%.4f", dropped.map(\.coverage).max() ?? 0)))")
+            }
+        }
+        let w = words
+        var mask = [UInt64](repeating: ~0, count: w)
+        if queryCount % 64 != 0 { mask[w - 1] = (1 << UInt64(queryCount % 64)) - 1 }
+        for i in keep { for k in 0..<w { mask[k] &= answered[i][k] } }
+        var kept: [Int] = []
+        var droppedQ: [String] = []
+        kept.reserveCapacity(queryCount)
+        for q in 0..<queryCount {
+            if mask[q >> 6] & (1 << UInt64(q & 63)) != 0 { kept.append(q) } else { droppedQ.append(queryIDs[q]) }
+        }
+        if kept.isEmpty {
+            throw CoFailError.data(InputLocation(file: source), value: nil,
+                                   message: "no query is answered by every selected model; try --min-model-coverage to drop sparse models")
+        }
+        let nw = (kept.count + 63) / 64
+        var errors = [UInt64](repeating: 0, count: keep.count * nw)
+        for (c, i) in keep.enumerated() {
+            let cor = correct[i]
+            for (newQ, q) in kept.enumerated() where cor[q >> 6] & (1 << UInt64(q & 63)) == 0 {
+                errors[c * nw + newQ >> 6] |= 1 << UInt64(newQ & 63)
+            }
+        }
+        var fams = keep.map { families[$0] }
+        var unused: [String] = [], missing: [String] = []
+        if let registry {
+            let names = Set(keep.map { modelNames[$0] })
+            unused = registry.entries.keys.filter { !names.contains($0) }.sorted()
+            for (c, i) in keep.enumerated() {
+                if let e = registry.entries[modelNames[i]] { fams[c] = e.family } else if fams[c] == nil { missing.append(modelNames[i]) }
+            }
+        }
+        let matrix = OutcomeMatrix(modelNames: keep.map { modelNames[$0] }, queryIDs: kept.map { queryIDs[$0] }, families: fams, errors: errors)
+        let report = CoverageReport(policy: policy, queriesIn: queryCount, modelsIn: modelCount, missingCells: missingCells,
+                                    droppedModels: dropped, droppedQueries: droppedQ, registryUnused: unused,
+                                    registryMissing: missing, ignoredColumns: ignoredColumns)
+        return (matrix, report)
+    }
+}

@@ -1,0 +1,51 @@
+/// Input formats of METHODS §0.
+public enum InputFormat: String, Sendable, CaseIterable, Codable {
+    case wide, long, jsonl
+}
+
+/// An outcome matrix as loaded: every query and model of the input, with missing cells.
+/// Columns are bit-packed: bit q of `correct[i]` is 1 when model i answered query q correctly,
+/// bit q of `answered[i]` is 1 when the cell is not missing.
+public struct RawMatrix: Sendable {
+    public var source: String
+    public var format: InputFormat
+    public var queryIDs: [String]
+    public var modelNames: [String]
+    /// Family per model from the records (long/JSONL `family` field), nil when not given.
+    public var families: [String?]
+    /// Sum and count of per-record costs (dollars) per model, when the input has a cost field.
+    public var costSum: [Double]
+    public var costCount: [Int]
+    /// Columns of the input that cofail does not use (reported, not silently dropped).
+    public var ignoredColumns: [String]
+    var correct: [[UInt64]]
+    var answered: [[UInt64]]
+
+    public var queryCount: Int { queryIDs.count }
+    public var modelCount: Int { modelNames.count }
+    var words: Int { (queryIDs.count + 63) / 64 }
+
+    /// Number of queries model i answered.
+    public func answeredCount(_ i: Int) -> Int { answered[i].reduce(0) { $0 + $1.nonzeroBitCount } }
+    /// Number of non-missing cells in the whole matrix and the number missing.
+    public var missingCells: Int {
+        (0..<modelCount).reduce(0) { $0 + queryCount - answeredCount($1) }
+    }
+}
+
+/// Growable bit column used while loading.
+struct BitColumn {
+    var words: [UInt64] = []
+    @inline(__always) mutating func set(_ q: Int) {
+        let w = q >> 6
+        if w >= words.count { words.append(contentsOf: repeatElement(0, count: w - words.count + 1)) }
+        words[w] |= 1 << UInt64(q & 63)
+    }
+    @inline(__always) func get(_ q: Int) -> Bool {
+        let w = q >> 6
+        return w < words.count && words[w] & (1 << UInt64(q & 63)) != 0
+    }
+    func padded(to count: Int) -> [UInt64] {
+        words.count >= count ? words : words + repeatElement(0, count: count - words.count)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+extension Report.Section {
+    /// Pairwise statistics (METHODS §2).
+    public static func pairwise(_ p: PairwiseStatistics, names: [String]) -> Report.Section {
+        var s = Report.Section(key: "pairwise", title: "Pairwise error statistics")
+        func mean(_ key: String, _ label: String, _ m: PairwiseStatistics.Mean?) {
+            guard let m else { return }
+            s.add(key, label, Quantity(value: m.value, reason: m.reason),
+                  display: m.value.map { "\(Report.fmt($0))  (\(m.pairs) pairs)" })
+        }
+        mean("mean_phi", "mean φ (Pearson of errors)", p.meanPhi)
+        mean("mean_tetrachoric", "mean tetrachoric r", p.meanTetrachoric)
+        mean("mean_phi_within_family", "mean φ within family", p.withinFamilyPhi)
+        mean("mean_phi_cross_family", "mean φ across families", p.crossFamilyPhi)
+        mean("mean_tetrachoric_within_family", "mean tetrachoric within family", p.withinFamilyTetrachoric)
+        mean("mean_tetrachoric_cross_family", "mean tetrachoric across families", p.crossFamilyTetrachoric)
+        mean("mean_co_error", "mean pairwise co-error n11/n", p.meanCoError)
+        s.add("defined_pairs", "pairs with defined correlations", .int(p.meanTetrachoric.pairs))
+        s.add("zero_cell_correction", "zero-cell correction (0.5)", .bool(p.correction))
+        s.add("zero_cell_pairs", "zero-cell-corrected pairs", .int(p.correctedPairs))
+        s.add("undefined_pairs", "pairs excluded (degenerate model)", .int(p.undefinedPairs))
+        s.add("excluded_models", "models excluded from means", .array(p.degenerateModels.map { .string(names[$0.index]) }),
+              display: p.degenerateModels.isEmpty ? "(none)" : p.degenerateModels.map { "\(names[$0.index]) — \($0.reason)" }.joined(separator: "; "))
+        return s
+    }
+
+    /// Single-factor copula and Clayton control (METHODS §3, §5).
+    public static func models(_ c: CopulaModels, beta: Double) -> Report.Section {
+        var s = Report.Section(key: "single_factor", title: "Pairwise models priced against β = \(Report.fmt(beta))")
+        s.add("beta_sf_tetrachoric", "β_SF(mean tetrachoric)", c.betaSFTetrachoric)
+        s.add("log_beta_sf_tetrachoric", "log β_SF(mean tetrachoric)", c.logBetaSFTetrachoric)
+        s.add("underpricing_tetrachoric", "U_tet = β / β_SF(tet)", c.underpricingTetrachoric)
+        s.add("beta_sf_pearson", "β_SF(mean φ) — the naive calibration", c.betaSFPearson)
+        s.add("log_beta_sf_pearson", "log β_SF(mean φ)", c.logBetaSFPearson)
+        s.add("underpricing_pearson", "U_pearson = β / β_SF(φ)", c.underpricingPearson)
+        s.add("implied_rho", "implied tail correlation ρ*", c.impliedRho)
+        s.add("clayton_theta", "Clayton θ", c.claytonTheta)
+        s.add("beta_clayton", "β_Clayton", c.betaClayton)
+        s.add("underpricing_clayton", "U_Clayton = β / β_Clayton", c.underpricingClayton)
+        return s
+    }
+}
+
+extension Analysis {
+    /// The full `analyze` report.
+    public func report(raw: RawMatrix, matrix x: OutcomeMatrix, coverage: CoverageReport, inputs: [(String, JSONValue)]) -> Report {
+        var r = Report(command: "analyze", inputs: inputs)
+        r.sections = [.data(raw, x, coverage), .certificate(certificate), .pairwise(pairwise, names: x.modelNames),
+                      .models(copula, beta: certificate.beta)]
+        if let residual { r.sections.append(residual.section(beta: certificate.beta)) }
+        return r
+    }
+
+    /// Per-pair table (counts, φ, r, corrected flag) as CSV, for `--pairs`.
+    public func pairsCSV(names: [String]) -> String {
+        var out = "model_i,model_j,n11,n10,n01,n00,phi,tetrachoric,corrected,status\n"
+        let m = names.count
+        for i in 0..<m {
+            for j in (i + 1)..<m where j < m {
+                let p = pairwise.pair(i, j)
+                let status: String
+                switch p.status {
+                case .ok: status = "ok"
+                case .corrected: status = "zero-cell-corrected"
+                case .neverWrong: status = "undefined: a model is never wrong"
+                case .alwaysWrong: status = "undefined: a model is always wrong"
+                case .empty: status = "undefined: no queries"
+                }
+                let cells: [String] = [names[i], names[j], String(p.n11), String(p.n10), String(p.n01), String(p.n00),
+                                       p.phi.map { "\($0)" } ?? "", p.tetrachoric.map { "\($0)" } ?? "",
+                                       p.status == .corrected ? "true" : "false", status]
+                out += cells.map(Report.csvQuote).joined(separator: ",") + "\n"
+            }
+        }
+        return out
+    }
+}

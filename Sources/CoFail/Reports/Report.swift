@@ -1,0 +1,145 @@
+import Foundation
+
+/// Version of the JSON report layout; bumped on any incompatible change (README "JSON output").
+public let reportSchemaVersion = "1.0"
+
+/// Output formats of every command.
+public enum OutputFormat: String, Sendable, CaseIterable { case table, json, csv }
+
+/// One report: sections of fields and tables, rendered to JSON, a human table or CSV from the
+/// same content, so the three formats can never disagree.
+public struct Report: Sendable {
+    public enum Item: Sendable {
+        /// A scalar quantity. `value` is `.null` when undefined, with `reason` saying why.
+        case field(key: String, label: String, value: JSONValue, reason: String?, display: String?)
+        /// Rows of a table (JSON: an array of objects).
+        case table(key: String, title: String, columns: [(key: String, label: String)], rows: [[JSONValue]])
+    }
+    public struct Section: Sendable {
+        public var key: String
+        public var title: String
+        public var items: [Item] = []
+
+        public init(key: String, title: String) { self.key = key; self.title = title }
+
+        public mutating func add(_ key: String, _ label: String, _ value: JSONValue, reason: String? = nil, display: String? = nil) {
+            items.append(.field(key: key, label: label, value: value, reason: reason, display: display))
+        }
+        public mutating func add(_ key: String, _ label: String, _ q: Quantity, display: String? = nil) {
+            items.append(.field(key: key, label: label, value: .num(q.value), reason: q.value == nil ? (q.reason ?? "undefined") : nil, display: display))
+        }
+        public mutating func table(_ key: String, _ title: String, columns: [(String, String)], rows: [[JSONValue]]) {
+            items.append(.table(key: key, title: title, columns: columns.map { (key: $0.0, label: $0.1) }, rows: rows))
+        }
+    }
+
+    public var command: String
+    public var inputs: [(String, JSONValue)]
+    public var sections: [Section]
+
+    public init(command: String, inputs: [(String, JSONValue)], sections: [Section] = []) {
+        self.command = command; self.inputs = inputs; self.sections = sections
+    }
+
+    public func json() -> JSONValue {
+        var top: [(String, JSONValue)] = [("schema_version", .string(reportSchemaVersion)), ("command", .string(command)), ("inputs", .object(inputs))]
+        for s in sections {
+            var obj: [(String, JSONValue)] = []
+            for item in s.items {
+                switch item {
+                case let .field(key, _, value, reason, _):
+                    obj.append((key, value))
+                    if let reason { obj.append((key + "_reason", .string(reason))) }
+                case let .table(key, _, columns, rows):
+                    obj.append((key, .array(rows.map { row in .object(zip(columns, row).map { ($0.key, $1) }) })))
+                }
+            }
+            top.append((s.key, .object(obj)))
+        }
+        return .object(top)
+    }
+
+    public func render(_ format: OutputFormat) -> String {
+        switch format {
+        case .json: return json().rendered() + "\n"
+        case .csv: return csv()
+        case .table: return table()
+        }
+    }
+
+    /// One row per scalar quantity: section,key,value,reason (tables go to their own files).
+    func csv() -> String {
+        var out = "section,key,value,reason\n"
+        for s in sections {
+            for case let .field(key, _, value, reason, _) in s.items {
+                out += [s.key, key, Report.csvCell(value), reason ?? ""].map(Report.csvQuote).joined(separator: ",") + "\n"
+            }
+        }
+        return out
+    }
+
+    static func csvCell(_ v: JSONValue) -> String {
+        switch v {
+        case .null: return ""
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .number(let d): return "\(d)"
+        case .string(let s): return s
+        case .array(let a): return a.map(csvCell).joined(separator: ";")
+        case .object: return v.rendered(pretty: false)
+        }
+    }
+
+    static func csvQuote(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+
+    /// Human-readable: a titled block per section, aligned labels, tables as columns.
+    func table() -> String {
+        var out = ""
+        for s in sections {
+            out += "\n\(s.title)\n" + String(repeating: "-", count: s.title.count) + "\n"
+            let width = s.items.compactMap { if case let .field(_, label, _, _, _) = $0 { return label.count } else { return nil } }.max() ?? 0
+            for item in s.items {
+                switch item {
+                case let .field(_, label, value, reason, display):
+                    let text: String
+                    if let reason, value == .null { text = "undefined — \(reason)" } else { text = display ?? Report.human(value) }
+                    out += "  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + text + "\n"
+                case let .table(_, title, columns, rows):
+                    out += "  \(title)\n"
+                    let cells = rows.map { $0.map(Report.human) }
+                    let widths = columns.indices.map { c in max(columns[c].label.count, cells.map { $0[c].count }.max() ?? 0) }
+                    out += "    " + columns.indices.map { columns[$0].label.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ") + "\n"
+                    for row in cells {
+                        out += "    " + row.indices.map { c in
+                            c == 0 ? row[c].padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                                   : String(repeating: " ", count: widths[c] - row[c].count) + row[c]
+                        }.joined(separator: "  ") + "\n"
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    static func human(_ v: JSONValue) -> String {
+        switch v {
+        case .null: return "—"
+        case .bool(let b): return b ? "yes" : "no"
+        case .int(let i): return String(i)
+        case .number(let d): return fmt(d)
+        case .string(let s): return s
+        case .array(let a): return a.isEmpty ? "(none)" : a.map(human).joined(separator: ", ")
+        case .object: return v.rendered(pretty: false)
+        }
+    }
+
+    /// Numbers for people: 4 significant digits, scientific when small or large.
+    public static func fmt(_ d: Double) -> String {
+        if d == 0 { return "0" }
+        let a = abs(d)
+        if a >= 1e-3 && a < 1e6 { return String(format: "%.4g", d) }
+        return String(format: "%.4e", d)
+    }
+}

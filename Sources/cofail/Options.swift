@@ -1,0 +1,78 @@
+import ArgumentParser
+import CoFail
+
+extension OutputFormat: ExpressibleByArgument {}
+extension InputFormat: ExpressibleByArgument {}
+
+/// Where the matrix comes from and how it is read and filtered (METHODS §0).
+struct InputOptions: ParsableArguments {
+    @Option(name: .customLong("input-format"), help: "Input format: wide, long or jsonl (default: detected).")
+    var inputFormat: InputFormat?
+
+    @Option(help: "Count fractional scores >= this value as correct (otherwise they are rejected).")
+    var threshold: Double?
+
+    @Option(name: .customLong("min-model-coverage"), help: "Drop models answering fewer than this fraction of queries, then keep complete queries (default policy: complete).")
+    var minModelCoverage: Double?
+
+    @Option(help: "Model registry CSV: model,family[,tier,price_in,price_out].")
+    var registry: String?
+
+    func validate() throws {
+        if let t = threshold, !(t > 0 && t <= 1) { throw ValidationError("--threshold must lie in (0, 1] (got \(t))") }
+        if let c = minModelCoverage, !(c >= 0 && c <= 1) { throw ValidationError("--min-model-coverage must lie in [0, 1] (got \(c))") }
+    }
+
+    var policy: CoveragePolicy { minModelCoverage.map { .minModelCoverage($0) } ?? .complete }
+
+    func load(_ path: String) throws -> (RawMatrix, OutcomeMatrix, CoverageReport) {
+        let raw = try MatrixLoader(format: inputFormat, threshold: threshold).load(path)
+        let reg = try registry.map { try ModelRegistry.load($0) }
+        let (x, cov) = try raw.applyCoverage(policy, registry: reg)
+        return (raw, x, cov)
+    }
+
+    var echo: [(String, JSONValue)] {
+        [("input_format", inputFormat.map { .string($0.rawValue) } ?? .null),
+         ("threshold", .num(threshold)),
+         ("coverage_policy", .string(policy.name)),
+         ("min_model_coverage", .num(minModelCoverage)),
+         ("registry", registry.map { .string($0) } ?? .null)]
+    }
+}
+
+/// Levels of the certificate (METHODS §1).
+struct CertificateFlags: ParsableArguments {
+    @Option(help: "Two-sided Clopper–Pearson level: the interval has coverage 1 − alpha.")
+    var alpha: Double = 0.05
+
+    @Option(help: "One-sided risk δ of the certificate and the regime call.")
+    var delta: Double = 0.05
+
+    @Option(help: "Materiality μ: the tail is material when β_L(δ) > μ.")
+    var materiality: Double = 0.01
+
+    @Option(help: "Orchestration overhead o (accuracy, as a fraction): adds the verdict H < o.")
+    var overhead: Double?
+
+    func validate() throws {
+        if !(alpha > 0 && alpha < 1) { throw ValidationError("--alpha must lie in (0, 1) (got \(alpha))") }
+        if !(delta > 0 && delta < 1) { throw ValidationError("--delta must lie in (0, 1) (got \(delta))") }
+        if !(materiality >= 0 && materiality < 1) { throw ValidationError("--materiality must lie in [0, 1) (got \(materiality))") }
+        if let o = overhead, !(o >= 0 && o <= 1) { throw ValidationError("--overhead must lie in [0, 1] (got \(o))") }
+    }
+
+    var options: CertificateOptions { CertificateOptions(alpha: alpha, delta: delta, materiality: materiality, overhead: overhead) }
+
+    var echo: [(String, JSONValue)] {
+        [("alpha", .number(alpha)), ("delta", .number(delta)), ("materiality", .number(materiality)), ("overhead", .num(overhead))]
+    }
+}
+
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Output format: table (for people), json (stable keys, schema_version) or csv.")
+    var format: OutputFormat = .table
+
+    @Option(name: [.short, .customLong("output")], help: "Write the report to this file instead of standard output.")
+    var output: String?
+}

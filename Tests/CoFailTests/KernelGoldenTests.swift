@@ -1,0 +1,96 @@
+import CKernels
+import Foundation
+import Testing
+@testable import CoFail
+
+/// Kernels against independent goldens (generators under scripts/goldens/).
+@Suite struct KernelGoldenTests {
+    /// Golden: scripts/goldens/bvn_mpmath.py (mpmath Plackett integral, 40 digits).
+    @Test func bivariateNormalCDFGrid() throws {
+        var worst = 0.0
+        for row in try golden("bvn.csv") {
+            var v = 0.0
+            #expect(cf_bvn_cdf(num(row, "h"), num(row, "k"), num(row, "r"), &v) == CF_OK)
+            #expect(v >= 0)
+            worst = max(worst, abs(v - num(row, "cdf")))
+        }
+        #expect(worst <= Tol.bvnAbsolute, "worst |Φ₂ − mpmath| = \(worst)")
+    }
+
+    /// R's pmvnorm returns −1e-19 at h = k = −2, r = −0.9; ours must be ≥ 0.
+    @Test func bivariateNormalNeverNegative() {
+        var v = -1.0
+        #expect(cf_bvn_cdf(-2, -2, -0.9, &v) == CF_OK)
+        #expect(v >= 0)
+        #expect(cf_bvn_cdf(.nan, 0, 0, &v) == CF_EDOM)
+        #expect(cf_bvn_cdf(0, 0, 1.5, &v) == CF_EDOM)
+    }
+
+    /// Golden: scripts/goldens/tetrachoric_R.R (uniroot on mvtnorm::pmvnorm, psych zero-cell rule).
+    @Test func tetrachoricAgainstR() throws {
+        for row in try golden("tetrachoric.csv") {
+            var s = cf_pair_stat()
+            #expect(cf_tetrachoric_pair(num(row, "n11"), num(row, "n10"), num(row, "n01"), num(row, "n00"), 1, .nan, &s) == CF_OK)
+            #expect(abs(s.r - num(row, "r")) <= Tol.tetrachoric, "table \(row): r = \(s.r)")
+            #expect(abs(s.phi - num(row, "phi")) <= 1e-12)
+        }
+    }
+
+    @Test func tetrachoricZeroCellWithoutCorrectionIsBoundary() {
+        var s = cf_pair_stat()
+        #expect(cf_tetrachoric_pair(20, 0, 60, 250, 0, .nan, &s) == CF_OK)
+        #expect(s.r == 1)
+        #expect(cf_tetrachoric_pair(0, 40, 35, 255, 0, .nan, &s) == CF_OK)
+        #expect(s.r == -1)
+        #expect(cf_tetrachoric_pair(0, 0, 35, 255, 1, .nan, &s) == CF_OK)
+        #expect(s.flag == Int32(CF_PAIR_NEVER_WRONG))
+        #expect(s.r.isNaN)
+    }
+
+    /// Golden: scripts/goldens/cp_scipy.py (scipy.stats.beta.ppf).
+    @Test func clopperPearsonAgainstSciPy() throws {
+        for row in try golden("clopper_pearson.csv") {
+            let k = Int64(num(row, "k")), n = Int64(num(row, "n")), a = num(row, "level")
+            var lo = 0.0, hi = 0.0, lower = 0.0
+            #expect(cf_cp_interval(k, n, a, &lo, &hi) == CF_OK)
+            #expect(cf_cp_lower(k, n, a, &lower) == CF_OK)
+            for (got, key) in [(lo, "lo"), (hi, "hi"), (lower, "lower")] {
+                let want = num(row, key)
+                #expect(abs(got - want) <= Tol.cpRelative * max(want, 1e-300), "k=\(k) n=\(n) level=\(a) \(key): \(got) vs \(want)")
+            }
+        }
+    }
+
+    /// Golden: scripts/goldens/factor_mpmath.py (mpmath quad, 30 digits).
+    @Test func singleFactorAgainstMpmath() throws {
+        var pools: [String: [Double]] = [:]
+        for row in try golden("factor_p.csv") { pools[row["case"]!, default: []].append(num(row, "p")) }
+        for row in try golden("factor.csv") {
+            let p = pools[row["case"]!]!
+            let lb = try CopulaModels.logBetaSF(p, rho: num(row, "rho"))
+            let want = num(row, "log_beta_sf")
+            // relative error of β_SF = |Δ log β_SF|
+            #expect(abs(lb - want) <= Tol.factorRelative, "\(row["case"]!) ρ=\(num(row, "rho")): log β_SF \(lb) vs \(want)")
+        }
+    }
+
+    @Test func impliedRhoAgainstMpmath() throws {
+        var pools: [String: [Double]] = [:]
+        for row in try golden("factor_p.csv") { pools[row["case"]!, default: []].append(num(row, "p")) }
+        for row in try golden("implied_rho.csv") {
+            let q = try CopulaModels.impliedRho(pools[row["case"]!]!, beta: exp(num(row, "log_beta")))
+            #expect(abs(q.value! - num(row, "rho_star")) <= 1e-9)
+        }
+    }
+
+    @Test func singleFactorClosedForms() throws {
+        let p = [0.2, 0.3, 0.25]
+        #expect(abs(try CopulaModels.logBetaSF(p, rho: 0) - log(0.2 * 0.3 * 0.25)) < 1e-14)
+        #expect(abs(try CopulaModels.logBetaSF(p, rho: 1) - log(0.2)) < 1e-14)
+        #expect(try CopulaModels.logBetaSF([0.2, 0, 0.3], rho: 0.4) == -.infinity)
+        // m = 2 reduces to the bivariate normal: β_SF = Φ₂(τ1, τ2; ρ)
+        var v = 0.0
+        _ = cf_bvn_cdf(cf_norm_quantile(0.3), cf_norm_quantile(0.45), 0.37, &v)
+        #expect(abs(exp(try CopulaModels.logBetaSF([0.3, 0.45], rho: 0.37)) / v - 1) < 1e-10)
+    }
+}
