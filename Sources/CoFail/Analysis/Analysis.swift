@@ -30,6 +30,9 @@ public struct Analysis: Sendable {
 
     public init(_ x: OutcomeMatrix, options: AnalysisOptions = .init()) throws {
         cf_init()
+        // OpenBLAS stays single-threaded: LAPACK results then do not depend on --threads
+        // (bit-identical output), and the engine's own threads never compete with BLAS's.
+        cf_blas_set_threads(1)
         self.options = options
         let cert = try Certificate(x, options: options.certificate)
         let pw = try PairwiseStatistics(x, correction: options.correction, threads: options.threads)

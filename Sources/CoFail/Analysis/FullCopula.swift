@@ -50,7 +50,6 @@ public struct FullCopula: Sendable {
         for (a, i) in idx.enumerated() { for (b, j) in idx.enumerated() { g[a * d + b] = a == b ? 1 : pw.r[i * pw.m + j] } }
         var x = [Double](repeating: 0, count: d * d)
         var info = cf_ncm_info()
-        cf_blas_set_threads(Int32(max(1, o.threads)))
         try check(cf_ncm_project(g, d, FullCopula.ncmTolerance, FullCopula.ncmMaxIterations, 5, &x, &info), "cf_ncm_project")
         minEigenvalue = .defined(info.min_eig_before)
         negativeEigenvalues = Int(info.negative_before)

@@ -1,0 +1,95 @@
+import CKernels
+import Foundation
+import Testing
+@testable import CoFail
+
+/// METHODS §4–§5 against R goldens (scripts/goldens/ncm_orthant_R.R, clayton_R.R).
+@Suite struct FullCopulaTests {
+    func matrix(_ name: String, _ d: Int) throws -> [Double] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Goldens/\(name)")
+        let v = try String(contentsOf: url, encoding: .utf8).split(whereSeparator: { $0 == "," || $0.isNewline })
+            .map { Double($0.trimmingCharacters(in: .whitespaces))! }
+        #expect(v.count == d * d)
+        return v
+    }
+    var tau: [Double] { get throws { try golden("orthant_tau.csv").map { num($0, "tau") } } }
+
+    /// Golden: Matrix::nearPD(corr = TRUE, do2eigen = FALSE, conv.tol = 1e-12).
+    @Test func nearestCorrelationMatchesNearPD() throws {
+        let d = 67
+        let g = try matrix("ncm_G.csv", d)
+        let want = try golden("ncm.csv").first { $0["key"] == "ncm_frobenius" }.map { num($0, "value") }!
+        for memory in [0, 5] {
+            var x = [Double](repeating: 0, count: d * d)
+            var info = cf_ncm_info()
+            #expect(cf_ncm_project(g, d, 1e-10, 1000, memory, &x, &info) == CF_OK)
+            #expect(info.converged == 1)
+            #expect(abs(info.frobenius - want) <= 1e-6, "memory \(memory): \(info.frobenius) vs nearPD \(want)")
+            #expect(info.min_eig_after > -1e-9)
+            #expect((0..<d).allSatisfy { x[$0 * d + $0] == 1 })
+        }
+    }
+
+    /// Golden: mvtnorm::pmvnorm GenzBretz (5e6 points) in 67 dimensions, at ~2e-5 and ~2e-11.
+    @Test func tiltedEstimatorAgreesWithPmvnorm() throws {
+        let d = 67
+        let s = try matrix("orthant_S.csv", d)
+        let t0 = try tau
+        for row in try golden("orthant.csv") {
+            let t = t0.map { $0 + num(row, "shift") }
+            var e = cf_estimate()
+            #expect(cf_orthant_tilted(s, t, d, 3, 2048, 10, 2, &e) == CF_OK)
+            let z = (e.val - num(row, "p")) / (e.se * e.se + num(row, "err") * num(row, "err")).squareRoot()
+            #expect(abs(z) < 4, "shift \(num(row, "shift")): \(e.val) ± \(e.se) vs \(num(row, "p")) ± \(num(row, "err"))")
+            #expect(e.rel_se < 0.01)
+        }
+    }
+
+    /// Crude MC agrees with the golden within its error, and is identical for any thread count.
+    @Test func crudeMonteCarloThreadInvariantAndUnbiased() throws {
+        let d = 67
+        let s = try matrix("orthant_S.csv", d)
+        let t = try tau.map { $0 + 1.0 } // larger probability so 2e5 draws see hits
+        var one = cf_estimate(), two = cf_estimate(), three = cf_estimate(), vr = cf_estimate()
+        #expect(cf_orthant_mc(s, t, d, 99, 200_000, 1, &one) == CF_OK)
+        #expect(cf_orthant_mc(s, t, d, 99, 200_000, 2, &two) == CF_OK)
+        #expect(cf_orthant_mc(s, t, d, 99, 200_000, 3, &three) == CF_OK)
+        #expect(one.hits == two.hits && two.hits == three.hits && one.hits > 0)
+        #expect(cf_orthant_tilted(s, t, d, 5, 2048, 10, 2, &vr) == CF_OK)
+        let z = (one.val - vr.val) / (one.se * one.se + vr.se * vr.se).squareRoot()
+        #expect(abs(z) < 4, "MC \(one.val) ± \(one.se) vs tilted \(vr.val) ± \(vr.se)")
+    }
+
+    /// Golden: R uniroot on the mean pairwise Clayton co-error.
+    @Test func claytonThetaAgainstR() throws {
+        var pools: [String: [Double]] = [:]
+        for row in try golden("clayton_p.csv") { pools[row["case"]!.trimmingCharacters(in: .whitespaces), default: []].append(num(row, "p")) }
+        for row in try golden("clayton.csv") {
+            let p = pools[row["case"]!.trimmingCharacters(in: .whitespaces)]!
+            var theta = 0.0, why: Int32 = -1, lc = 0.0
+            #expect(cf_clayton_calibrate(p, p.count, num(row, "target"), &theta, &why) == CF_OK)
+            #expect(why == 0)
+            #expect(abs(theta / num(row, "theta") - 1) < 1e-9)
+            #expect(cf_clayton_log_joint(p, p.count, theta, &lc) == CF_OK)
+            #expect(abs(lc - num(row, "log_beta_clayton")) < 1e-8)
+        }
+    }
+
+    /// The bundled example end to end: both estimators agree (METHODS §4: within 4 combined SE).
+    @Test func bundledExampleResidual() throws {
+        let (x, _) = try MatrixLoader().load(exampleMatrix).applyCoverage(.complete)
+        var o = AnalysisOptions()
+        o.draws = 200_000
+        o.threads = 2
+        let a = try Analysis(x, options: o)
+        let r = try #require(a.residual)
+        #expect(r.ncmConverged)
+        #expect(abs(try #require(r.agreementZ.value)) < 4)
+        #expect(r.negativeEigenvalues > 0)
+        // same seed, other thread count: bit-identical Monte Carlo
+        o.threads = 1
+        let b = try Analysis(x, options: o)
+        #expect(b.residual?.mcHits == r.mcHits)
+        #expect(b.residual?.betaFull.value == r.betaFull.value)
+    }
+}
