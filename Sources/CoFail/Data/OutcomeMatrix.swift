@@ -41,14 +41,6 @@ public struct OutcomeMatrix: Sendable {
     public func isError(query q: Int, model i: Int) -> Bool {
         errors[i * words + q >> 6] & (1 << UInt64(q & 63)) != 0
     }
-
-    /// The sub-matrix of the given model columns (same queries).
-    public func columns(_ idx: [Int]) -> OutcomeMatrix {
-        var e = [UInt64]()
-        e.reserveCapacity(idx.count * words)
-        for i in idx { e.append(contentsOf: errors[i * words ..< (i + 1) * words]) }
-        return OutcomeMatrix(modelNames: idx.map { modelNames[$0] }, queryIDs: queryIDs, families: idx.map { families[$0] }, errors: e)
-    }
 }
 
 /// Coverage policy of METHODS §0.
