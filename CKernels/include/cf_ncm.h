@@ -20,8 +20,9 @@ typedef struct {
  * Nearest correlation matrix in Frobenius norm (METHODS §4): X = (G + diag d)₊ where the
  * diagonal shift d solves diag((G + diag d)₊) = 1 (Higham 2002, alternating projections with
  * Dykstra's correction, written as a fixed point in d; Anderson acceleration after Higham &
- * Strabić 2016 with `memory` past steps, 0 = plain Dykstra). Each iteration needs only the
- * negative eigenpairs (dsyevr with a value range). X gets unit diagonal at the end.
+ * Strabić 2016 with `memory` past steps, 0 = plain Dykstra). One eigendecomposition per
+ * iteration (LAPACK dsyevd; it uses the OpenBLAS threads the caller has set), X formed from
+ * the negative eigenpairs by dsyrk, then given an exact unit diagonal.
  * Returns CF_OK also when not converged within max_iter (info->converged = 0).
  */
 int cf_ncm_project(const double *g, size_t n, double tol, size_t max_iter, size_t memory, double *x, cf_ncm_info *info);

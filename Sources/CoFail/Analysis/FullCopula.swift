@@ -11,6 +11,11 @@ public struct FullCopula: Sendable {
     public static let eigenFloor = 1e-8
     public static let ncmTolerance = 1e-10
     public static let ncmMaxIterations = 1000
+    public static let ncmAndersonMemory = 10
+    /// OpenBLAS threads for the eigendecompositions of the NCM. A constant, not `--threads`, so
+    /// the result is bit-identical whatever thread count the user asks for; no engine threads
+    /// run while the NCM does, so nothing is oversubscribed.
+    public static let ncmBLASThreads: Int32 = 2
 
     public var modelsUsed: Int
     public var minEigenvalue: Quantity = .undefined("not computed")
@@ -50,7 +55,10 @@ public struct FullCopula: Sendable {
         for (a, i) in idx.enumerated() { for (b, j) in idx.enumerated() { g[a * d + b] = a == b ? 1 : pw.r[i * pw.m + j] } }
         var x = [Double](repeating: 0, count: d * d)
         var info = cf_ncm_info()
-        try check(cf_ncm_project(g, d, FullCopula.ncmTolerance, FullCopula.ncmMaxIterations, 5, &x, &info), "cf_ncm_project")
+        cf_blas_set_threads(FullCopula.ncmBLASThreads)
+        let ncmStatus = cf_ncm_project(g, d, FullCopula.ncmTolerance, FullCopula.ncmMaxIterations, FullCopula.ncmAndersonMemory, &x, &info)
+        cf_blas_set_threads(1)
+        try check(ncmStatus, "cf_ncm_project")
         minEigenvalue = .defined(info.min_eig_before)
         negativeEigenvalues = Int(info.negative_before)
         ncmIterations = Int(info.iterations)
