@@ -14,27 +14,26 @@
 #include <gsl/gsl_integration.h>
 
 typedef struct {
-    const double *tau; /* thresholds of models with 0 < p < 1 */
+    const double *a;   /* τ_i/√(1−λ_i²) for models with 0 < p < 1 */
+    const double *b;   /* λ_i/√(1−λ_i²) */
     size_t m;
-    double a_scale;    /* 1/√(1−ρ) */
-    double b;          /* √ρ/√(1−ρ) */
     double gmax;       /* log-integrand at the mode */
 } sf_ctx;
 
-/* g(f) = log φ(f) + Σ log Φ(a_i − b f); optionally g' and g''. */
+/* g(f) = log φ(f) + Σ log Φ(a_i − b_i f); optionally g' and g''. */
 static double sf_log_integrand(const sf_ctx *c, double f, double *d1, double *d2) {
     double g = -0.5 * f * f - CF_LOG_SQRT2PI, s1 = 0, s2 = 0;
     for (size_t i = 0; i < c->m; i++) {
-        double x = c->tau[i] * c->a_scale - c->b * f;
+        double x = c->a[i] - c->b[i] * f;
         g += cf_norm_logcdf(x);
         if (d1) {
             double lam = cf_norm_mills(x);
-            s1 += lam;
-            s2 += lam * (x + lam);
+            s1 += c->b[i] * lam;
+            s2 += c->b[i] * c->b[i] * lam * (x + lam);
         }
     }
-    if (d1) *d1 = -f - c->b * s1;
-    if (d2) *d2 = -1 - c->b * c->b * s2;
+    if (d1) *d1 = -f - s1;
+    if (d2) *d2 = -1 - s2;
     return g;
 }
 
@@ -73,9 +72,9 @@ static int cmp_double(const void *a, const void *b) {
 }
 static const double SF_DROP = 60.0; /* nats below the peak where the integrand is negligible */
 
-/* log β_SF for thresholds of non-degenerate models, 0 < ρ < 1. */
-static int sf_integrate(const double *tau, size_t m, double rho, double rel_tol, double *log_beta, double *err) {
-    sf_ctx c = {tau, m, 1.0 / sqrt(1 - rho), sqrt(rho) / sqrt(1 - rho), 0};
+/* log ∫ φ(f) ∏ Φ(a_i − b_i f) df for non-degenerate models (b_i > 0 finite). */
+static int sf_integrate(const double *a, const double *b, size_t m, double rel_tol, double *log_beta, double *err) {
+    sf_ctx c = {a, b, m, 0};
     double mode, curv;
     int st = sf_mode(&c, &mode, &curv);
     if (st != CF_OK) return st;
@@ -93,7 +92,8 @@ static int sf_integrate(const double *tau, size_t m, double rho, double rel_tol,
     /* Breakpoints: the mode, and — when the factors are near-steps of width √(1−ρ)/√ρ — every
      * kink τ_i/√ρ in range. An adaptive rule can step over a narrow kink it never samples and
      * still report a tiny error (seen at ρ = 0.99999: 2e-6 relative error at tolerance 1e-10). */
-    double width = 1.0 / c.b;
+    double width = INFINITY; /* narrowest kink */
+    for (size_t i = 0; i < m; i++) width = fmin(width, 1.0 / b[i]);
     double *pts = malloc((m + 3 + 2 * 64) * sizeof *pts);
     if (!pts) return CF_ENOMEM;
     size_t np = 0;
@@ -106,11 +106,10 @@ static int sf_integrate(const double *tau, size_t m, double rho, double rel_tol,
         if (mode + d < hi) pts[np++] = mode + d;
         if (mode - d <= lo && mode + d >= hi) break;
     }
-    if (width < 0.1)
-        for (size_t i = 0; i < m; i++) {
-            double k = tau[i] * c.a_scale / c.b;
-            if (k > lo && k < hi) pts[np++] = k;
-        }
+    for (size_t i = 0; i < m; i++) {
+        double k = a[i] / b[i];
+        if (1.0 / b[i] < 0.1 && k > lo && k < hi) pts[np++] = k;
+    }
     pts[np++] = hi;
     qsort(pts, np, sizeof *pts, cmp_double);
     size_t u = 1; /* drop breakpoints closer than a tenth of the kink width */
@@ -177,9 +176,47 @@ int cf_factor_log_beta(const double *p, size_t m, double rho, double rel_tol, do
         else if (mi == 0) *log_beta = 0;           /* every model always wrong */
         else if (rho == 0) *log_beta = log_prod;    /* independence */
         else if (rho == 1) *log_beta = log_min;     /* comonotone: the rarest error */
-        else st = sf_integrate(tau, mi, rho, rel_tol, log_beta, err);
+        else {
+            double *a = malloc(2 * mi * sizeof *a);
+            if (!a) { free(tau); return CF_ENOMEM; }
+            double *b = a + mi, sa = 1 / sqrt(1 - rho), sb = sqrt(rho) / sqrt(1 - rho);
+            for (size_t i = 0; i < mi; i++) { a[i] = tau[i] * sa; b[i] = sb; }
+            st = sf_integrate(a, b, mi, rel_tol, log_beta, err);
+            free(a);
+        }
     }
     free(tau);
+    return st;
+}
+
+int cf_factor_log_beta_loadings(const double *p, const double *lambda, size_t m, double rel_tol, double *log_beta, double *err) {
+    if (!p || !lambda || !log_beta || m == 0) return CF_EINVAL;
+    if (!(rel_tol > 0)) rel_tol = 1e-10;
+    for (size_t i = 0; i < m; i++) {
+        if (!(p[i] >= 0 && p[i] <= 1)) return CF_EDOM;
+        if (!(lambda[i] >= 0 && lambda[i] < 1)) return CF_EDOM;
+    }
+    if (err) *err = 0;
+    double *a = malloc(2 * m * sizeof *a);
+    if (!a) return CF_ENOMEM;
+    double *b = a + m, log_prod = 0;
+    size_t mi = 0;
+    int st = CF_OK;
+    for (size_t i = 0; i < m; i++) {
+        if (p[i] == 0) { *log_beta = -INFINITY; free(a); return CF_OK; }
+        if (p[i] == 1) continue;
+        double s = sqrt((1 - lambda[i]) * (1 + lambda[i]));
+        if (lambda[i] == 0) { log_prod += log(p[i]); continue; } /* independent factor */
+        a[mi] = cf_norm_quantile(p[i]) / s;
+        b[mi] = lambda[i] / s;
+        mi++;
+    }
+    if (mi == 0) *log_beta = log_prod;
+    else {
+        st = sf_integrate(a, b, mi, rel_tol, log_beta, err);
+        if (st == CF_OK) *log_beta += log_prod;
+    }
+    free(a);
     return st;
 }
 

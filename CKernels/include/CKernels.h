@@ -11,4 +11,5 @@
 #include "cf_ncm.h"
 #include "cf_rng.h"
 #include "cf_orthant.h"
+#include "cf_simulate.h"
 #endif

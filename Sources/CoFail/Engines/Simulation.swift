@@ -1,0 +1,139 @@
+import CKernels
+import Foundation
+
+/// One row of an underpricing curve (METHODS §8): the single-factor model fitted to a pool's
+/// marginals and pairwise co-error, against the law's true all-wrong rate.
+public struct CurvePoint: Sendable {
+    public var m: Int
+    public var p: Double
+    public var coError: Double
+    public var rho: Double
+    public var betaM: Double
+    public var betaSFM: Double
+    /// β_m / β_SF,m (from logs, so tiny values keep full precision).
+    public var ratio: Double
+}
+
+/// The theory side of cofail: laws with known truth (METHODS §8, Props. 2–3).
+public enum Synthetic {
+    /// Checks (p, c) describe a pairwise law: 0 < p < 1 and max(0, 2p − 1) <= c <= p.
+    public static func validate(p: Double, c: Double) throws {
+        guard p > 0, p < 1 else { throw CoFailError.usage("marginal error p must lie in (0, 1) (got \(p))") }
+        guard c <= p else { throw CoFailError.usage("co-error c = \(c) exceeds the error rate p = \(p): two models cannot both err more often than one does") }
+        guard c >= max(0, 2 * p - 1) else { throw CoFailError.usage("co-error c = \(c) is below the Fréchet lower bound max(0, 2p − 1) = \(max(0, 2 * p - 1))") }
+    }
+
+    /// Tetrachoric ρ of an exchangeable pair: Φ₂(τ, τ; ρ) = c.
+    public static func tetrachoric(p: Double, c: Double) throws -> Double {
+        let tau = cf_norm_quantile(p)
+        var r = 0.0
+        try check(cf_bvn_solve_r(tau, tau, c, &r), "cf_bvn_solve_r")
+        return r
+    }
+
+    /// Common-shock curve: p = π + (1−π)q, c = π + (1−π)q², β_m = π + (1−π)q^m.
+    public static func shockCurve(pi: Double, q: Double, maxModels: Int) throws -> [CurvePoint] {
+        guard (0...1).contains(pi) else { throw CoFailError.usage("--pi must lie in [0, 1] (got \(pi))") }
+        guard (0...1).contains(q) else { throw CoFailError.usage("--q must lie in [0, 1] (got \(q))") }
+        let p = pi + (1 - pi) * q, c = pi + (1 - pi) * q * q
+        return try curve(p: p, c: c, maxModels: maxModels) { m in log(pi + (1 - pi) * pow(q, Double(m))) }
+    }
+
+    /// Clayton curve with the same marginals: θ from C(p, p; θ) = c, β_m = (m p^−θ − m + 1)^(−1/θ).
+    public static func claytonCurve(p: Double, c: Double, maxModels: Int) throws -> (theta: Double, points: [CurvePoint]) {
+        try validate(p: p, c: c)
+        var theta = 0.0, why: Int32 = 0
+        try check(cf_clayton_calibrate([p, p], 2, c, &theta, &why), "cf_clayton_calibrate")
+        guard Int(why) == CF_THETA_OK else {
+            throw CoFailError.usage("no Clayton θ > 0 gives co-error \(c) at error rate \(p) (Clayton needs p² < c < p)")
+        }
+        let points = try curve(p: p, c: c, maxModels: maxModels) { m in
+            var lc = 0.0
+            _ = cf_clayton_log_joint(Array(repeating: p, count: m), m, theta, &lc)
+            return lc
+        }
+        return (theta, points)
+    }
+
+    static func curve(p: Double, c: Double, maxModels: Int, logBeta: (Int) -> Double) throws -> [CurvePoint] {
+        guard maxModels >= 2 else { throw CoFailError.usage("--max-models must be at least 2 (got \(maxModels))") }
+        try validate(p: p, c: c)
+        let rho = try tetrachoric(p: p, c: c)
+        guard rho >= 0 else { throw CoFailError.usage("co-error \(c) is below independence (p² = \(p * p)): the single-factor model needs ρ ≥ 0") }
+        return try (2...maxModels).map { m in
+            let lsf = try CopulaModels.logBetaSF(Array(repeating: p, count: m), rho: rho)
+            let lb = logBeta(m)
+            return CurvePoint(m: m, p: p, coError: c, rho: rho, betaM: exp(lb), betaSFM: exp(lsf), ratio: exp(lb - lsf))
+        }
+    }
+}
+
+/// Fréchet bounds of β for exchangeable pools (METHODS §8, Prop. 3), with the single-factor
+/// and common-shock values that share the same (m, p, c) placed inside.
+public struct FrechetBounds: Sendable {
+    public var m: Int
+    public var p: Double
+    public var coError: Double
+    public var betaMin: Double
+    public var betaMax: Double
+    public var rho: Quantity
+    public var betaSF: Quantity
+    public var shockPi: Quantity
+    public var shockQ: Quantity
+    public var betaShock: Quantity
+
+    public init(models m: Int, error p: Double, coError c: Double) throws {
+        guard m >= 2 else { throw CoFailError.usage("--models must be at least 2 (got \(m))") }
+        try Synthetic.validate(p: p, c: c)
+        self.m = m; self.p = p; coError = c
+        var lo = 0.0, hi = 0.0
+        let st = cf_frechet_bounds(m, p, c, &lo, &hi)
+        if Int(st) == CF_EUNDEF {
+            throw CoFailError.usage("no exchangeable law of \(m) models has error \(p) and co-error \(c) (the count of wrong models would need negative variance: c ≥ (m p² − p)/(m − 1) = \((Double(m) * p * p - p) / Double(m - 1)))")
+        }
+        try check(st, "cf_frechet_bounds")
+        betaMin = lo; betaMax = hi
+        let r = try Synthetic.tetrachoric(p: p, c: c)
+        rho = .defined(r)
+        betaSF = r >= 0 ? .defined(exp(try CopulaModels.logBetaSF(Array(repeating: p, count: m), rho: r)))
+                        : .undefined("co-error below independence: ρ = \(Report.fmt(r)) < 0 has no single-factor form")
+        // shock: (c − π)(1 − π) = (p − π)²  ⇒  π = (c − p²)/(1 − 2p + c)
+        if c >= p * p {
+            let pi = (c - p * p) / (1 - 2 * p + c), q = (p - pi) / (1 - pi)
+            shockPi = .defined(pi); shockQ = .defined(q)
+            betaShock = .defined(pi + (1 - pi) * pow(q, Double(m)))
+        } else {
+            let why = "co-error below independence: no common-shock law has it"
+            shockPi = .undefined(why); shockQ = .undefined(why); betaShock = .undefined(why)
+        }
+    }
+
+    /// From a matrix: the pool's mean error and mean pairwise co-error (the exchangeable
+    /// symmetrisation of its law has exactly these, and the same β).
+    public init(_ x: OutcomeMatrix) throws {
+        guard x.m >= 2 else { throw CoFailError.usage("bounds need at least two models (the matrix has \(x.m))") }
+        let pw = try PairwiseStatistics(x, threads: 1)
+        var pSum = 0.0, cSum = 0.0
+        for i in 0..<x.m {
+            pSum += pw.errorRate(i)
+            for j in (i + 1)..<x.m where j < x.m { cSum += Double(pw.gram[i * x.m + j]) / Double(x.n) }
+        }
+        try self.init(models: x.m, error: pSum / Double(x.m), coError: cSum / Double(x.m * (x.m - 1) / 2))
+    }
+
+    public func section(observedBeta: Double? = nil) -> Report.Section {
+        var s = Report.Section(key: "bounds", title: "Fréchet bounds on β given pairwise statistics (Prop. 3)")
+        s.add("n_models", "models (m)", .int(m))
+        s.add("error", "marginal error p", .number(p))
+        s.add("co_error", "pairwise co-error c", .number(coError))
+        s.add("beta_min", "smallest β of any exchangeable law", .number(betaMin))
+        s.add("beta_max", "largest β of any exchangeable law", .number(betaMax))
+        if let observedBeta { s.add("beta", "observed β", .number(observedBeta)) }
+        s.add("rho", "tetrachoric ρ of (p, c)", rho)
+        s.add("beta_sf", "single-factor β_SF(ρ)", betaSF)
+        s.add("shock_pi", "common-shock π", shockPi)
+        s.add("shock_q", "common-shock q", shockQ)
+        s.add("beta_shock", "common-shock β_m", betaShock)
+        return s
+    }
+}

@@ -1,0 +1,140 @@
+import CKernels
+import Foundation
+
+/// Laws `cofail simulate matrix` can draw from (METHODS §8).
+public enum SyntheticLaw: String, Sendable, CaseIterable {
+    /// Common shock: all wrong with probability π, else independent errors q_i.
+    case shock
+    /// Exchangeable Clayton copula with margins p_i.
+    case clayton
+    /// Exchangeable Gaussian copula (single factor, equal loadings √ρ).
+    case gaussian
+    /// Single-factor Gaussian copula with per-model loadings λ_i.
+    case factor
+}
+
+/// A synthetic outcome matrix with known truth, drawn deterministically from a seed.
+public struct SyntheticMatrix: Sendable {
+    public struct Spec: Sendable {
+        public var law: SyntheticLaw
+        public var queries: Int
+        public var models: Int
+        /// shock: π and the (central) per-model error q.
+        public var pi = 0.05
+        public var q = 0.3
+        /// clayton/gaussian/factor: the (central) marginal error p.
+        public var error = 0.3
+        public var theta = 1.0
+        public var rho = 0.3
+        /// factor: loadings evenly spaced over this range.
+        public var loadings: ClosedRange<Double> = 0.3...0.7
+        /// Per-model error rates evenly spaced over centre ± spread (0 = homogeneous).
+        public var spread = 0.0
+        public var missing = 0.0
+        public var seed: UInt64 = 1
+        public var threads = 1
+
+        public init(law: SyntheticLaw, queries: Int, models: Int) { self.law = law; self.queries = queries; self.models = models }
+
+        /// Evenly spaced per-model values centre ± spread.
+        func spaced(_ centre: Double) -> [Double] {
+            guard models > 1, spread > 0 else { return Array(repeating: centre, count: models) }
+            return (0..<models).map { centre - spread + 2 * spread * Double($0) / Double(models - 1) }
+        }
+        /// Per-model kernel parameter: q_i (shock) or p_i.
+        public var parameters: [Double] { spaced(law == .shock ? q : error) }
+        public var loadingValues: [Double] {
+            switch law {
+            case .gaussian: return Array(repeating: rho.squareRoot(), count: models)
+            case .factor:
+                guard models > 1 else { return [loadings.lowerBound] }
+                return (0..<models).map { loadings.lowerBound + (loadings.upperBound - loadings.lowerBound) * Double($0) / Double(models - 1) }
+            default: return []
+            }
+        }
+
+        public func validate() throws {
+            guard queries >= 1 else { throw CoFailError.usage("--queries must be at least 1 (got \(queries))") }
+            guard models >= 1 else { throw CoFailError.usage("--models must be at least 1 (got \(models))") }
+            guard (0..<1).contains(missing) else { throw CoFailError.usage("--missing must lie in [0, 1) (got \(missing))") }
+            let name = law == .shock ? "--q" : "--error"
+            for v in parameters where !(v > 0 && v < 1) {
+                throw CoFailError.usage("\(name) ± --heterogeneous gives a per-model error rate \(v) outside (0, 1)")
+            }
+            switch law {
+            case .shock: guard (0...1).contains(pi) else { throw CoFailError.usage("--pi must lie in [0, 1] (got \(pi))") }
+            case .clayton: guard theta > 0, theta.isFinite else { throw CoFailError.usage("--theta must be positive (got \(theta))") }
+            case .gaussian: guard (0..<1).contains(rho) else { throw CoFailError.usage("--rho must lie in [0, 1) (got \(rho))") }
+            case .factor:
+                guard loadings.lowerBound >= 0, loadings.upperBound < 1 else {
+                    throw CoFailError.usage("--loadings must lie in [0, 1) (got \(loadings.lowerBound):\(loadings.upperBound))")
+                }
+            }
+        }
+    }
+
+    public var spec: Spec
+    public var raw: RawMatrix
+    /// True per-model error rates and the true all-wrong probability of the law.
+    public var trueErrorRates: [Double]
+    public var trueBeta: Double
+
+    public init(_ spec: Spec) throws {
+        try spec.validate()
+        self.spec = spec
+        let n = spec.queries, m = spec.models, w = (n + 63) / 64
+        let param = spec.parameters, load = spec.loadingValues
+        var errors = [UInt64](repeating: 0, count: m * w), answered = [UInt64](repeating: 0, count: m * w)
+        let law: Int32
+        switch spec.law {
+        case .shock: law = Int32(CF_LAW_SHOCK)
+        case .clayton: law = Int32(CF_LAW_CLAYTON)
+        case .gaussian, .factor: law = Int32(CF_LAW_FACTOR)
+        }
+        try check(cf_simulate_matrix(law, param, load.isEmpty ? nil : load, spec.pi, spec.theta, n, m, spec.missing,
+                                     spec.seed, max(1, spec.threads), &errors, &answered), "cf_simulate_matrix")
+        var correct = [[UInt64]](), ans = [[UInt64]]()
+        for i in 0..<m {
+            let e = errors[i * w ..< (i + 1) * w], a = answered[i * w ..< (i + 1) * w]
+            correct.append(zip(a, e).map { $0 & ~$1 })
+            ans.append(Array(a))
+        }
+        let width = String(m - 1).count
+        raw = RawMatrix(source: "simulated:\(spec.law.rawValue)", format: .wide, queryIDs: (0..<n).map { "q\($0)" },
+                        modelNames: (0..<m).map { "model_" + String(repeating: "0", count: width - String($0).count) + String($0) },
+                        families: Array(repeating: nil, count: m), costSum: [], costCount: [], ignoredColumns: [],
+                        correct: correct, answered: ans)
+        switch spec.law {
+        case .shock:
+            trueErrorRates = param.map { spec.pi + (1 - spec.pi) * $0 }
+            trueBeta = spec.pi + (1 - spec.pi) * exp(param.reduce(0) { $0 + log($1) })
+        case .clayton:
+            trueErrorRates = param
+            var lc = 0.0
+            try check(cf_clayton_log_joint(param, m, spec.theta, &lc), "cf_clayton_log_joint")
+            trueBeta = exp(lc)
+        case .gaussian, .factor:
+            trueErrorRates = param
+            var lb = 0.0
+            try check(cf_factor_log_beta_loadings(param, load, m, 1e-10, &lb, nil), "cf_factor_log_beta_loadings")
+            trueBeta = exp(lb)
+        }
+    }
+
+    /// The sidecar describing the truth and every parameter, so a run can be reproduced.
+    public func truthJSON() -> JSONValue {
+        var params: [(String, JSONValue)] = [("law", .string(spec.law.rawValue)), ("queries", .int(spec.queries)), ("models", .int(spec.models)),
+                                             ("seed", .string(String(spec.seed))), ("missing", .number(spec.missing)), ("heterogeneous_spread", .number(spec.spread))]
+        switch spec.law {
+        case .shock: params += [("pi", .number(spec.pi)), ("q", .number(spec.q))]
+        case .clayton: params += [("error", .number(spec.error)), ("theta", .number(spec.theta))]
+        case .gaussian: params += [("error", .number(spec.error)), ("rho", .number(spec.rho))]
+        case .factor: params += [("error", .number(spec.error)), ("loadings", .array(spec.loadingValues.map { .number($0) }))]
+        }
+        return .object([("schema_version", .string(reportSchemaVersion)), ("command", .string("simulate matrix")),
+                        ("parameters", .object(params)),
+                        ("true_beta", .number(trueBeta)),
+                        ("true_error_rates", .array(trueErrorRates.map { .number($0) })),
+                        ("model_names", .array(raw.modelNames.map { .string($0) }))])
+    }
+}

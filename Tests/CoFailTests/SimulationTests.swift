@@ -1,0 +1,111 @@
+import CKernels
+import Foundation
+import Testing
+@testable import CoFail
+
+/// METHODS §8: curves and bounds against SciPy goldens (scripts/goldens/simulate_scipy.py),
+/// sampling against the closed forms.
+@Suite struct SimulationTests {
+    @Test func curvesAgainstSciPy() throws {
+        for row in try golden("curve.csv") {
+            let pi = num(row, "pi"), q = num(row, "q"), m = Int(num(row, "m"))
+            let pts: [CurvePoint]
+            if row["law"] == "shock" {
+                pts = try Synthetic.shockCurve(pi: pi, q: q, maxModels: m)
+            } else {
+                let p = pi + (1 - pi) * q, c = pi + (1 - pi) * q * q
+                pts = try Synthetic.claytonCurve(p: p, c: c, maxModels: m).points
+            }
+            let pt = try #require(pts.last)
+            #expect(pt.m == m)
+            #expect(abs(pt.rho - num(row, "rho")) < 1e-10)
+            #expect(abs(pt.betaM / num(row, "beta_m") - 1) < 1e-9, "\(row)")
+            #expect(abs(pt.betaSFM / num(row, "beta_sf_m") - 1) < 1e-8, "\(row)")
+        }
+        // the shock ratio is 1 at m = 2 and grows; Clayton's stays near 1
+        let shock = try Synthetic.shockCurve(pi: 0.02, q: 0.3, maxModels: 20)
+        #expect(abs(shock[0].ratio - 1) < 1e-9)
+        #expect(zip(shock, shock.dropFirst()).allSatisfy { $1.ratio > $0.ratio })
+        let clay = try Synthetic.claytonCurve(p: shock[0].p, c: shock[0].coError, maxModels: 20).points
+        #expect(clay.last!.ratio < shock.last!.ratio / 100)
+    }
+
+    @Test func frechetBoundsAgainstLinprog() throws {
+        for row in try golden("frechet.csv") {
+            let b = try FrechetBounds(models: Int(num(row, "m")), error: num(row, "p"), coError: num(row, "c"))
+            #expect(abs(b.betaMin - num(row, "beta_min")) < 1e-9, "\(row) min \(b.betaMin)")
+            #expect(abs(b.betaMax - num(row, "beta_max")) < 1e-9, "\(row) max \(b.betaMax)")
+            if let sf = b.betaSF.value { #expect(sf >= b.betaMin - 1e-12 && sf <= b.betaMax + 1e-12) }
+            if let sh = b.betaShock.value { #expect(abs(sh - b.betaMax) < 1e-9 || sh <= b.betaMax) }
+        }
+    }
+
+    @Test func infeasibleParametersAreRejected() throws {
+        #expect(throws: CoFailError.self) { try FrechetBounds(models: 5, error: 0.3, coError: 0.4) }   // c > p
+        #expect(throws: CoFailError.self) { try FrechetBounds(models: 5, error: 0.8, coError: 0.5) }   // c < 2p − 1
+        #expect(throws: CoFailError.self) { try FrechetBounds(models: 5, error: 0.3, coError: 0.0) }   // negative variance
+        #expect(throws: CoFailError.self) { try Synthetic.shockCurve(pi: 1.2, q: 0.3, maxModels: 5) }
+        let r = try runCLI(["bounds", "--models", "5", "--error", "0.3", "--co-error", "0.4"])
+        #expect(r.status == ExitStatus.usage.rawValue)
+        #expect(r.stderr.contains("exceeds the error rate"))
+        #expect(try runCLI(["simulate", "curve", "--pi", "-0.1", "--q", "0.3"]).status == ExitStatus.usage.rawValue)
+    }
+
+    /// Drawn matrices recover the law's β within sampling error (4.5 binomial SE).
+    @Test(arguments: [SyntheticLaw.shock, .clayton, .gaussian, .factor])
+    func samplingRecoversTruth(law: SyntheticLaw) throws {
+        var spec = SyntheticMatrix.Spec(law: law, queries: 40_000, models: 6)
+        spec.pi = 0.03; spec.q = 0.3; spec.error = 0.25; spec.theta = 1.5; spec.rho = 0.4; spec.spread = 0.05
+        spec.seed = 42; spec.threads = 2
+        let sim = try SyntheticMatrix(spec)
+        let (x, _) = try sim.raw.applyCoverage(.complete)
+        let c = try Certificate(x)
+        let se = (sim.trueBeta * (1 - sim.trueBeta) / Double(x.n)).squareRoot()
+        #expect(abs(c.beta - sim.trueBeta) < 4.5 * se, "\(law): β̂ \(c.beta) vs true \(sim.trueBeta) ± \(se)")
+        for i in 0..<x.m {
+            let p = Double(x.errorCount(i)) / Double(x.n), t = sim.trueErrorRates[i]
+            #expect(abs(p - t) < 4.5 * (t * (1 - t) / Double(x.n)).squareRoot())
+        }
+        if law == .gaussian {
+            let pw = try PairwiseStatistics(x)
+            #expect(abs(pw.meanTetrachoric.value! - 0.4) < 0.03)
+        }
+    }
+
+    @Test func drawsAreThreadInvariantAndRoundTrip() throws {
+        var spec = SyntheticMatrix.Spec(law: .clayton, queries: 1000, models: 7)
+        spec.missing = 0.05; spec.seed = 9
+        spec.threads = 1
+        let a = try SyntheticMatrix(spec)
+        spec.threads = 3
+        let b = try SyntheticMatrix(spec)
+        #expect(a.raw.serialized(as: .wide) == b.raw.serialized(as: .wide))
+        for format in InputFormat.allCases {
+            let path = try tempFile(a.raw.serialized(as: format), suffix: format == .jsonl ? ".jsonl" : ".csv")
+            let back = try MatrixLoader().load(path)
+            #expect(back.serialized(as: .wide) == a.raw.serialized(as: .wide), "\(format)")
+        }
+    }
+
+    @Test func simulateMatrixCLIWritesTruth() throws {
+        let out = NSTemporaryDirectory() + "sim-\(UUID().uuidString).csv"
+        let r = try runCLI(["simulate", "matrix", "--law", "shock", "--pi", "0.04", "--q", "0.3", "--queries", "3000", "--models", "5", "-o", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let truth = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + ".truth.json"))) as? [String: Any]
+        let beta = try #require(truth?["true_beta"] as? Double)
+        #expect(abs(beta - (0.04 + 0.96 * pow(0.3, 5))) < 1e-15)
+        #expect(try runCLI(["analyze", out, "--no-full"]).status == 0)
+    }
+
+    @Test func curvePlotIsSVG() throws {
+        let svg = NSTemporaryDirectory() + "curve-\(UUID().uuidString).svg"
+        let r = try runCLI(["simulate", "curve", "--pi", "0.02", "--q", "0.3", "--max-models", "10", "--plot", svg, "--format", "json"])
+        #expect(r.status == 0)
+        let text = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(text.hasPrefix("<svg") && text.contains("common shock") && text.contains("Clayton"))
+        let top = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let rows = (top?["shock"] as? [String: Any])?["curve"] as? [[String: Any]]
+        #expect(rows?.count == 9)
+        #expect(Set(rows?.first?.keys.map { $0 } ?? []) == ["m", "p", "co_error", "rho", "beta_m", "beta_sf_m", "ratio"])
+    }
+}
