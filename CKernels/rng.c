@@ -32,3 +32,12 @@ double cf_rng_normal(uint64_t seed, uint64_t stream, uint64_t k) {
     cf_rng_uniform2(seed, stream, k >> 1, u);
     return cf_norm_quantile(u[k & 1]);
 }
+
+void cf_rng_bootstrap_indices(uint64_t seed, uint64_t replicate, size_t n, uint32_t *idx) {
+    double u[2];
+    for (size_t j = 0; j < n; j += 2) {
+        cf_rng_uniform2(seed, replicate, j >> 1, u);
+        idx[j] = (uint32_t)(u[0] * (double)n);
+        if (j + 1 < n) idx[j + 1] = (uint32_t)(u[1] * (double)n);
+    }
+}

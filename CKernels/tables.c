@@ -92,3 +92,34 @@ int cf_tables_all_wrong(const uint64_t *bits, size_t words, size_t m, const size
     *k = total;
     return CF_OK;
 }
+
+int cf_tables_gather(const uint64_t *bits, size_t words, size_t m, const uint32_t *idx, size_t n_out, uint64_t *out) {
+    if (!bits || !idx || !out || m == 0) return CF_EINVAL;
+    size_t ow = (n_out + 63) / 64;
+    for (size_t j = 0; j < n_out; j++) if ((size_t)idx[j] >= words * 64) return CF_EDOM;
+    for (size_t c = 0; c < m; c++) {
+        const uint64_t *col = bits + c * words;
+        uint64_t *dst = out + c * ow;
+        for (size_t w = 0; w < ow; w++) {
+            uint64_t acc = 0;
+            size_t j0 = w * 64, j1 = j0 + 64 < n_out ? j0 + 64 : n_out;
+            for (size_t j = j0; j < j1; j++) acc |= ((col[idx[j] >> 6] >> (idx[j] & 63)) & 1u) << (j - j0);
+            dst[w] = acc;
+        }
+    }
+    return CF_OK;
+}
+
+int cf_tables_gram_subset(const uint64_t *bits, size_t words, const size_t *cols, size_t k, const uint64_t *mask, int64_t *gram) {
+    if (!bits || !cols || !mask || !gram || k == 0) return CF_EINVAL;
+    for (size_t a = 0; a < k; a++) {
+        const uint64_t *ca = bits + cols[a] * words;
+        for (size_t b = a; b < k; b++) {
+            const uint64_t *cb = bits + cols[b] * words;
+            int64_t s = 0;
+            for (size_t w = 0; w < words; w++) s += __builtin_popcountll(mask[w] & ca[w] & cb[w]);
+            gram[a * k + b] = gram[b * k + a] = s;
+        }
+    }
+    return CF_OK;
+}

@@ -17,4 +17,8 @@ void cf_rng_uniform2(uint64_t seed, uint64_t stream, uint64_t index, double out[
 /* Standard normal number `k` of stream `stream` (inverse-CDF transform of a uniform). */
 double cf_rng_normal(uint64_t seed, uint64_t stream, uint64_t k);
 
+/* n bootstrap indices uniform on [0, n) for replicate `replicate` (stream), Lemire-free:
+ * floor(u·n) with 53-bit u (bias < n/2^53). */
+void cf_rng_bootstrap_indices(uint64_t seed, uint64_t replicate, size_t n, uint32_t *idx);
+
 #endif

@@ -26,4 +26,16 @@ int64_t cf_tables_popcount_andnot(const uint64_t *a, const uint64_t *b, size_t w
 /* popcount over `words` words. */
 int64_t cf_tables_popcount(const uint64_t *a, size_t words);
 
+/*
+ * Bootstrap resample of bit columns: out column c, bit j = bits column c, bit idx[j], for
+ * j < n_out. `out` has m columns of ceil(n_out/64) words and is overwritten (padding zeroed).
+ */
+int cf_tables_gather(const uint64_t *bits, size_t words, size_t m, const uint32_t *idx, size_t n_out, uint64_t *out);
+
+/*
+ * Gram matrix of a column subset restricted to a query mask (pool-size scans with the
+ * complete-coverage policy per subset): gram[a][b] = popcount(mask & E[cols[a]] & E[cols[b]]).
+ */
+int cf_tables_gram_subset(const uint64_t *bits, size_t words, const size_t *cols, size_t k, const uint64_t *mask, int64_t *gram);
+
 #endif

@@ -13,6 +13,8 @@ public enum ExitStatus: Int32, Sendable {
     case software = 70
     /// An output file could not be written.
     case ioError = 74
+    /// Interrupted by SIGINT; completed work was saved and the message says how to resume.
+    case interrupted = 130
 }
 
 /// Where in an input a problem sits. `line` and `column` are 1-based; `column` may carry the
@@ -52,6 +54,8 @@ public enum CoFailError: Error, CustomStringConvertible, Sendable {
     case kernel(function: String, status: Int32)
     /// An output could not be written.
     case output(path: String, reason: String)
+    /// The run was interrupted; `resumeHint` says how to continue.
+    case interrupted(resumeHint: String)
 
     public var description: String {
         switch self {
@@ -63,6 +67,7 @@ public enum CoFailError: Error, CustomStringConvertible, Sendable {
         case let .kernel(function, status):
             return "numerical kernel \(function) failed: \(String(cString: cf_strerror(status))) (status \(status))"
         case let .output(path, reason): return "\(path): cannot write output: \(reason)"
+        case let .interrupted(hint): return "interrupted; \(hint)"
         }
     }
 
@@ -73,6 +78,7 @@ public enum CoFailError: Error, CustomStringConvertible, Sendable {
         case .usage: return .usage
         case .kernel: return .software
         case .output: return .ioError
+        case .interrupted: return .interrupted
         }
     }
 }

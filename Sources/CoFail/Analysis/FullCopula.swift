@@ -75,15 +75,21 @@ public struct FullCopula: Sendable {
         try check(cf_corr_floor(x, d, FullCopula.eigenFloor, &s), "cf_corr_floor")
         let tau = idx.map { cf_norm_quantile(p[$0]) }
         var mc = cf_estimate(), vr = cf_estimate()
-        try check(cf_orthant_mc(s, tau, d, o.seed, UInt64(o.draws), max(1, o.threads), &mc), "cf_orthant_mc")
+        if o.draws > 0 {
+            try check(cf_orthant_mc(s, tau, d, o.seed, UInt64(o.draws), max(1, o.threads), &mc), "cf_orthant_mc")
+            betaFullMC = .defined(mc.val)
+            betaFullMCSE = .defined(mc.se)
+            mcHits = Int(mc.hits)
+        } else {
+            betaFullMC = .undefined("crude Monte Carlo not requested (0 draws)"); betaFullMCSE = betaFullMC
+        }
         try check(cf_orthant_tilted(s, tau, d, o.seed, o.qmcPoints, o.qmcShifts, max(1, o.threads), &vr), "cf_orthant_tilted")
-        betaFullMC = .defined(mc.val)
-        betaFullMCSE = .defined(mc.se)
-        mcHits = Int(mc.hits)
         betaFull = .defined(vr.val)
         betaFullSE = .defined(vr.se)
         logBetaFull = vr.log_val.isFinite ? .defined(vr.log_val) : .undefined("β_full underflows to 0")
-        if mc.hits > 0 {
+        if o.draws == 0 {
+            agreementZ = .undefined("crude Monte Carlo not requested")
+        } else if mc.hits > 0 {
             agreementZ = .defined((mc.val - vr.val) / (mc.se * mc.se + vr.se * vr.se).squareRoot())
         } else {
             agreementZ = .undefined("crude Monte Carlo had no hits in \(o.draws) draws (β_full ≈ \(Report.fmt(vr.val))); rely on the tilted estimator")

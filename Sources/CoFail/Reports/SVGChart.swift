@@ -28,6 +28,8 @@ public struct SVGChart: Sendable {
     public var bands: [Band] = []
     /// Horizontal reference lines (y, label).
     public var references: [(y: Double, label: String)] = []
+    /// Vertical reference lines (x, label).
+    public var verticals: [(x: Double, label: String)] = []
 
     public init(title: String, xLabel: String, yLabel: String, logY: Bool) {
         self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.logY = logY
@@ -37,7 +39,7 @@ public struct SVGChart: Sendable {
         let left = 70.0, right = 170.0, top = 40.0, bottom = 50.0
         let pw = width - left - right, ph = height - top - bottom
         let ys = series.flatMap { $0.points.map(\.y) } + bands.flatMap { $0.points.flatMap { [$0.lo, $0.hi] } } + references.map(\.y)
-        let xs = series.flatMap { $0.points.map(\.x) } + bands.flatMap { $0.points.map(\.x) }
+        let xs = series.flatMap { $0.points.map(\.x) } + bands.flatMap { $0.points.map(\.x) } + verticals.map(\.x)
         let usable = ys.filter { $0.isFinite && (!logY || $0 > 0) }
         var (y0, y1) = (usable.min() ?? 0.1, usable.max() ?? 1)
         var (x0, x1) = (xs.min() ?? 0, xs.max() ?? 1)
@@ -89,6 +91,10 @@ public struct SVGChart: Sendable {
         for r in references where r.y.isFinite && (!logY || r.y > 0) {
             s += "<line x1=\"\(f(left))\" x2=\"\(f(left + pw))\" y1=\"\(f(ty(r.y)))\" y2=\"\(f(ty(r.y)))\" stroke=\"#888\" stroke-dasharray=\"2,3\"/>"
             s += "<text x=\"\(f(left + pw - 4))\" y=\"\(f(ty(r.y) - 4))\" text-anchor=\"end\" fill=\"#666\">\(esc(r.label))</text>\n"
+        }
+        for (k, v) in verticals.enumerated() where v.x.isFinite {
+            s += "<line x1=\"\(f(tx(v.x)))\" x2=\"\(f(tx(v.x)))\" y1=\"\(f(top))\" y2=\"\(f(top + ph))\" stroke=\"#c0392b\" stroke-dasharray=\"4,3\"/>"
+            s += "<text x=\"\(f(tx(v.x) + 3))\" y=\"\(f(top + 14 + 14 * Double(k)))\" fill=\"#c0392b\">\(esc(v.label))</text>\n"
         }
         for sr in series {
             let pts = sr.points.filter { $0.y.isFinite && (!logY || $0.y > 0) }.map { "\(f(tx($0.x))),\(f(ty($0.y)))" }

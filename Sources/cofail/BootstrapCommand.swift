@@ -1,0 +1,91 @@
+import ArgumentParser
+import CoFail
+import Foundation
+
+struct BootstrapCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bootstrap",
+        abstract: "Joint bootstrap of β, A*, G, mean φ, mean tetrachoric, β_SF, U_tet and ρ* with percentile and BCa intervals (METHODS §6).",
+        discussion: """
+        Example:  cofail bootstrap examples/zeroeval_math_l5/matrix.csv --replicates 2000 --plot u.svg
+        Scale out: run with --shard i/N (or as a Slurm job array) and combine with 'cofail merge'.
+        """
+    )
+
+    @Argument(help: "Outcome matrix (a file: shards and checkpoints record its path and hash).")
+    var matrix: String
+    @Option(help: "Number of bootstrap replicates B.")
+    var replicates: Int = 1000
+    @Option(help: "Statistics, comma-separated (default: the standard set; add beta_clayton, beta_full).")
+    var stats: String?
+    @Flag(help: "Also propagate β_full (nearest correlation matrix and tilted estimator per replicate).")
+    var full = false
+    @Option(name: .customLong("full-draws"), help: "Tilted-estimator points per replicate for β_full.")
+    var fullDraws: Int = 10_000
+    @Option(help: "Interval level: 1 − alpha.")
+    var alpha: Double = 0.05
+    @Option(help: "Write replicate-level values as CSV.")
+    var samples: String?
+    @Option(help: "Write an SVG of the U_tet distribution with its interval.")
+    var plot: String?
+    @Flag(name: .customLong("no-correction"), help: "Disable the 0.5 zero-cell correction.")
+    var noCorrection = false
+    @OptionGroup var input: InputOptions
+    @OptionGroup var engine: EngineOptions
+    @OptionGroup var out: OutputOptions
+
+    func validate() throws {
+        if replicates < 1 { throw ValidationError("--replicates must be at least 1 (got \(replicates))") }
+        if !(alpha > 0 && alpha < 1) { throw ValidationError("--alpha must lie in (0, 1) (got \(alpha))") }
+        if matrix == "-" { throw ValidationError("bootstrap needs a file, not '-': checkpoints and shards record the matrix path and hash") }
+    }
+
+    func statList() throws -> [BootstrapStatistic] {
+        var list = BootstrapStatistic.standard
+        if let stats {
+            list = try stats.split(separator: ",").map { name in
+                guard let s = BootstrapStatistic(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                    throw CoFailError.usage("unknown statistic '\(name)'; choose from \(BootstrapStatistic.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return s
+            }
+        }
+        if full && !list.contains(.beta_full) { list.append(.beta_full) }
+        return list
+    }
+
+    func run() throws {
+        try runReporting {
+            let ei = EngineInput(path: matrix, format: input.inputFormat, threshold: input.threshold, minModelCoverage: input.minModelCoverage, registry: input.registry)
+            let (raw, x, cov, hash) = try ei.load()
+            let list = try statList()
+            let boot = try Bootstrap(x, stats: list, seed: engine.seed, correction: !noCorrection, fullPoints: fullDraws)
+            let signature = JSONValue.object([("command", .string("bootstrap")), ("matrix_hash", .string(hash)), ("replicates", .string(String(replicates))),
+                                              ("seed", .string(String(engine.seed))), ("stats", .string(list.map(\.rawValue).joined(separator: ","))),
+                                              ("zero_cell_correction", .string(String(!noCorrection))), ("full_draws", .string(String(fullDraws)))] + ei.signature).canonical
+            let shard = try engine.resolvedShard()
+            var table = try engine.table(signature: signature, columns: list.map(\.rawValue), units: replicates, shard: shard)
+            try engine.run(&table, label: "bootstrap", command: "cofail bootstrap \(CommandLine.arguments.dropFirst(2).filter { $0 != "--resume" }.joined(separator: " "))") { r in
+                try boot.replicate(r)
+            }
+            if shard.count > 1 {
+                try emit(table.serialized(), to: out.output)
+                FileHandle.standardError.write(Data("cofail: shard \(shard.text): \(table.completed) replicates; combine with 'cofail merge'\n".utf8))
+                return
+            }
+            let summary = BootstrapSummary(stats: list, estimates: try boot.estimate(), table: table, jackknife: try boot.jackknife(), alpha: alpha)
+            try finishBootstrap(summary, raw: raw, x: x, cov: cov, samples: samples, plot: plot, out: out,
+                                inputs: [("matrix", .string(matrix)), ("replicates", .int(replicates)), ("seed", .string(String(engine.seed))),
+                                         ("stats", .string(list.map(\.rawValue).joined(separator: ","))), ("alpha", .number(alpha))] + input.echo)
+        }
+    }
+}
+
+/// Shared by `bootstrap` and `merge`.
+func finishBootstrap(_ summary: BootstrapSummary, raw: RawMatrix, x: OutcomeMatrix, cov: CoverageReport, samples: String?, plot: String?,
+                     out: OutputOptions, inputs: [(String, JSONValue)]) throws {
+    if let samples { try emit(summary.samplesCSV(), to: samples) }
+    if let plot, let svg = summary.plot() { try emit(svg, to: plot) }
+    let report = Report(command: "bootstrap", inputs: inputs, sections: [.data(raw, x, cov), summary.section()])
+    try emit(report.render(out.format), to: out.output)
+}
