@@ -7,6 +7,8 @@ public enum BootstrapStatistic: String, Sendable, CaseIterable {
     case beta_clayton, beta_full
     public static let standard: [BootstrapStatistic] = [.beta, .best_accuracy, .oracle_gain, .mean_phi, .mean_tetrachoric,
                                                         .beta_sf_tetrachoric, .underpricing_tetrachoric, .implied_rho]
+    /// Statistics that need the pairwise tables and tetrachoric fit of the replicate.
+    static let needsPairwise: Set<BootstrapStatistic> = [.mean_phi, .mean_tetrachoric, .beta_sf_tetrachoric, .underpricing_tetrachoric, .beta_clayton, .beta_full]
 }
 
 /// Joint bootstrap of the co-failure statistics (METHODS §6): queries resampled with
@@ -24,7 +26,7 @@ public struct Bootstrap: Sendable {
 
     public init(_ x: OutcomeMatrix, stats: [BootstrapStatistic], seed: UInt64, correction: Bool = true, fullPoints: Int = 10_000) throws {
         matrix = x; self.stats = stats; self.seed = seed; self.correction = correction; self.fullPoints = fullPoints
-        warm = try PairwiseStatistics(x, correction: correction, threads: 1).r
+        warm = stats.contains(where: BootstrapStatistic.needsPairwise.contains) ? try PairwiseStatistics(x, correction: correction, threads: 1).r : []
     }
 
     /// The statistics of the full sample.
@@ -64,11 +66,11 @@ public struct Bootstrap: Sendable {
         var k: Int64 = 0
         try x.errors.withUnsafeBufferPointer { e in try check(cf_tables_all_wrong(e.baseAddress, x.words, x.m, nil, 0, nil, &k), "cf_tables_all_wrong") }
         let beta = Double(k) / n
-        let pw = try PairwiseStatistics(x, correction: correction, threads: 1, warmStart: warm)
-        let p = (0..<x.m).map { pw.errorRate($0) }
-        let best = (0..<x.m).map { 1 - p[$0] }.max()!
+        let p = (0..<x.m).map { Double(x.errorCount($0)) / n }
+        let best = p.map { 1 - $0 }.max()!
+        let pw = stats.contains(where: BootstrapStatistic.needsPairwise.contains) ? try PairwiseStatistics(x, correction: correction, threads: 1, warmStart: warm.isEmpty ? nil : warm) : nil
         var logSF: Double?
-        if let r = pw.meanTetrachoric.value, r >= 0, stats.contains(where: { $0 == .beta_sf_tetrachoric || $0 == .underpricing_tetrachoric }) {
+        if let r = pw?.meanTetrachoric.value, r >= 0, stats.contains(where: { $0 == .beta_sf_tetrachoric || $0 == .underpricing_tetrachoric }) {
             logSF = try logBetaSF(p, rho: r)
         }
         return try stats.map { s in
@@ -76,8 +78,8 @@ public struct Bootstrap: Sendable {
             case .beta: return beta
             case .best_accuracy: return best
             case .oracle_gain: return Double(Int64(x.n) - k) / n - best
-            case .mean_phi: return pw.meanPhi.value ?? .nan
-            case .mean_tetrachoric: return pw.meanTetrachoric.value ?? .nan
+            case .mean_phi: return pw?.meanPhi.value ?? .nan
+            case .mean_tetrachoric: return pw?.meanTetrachoric.value ?? .nan
             case .beta_sf_tetrachoric: return logSF.map(exp) ?? .nan
             case .underpricing_tetrachoric:
                 guard let l = logSF, l > -.infinity else { return .nan }
@@ -85,7 +87,7 @@ public struct Bootstrap: Sendable {
             case .implied_rho: return try CopulaModels.impliedRho(p, beta: beta).value ?? .nan
             case .beta_clayton:
                 let ok = p.filter { $0 > 0 && $0 < 1 }
-                guard let target = pw.meanCoError.value, ok.count >= 2 else { return .nan }
+                guard let target = pw?.meanCoError.value, ok.count >= 2 else { return .nan }
                 var theta = 0.0, why: Int32 = 0, lc = 0.0
                 try check(cf_clayton_calibrate(ok, ok.count, target, &theta, &why), "cf_clayton_calibrate")
                 guard Int(why) == CF_THETA_OK else { return .nan }
@@ -94,6 +96,7 @@ public struct Bootstrap: Sendable {
             case .beta_full:
                 var o = AnalysisOptions()
                 o.draws = 0; o.seed = seed; o.qmcPoints = max(1, fullPoints / 10); o.qmcShifts = 10; o.threads = 1
+                guard let pw else { return .nan }
                 return try FullCopula(pairwise: pw, errorRates: p, beta: beta, options: o).betaFull.value ?? .nan
             }
         }

@@ -1,0 +1,243 @@
+import CKernels
+import Foundation
+
+/// Pool-size scan (METHODS §7): for each size s, S random s-subsets of the models (all of them
+/// when C(m, s) <= S), each analysed under the complete-coverage policy on its own columns.
+/// Subset j of size s is a pure function of (seed, s, j), whatever the thread count or shard.
+public struct PoolScan: Sendable {
+    public static let columns = ["size", "n_queries", "k_all_wrong", "beta", "mean_tetrachoric", "beta_sf", "underpricing", "underpricing_full"]
+
+    public let raw: RawMatrix
+    public let sizes: [Int]
+    public let subsetsPerSize: Int
+    public let seed: UInt64
+    public let correction: Bool
+    public let full: Bool
+    /// Units: (size, j), in size order.
+    public let units: [(size: Int, index: Int)]
+    let errors: [UInt64]
+    let answered: [UInt64]
+
+    public init(_ raw: RawMatrix, sizes: [Int], subsets: Int, seed: UInt64, correction: Bool = true, full: Bool = false) throws {
+        let m = raw.modelCount
+        guard subsets >= 1 else { throw CoFailError.usage("--subsets must be at least 1 (got \(subsets))") }
+        for s in sizes where s < 2 || s > m { throw CoFailError.usage("pool size \(s) is outside 2...\(m) (the matrix has \(m) models)") }
+        self.raw = raw; self.sizes = sizes; subsetsPerSize = subsets; self.seed = seed; self.correction = correction; self.full = full
+        var u: [(Int, Int)] = []
+        for s in sizes { for j in 0..<PoolScan.count(m: m, s: s, cap: subsets) { u.append((s, j)) } }
+        units = u
+        let w = raw.words
+        var e = [UInt64](), a = [UInt64]()
+        for i in 0..<m {
+            a.append(contentsOf: raw.answered[i])
+            e.append(contentsOf: (0..<w).map { raw.answered[i][$0] & ~raw.correct[i][$0] })
+        }
+        errors = e; answered = a
+    }
+
+    /// min(C(m, s), cap) without overflow.
+    /// C(m, s) = C(m, m−s); the running product over the smaller side only grows, so it can stop at the cap.
+    static func count(m: Int, s: Int, cap: Int) -> Int {
+        var c = 1.0
+        let t = min(s, m - s)
+        for k in 0..<t { c = c * Double(m - k) / Double(k + 1); if c > Double(cap) { return cap } }
+        return min(cap, Int(c.rounded()))
+    }
+
+    /// Whether size s enumerates all subsets.
+    func exhaustive(_ s: Int) -> Bool { PoolScan.count(m: raw.modelCount, s: s, cap: subsetsPerSize + 1) <= subsetsPerSize }
+
+    /// The model indices of subset j of size s.
+    public func subset(size s: Int, index j: Int) -> [Int] {
+        let m = raw.modelCount
+        if exhaustive(s) {
+            // j-th combination in lexicographic order (combinatorial number system)
+            var out: [Int] = [], rank = j, start = 0
+            for pos in 0..<s {
+                for v in start..<m {
+                    let rest = PoolScan.binomial(m - v - 1, s - pos - 1)
+                    if rank < rest { out.append(v); start = v + 1; break }
+                    rank -= rest
+                }
+            }
+            return out
+        }
+        // partial Fisher–Yates from stream (seed, s·2^32 + j)
+        var perm = Array(0..<m)
+        let stream = UInt64(s) << 32 | UInt64(j)
+        var u = [0.0, 0.0]
+        for k in 0..<s {
+            if k % 2 == 0 { cf_rng_uniform2(seed, stream, UInt64(k / 2), &u) }
+            let r = k + Int(u[k % 2] * Double(m - k))
+            perm.swapAt(k, r)
+        }
+        return Array(perm[0..<s]).sorted()
+    }
+
+    static func binomial(_ n: Int, _ k: Int) -> Int {
+        if k < 0 || k > n { return 0 }
+        var c = 1
+        for i in 0..<min(k, n - k) { c = c * (n - i) / (i + 1) }
+        return c
+    }
+
+    /// Statistics of unit u (NaN = undefined).
+    public func compute(_ u: Int) throws -> [Double] {
+        let (s, j) = units[u]
+        let cols = subset(size: s, index: j)
+        let w = raw.words
+        var mask = [UInt64](repeating: 0, count: w), kk: Int64 = 0
+        try answered.withUnsafeBufferPointer { a in
+            try check(cf_tables_all_wrong(a.baseAddress, w, raw.modelCount, cols, cols.count, &mask, &kk), "cf_tables_all_wrong")
+        }
+        let n = Int(kk)
+        guard n > 0 else { return [Double(s), 0] + Array(repeating: .nan, count: 6) }
+        // An error bit implies an answered bit, so the all-wrong set already lies inside the mask.
+        var kErr: Int64 = 0
+        try errors.withUnsafeBufferPointer { e in
+            try check(cf_tables_all_wrong(e.baseAddress, w, raw.modelCount, cols, cols.count, nil, &kErr), "cf_tables_all_wrong")
+        }
+        let k = Int(kErr)
+        var gram = [Int64](repeating: 0, count: s * s)
+        try errors.withUnsafeBufferPointer { e in
+            try check(cf_tables_gram_subset(e.baseAddress, w, cols, s, mask, &gram), "cf_tables_gram_subset")
+        }
+        var r = [Double](repeating: 0, count: s * s), phi = r, flags = [Int32](repeating: 0, count: s * s)
+        try check(cf_tetrachoric_matrix(gram, s, Int64(n), correction ? 1 : 0, nil, 1, &r, &phi, &flags), "cf_tetrachoric_matrix")
+        var sum = 0.0, cnt = 0
+        for a in 0..<s { for b in (a + 1)..<s where b < s && (flags[a * s + b] == 0 || flags[a * s + b] == 1) { sum += r[a * s + b]; cnt += 1 } }
+        let beta = Double(k) / Double(n)
+        let meanR = cnt > 0 ? sum / Double(cnt) : .nan
+        let p = (0..<s).map { Double(gram[$0 * s + $0]) / Double(n) }
+        var bsf = Double.nan, under = Double.nan
+        if meanR >= 0 {
+            var lb = 0.0
+            try check(cf_factor_log_beta(p, s, meanR, 1e-7, &lb, nil), "cf_factor_log_beta")
+            bsf = exp(lb)
+            if lb > -.infinity { under = beta == 0 ? 0 : exp(log(beta) - lb) }
+        }
+        var underFull = Double.nan
+        if full {
+            let x = OutcomeMatrix(modelNames: cols.map { raw.modelNames[$0] }, queryIDs: Array(repeating: "", count: n),
+                                  families: cols.map { _ in nil }, errors: try compressed(cols: cols, mask: mask, n: n))
+            let pw = try PairwiseStatistics(x, correction: correction, threads: 1)
+            var o = AnalysisOptions()
+            o.draws = 0; o.seed = seed; o.threads = 1; o.qmcPoints = 1000; o.qmcShifts = 10
+            underFull = try FullCopula(pairwise: pw, errorRates: p, beta: beta, options: o).underpricingFull.value ?? .nan
+        }
+        return [Double(s), Double(n), Double(k), beta, meanR, bsf, under, underFull]
+    }
+
+    /// Error columns of the subset restricted to its complete queries (only for --full).
+    func compressed(cols: [Int], mask: [UInt64], n: Int) throws -> [UInt64] {
+        var idx: [UInt32] = []
+        idx.reserveCapacity(n)
+        for q in 0..<raw.queryCount where mask[q >> 6] & (1 << UInt64(q & 63)) != 0 { idx.append(UInt32(q)) }
+        let sub = cols.flatMap { errors[$0 * raw.words ..< ($0 + 1) * raw.words] }
+        var out = [UInt64](repeating: 0, count: cols.count * ((n + 63) / 64))
+        try check(cf_tables_gather(sub, raw.words, cols.count, idx, n, &out), "cf_tables_gather")
+        return out
+    }
+
+    /// Parses "2:67", "2:67:5" or "2,5,10".
+    public static func parseSizes(_ text: String, models m: Int) throws -> [Int] {
+        if text.contains(":") {
+            let p = text.split(separator: ":").map { Int($0) }
+            guard (p.count == 2 || p.count == 3), p.allSatisfy({ $0 != nil }), let a = p[0], let b = p[1], a <= b else {
+                throw CoFailError.usage("--sizes must be FROM:TO[:STEP] or a comma list (got '\(text)')")
+            }
+            let step = p.count == 3 ? p[2]! : 1
+            guard step >= 1 else { throw CoFailError.usage("--sizes step must be positive (got \(step))") }
+            return Array(stride(from: a, through: min(b, m), by: step))
+        }
+        let list = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !list.isEmpty, list.allSatisfy({ $0 != nil }) else { throw CoFailError.usage("--sizes must be FROM:TO[:STEP] or a comma list (got '\(text)')") }
+        return list.map { $0! }
+    }
+}
+
+/// Per-size summary of a completed scan table (identical for unsharded and merged runs).
+public struct ScanSummary: Sendable {
+    public struct Row: Sendable {
+        public var size: Int, subsets: Int, complete: Int
+        public var median: Double?, p10: Double?, p90: Double?
+        public var populatedShare: Double?, medianBeta: Double?, medianBetaSF: Double?, medianFull: Double?
+    }
+    public var rows: [Row]
+    public var spearman: Double?
+    public var full: Bool
+
+    public init(_ t: UnitTable, full: Bool) {
+        self.full = full
+        let size = t.column("size"), n = t.column("n_queries"), k = t.column("k_all_wrong"), beta = t.column("beta")
+        let bsf = t.column("beta_sf"), u = t.column("underpricing"), uf = t.column("underpricing_full")
+        var bySize: [Int: [Int]] = [:]
+        for i in 0..<t.units { bySize[Int(size[i]), default: []].append(i) }
+        func med(_ v: [Double]) -> Double? { v.isEmpty ? nil : BootstrapInterval.quantile(v.sorted(), 0.5) }
+        rows = bySize.keys.sorted().map { s in
+            let idx = bySize[s]!
+            let complete = idx.filter { n[$0] > 0 }
+            let tail = complete.filter { k[$0] > 0 }
+            let uv = tail.map { u[$0] }.filter(\.isFinite).sorted()
+            return Row(size: s, subsets: idx.count, complete: complete.count,
+                       median: uv.isEmpty ? nil : BootstrapInterval.quantile(uv, 0.5),
+                       p10: uv.isEmpty ? nil : BootstrapInterval.quantile(uv, 0.1), p90: uv.isEmpty ? nil : BootstrapInterval.quantile(uv, 0.9),
+                       populatedShare: complete.isEmpty ? nil : Double(tail.count) / Double(complete.count),
+                       medianBeta: med(complete.map { beta[$0] }), medianBetaSF: med(complete.map { bsf[$0] }.filter(\.isFinite)),
+                       medianFull: full ? med(tail.map { uf[$0] }.filter(\.isFinite)) : nil)
+        }
+        let pairs = rows.compactMap { r in r.median.map { (Double(r.size), $0) } }
+        spearman = pairs.count >= 3 ? ScanSummary.spearman(pairs.map(\.0), pairs.map(\.1)) : nil
+    }
+
+    static func ranks(_ v: [Double]) -> [Double] {
+        let order = v.indices.sorted { v[$0] < v[$1] }
+        var r = [Double](repeating: 0, count: v.count), i = 0
+        while i < order.count {
+            var j = i
+            while j + 1 < order.count && v[order[j + 1]] == v[order[i]] { j += 1 }
+            for k in i...j { r[order[k]] = Double(i + j) / 2 + 1 }
+            i = j + 1
+        }
+        return r
+    }
+
+    /// Spearman's ρ: Pearson correlation of mid-ranks.
+    static func spearman(_ x: [Double], _ y: [Double]) -> Double? {
+        let rx = ranks(x), ry = ranks(y), n = Double(x.count)
+        let mx = rx.reduce(0, +) / n, my = ry.reduce(0, +) / n
+        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        for i in 0..<x.count { sxy += (rx[i] - mx) * (ry[i] - my); sxx += (rx[i] - mx) * (rx[i] - mx); syy += (ry[i] - my) * (ry[i] - my) }
+        return sxx > 0 && syy > 0 ? sxy / (sxx * syy).squareRoot() : nil
+    }
+
+    public func section(seed: UInt64, subsets: Int) -> Report.Section {
+        var s = Report.Section(key: "scan", title: "Pool-size scan (U_tet over subsets with a populated tail)")
+        s.add("seed", "seed", .string(String(seed)))
+        s.add("subsets_per_size", "subsets per size (all when fewer exist)", .int(subsets))
+        s.add("spearman_size_underpricing", "Spearman(size, median U_tet)", Quantity(value: spearman, reason: spearman == nil ? "fewer than three sizes with a defined median, or no variation" : nil))
+        var cols: [(String, String)] = [("size", "size"), ("subsets", "subsets"), ("complete_subsets", "with queries"), ("populated_share", "populated"),
+                                        ("median_underpricing", "median U"), ("p10_underpricing", "p10 U"), ("p90_underpricing", "p90 U"),
+                                        ("median_beta", "median β"), ("median_beta_sf", "median β_SF")]
+        if full { cols.append(("median_underpricing_full", "median U_full")) }
+        s.table("sizes", "Per pool size", columns: cols, rows: rows.map { r in
+            var row: [JSONValue] = [.int(r.size), .int(r.subsets), .int(r.complete), .num(r.populatedShare), .num(r.median), .num(r.p10), .num(r.p90),
+                                    .num(r.medianBeta), .num(r.medianBetaSF)]
+            if full { row.append(.num(r.medianFull)) }
+            return row
+        })
+        return s
+    }
+
+    /// Median U against pool size with the 10–90 band, log y (the shape of Prop. 2's curve).
+    public func plot() -> String {
+        var chart = SVGChart(title: "Underpricing U_tet against pool size", xLabel: "pool size", yLabel: "U_tet = β / β_SF (log scale)", logY: true)
+        chart.bands = [SVGChart.Band(name: "10–90 % of subsets", points: rows.compactMap { r in
+            guard let lo = r.p10, let hi = r.p90, lo > 0 else { return nil }
+            return (Double(r.size), lo, hi)
+        }, color: "#2471a3")]
+        chart.series = [SVGChart.Series(name: "median", points: rows.compactMap { r in r.median.map { (Double(r.size), $0) } }, color: "#2471a3")]
+        chart.references = [(1, "U = 1")]
+        return chart.render()
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+@testable import CoFail
+
+/// Bootstrap and scan engines (METHODS §6–§7): determinism, shards, resume, coverage, conventions.
+@Suite(.serialized) struct EngineTests {
+    static let example: (RawMatrix, OutcomeMatrix) = {
+        let raw = try! MatrixLoader().load(exampleMatrix)
+        return (raw, try! raw.applyCoverage(.complete).0)
+    }()
+
+    func runTable(units: Int, columns: [String], shard: Shard = .whole, threads: Int, checkpoint: String? = nil,
+                  compute: @escaping @Sendable (Int) throws -> [Double]) throws -> UnitTable {
+        var t = UnitTable(signature: .object([("run", .string("test"))]), columns: columns, units: units, shard: shard)
+        _ = try UnitRunner(threads: threads, label: "test", progress: false, checkpoint: checkpoint).run(&t, compute: compute)
+        return t
+    }
+
+    @Test func bootstrapIsThreadAndShardInvariant() throws {
+        let boot = try Bootstrap(EngineTests.example.1, stats: BootstrapStatistic.standard, seed: 11)
+        let cols = BootstrapStatistic.standard.map(\.rawValue)
+        let one = try runTable(units: 24, columns: cols, threads: 1) { try boot.replicate($0) }
+        let three = try runTable(units: 24, columns: cols, threads: 3) { try boot.replicate($0) }
+        #expect(one.values.elementsEqual(three.values) { $0 == $1 || ($0.isNaN && $1.isNaN) })
+        let parts = try (0..<3).map { i in ("s\(i)", try runTable(units: 24, columns: cols, shard: Shard(index: i, count: 3), threads: 2) { try boot.replicate($0) }) }
+        let merged = try UnitTable.merge(parts)
+        #expect(merged.serialized() == one.serialized())
+        // a table survives its file format bit for bit
+        let path = try tempFile(one.serialized(), suffix: ".units")
+        #expect(try UnitTable.read(path).serialized() == one.serialized())
+    }
+
+    @Test func scanIsThreadAndShardInvariant() throws {
+        let scan = try PoolScan(EngineTests.example.0, sizes: [2, 5, 20, 43], subsets: 6, seed: 3)
+        let a = try runTable(units: scan.units.count, columns: PoolScan.columns, threads: 1) { try scan.compute($0) }
+        let b = try runTable(units: scan.units.count, columns: PoolScan.columns, threads: 2) { try scan.compute($0) }
+        #expect(a.serialized() == b.serialized())
+        let parts = try (0..<2).map { i in ("s\(i)", try runTable(units: scan.units.count, columns: PoolScan.columns, shard: Shard(index: i, count: 2), threads: 1) { try scan.compute($0) }) }
+        #expect(try UnitTable.merge(parts).serialized() == a.serialized())
+        // all subsets enumerated when fewer than S exist: C(43, 43) = 1
+        #expect(scan.units.filter { $0.size == 43 }.count == 1)
+        #expect(Set(scan.subset(size: 5, index: 2)).count == 5)
+    }
+
+    @Test func mergeRejectsMissingAndDuplicateUnits() throws {
+        let cols = ["x"]
+        let s0 = try runTable(units: 4, columns: cols, shard: Shard(index: 0, count: 2), threads: 1) { [Double($0)] }
+        #expect(throws: CoFailError.self) { try UnitTable.merge([("a", s0)]) }
+        #expect(throws: CoFailError.self) { try UnitTable.merge([("a", s0), ("b", s0)]) }
+    }
+
+    /// An interrupted run resumed from its checkpoint equals an uninterrupted one.
+    @Test func resumeAfterInterruptEqualsUninterrupted() throws {
+        let boot = try Bootstrap(EngineTests.example.1, stats: [.beta, .best_accuracy, .mean_tetrachoric], seed: 5)
+        let cols = ["beta", "best_accuracy", "mean_tetrachoric"]
+        let full = try runTable(units: 300, columns: cols, threads: 2) { try boot.replicate($0) }
+        let ckpt = NSTemporaryDirectory() + "ckpt-\(UUID().uuidString).units"
+        var t = UnitTable(signature: .object([("run", .string("test"))]), columns: cols, units: 300, shard: .whole)
+        let finished = try UnitRunner(threads: 2, label: "test", progress: false, checkpoint: ckpt).run(&t) { r in
+            if r == 70 { interruptRequested.store(true, ordering: .relaxed) }
+            return try boot.replicate(r)
+        }
+        interruptRequested.store(false, ordering: .relaxed)
+        #expect(!finished)
+        var resumed = try UnitTable.read(ckpt)
+        #expect(resumed.completed > 0 && resumed.completed < 300)
+        #expect(try UnitRunner(threads: 1, label: "test", progress: false, checkpoint: ckpt).run(&resumed) { try boot.replicate($0) })
+        #expect(resumed.serialized() == full.serialized())
+        #expect(try UnitTable.read(ckpt).serialized() == full.serialized())
+    }
+
+    /// 95 % percentile intervals for β cover the truth in about 95 % of repeated small runs.
+    @Test func percentileIntervalCoverage() throws {
+        var covered = 0
+        let runs = 120
+        for r in 0..<runs {
+            var spec = SyntheticMatrix.Spec(law: .shock, queries: 400, models: 4)
+            spec.pi = 0.05; spec.q = 0.3; spec.seed = UInt64(1000 + r)
+            let sim = try SyntheticMatrix(spec)
+            let x = try sim.raw.applyCoverage(.complete).0
+            let boot = try Bootstrap(x, stats: [.beta], seed: UInt64(r))
+            let t = try runTable(units: 400, columns: ["beta"], threads: 2) { try boot.replicate($0) }
+            let (lo, hi) = BootstrapInterval.percentile(t.column("beta").sorted(), alpha: 0.05)
+            if lo <= sim.trueBeta && sim.trueBeta <= hi { covered += 1 }
+        }
+        let share = Double(covered) / Double(runs)
+        #expect(share > 0.88 && share < 0.995, "coverage \(share)")
+    }
+
+    /// Replicates where a model is never or always wrong are kept, not fatal.
+    @Test func degenerateReplicatesAreHandled() throws {
+        var rows = [[Bool]]()
+        for q in 0..<60 { rows.append([q != 7, q % 3 != 0, q % 4 != 0]) } // model 0 errs once
+        let x = OutcomeMatrix(modelNames: ["rare", "b", "c"], correct: rows)
+        let boot = try Bootstrap(x, stats: BootstrapStatistic.standard, seed: 2)
+        let t = try runTable(units: 200, columns: BootstrapStatistic.standard.map(\.rawValue), threads: 2) { try boot.replicate($0) }
+        #expect(t.completed == 200)
+        let beta = t.column("beta")
+        #expect(beta.contains(0))
+        let u = t.column("underpricing_tetrachoric")
+        for r in 0..<200 where beta[r] == 0 && !u[r].isNaN { #expect(u[r] == 0) }
+        let summary = BootstrapSummary(stats: BootstrapStatistic.standard, estimates: try boot.estimate(), table: t, jackknife: try boot.jackknife(), alpha: 0.05)
+        let json = Report(command: "bootstrap", inputs: [], sections: [summary.section()]).render(.json)
+        #expect(!json.contains("nan") && !json.contains("NaN"))
+    }
+
+    /// Golden: scripts/goldens/intervals_scipy.py (numpy linear quantiles, SciPy BCa formula, spearmanr).
+    @Test func intervalConventionsAgainstSciPy() throws {
+        let input = try golden("intervals_input.csv")
+        let reps = input.filter { $0["kind"] == "replicate" }.map { num($0, "value") }.sorted()
+        let jack = input.filter { $0["kind"] == "jackknife" }.map { num($0, "value") }
+        let est = num(input.first { $0["kind"] == "estimate" }!, "value")
+        for row in try golden("intervals.csv") {
+            let a = num(row, "alpha")
+            let (lo, hi) = BootstrapInterval.percentile(reps, alpha: a)
+            #expect(abs(lo - num(row, "ci_lo")) < 1e-15 && abs(hi - num(row, "ci_hi")) < 1e-15)
+            let (blo, bhi) = try BootstrapInterval.bca(reps, estimate: est, jackknife: jack, alpha: a).get()
+            #expect(abs(blo - num(row, "bca_lo")) < 1e-12 && abs(bhi - num(row, "bca_hi")) < 1e-12)
+        }
+        let x = input.filter { $0["kind"] == "spearman_x" }.map { num($0, "value") }
+        let y = input.filter { $0["kind"] == "spearman_y" }.map { num($0, "value") }
+        #expect(abs(ScanSummary.spearman(x, y)! - num(try golden("spearman.csv")[0], "rho")) < 1e-14)
+    }
+
+    /// SIGINT on the CLI: exit 130, a resume command, and the resumed result equals a full run.
+    @Test func cliInterruptAndResume() throws {
+        let ckpt = NSTemporaryDirectory() + "cli-\(UUID().uuidString).units"
+        let args = ["bootstrap", exampleMatrix, "--replicates", "3000", "--stats", "beta,mean_tetrachoric", "--threads", "1", "--seed", "4", "--format", "csv"]
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("cofail")
+        let p = Process()
+        p.executableURL = exe
+        p.arguments = args + ["--checkpoint", ckpt]
+        let err = Pipe()
+        p.standardError = err; p.standardOutput = Pipe()
+        try p.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        p.interrupt()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        if p.terminationStatus == 0 { return } // finished before the signal: nothing to resume
+        #expect(p.terminationStatus == ExitStatus.interrupted.rawValue)
+        #expect(stderr.contains("--resume"))
+        let resumed = try runCLI(args + ["--checkpoint", ckpt, "--resume"])
+        let whole = try runCLI(args)
+        #expect(resumed.status == 0 && whole.status == 0)
+        let pick = { (s: String) in s.split(separator: "\n").filter { $0.hasPrefix("bootstrap,") }.joined(separator: "\n") }
+        #expect(pick(resumed.stdout) == pick(whole.stdout))
+        #expect(!pick(whole.stdout).isEmpty)
+    }
+
+    @Test func shardFromSlurmEnvironment() throws {
+        #expect(try Shard.fromEnvironment(["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "4"]) == Shard(index: 2, count: 4))
+        #expect(try Shard.fromEnvironment(["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_MIN": "1"]) == Shard(index: 2, count: 3))
+        #expect(try Shard.fromEnvironment([:]) == nil)
+        #expect(throws: CoFailError.self) { try Shard.parse("3/3") }
+    }
+}
