@@ -25,6 +25,9 @@ int cf_parallel(size_t threads, void (*fn)(void *arg, size_t t), void *arg);
 /* cf_bvn_solve_r with a Newton start r0 (ignored when not finite or |r0| >= 1). */
 int cf_bvn_solve_r_start(double h, double k, double p, double r0, double *r_out);
 
+/* Fast inverse for |r| < 0.925 (Newton in asin r with incremental integration); CF_EDOM otherwise. */
+int cf_bvn_solve_r_arc(double h, double k, double p, double r0, double *r_out);
+
 static inline double cf_clamp01(double x) { return x < 0 ? 0 : (x > 1 ? 1 : x); }
 
 #endif

@@ -33,8 +33,13 @@ int cf_bvn_pdf(double h, double k, double r, double *out);
 int cf_bvn_cdf_batch(const double *h, const double *k, const double *r, size_t n, double *out);
 
 /* Inverse in r: the r in [-1, 1] with Φ₂(h, k; r) = p (bracketed Newton, |Δr| <= 1e-15).
- * CF_EDOM when p lies outside [Φ₂(h,k;-1), Φ₂(h,k;1)]. */
+ * For roots with |r| < 0.925 the Newton iteration runs in θ = asin r on Genz's arcsine form and
+ * integrates only each step's increment (a few exp per step); elsewhere it is bracketed Newton
+ * on Φ₂ with φ₂ as derivative. CF_EDOM when p lies outside [Φ₂(h,k;-1), Φ₂(h,k;1)]. */
 int cf_bvn_solve_r(double h, double k, double p, double *r);
+
+/* cf_bvn_solve_r with a Newton start r0 (e.g. the full-sample value in a bootstrap). */
+int cf_bvn_solve_r_warm(double h, double k, double p, double r0, double *r);
 
 /* Internal fast path (no argument checks); exposed for the other kernels. */
 double cf_bvn_cdf_raw(double h, double k, double r);

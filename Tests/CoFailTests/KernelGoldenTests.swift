@@ -26,6 +26,24 @@ import Testing
         #expect(cf_bvn_cdf(0, 0, 1.5, &v) == CF_EDOM)
     }
 
+    /// Inverse in r: Φ₂(h, k; solve(Φ₂(h, k; r))) reproduces the probability (both solver paths).
+    @Test func bivariateInverseRoundTrip() {
+        var g = SplitMix64(state: 77)
+        var worst = 0.0
+        for i in 0..<200_000 {
+            let h = (Double(g.next() >> 11) * 0x1p-53 - 0.5) * (i % 2 == 0 ? 6 : 16)
+            let k = (Double(g.next() >> 11) * 0x1p-53 - 0.5) * (i % 3 == 0 ? 16 : 6)
+            let r = (Double(g.next() >> 11) * 0x1p-53 - 0.5) * 1.998
+            var p = 0.0, back = 0.0, p2 = 0.0
+            _ = cf_bvn_cdf(h, k, r, &p)
+            let start = i % 4 == 0 ? Double.nan : r + 0.1
+            #expect((start.isNaN ? cf_bvn_solve_r(h, k, p, &back) : cf_bvn_solve_r_warm(h, k, p, start, &back)) == CF_OK)
+            _ = cf_bvn_cdf(h, k, back, &p2)
+            worst = max(worst, abs(p2 - p))
+        }
+        #expect(worst <= 2e-15, "worst |ΔΦ₂| \(worst)")
+    }
+
     /// Golden: scripts/goldens/tetrachoric_R.R (uniroot on mvtnorm::pmvnorm, psych zero-cell rule).
     @Test func tetrachoricAgainstR() throws {
         for row in try golden("tetrachoric.csv") {
