@@ -29,6 +29,8 @@ struct Analyze: ParsableCommand {
     var noCorrection = false
     @Flag(name: .customLong("no-full"), help: "Skip the full Gaussian copula (nearest correlation matrix and β_full).")
     var noFull = false
+    @Flag(help: "Add the wall time of each stage to the report.")
+    var timings = false
 
     func validate() throws {
         if draws < 1 { throw ValidationError("--draws must be at least 1 (got \(draws))") }
@@ -50,7 +52,9 @@ struct Analyze: ParsableCommand {
                 ("draws", .int(draws)), ("threads", .int(threads)), ("seed", .string(String(seed))),
                 ("zero_cell_correction", .bool(!noCorrection)), ("full", .bool(!noFull))]
             if let pairs { try emit(a.pairsCSV(names: x.modelNames), to: pairs) }
-            try emit(a.report(raw: raw, matrix: x, coverage: cov, inputs: echo).render(out.format), to: out.output)
+            var report = a.report(raw: raw, matrix: x, coverage: cov, inputs: echo)
+            if timings { report.sections.append(a.timingSection()) }
+            try emit(report.render(out.format), to: out.output)
         }
     }
 }

@@ -15,7 +15,7 @@ struct CoFailCommand: ParsableCommand {
         Example:  cofail analyze examples/zeroeval_math_l5/matrix.csv --registry examples/zeroeval_math_l5/models.csv
         """,
         version: "0.1.0",
-        subcommands: [Certify.self, Analyze.self, BootstrapCommand.self, ScanCommand.self, MergeCommand.self, Simulate.self, Bounds.self]
+        subcommands: [Certify.self, Analyze.self, BootstrapCommand.self, ScanCommand.self, MergeCommand.self, Simulate.self, Bounds.self, ProfileCommand.self]
     )
 }
 

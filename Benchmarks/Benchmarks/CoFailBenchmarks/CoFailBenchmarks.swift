@@ -52,6 +52,21 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let x = referenceMatrix()
+    Benchmark("2x2 error tables (Gram by popcount) 330x67") { b in
+        var g = [Int64](repeating: 0, count: 67 * 67)
+        for _ in b.scaledIterations {
+            x.errors.withUnsafeBufferPointer { e in blackHole(cf_tables_gram(e.baseAddress, x.words, 67, 1, &g)) }
+        }
+    }
+    let boot = try! Bootstrap(x, stats: BootstrapStatistic.standard, seed: 1)
+    Benchmark("one bootstrap replicate 330x67 (standard statistics)") { b in
+        for it in b.scaledIterations { blackHole(try! boot.replicate(it)) }
+    }
+    let rawRef = try! MatrixLoader().load(ByteInput(name: "ref.csv", bytes: Array(OutcomeMatrixCSV.wide(x).utf8)))
+    let scan = try! PoolScan(rawRef, sizes: [33], subsets: 1000, seed: 1)
+    Benchmark("one scan subset 330x67 (size 33)") { b in
+        for it in b.scaledIterations { blackHole(try! scan.compute(it % 1000)) }
+    }
     Benchmark("tetrachoric matrix 330x67 (2211 pairs), 1 thread") { b in
         for _ in b.scaledIterations { blackHole(try! PairwiseStatistics(x, threads: 1)) }
     }
@@ -74,6 +89,15 @@ let benchmarks: @Sendable () -> Void = {
         for _ in b.scaledIterations { blackHole(try! MatrixLoader().load(big)) }
     }
     fullCopulaBenchmarks()
+}
+
+enum OutcomeMatrixCSV {
+    /// Wide CSV of a complete matrix (for engines that start from a raw matrix).
+    static func wide(_ x: OutcomeMatrix) -> String {
+        var s = "query," + x.modelNames.joined(separator: ",") + "\n"
+        for q in 0..<x.n { s += "q\(q)" + (0..<x.m).map { x.isError(query: q, model: $0) ? ",0" : ",1" }.joined() + "\n" }
+        return s
+    }
 }
 
 /// An indefinite n x n "correlation" matrix: one factor plus symmetric noise (min eigenvalue < 0).

@@ -27,6 +27,8 @@ public struct Analysis: Sendable {
     public var errorRates: [Double]
     public var copula: CopulaModels
     public var residual: FullCopula?
+    /// Wall time of each stage, seconds, in order.
+    public var timings: [(stage: String, seconds: Double)] = []
 
     public init(_ x: OutcomeMatrix, options: AnalysisOptions = .init()) throws {
         cf_init()
@@ -34,11 +36,27 @@ public struct Analysis: Sendable {
         // (bit-identical output), and the engine's own threads never compete with BLAS's.
         cf_blas_set_threads(1)
         self.options = options
+        var clock = Stopwatch()
         let cert = try Certificate(x, options: options.certificate)
+        clock.lap("certificate")
         let pw = try PairwiseStatistics(x, correction: options.correction, threads: options.threads)
+        clock.lap("pairwise_tetrachoric")
         let p = (0..<x.m).map { pw.errorRate($0) }
         certificate = cert; pairwise = pw; errorRates = p
         copula = try CopulaModels(errorRates: p, beta: cert.beta, pairwise: pw)
+        clock.lap("single_factor_and_clayton")
         residual = options.full ? try FullCopula(pairwise: pw, errorRates: p, beta: cert.beta, options: options) : nil
+        timings = clock.laps + (residual?.timings ?? [])
+    }
+}
+
+/// Monotonic lap timer for stage timings.
+struct Stopwatch {
+    private var last = DispatchTime.now().uptimeNanoseconds
+    private(set) var laps: [(stage: String, seconds: Double)] = []
+    mutating func lap(_ stage: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        laps.append((stage, Double(now - last) * 1e-9))
+        last = now
     }
 }

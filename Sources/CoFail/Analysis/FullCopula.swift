@@ -35,6 +35,8 @@ public struct FullCopula: Sendable {
     public var underpricingFull: Quantity = .undefined("not computed")
     public var draws: Int
     public var qmcPoints: Int
+    /// Wall time of the NCM, crude MC and tilted stages, seconds.
+    public var timings: [(stage: String, seconds: Double)] = []
 
     init(pairwise pw: PairwiseStatistics, errorRates p: [Double], beta: Double, options o: AnalysisOptions) throws {
         draws = o.draws
@@ -51,6 +53,7 @@ public struct FullCopula: Sendable {
             setUndefined("fewer than two models with 0 < p < 1")
             return
         }
+        var clock = Stopwatch()
         var g = [Double](repeating: 0, count: d * d)
         for (a, i) in idx.enumerated() { for (b, j) in idx.enumerated() { g[a * d + b] = a == b ? 1 : pw.r[i * pw.m + j] } }
         var x = [Double](repeating: 0, count: d * d)
@@ -59,6 +62,7 @@ public struct FullCopula: Sendable {
         let ncmStatus = cf_ncm_project(g, d, FullCopula.ncmTolerance, FullCopula.ncmMaxIterations, FullCopula.ncmAndersonMemory, &x, &info)
         cf_blas_set_threads(1)
         try check(ncmStatus, "cf_ncm_project")
+        clock.lap("nearest_correlation_matrix")
         minEigenvalue = .defined(info.min_eig_before)
         negativeEigenvalues = Int(info.negative_before)
         ncmIterations = Int(info.iterations)
@@ -83,7 +87,10 @@ public struct FullCopula: Sendable {
         } else {
             betaFullMC = .undefined("crude Monte Carlo not requested (0 draws)"); betaFullMCSE = betaFullMC
         }
+        clock.lap("beta_full_crude_mc")
         try check(cf_orthant_tilted(s, tau, d, o.seed, o.qmcPoints, o.qmcShifts, max(1, o.threads), &vr), "cf_orthant_tilted")
+        clock.lap("beta_full_tilted")
+        timings = clock.laps
         betaFull = .defined(vr.val)
         betaFullSE = .defined(vr.se)
         logBetaFull = vr.log_val.isFinite ? .defined(vr.log_val) : .undefined("β_full underflows to 0")

@@ -43,6 +43,13 @@ extension Report.Section {
 }
 
 extension Analysis {
+    /// Stage wall times (`--timings`).
+    public func timingSection() -> Report.Section {
+        var s = Report.Section(key: "timings", title: "Stage wall times (seconds)")
+        for t in timings { s.add(t.stage, t.stage, .number(t.seconds), display: String(format: "%.4f s", t.seconds)) }
+        return s
+    }
+
     /// The full `analyze` report.
     public func report(raw: RawMatrix, matrix x: OutcomeMatrix, coverage: CoverageReport, inputs: [(String, JSONValue)]) -> Report {
         var r = Report(command: "analyze", inputs: inputs)
