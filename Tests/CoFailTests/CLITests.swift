@@ -89,3 +89,25 @@ import Testing
         #expect(lines[0] == "model_i,model_j,n11,n10,n01,n00,phi,tetrachoric,corrected,status")
     }
 }
+
+@Suite struct ProfileAndTimingTests {
+    @Test func profileReportsEveryRate() throws {
+        let r = try runCLI(["profile", "--models", "8", "--queries", "200", "--threads", "2", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let top = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let p = try #require(top["profile"] as? [String: Any])
+        for key in ["pairs_per_second", "draws_per_second", "replicates_per_second", "subsets_per_second"] {
+            #expect((p[key] as? Double).map { $0 > 0 } == true, "\(key)")
+            #expect((p[key + "_1_thread"] as? Double).map { $0 > 0 } == true, "\(key)_1_thread")
+        }
+    }
+
+    @Test func analyzeTimings() throws {
+        let r = try runCLI(["analyze", exampleMatrix, "--timings", "--draws", "20000", "--format", "json"])
+        let top = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let t = try #require(top["timings"] as? [String: Any])
+        for stage in ["certificate", "pairwise_tetrachoric", "single_factor_and_clayton", "nearest_correlation_matrix", "beta_full_crude_mc", "beta_full_tilted"] {
+            #expect((t[stage] as? Double).map { $0 >= 0 } == true, "\(stage)")
+        }
+    }
+}
