@@ -101,6 +101,9 @@ static int sf_integrate(const double *a, const double *b, size_t m, double rel_t
     pts[np++] = mode;
     /* Panels grow geometrically away from the mode, so features near the peak (scale σ) are
      * never a sliver at the end of a long panel. */
+    /* loose tolerances (bootstrap replicates, scan subsets) skip the rough pass below; coarser
+     * panels or a 15-point rule were measured slower (QAG then bisects) */
+    int loose = rel_tol >= 1e-9;
     for (double d = sigma; d < 1e6 && np < 2 * 64; d *= 2) {
         if (mode - d > lo) pts[np++] = mode - d;
         if (mode + d < hi) pts[np++] = mode + d;
@@ -124,9 +127,9 @@ static int sf_integrate(const double *a, const double *b, size_t m, double rel_t
     /* A rough pass (one 21-point rule per panel) sets the scale; then each panel is refined
      * by adaptive Gauss–Kronrod to an absolute share of rel_tol times that scale. */
     double rough = 0, total = 0, abserr = 0;
-    if (rel_tol >= 1e-7) {
-        /* Loose tolerances (bootstrap replicates, scan subsets): the scaled integrand peaks at 1
-         * with curvature 1/σ², so its integral is of order σ; skip the rough pass. */
+    if (loose) {
+        /* The scaled integrand peaks at 1 with curvature 1/σ², so its integral is of order σ:
+         * that sets the absolute target without a rough pass. */
         rough = sigma;
     } else {
         for (size_t i = 0; i + 1 < np; i++) {
@@ -226,17 +229,22 @@ int cf_factor_log_beta_loadings(const double *p, const double *lambda, size_t m,
     return st;
 }
 
-typedef struct { const double *p; size_t m; double log_beta; int status; } rho_ctx;
+typedef struct { const double *p; size_t m; double log_beta, rel_tol; int status; } rho_ctx;
 
 static double rho_gap(double rho, void *ctx) {
     rho_ctx *c = ctx;
     double lb;
-    int st = cf_factor_log_beta(c->p, c->m, rho, 1e-12, &lb, NULL);
+    int st = cf_factor_log_beta(c->p, c->m, rho, c->rel_tol, &lb, NULL);
     if (st != CF_OK) { c->status = st; return NAN; }
     return lb - c->log_beta;
 }
 
 int cf_factor_implied_rho(const double *p, size_t m, double log_beta, double *rho, int *why) {
+    return cf_factor_implied_rho_tol(p, m, log_beta, 1e-12, 1e-13, NAN, rho, why);
+}
+
+int cf_factor_implied_rho_tol(const double *p, size_t m, double log_beta, double rel_tol, double xtol, double hint,
+                              double *rho, int *why) {
     if (!p || !rho || !why || m == 0) return CF_EINVAL;
     if (isnan(log_beta) || log_beta > 0) return CF_EDOM;
     *rho = NAN;
@@ -252,7 +260,18 @@ int cf_factor_implied_rho(const double *p, size_t m, double log_beta, double *rh
     *why = CF_RHO_OK;
     if (log_beta >= log_min) { *rho = 1; return CF_OK; }
     if (log_beta == log_prod) { *rho = 0; return CF_OK; }
-    rho_ctx c = {p, m, log_beta, CF_OK};
-    st = cf_brent(rho_gap, &c, 0.0, 1.0, log_prod - log_beta, log_min - log_beta, 1e-13, 200, rho);
+    rho_ctx c = {p, m, log_beta, rel_tol, CF_OK};
+    double a = 0.0, b = 1.0, fa = log_prod - log_beta, fb = log_min - log_beta;
+    if (isfinite(hint) && hint > 0 && hint < 1) {
+        /* A nearby root (e.g. the full-sample ρ* in a bootstrap) gives a tight bracket: widen
+         * ±0.02 around it until the sign changes, falling back to [0, 1]. */
+        for (double w = 0.02; w < 1; w *= 4) {
+            double lo = fmax(0.0, hint - w), hi = fmin(1.0, hint + w);
+            double flo = lo == 0 ? fa : rho_gap(lo, &c), fhi = hi == 1 ? fb : rho_gap(hi, &c);
+            if (c.status != CF_OK) return c.status;
+            if (flo <= 0 && fhi >= 0) { a = lo; b = hi; fa = flo; fb = fhi; break; }
+        }
+    }
+    st = cf_brent(rho_gap, &c, a, b, fa, fb, xtol, 200, rho);
     return c.status != CF_OK ? c.status : st;
 }

@@ -32,4 +32,9 @@ enum { CF_RHO_OK = 0, CF_RHO_BELOW_INDEPENDENCE = 1, CF_RHO_BETA_ZERO = 2, CF_RH
  */
 int cf_factor_implied_rho(const double *p, size_t m, double log_beta, double *rho, int *why);
 
+/* The same with the β_SF tolerance, the Brent tolerance on ρ and a hint (NaN for none) that
+ * brackets the search near an expected root — for bootstrap replicates (1e-8, 1e-9, ρ̂*). */
+int cf_factor_implied_rho_tol(const double *p, size_t m, double log_beta, double rel_tol, double xtol, double hint,
+                              double *rho, int *why);
+
 #endif

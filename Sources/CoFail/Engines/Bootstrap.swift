@@ -23,14 +23,20 @@ public struct Bootstrap: Sendable {
     public var fullPoints: Int
     /// Full-sample tetrachoric matrix: Newton warm start for every replicate.
     let warm: [Double]
+    /// Full-sample ρ*: brackets each replicate's root search.
+    let rhoHint: Double
 
     public init(_ x: OutcomeMatrix, stats: [BootstrapStatistic], seed: UInt64, correction: Bool = true, fullPoints: Int = 10_000) throws {
         matrix = x; self.stats = stats; self.seed = seed; self.correction = correction; self.fullPoints = fullPoints
         warm = stats.contains(where: BootstrapStatistic.needsPairwise.contains) ? try PairwiseStatistics(x, correction: correction, threads: 1).r : []
+        if stats.contains(.implied_rho) {
+            let (k, n) = (try Certificate(x).k, Double(x.n))
+            rhoHint = try CopulaModels.impliedRho((0..<x.m).map { Double(x.errorCount($0)) / n }, beta: Double(k) / n).value ?? .nan
+        } else { rhoHint = .nan }
     }
 
-    /// The statistics of the full sample.
-    public func estimate() throws -> [Double] { try statistics(matrix) }
+    /// The statistics of the full sample, at the strict tolerances of `analyze`.
+    public func estimate() throws -> [Double] { try statistics(matrix, strict: true) }
 
     /// Statistics of replicate r.
     public func replicate(_ r: Int) throws -> [Double] {
@@ -61,7 +67,7 @@ public struct Bootstrap: Sendable {
     }
 
     /// One statistic vector; NaN marks an undefined value (summaries report them as such).
-    func statistics(_ x: OutcomeMatrix) throws -> [Double] {
+    func statistics(_ x: OutcomeMatrix, strict: Bool = false) throws -> [Double] {
         let n = Double(x.n)
         var k: Int64 = 0
         try x.errors.withUnsafeBufferPointer { e in try check(cf_tables_all_wrong(e.baseAddress, x.words, x.m, nil, 0, nil, &k), "cf_tables_all_wrong") }
@@ -71,7 +77,7 @@ public struct Bootstrap: Sendable {
         let pw = stats.contains(where: BootstrapStatistic.needsPairwise.contains) ? try PairwiseStatistics(x, correction: correction, threads: 1, warmStart: warm.isEmpty ? nil : warm) : nil
         var logSF: Double?
         if let r = pw?.meanTetrachoric.value, r >= 0, stats.contains(where: { $0 == .beta_sf_tetrachoric || $0 == .underpricing_tetrachoric }) {
-            logSF = try logBetaSF(p, rho: r)
+            logSF = try logBetaSF(p, rho: r, relTol: strict ? 1e-10 : 1e-7)
         }
         return try stats.map { s in
             switch s {
@@ -84,7 +90,12 @@ public struct Bootstrap: Sendable {
             case .underpricing_tetrachoric:
                 guard let l = logSF, l > -.infinity else { return .nan }
                 return beta == 0 ? 0 : exp(log(beta) - l)
-            case .implied_rho: return try CopulaModels.impliedRho(p, beta: beta).value ?? .nan
+            case .implied_rho:
+                if strict { return try CopulaModels.impliedRho(p, beta: beta).value ?? .nan }
+                // β_SF to 1e-7 (ρ then to ~1e-8): far below the replicate-to-replicate spread
+                var rho = 0.0, why: Int32 = 0
+                try check(cf_factor_implied_rho_tol(p, p.count, beta > 0 ? log(beta) : -.infinity, 1e-7, 1e-9, rhoHint, &rho, &why), "cf_factor_implied_rho_tol")
+                return Int(why) == CF_RHO_OK ? rho : .nan
             case .beta_clayton:
                 let ok = p.filter { $0 > 0 && $0 < 1 }
                 guard let target = pw?.meanCoError.value, ok.count >= 2 else { return .nan }
@@ -102,9 +113,9 @@ public struct Bootstrap: Sendable {
         }
     }
 
-    func logBetaSF(_ p: [Double], rho: Double) throws -> Double {
+    func logBetaSF(_ p: [Double], rho: Double, relTol: Double) throws -> Double {
         var lb = 0.0
-        try check(cf_factor_log_beta(p, p.count, rho, 1e-7, &lb, nil), "cf_factor_log_beta")
+        try check(cf_factor_log_beta(p, p.count, rho, relTol, &lb, nil), "cf_factor_log_beta")
         return lb
     }
 }
