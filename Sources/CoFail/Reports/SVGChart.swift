@@ -49,7 +49,8 @@ public struct SVGChart: Sendable {
             if y0 == y1 { y1 *= 10 }
         } else {
             let pad = (y1 - y0) * 0.05 + (y1 == y0 ? 1 : 0)
-            y0 -= pad; y1 += pad
+            y0 = y0 >= 0 ? 0 : y0 - pad   // counts and other non-negative data start at 0
+            y1 += pad
         }
         func tx(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * pw }
         func ty(_ y: Double) -> Double {
