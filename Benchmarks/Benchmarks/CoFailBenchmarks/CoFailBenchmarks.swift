@@ -3,38 +3,22 @@ import CKernels
 import CoFail
 import Foundation
 
-/// The reference workload of the issues: 330 queries x 67 models, one-factor probit
-/// (y = 0.6 f + 0.8 e, accuracies U(0.6, 0.9)), fixed seed.
-func referenceMatrix(n: Int = 330, m: Int = 67, seed: UInt64 = 7) -> OutcomeMatrix {
-    var g = Rng(state: seed)
-    let tau = (0..<m).map { _ in cf_norm_quantile(0.6 + 0.3 * g.uniform()) }
-    let rows = (0..<n).map { _ -> [Bool] in
-        let f = g.normal()
-        return tau.map { t in 0.6 * f + 0.8 * g.normal() <= t }
-    }
-    return OutcomeMatrix(modelNames: (0..<m).map { "model\($0)" }, correct: rows)
-}
-
-struct Rng {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
-    mutating func normal() -> Double { cf_norm_quantile(max(uniform(), 1e-300)) }
+/// The reference workload of the issues: 330 queries x 67 models from a single-factor
+/// Gaussian copula (ρ = 0.36, error rates 0.25 ± 0.15), drawn by `cofail simulate`'s engine.
+func referenceRaw(n: Int = 330, m: Int = 67) -> RawMatrix {
+    var spec = SyntheticMatrix.Spec(law: .gaussian, queries: n, models: m)
+    spec.rho = 0.36; spec.error = 0.25; spec.spread = 0.15; spec.seed = 7
+    return try! SyntheticMatrix(spec).raw
 }
 
 /// A long CSV of `rows` records (query-major), as users export from eval harnesses.
 func longCSV(rows: Int, models: Int = 100) -> ByteInput {
     var s = "query,model,correct\n"
     s.reserveCapacity(rows * 24)
-    var g = Rng(state: 11)
+    var u = [0.0, 0.0]
     for r in 0..<rows {
-        s += "q\(r / models),model_\(r % models),\(g.next() & 1)\n"
+        cf_rng_uniform2(11, UInt64(r), 0, &u)
+        s += "q\(r / models),model_\(r % models),\(u[0] < 0.5 ? 1 : 0)\n"
     }
     return try! ByteInput(name: "bench.csv", bytes: Array(s.utf8))
 }
@@ -51,7 +35,8 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(s)
     }
 
-    let x = referenceMatrix()
+    let rawRef = referenceRaw()
+    let x = try! rawRef.applyCoverage(.complete).0
     Benchmark("2x2 error tables (Gram by popcount) 330x67") { b in
         var g = [Int64](repeating: 0, count: 67 * 67)
         for _ in b.scaledIterations {
@@ -62,7 +47,6 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("one bootstrap replicate 330x67 (standard statistics)") { b in
         for it in b.scaledIterations { blackHole(try! boot.replicate(it)) }
     }
-    let rawRef = try! MatrixLoader().load(ByteInput(name: "ref.csv", bytes: Array(OutcomeMatrixCSV.wide(x).utf8)))
     let scan = try! PoolScan(rawRef, sizes: [33], subsets: 1000, seed: 1)
     Benchmark("one scan subset 330x67 (size 33)") { b in
         for it in b.scaledIterations { blackHole(try! scan.compute(it % 1000)) }
@@ -91,23 +75,13 @@ let benchmarks: @Sendable () -> Void = {
     fullCopulaBenchmarks()
 }
 
-enum OutcomeMatrixCSV {
-    /// Wide CSV of a complete matrix (for engines that start from a raw matrix).
-    static func wide(_ x: OutcomeMatrix) -> String {
-        var s = "query," + x.modelNames.joined(separator: ",") + "\n"
-        for q in 0..<x.n { s += "q\(q)" + (0..<x.m).map { x.isError(query: q, model: $0) ? ",0" : ",1" }.joined() + "\n" }
-        return s
-    }
-}
-
 /// An indefinite n x n "correlation" matrix: one factor plus symmetric noise (min eigenvalue < 0).
 func indefiniteMatrix(_ n: Int, noise: Double = 0.25, seed: UInt64 = 3) -> [Double] {
-    var g = Rng(state: seed)
-    let lam = (0..<n).map { _ in 0.45 + 0.3 * g.uniform() }
+    let lam = (0..<n).map { 0.45 + 0.3 * Double($0) / Double(max(n - 1, 1)) }
     var a = [Double](repeating: 0, count: n * n)
     for i in 0..<n {
         for j in 0..<i {
-            let v = min(0.99, max(-0.99, lam[i] * lam[j] + noise * g.normal()))
+            let v = min(0.99, max(-0.99, lam[i] * lam[j] + noise * cf_rng_normal(seed, UInt64(i), UInt64(j))))
             a[i * n + j] = v; a[j * n + i] = v
         }
         a[i * n + i] = 1
@@ -135,8 +109,7 @@ let fullCopulaBenchmarks: @Sendable () -> Void = {
     var info = cf_ncm_info()
     _ = cf_ncm_project(indefiniteMatrix(d), d, FullCopula.ncmTolerance, 1000, FullCopula.ncmAndersonMemory, &x, &info)
     _ = cf_corr_floor(x, d, 1e-8, &s)
-    var g = Rng(state: 5)
-    let tau = (0..<d).map { _ in cf_norm_quantile(0.1 + 0.3 * g.uniform()) - 0.4 }
+    let tau = (0..<d).map { cf_norm_quantile(0.1 + 0.3 * Double($0) / Double(d - 1)) - 0.4 }
     cf_blas_set_threads(1)
     for threads in [1, 2] {
         Benchmark("crude MC 10^6 draws, 67 dims, \(threads) thread(s)", configuration: .init(maxDuration: .seconds(10), maxIterations: 20)) { b in

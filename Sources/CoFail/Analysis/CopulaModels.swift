@@ -19,33 +19,32 @@ public struct CopulaModels: Sendable {
     public var underpricingClayton: Quantity
 
     public init(errorRates p: [Double], beta: Double, pairwise: PairwiseStatistics) throws {
-        let pOK = p.filter { $0 > 0 && $0 < 1 }
         (betaSFTetrachoric, logBetaSFTetrachoric) = try CopulaModels.betaSF(p, rho: pairwise.meanTetrachoric, label: "mean tetrachoric")
         (betaSFPearson, logBetaSFPearson) = try CopulaModels.betaSF(p, rho: pairwise.meanPhi, label: "mean phi")
         underpricingTetrachoric = CopulaModels.ratio(beta, logBetaSFTetrachoric)
         underpricingPearson = CopulaModels.ratio(beta, logBetaSFPearson)
         impliedRho = try CopulaModels.impliedRho(p, beta: beta)
-        // Clayton: calibrated on the non-degenerate models' margins and mean co-error.
-        if let target = pairwise.meanCoError.value, pOK.count >= 2 {
-            var theta = 0.0
-            var why: Int32 = 0
-            try check(cf_clayton_calibrate(pOK, pOK.count, target, &theta, &why), "cf_clayton_calibrate")
-            if Int(why) == CF_THETA_OK {
-                claytonTheta = .defined(theta)
-                var lc = 0.0
-                try check(cf_clayton_log_joint(p, p.count, theta, &lc), "cf_clayton_log_joint")
-                betaClayton = .defined(exp(lc))
-                underpricingClayton = CopulaModels.ratio(beta, .defined(lc))
-            } else {
-                let reason = Int(why) == CF_THETA_AT_OR_BELOW_INDEPENDENCE
-                    ? "mean pairwise co-error is at or below independence: no Clayton θ > 0 matches it"
-                    : Int(why) == CF_THETA_ABOVE_COMONOTONE ? "mean pairwise co-error is at or above the comonotone bound" : "fewer than two non-degenerate models"
-                claytonTheta = .undefined(reason); betaClayton = .undefined(reason); underpricingClayton = .undefined(reason)
-            }
-        } else {
-            let reason = pairwise.meanCoError.reason ?? "fewer than two non-degenerate models"
-            claytonTheta = .undefined(reason); betaClayton = .undefined(reason); underpricingClayton = .undefined(reason)
+        (claytonTheta, betaClayton, underpricingClayton) = try CopulaModels.clayton(errorRates: p, meanCoError: pairwise.meanCoError, beta: beta)
+    }
+
+    /// Clayton θ calibrated on the non-degenerate models' margins and the mean co-error
+    /// (METHODS §5), with β_Clayton and U_Clayton; undefined cases carry their reason.
+    static func clayton(errorRates p: [Double], meanCoError: PairwiseStatistics.Mean, beta: Double) throws -> (Quantity, Quantity, Quantity) {
+        let ok = p.filter { $0 > 0 && $0 < 1 }
+        guard let target = meanCoError.value, ok.count >= 2 else {
+            let why = meanCoError.reason ?? "fewer than two non-degenerate models"
+            return (.undefined(why), .undefined(why), .undefined(why))
         }
+        var theta = 0.0, why: Int32 = 0, lc = 0.0
+        try check(cf_clayton_calibrate(ok, ok.count, target, &theta, &why), "cf_clayton_calibrate")
+        guard Int(why) == CF_THETA_OK else {
+            let reason = Int(why) == CF_THETA_AT_OR_BELOW_INDEPENDENCE
+                ? "mean pairwise co-error is at or below independence: no Clayton θ > 0 matches it"
+                : Int(why) == CF_THETA_ABOVE_COMONOTONE ? "mean pairwise co-error is at or above the comonotone bound" : "fewer than two non-degenerate models"
+            return (.undefined(reason), .undefined(reason), .undefined(reason))
+        }
+        try check(cf_clayton_log_joint(p, p.count, theta, &lc), "cf_clayton_log_joint")
+        return (.defined(theta), .defined(exp(lc)), ratio(beta, .defined(lc)))
     }
 
     /// β_SF(ρ) with its log; undefined for an undefined or negative mean correlation.
@@ -62,10 +61,10 @@ public struct CopulaModels: Sendable {
         return (.defined(exp(lb)), lb == -.infinity ? .undefined("β_SF = 0: a model is never wrong") : .defined(lb))
     }
 
-    /// log β_SF(ρ) (METHODS §3) to relative 1e-10.
-    public static func logBetaSF(_ p: [Double], rho: Double) throws -> Double {
-        var lb = 0.0, err = 0.0
-        try check(cf_factor_log_beta(p, p.count, rho, 1e-10, &lb, &err), "cf_factor_log_beta")
+    /// log β_SF(ρ) (METHODS §3) to relative `relTol` (1e-10 by default; replicates use 1e-7).
+    public static func logBetaSF(_ p: [Double], rho: Double, relTol: Double = 1e-10) throws -> Double {
+        var lb = 0.0
+        try check(cf_factor_log_beta(p, p.count, rho, relTol, &lb, nil), "cf_factor_log_beta")
         return lb
     }
 

@@ -54,14 +54,8 @@ public struct FullCopula: Sendable {
             return
         }
         var clock = Stopwatch()
-        var g = [Double](repeating: 0, count: d * d)
-        for (a, i) in idx.enumerated() { for (b, j) in idx.enumerated() { g[a * d + b] = a == b ? 1 : pw.r[i * pw.m + j] } }
-        var x = [Double](repeating: 0, count: d * d)
-        var info = cf_ncm_info()
-        cf_blas_set_threads(FullCopula.ncmBLASThreads)
-        let ncmStatus = cf_ncm_project(g, d, FullCopula.ncmTolerance, FullCopula.ncmMaxIterations, FullCopula.ncmAndersonMemory, &x, &info)
-        cf_blas_set_threads(1)
-        try check(ncmStatus, "cf_ncm_project")
+        let proj = try FullCopula.project(pw, models: idx)
+        let info = proj.info
         clock.lap("nearest_correlation_matrix")
         minEigenvalue = .defined(info.min_eig_before)
         negativeEigenvalues = Int(info.negative_before)
@@ -73,10 +67,9 @@ public struct FullCopula: Sendable {
             for a in 0..<d { for b in (a + 1)..<d where b < d { s += m[a * d + b] } }
             return s / Double(d * (d - 1) / 2)
         }
-        meanOffDiagonalBefore = .defined(meanOff(g))
-        meanOffDiagonalAfter = .defined(meanOff(x))
-        var s = [Double](repeating: 0, count: d * d)
-        try check(cf_corr_floor(x, d, FullCopula.eigenFloor, &s), "cf_corr_floor")
+        meanOffDiagonalBefore = .defined(meanOff(proj.rTet))
+        meanOffDiagonalAfter = .defined(meanOff(proj.rPSD))
+        let s = proj.sampling
         let tau = idx.map { cf_norm_quantile(p[$0]) }
         var mc = cf_estimate(), vr = cf_estimate()
         if o.draws > 0 {
@@ -102,6 +95,24 @@ public struct FullCopula: Sendable {
             agreementZ = .undefined("crude Monte Carlo had no hits in \(o.draws) draws (β_full ≈ \(Report.fmt(vr.val))); rely on the tilted estimator")
         }
         underpricingFull = CopulaModels.ratio(beta, logBetaFull)
+    }
+
+    /// R_tet over the given models, its nearest correlation matrix R_psd (METHODS §4) and the
+    /// sampling matrix (R_psd with eigenvalues floored at `eigenFloor`, unit diagonal).
+    struct Projection { var rTet: [Double]; var rPSD: [Double]; var sampling: [Double]; var info: cf_ncm_info }
+
+    static func project(_ pw: PairwiseStatistics, models idx: [Int]) throws -> Projection {
+        let d = idx.count
+        var g = [Double](repeating: 0, count: d * d)
+        for (a, i) in idx.enumerated() { for (b, j) in idx.enumerated() { g[a * d + b] = a == b ? 1 : pw.r[i * pw.m + j] } }
+        var x = [Double](repeating: 0, count: d * d), s = x
+        var info = cf_ncm_info()
+        cf_blas_set_threads(ncmBLASThreads)
+        let status = cf_ncm_project(g, d, ncmTolerance, ncmMaxIterations, ncmAndersonMemory, &x, &info)
+        cf_blas_set_threads(1)
+        try check(status, "cf_ncm_project")
+        try check(cf_corr_floor(x, d, eigenFloor, &s), "cf_corr_floor")
+        return Projection(rTet: g, rPSD: x, sampling: s, info: info)
     }
 
     private mutating func setUndefined(_ why: String) {

@@ -77,7 +77,7 @@ public struct Bootstrap: Sendable {
         let pw = stats.contains(where: BootstrapStatistic.needsPairwise.contains) ? try PairwiseStatistics(x, correction: correction, threads: 1, warmStart: warm.isEmpty ? nil : warm) : nil
         var logSF: Double?
         if let r = pw?.meanTetrachoric.value, r >= 0, stats.contains(where: { $0 == .beta_sf_tetrachoric || $0 == .underpricing_tetrachoric }) {
-            logSF = try logBetaSF(p, rho: r, relTol: strict ? 1e-10 : 1e-7)
+            logSF = try CopulaModels.logBetaSF(p, rho: r, relTol: strict ? 1e-10 : 1e-7)
         }
         return try stats.map { s in
             switch s {
@@ -97,13 +97,8 @@ public struct Bootstrap: Sendable {
                 try check(cf_factor_implied_rho_tol(p, p.count, beta > 0 ? log(beta) : -.infinity, 1e-7, 1e-9, rhoHint, &rho, &why), "cf_factor_implied_rho_tol")
                 return Int(why) == CF_RHO_OK ? rho : .nan
             case .beta_clayton:
-                let ok = p.filter { $0 > 0 && $0 < 1 }
-                guard let target = pw?.meanCoError.value, ok.count >= 2 else { return .nan }
-                var theta = 0.0, why: Int32 = 0, lc = 0.0
-                try check(cf_clayton_calibrate(ok, ok.count, target, &theta, &why), "cf_clayton_calibrate")
-                guard Int(why) == CF_THETA_OK else { return .nan }
-                try check(cf_clayton_log_joint(p, p.count, theta, &lc), "cf_clayton_log_joint")
-                return exp(lc)
+                guard let pw else { return .nan }
+                return try CopulaModels.clayton(errorRates: p, meanCoError: pw.meanCoError, beta: beta).1.value ?? .nan
             case .beta_full:
                 var o = AnalysisOptions()
                 o.draws = 0; o.seed = seed; o.qmcPoints = max(1, fullPoints / 10); o.qmcShifts = 10; o.threads = 1
@@ -111,12 +106,6 @@ public struct Bootstrap: Sendable {
                 return try FullCopula(pairwise: pw, errorRates: p, beta: beta, options: o).betaFull.value ?? .nan
             }
         }
-    }
-
-    func logBetaSF(_ p: [Double], rho: Double, relTol: Double) throws -> Double {
-        var lb = 0.0
-        try check(cf_factor_log_beta(p, p.count, rho, relTol, &lb, nil), "cf_factor_log_beta")
-        return lb
     }
 }
 

@@ -40,16 +40,9 @@ public struct ThroughputProfile: Sendable {
         }
         let pw = try PairwiseStatistics(x, threads: threads)
         let p = (0..<x.m).map { pw.errorRate($0) }
-        var o = AnalysisOptions(); o.draws = 0; o.qmcPoints = 100; o.qmcShifts = 2
         let idx = p.indices.filter { p[$0] > 0 && p[$0] < 1 }
         let d = idx.count
-        var g = [Double](repeating: 0, count: d * d), xm = g, s = g
-        for (a, i) in idx.enumerated() { for (b, j) in idx.enumerated() { g[a * d + b] = a == b ? 1 : pw.r[i * pw.m + j] } }
-        var info = cf_ncm_info()
-        cf_blas_set_threads(FullCopula.ncmBLASThreads)
-        try check(cf_ncm_project(g, d, FullCopula.ncmTolerance, FullCopula.ncmMaxIterations, FullCopula.ncmAndersonMemory, &xm, &info), "cf_ncm_project")
-        cf_blas_set_threads(1)
-        try check(cf_corr_floor(xm, d, FullCopula.eigenFloor, &s), "cf_corr_floor")
+        let s = try FullCopula.project(pw, models: idx).sampling
         let tau = idx.map { cf_norm_quantile(1 - p[$0]) } // all-correct orthant: plenty of hits, no early-exit flattery
         let draws = 200_000
         try both("draws_per_second", "Gaussian-copula draws (crude MC, \(d) dims)", "draws/s") { t in
