@@ -39,6 +39,7 @@ struct ScanCommand: ParsableCommand {
             let ei = EngineInput(path: matrix, format: input.inputFormat, threshold: input.threshold, minModelCoverage: nil, registry: input.registry)
             let bytes = try ByteInput.read(matrix)
             let raw = try MatrixLoader(format: input.inputFormat, threshold: input.threshold).load(bytes)
+            guard raw.modelCount >= 2 else { throw CoFailError.usage("scan needs at least two models (\(matrix) has \(raw.modelCount))") }
             let sizeList = try PoolScan.parseSizes(sizes ?? "2:\(raw.modelCount)", models: raw.modelCount)
             let scan = try PoolScan(raw, sizes: sizeList, subsets: subsets, seed: engine.seed, correction: !noCorrection, full: full)
             let signature = JSONValue.object([("command", .string("scan")), ("matrix_hash", .string(contentHash(bytes.bytes))),

@@ -40,6 +40,17 @@ import Testing
         }
     }
 
+    /// A pool that is always (never) wrong: every law has β = p; no threshold-based model applies.
+    @Test func degenerateMatrixBounds() throws {
+        let x = OutcomeMatrix(modelNames: ["a", "b"], correct: [[false, false], [false, false]])
+        let b = try FrechetBounds(x)
+        #expect(b.betaMin == 1 && b.betaMax == 1)
+        #expect(b.rho.value == nil && b.rho.reason != nil)
+        let path = try tempFile("query,a\nq1,1\nq2,0\n")
+        let r = try runCLI(["scan", path])
+        #expect(r.status == ExitStatus.usage.rawValue && r.stderr.contains("at least two models"))
+    }
+
     @Test func infeasibleParametersAreRejected() throws {
         #expect(throws: CoFailError.self) { try FrechetBounds(models: 5, error: 0.3, coError: 0.4) }   // c > p
         #expect(throws: CoFailError.self) { try FrechetBounds(models: 5, error: 0.8, coError: 0.5) }   // c < 2p − 1

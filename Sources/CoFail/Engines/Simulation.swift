@@ -84,8 +84,15 @@ public struct FrechetBounds: Sendable {
 
     public init(models m: Int, error p: Double, coError c: Double) throws {
         guard m >= 2 else { throw CoFailError.usage("--models must be at least 2 (got \(m))") }
-        try Synthetic.validate(p: p, c: c)
         self.m = m; self.p = p; coError = c
+        if p == 0 || p == 1, c == p {
+            // a pool that is never (always) wrong: every law has β = p
+            betaMin = p; betaMax = p
+            let why = p == 0 ? "the pool is never wrong (p = 0): no threshold exists" : "the pool is always wrong (p = 1): no threshold exists"
+            rho = .undefined(why); betaSF = .defined(p); shockPi = .undefined(why); shockQ = .undefined(why); betaShock = .defined(p)
+            return
+        }
+        try Synthetic.validate(p: p, c: c)
         var lo = 0.0, hi = 0.0
         let st = cf_frechet_bounds(m, p, c, &lo, &hi)
         if Int(st) == CF_EUNDEF {
