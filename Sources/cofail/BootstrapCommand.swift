@@ -63,16 +63,8 @@ struct BootstrapCommand: ParsableCommand {
             let signature = JSONValue.object([("command", .string("bootstrap")), ("matrix_hash", .string(hash)), ("replicates", .string(String(replicates))),
                                               ("seed", .string(String(engine.seed))), ("stats", .string(list.map(\.rawValue).joined(separator: ","))),
                                               ("zero_cell_correction", .string(String(!noCorrection))), ("full_draws", .string(String(fullDraws)))] + ei.signature).canonical
-            let shard = try engine.resolvedShard()
-            var table = try engine.table(signature: signature, columns: list.map(\.rawValue), units: replicates, shard: shard)
-            try engine.run(&table, label: "bootstrap", command: "cofail bootstrap \(CommandLine.arguments.dropFirst(2).filter { $0 != "--resume" }.joined(separator: " "))") { r in
-                try boot.replicate(r)
-            }
-            if shard.count > 1 {
-                try emit(table.serialized(), to: out.output)
-                FileHandle.standardError.write(Data("cofail: shard \(shard.text): \(table.completed) replicates; combine with 'cofail merge'\n".utf8))
-                return
-            }
+            guard let table = try engine.execute(engine: "bootstrap", signature: signature, columns: list.map(\.rawValue), units: replicates,
+                                                 output: out.output, compute: { try boot.replicate($0) }) else { return }
             let summary = BootstrapSummary(stats: list, estimates: try boot.estimate(), table: table, jackknife: try boot.jackknife(), alpha: alpha)
             try finishBootstrap(summary, raw: raw, x: x, cov: cov, samples: samples, plot: plot, out: out,
                                 inputs: [("matrix", .string(matrix)), ("replicates", .int(replicates)), ("seed", .string(String(engine.seed))),

@@ -37,17 +37,25 @@ struct EngineOptions: ParsableArguments {
         return UnitTable(signature: signature, columns: columns, units: units, shard: shard)
     }
 
-    /// Runs the table's pending units; on SIGINT saves them and throws with the resume command.
-    func run(_ table: inout UnitTable, label: String, command: String, compute: @escaping @Sendable (Int) throws -> [Double]) throws {
+    /// Computes this process's units of an engine run (`engine` is the subcommand name). With a
+    /// shard of several, writes the shard file to `output` and returns nil; otherwise returns the
+    /// complete table for the summary. On SIGINT saves the work and throws with the resume command.
+    func execute(engine: String, signature: JSONValue, columns: [String], units: Int, output: String?,
+                 compute: @escaping @Sendable (Int) throws -> [Double]) throws -> UnitTable? {
+        let shard = try resolvedShard()
+        var table = try table(signature: signature, columns: columns, units: units, shard: shard)
         installInterruptHandler()
-        let runner = UnitRunner(threads: threads, label: label, progress: showProgress, checkpoint: checkpoint)
-        if try runner.run(&table, compute: compute) { return }
-        var path = checkpoint
-        if path == nil {
-            let auto = "cofail-\(label)-\(table.signature[field: "matrix_hash"] ?? "run")-seed\(seed).units"
-            try emit(table.serialized(), to: auto)
-            path = auto
+        let runner = UnitRunner(threads: threads, label: engine, progress: showProgress, checkpoint: checkpoint)
+        if try !runner.run(&table, compute: compute) {
+            let path = checkpoint ?? "cofail-\(engine)-\(table.signature[field: "matrix_hash"] ?? "run")-seed\(seed).units"
+            if checkpoint == nil { try emit(table.serialized(), to: path) }
+            let args = CommandLine.arguments.dropFirst(2).filter { $0 != "--resume" }.joined(separator: " ")
+            let again = "cofail \(engine) \(args)" + (checkpoint == nil ? " --checkpoint \(path)" : "") + " --resume"
+            throw CoFailError.interrupted(resumeHint: "\(table.completed) of \(table.owned) units were saved in \(path); resume with: \(again)")
         }
-        throw CoFailError.interrupted(resumeHint: "\(table.completed) of \(table.owned) units were saved in \(path!); resume with: \(command) --checkpoint \(path!) --resume")
+        guard shard.count > 1 else { return table }
+        try emit(table.serialized(), to: output)
+        FileHandle.standardError.write(Data("cofail: \(engine) shard \(shard.text): \(table.completed) units; combine with 'cofail merge'\n".utf8))
+        return nil
     }
 }

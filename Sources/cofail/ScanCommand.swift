@@ -37,25 +37,16 @@ struct ScanCommand: ParsableCommand {
     func run() throws {
         try runReporting {
             let ei = EngineInput(path: matrix, format: input.inputFormat, threshold: input.threshold, minModelCoverage: nil, registry: input.registry)
-            let bytes = try ByteInput.read(matrix)
-            let raw = try MatrixLoader(format: input.inputFormat, threshold: input.threshold).load(bytes)
+            let (raw, hash) = try ei.loadRaw()
             guard raw.modelCount >= 2 else { throw CoFailError.usage("scan needs at least two models (\(matrix) has \(raw.modelCount))") }
             let sizeList = try PoolScan.parseSizes(sizes ?? "2:\(raw.modelCount)", models: raw.modelCount)
             let scan = try PoolScan(raw, sizes: sizeList, subsets: subsets, seed: engine.seed, correction: !noCorrection, full: full)
-            let signature = JSONValue.object([("command", .string("scan")), ("matrix_hash", .string(contentHash(bytes.bytes))),
+            let signature = JSONValue.object([("command", .string("scan")), ("matrix_hash", .string(hash)),
                                               ("sizes", .string(sizeList.map(String.init).joined(separator: ","))), ("subsets", .string(String(subsets))),
                                               ("seed", .string(String(engine.seed))), ("zero_cell_correction", .string(String(!noCorrection))),
                                               ("full", .string(String(full)))] + ei.signature).canonical
-            let shard = try engine.resolvedShard()
-            var table = try engine.table(signature: signature, columns: PoolScan.columns, units: scan.units.count, shard: shard)
-            try engine.run(&table, label: "scan", command: "cofail scan \(CommandLine.arguments.dropFirst(2).filter { $0 != "--resume" }.joined(separator: " "))") { u in
-                try scan.compute(u)
-            }
-            if shard.count > 1 {
-                try emit(table.serialized(), to: out.output)
-                FileHandle.standardError.write(Data("cofail: shard \(shard.text): \(table.completed) subsets; combine with 'cofail merge'\n".utf8))
-                return
-            }
+            guard let table = try engine.execute(engine: "scan", signature: signature, columns: PoolScan.columns, units: scan.units.count,
+                                                 output: out.output, compute: { try scan.compute($0) }) else { return }
             try finishScan(table, full: full, seed: engine.seed, subsets: subsets, plot: plot, out: out,
                            inputs: [("matrix", .string(matrix)), ("sizes", .string(sizes ?? "2:\(raw.modelCount)")), ("subsets", .int(subsets)),
                                     ("seed", .string(String(engine.seed))), ("full", .bool(full))] + input.echo)

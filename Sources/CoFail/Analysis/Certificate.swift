@@ -71,11 +71,8 @@ public struct Certificate: Sendable {
 
     /// Matrix mode.
     public init(_ x: OutcomeMatrix, options: CertificateOptions = .init()) throws {
-        var kk: Int64 = 0
         var allWrong = [UInt64](repeating: 0, count: x.words)
-        try x.errors.withUnsafeBufferPointer { e in
-            try check(cf_tables_all_wrong(e.baseAddress, x.words, x.m, nil, 0, &allWrong, &kk), "cf_tables_all_wrong")
-        }
+        let k = try allWrong.withUnsafeMutableBufferPointer { try x.allWrong(mask: $0.baseAddress) }
         let correct = (0..<x.m).map { x.n - x.errorCount($0) }
         let best = correct.max()!
         let bestIdx = correct.indices.filter { correct[$0] == best }
@@ -83,7 +80,7 @@ public struct Certificate: Sendable {
             Int(cf_tables_popcount_andnot(e.baseAddress! + bestIdx[0] * x.words, allWrong, x.words))
         }
         let models = (0..<x.m).map { ModelAccuracy(name: x.modelNames[$0], correct: correct[$0], accuracy: Double(correct[$0]) / Double(x.n), family: x.families[$0]) }
-        try self.init(options: options, n: x.n, m: x.m, k: Int(kk), models: models, bestCorrect: best,
+        try self.init(options: options, n: x.n, m: x.m, k: k, models: models, bestCorrect: best,
                       bestModels: bestIdx.map { x.modelNames[$0] }, resolvableCount: resolvable)
     }
 

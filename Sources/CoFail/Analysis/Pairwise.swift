@@ -45,12 +45,15 @@ public struct PairwiseStatistics: Sendable {
     public var degenerateModels: [(index: Int, reason: String)]
 
     public init(_ x: OutcomeMatrix, correction: Bool = true, threads: Int = 1, warmStart: [Double]? = nil) throws {
-        let m = x.m, n = x.n
+        try self.init(gram: try x.gram(threads: threads), n: x.n, families: x.families, correction: correction, threads: threads, warmStart: warmStart)
+    }
+
+    /// From an m x m Gram matrix of error counts over n queries (cf_tables_gram or a masked
+    /// column subset, as pool-size scans use).
+    public init(gram g: [Int64], n: Int, families fams: [String?], correction: Bool = true, threads: Int = 1, warmStart: [Double]? = nil) throws {
+        let m = fams.count
+        precondition(g.count == m * m)
         self.m = m; self.n = n; self.correction = correction
-        var g = [Int64](repeating: 0, count: m * m)
-        try x.errors.withUnsafeBufferPointer { e in
-            try check(cf_tables_gram(e.baseAddress, x.words, m, max(1, threads), &g), "cf_tables_gram")
-        }
         gram = g
         var rr = [Double](repeating: 0, count: m * m), pp = [Double](repeating: 0, count: m * m)
         var ff = [Int32](repeating: 0, count: m * m)
@@ -61,7 +64,6 @@ public struct PairwiseStatistics: Sendable {
         r = rr; phi = pp; flags = ff
         var sumR = 0.0, sumP = 0.0, sumC = 0.0, cnt = 0, corrected = 0, undefined = 0
         var wR = 0.0, wP = 0.0, wN = 0, cR = 0.0, cP = 0.0, cN = 0
-        let fams = x.families
         let famKnown = fams.contains { $0 != nil }
         for i in 0..<m {
             for j in (i + 1)..<m where j < m {

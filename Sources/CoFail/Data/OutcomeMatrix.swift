@@ -37,6 +37,24 @@ public struct OutcomeMatrix: Sendable {
         errors.withUnsafeBufferPointer { Int(cf_tables_popcount($0.baseAddress! + i * words, words)) }
     }
 
+    /// The m x m Gram matrix of error counts (METHODS §2 tables): [i][j] = both wrong, [i][i] = errors of i.
+    public func gram(threads: Int = 1) throws -> [Int64] {
+        var g = [Int64](repeating: 0, count: m * m)
+        try errors.withUnsafeBufferPointer { e in
+            try check(cf_tables_gram(e.baseAddress, words, m, max(1, threads), &g), "cf_tables_gram")
+        }
+        return g
+    }
+
+    /// k: the queries every model got wrong, and optionally their bit mask.
+    public func allWrong(mask: UnsafeMutablePointer<UInt64>? = nil) throws -> Int {
+        var k: Int64 = 0
+        try errors.withUnsafeBufferPointer { e in
+            try check(cf_tables_all_wrong(e.baseAddress, words, m, nil, 0, mask, &k), "cf_tables_all_wrong")
+        }
+        return Int(k)
+    }
+
     /// Whether model i erred on query q.
     public func isError(query q: Int, model i: Int) -> Bool {
         errors[i * words + q >> 6] & (1 << UInt64(q & 63)) != 0

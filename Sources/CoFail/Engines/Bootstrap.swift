@@ -30,8 +30,8 @@ public struct Bootstrap: Sendable {
         matrix = x; self.stats = stats; self.seed = seed; self.correction = correction; self.fullPoints = fullPoints
         warm = stats.contains(where: BootstrapStatistic.needsPairwise.contains) ? try PairwiseStatistics(x, correction: correction, threads: 1).r : []
         if stats.contains(.implied_rho) {
-            let (k, n) = (try Certificate(x).k, Double(x.n))
-            rhoHint = try CopulaModels.impliedRho((0..<x.m).map { Double(x.errorCount($0)) / n }, beta: Double(k) / n).value ?? .nan
+            let n = Double(x.n)
+            rhoHint = try CopulaModels.impliedRho((0..<x.m).map { Double(x.errorCount($0)) / n }, beta: Double(try x.allWrong()) / n).value ?? .nan
         } else { rhoHint = .nan }
     }
 
@@ -69,8 +69,7 @@ public struct Bootstrap: Sendable {
     /// One statistic vector; NaN marks an undefined value (summaries report them as such).
     func statistics(_ x: OutcomeMatrix, strict: Bool = false) throws -> [Double] {
         let n = Double(x.n)
-        var k: Int64 = 0
-        try x.errors.withUnsafeBufferPointer { e in try check(cf_tables_all_wrong(e.baseAddress, x.words, x.m, nil, 0, nil, &k), "cf_tables_all_wrong") }
+        let k = try x.allWrong()
         let beta = Double(k) / n
         let p = (0..<x.m).map { Double(x.errorCount($0)) / n }
         let best = p.map { 1 - $0 }.max()!
@@ -83,7 +82,7 @@ public struct Bootstrap: Sendable {
             switch s {
             case .beta: return beta
             case .best_accuracy: return best
-            case .oracle_gain: return Double(Int64(x.n) - k) / n - best
+            case .oracle_gain: return Double(x.n - k) / n - best
             case .mean_phi: return pw?.meanPhi.value ?? .nan
             case .mean_tetrachoric: return pw?.meanTetrachoric.value ?? .nan
             case .beta_sf_tetrachoric: return logSF.map(exp) ?? .nan

@@ -15,13 +15,18 @@ public struct EngineInput: Sendable {
 
     public var policy: CoveragePolicy { minModelCoverage.map { .minModelCoverage($0) } ?? .complete }
 
-    /// Loads the matrix; returns it with its content hash.
-    public func load() throws -> (raw: RawMatrix, matrix: OutcomeMatrix, coverage: CoverageReport, hash: String) {
+    /// Reads the matrix as loaded (missing cells kept) with its content hash.
+    public func loadRaw() throws -> (raw: RawMatrix, hash: String) {
         let bytes = try ByteInput.read(path)
-        let raw = try MatrixLoader(format: format, threshold: threshold).load(bytes)
+        return (try MatrixLoader(format: format, threshold: threshold).load(bytes), contentHash(bytes.bytes))
+    }
+
+    /// Loads the matrix and applies the coverage policy; returns it with its content hash.
+    public func load() throws -> (raw: RawMatrix, matrix: OutcomeMatrix, coverage: CoverageReport, hash: String) {
+        let (raw, hash) = try loadRaw()
         let reg = try registry.map { try ModelRegistry.load($0) }
         let (x, cov) = try raw.applyCoverage(policy, registry: reg)
-        return (raw, x, cov, contentHash(bytes.bytes))
+        return (raw, x, cov, hash)
     }
 
     public var signature: [(String, JSONValue)] {

@@ -102,41 +102,23 @@ public struct PoolScan: Sendable {
         try errors.withUnsafeBufferPointer { e in
             try check(cf_tables_gram_subset(e.baseAddress, w, cols, s, mask, &gram), "cf_tables_gram_subset")
         }
-        var r = [Double](repeating: 0, count: s * s), phi = r, flags = [Int32](repeating: 0, count: s * s)
-        try check(cf_tetrachoric_matrix(gram, s, Int64(n), correction ? 1 : 0, nil, 1, &r, &phi, &flags), "cf_tetrachoric_matrix")
-        var sum = 0.0, cnt = 0
-        for a in 0..<s { for b in (a + 1)..<s where b < s && (flags[a * s + b] == 0 || flags[a * s + b] == 1) { sum += r[a * s + b]; cnt += 1 } }
+        let pw = try PairwiseStatistics(gram: gram, n: n, families: Array(repeating: nil, count: s), correction: correction)
         let beta = Double(k) / Double(n)
-        let meanR = cnt > 0 ? sum / Double(cnt) : .nan
-        let p = (0..<s).map { Double(gram[$0 * s + $0]) / Double(n) }
+        let meanR = pw.meanTetrachoric.value ?? .nan
+        let p = (0..<s).map { pw.errorRate($0) }
         var bsf = Double.nan, under = Double.nan
         if meanR >= 0 {
-            var lb = 0.0
-            try check(cf_factor_log_beta(p, s, meanR, 1e-7, &lb, nil), "cf_factor_log_beta")
+            let lb = try CopulaModels.logBetaSF(p, rho: meanR, relTol: 1e-7)
             bsf = exp(lb)
             if lb > -.infinity { under = beta == 0 ? 0 : exp(log(beta) - lb) }
         }
         var underFull = Double.nan
         if full {
-            let x = OutcomeMatrix(modelNames: cols.map { raw.modelNames[$0] }, queryIDs: Array(repeating: "", count: n),
-                                  families: cols.map { _ in nil }, errors: try compressed(cols: cols, mask: mask, n: n))
-            let pw = try PairwiseStatistics(x, correction: correction, threads: 1)
             var o = AnalysisOptions()
             o.draws = 0; o.seed = seed; o.threads = 1; o.qmcPoints = 1000; o.qmcShifts = 10
             underFull = try FullCopula(pairwise: pw, errorRates: p, beta: beta, options: o).underpricingFull.value ?? .nan
         }
         return [Double(s), Double(n), Double(k), beta, meanR, bsf, under, underFull]
-    }
-
-    /// Error columns of the subset restricted to its complete queries (only for --full).
-    func compressed(cols: [Int], mask: [UInt64], n: Int) throws -> [UInt64] {
-        var idx: [UInt32] = []
-        idx.reserveCapacity(n)
-        for q in 0..<raw.queryCount where mask[q >> 6] & (1 << UInt64(q & 63)) != 0 { idx.append(UInt32(q)) }
-        let sub = cols.flatMap { errors[$0 * raw.words ..< ($0 + 1) * raw.words] }
-        var out = [UInt64](repeating: 0, count: cols.count * ((n + 63) / 64))
-        try check(cf_tables_gather(sub, raw.words, cols.count, idx, n, &out), "cf_tables_gather")
-        return out
     }
 
     /// Parses "2:67", "2:67:5" or "2,5,10".

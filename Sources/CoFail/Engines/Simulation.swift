@@ -119,11 +119,11 @@ public struct FrechetBounds: Sendable {
     /// symmetrisation of its law has exactly these, and the same β).
     public init(_ x: OutcomeMatrix) throws {
         guard x.m >= 2 else { throw CoFailError.usage("bounds need at least two models (the matrix has \(x.m))") }
-        let pw = try PairwiseStatistics(x, threads: 1)
+        let g = try x.gram()
         var pSum = 0.0, cSum = 0.0
         for i in 0..<x.m {
-            pSum += pw.errorRate(i)
-            for j in (i + 1)..<x.m where j < x.m { cSum += Double(pw.gram[i * x.m + j]) / Double(x.n) }
+            pSum += Double(g[i * x.m + i]) / Double(x.n)
+            for j in (i + 1)..<x.m where j < x.m { cSum += Double(g[i * x.m + j]) / Double(x.n) }
         }
         try self.init(models: x.m, error: pSum / Double(x.m), coError: cSum / Double(x.m * (x.m - 1) / 2))
     }
