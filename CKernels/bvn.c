@@ -66,8 +66,6 @@ double cf_norm_quantile_log(double log_p) {
     return x;
 }
 
-int cf_bvn_solve_r_arc(double h, double k, double p, double r0, double *r_out);
-
 /* Gauss–Legendre half-rules on [-1, 1] (positive nodes, weights), 6, 12 and 20 points. */
 static const double GL6_X[3] = {0.9324695142031519, 0.6612093864662645, 0.2386191860831969};
 static const double GL6_W[3] = {0.17132449237917027, 0.3607615730481387, 0.46791393457269104};
@@ -85,6 +83,7 @@ static const double GL20_W[10] = {0.017614007139150893, 0.040601429800386446, 0.
                                   0.15275338713072628};
 
 /* Upper orthant P(X > h, Y > k; r): Genz's BVNU. */
+CF_SIMD_CLONES
 static double bvnu(double h, double k, double r) {
     if (h == INFINITY || k == INFINITY) return 0;
     if (h == -INFINITY) return k == -INFINITY ? 1 : cf_norm_cdf(-k);
@@ -97,15 +96,23 @@ static double bvnu(double h, double k, double r) {
     else if (ar < 0.75) { x = GL12_X; w = GL12_W; ng = 6; }
     else { x = GL20_X; w = GL20_W; ng = 10; }
     double hk = h * k, bvn = 0;
+    /* Node loops fill arrays first so the exp (inlined cf_exp) loop vectorises. */
+    double arg[20], val[20];
     if (ar < 0.925) {
-        /* Φ₂ = Φ(-h)Φ(-k) + (1/2π) ∫_0^{asin r} exp(-(h²+k²-2hk sinθ)/(2cos²θ)) dθ */
+        /* Φ₂ = Φ(-h)Φ(-k) + (1/2π) ∫_0^{asin r} exp(-(h²+k²-2hk sinθ)/(2cos²θ)) dθ; the nodes
+         * asr(1 ± x_i) get their sines from one sincos of asr and the series at asr·x_i. */
+        /* sin and cos of asr = asin(r)/2 by the half-angle formulas (no sincos call) */
         double hs = 0.5 * (h * h + k * k), asr = 0.5 * asin(r);
+        double ca = sqrt(0.5 * (1 + sqrt((1 - r) * (1 + r)))), sa = 0.5 * r / ca;
         for (int i = 0; i < ng; i++) {
-            double sn = sin(asr * (1 - x[i]));
-            bvn += w[i] * exp((sn * hk - hs) / (1 - sn * sn));
-            sn = sin(asr * (1 + x[i]));
-            bvn += w[i] * exp((sn * hk - hs) / (1 - sn * sn));
+            double sd, cd;
+            cf_small_sincos(asr * x[i], &sd, &cd);
+            double sm = sa * cd - ca * sd, sp = sa * cd + ca * sd;
+            arg[2 * i] = (sm * hk - hs) / (1 - sm * sm);
+            arg[2 * i + 1] = (sp * hk - hs) / (1 - sp * sp);
         }
+        for (int i = 0; i < 2 * ng; i++) val[i] = cf_exp(arg[i]);
+        for (int i = 0; i < ng; i++) bvn += w[i] * (val[2 * i] + val[2 * i + 1]);
         return cf_clamp01(bvn * asr / (2 * M_PI) + cf_norm_cdf(-h) * cf_norm_cdf(-k));
     }
     if (r < 0) { k = -k; hk = -hk; }
@@ -120,19 +127,25 @@ static double bvnu(double h, double k, double r) {
             bvn -= exp(-0.5 * hk) * sp * b * (1 - c * bs * (1 - d * bs) / 3);
         }
         a *= 0.5;
+        double xsv[20], arg2[20], val2[20];
+        for (int i = 0; i < 2 * ng; i++) {
+            double xs = a * (1 + (i & 1 ? x[i >> 1] : -x[i >> 1]));
+            xs *= xs;
+            double rs = sqrt(1 - xs);
+            xsv[i] = xs;
+            arg[i] = -0.5 * (bs / xs + hk);
+            arg2[i] = -0.5 * hk * xs / ((1 + rs) * (1 + rs));
+            val2[i] = rs;
+        }
+        for (int i = 0; i < 2 * ng; i++) {
+            val[i] = cf_exp(arg[i]);
+            val2[i] = cf_exp(arg2[i]) / val2[i];
+        }
         double sum = 0;
-        for (int i = 0; i < ng; i++) {
-            for (int s = -1; s <= 1; s += 2) {
-                double xs = a * (1 + s * x[i]);
-                xs *= xs;
-                double asr2 = -0.5 * (bs / xs + hk);
-                if (asr2 > -100) {
-                    double sp = 1 + c * xs * (1 + 5 * d * xs);
-                    double rs = sqrt(1 - xs);
-                    double ep = exp(-0.5 * hk * xs / ((1 + rs) * (1 + rs))) / rs;
-                    sum += w[i] * exp(asr2) * (sp - ep);
-                }
-            }
+        for (int i = 0; i < 2 * ng; i++) {
+            double sp = 1 + c * xsv[i] * (1 + 5 * d * xsv[i]);
+            /* Genz drops nodes whose weight underflows; without the mask e^-hk could overflow. */
+            sum += arg[i] > -100 ? w[i >> 1] * val[i] * (sp - val2[i]) : 0;
         }
         bvn = (a * sum - bvn) / (2 * M_PI);
     }
@@ -179,10 +192,18 @@ int cf_bvn_solve_r_warm(double h, double k, double p, double r0, double *r_out) 
     return cf_bvn_solve_r_start(h, k, p, r0, r_out);
 }
 
+static int solve_arc(double h, double k, double d, double r0, double *r_out);
+
 int cf_bvn_solve_r_start(double h, double k, double p, double r0, double *r_out) {
+    if (isnan(h) || isnan(k)) return CF_EDOM;
+    double d = isfinite(h) && isfinite(k) ? p - cf_norm_cdf(h) * cf_norm_cdf(k) : NAN;
+    return cf_bvn_solve_r_margins(h, k, p, d, r0, r_out);
+}
+
+int cf_bvn_solve_r_margins(double h, double k, double p, double d, double r0, double *r_out) {
     if (!r_out) return CF_EINVAL;
     if (isnan(h) || isnan(k) || isnan(p)) return CF_EDOM;
-    if (isfinite(h) && isfinite(k) && cf_bvn_solve_r_arc(h, k, p, r0, r_out) == CF_OK) return CF_OK;
+    if (isfinite(h) && isfinite(k) && solve_arc(h, k, d, r0, r_out) == CF_OK) return CF_OK;
     double lo = -1, hi = 1;
     double flo = bvnu(-h, -k, -1) - p, fhi = bvnu(-h, -k, 1) - p;
     /* p computed by Φ₂ itself can sit a rounding error outside the attainable range. */
@@ -214,68 +235,71 @@ int cf_bvn_solve_r_start(double h, double k, double p, double r0, double *r_out)
 }
 
 /*
- * Solve Φ₂(h, k; r) = p for r with |r| < 0.925 by Newton in θ = asin r on Genz's arcsine form
- *   Φ₂ = Φ(h)Φ(k) + (1/2π) ∫_0^θ e(t) dt,  e(t) = exp((hk sin t − (h²+k²)/2) / cos² t).
- * I(θ) is carried from step to step and each step integrates only the increment [θ, θ'] by
- * Gauss–Legendre (6, 12 or 20 points by its length), so a step costs a fraction of a full Φ₂.
+ * Solve Φ₂(h, k; r) = p for r with |r| < 0.925 by Halley's method in θ = asin r on Genz's
+ * arcsine form
+ *   Φ₂ = Φ(h)Φ(k) + (1/2π) ∫_0^θ e(t) dt,  e(t) = exp(g(t)),  g(t) = (hk sin t − (h²+k²)/2) / cos² t.
+ * f(θ) = I(θ) − (p − Φ(h)Φ(k)) has f' = e/2π and f'' = f'·g', so the cubic step costs nothing
+ * beyond Newton's. I(θ) is carried from step to step and each step integrates only the
+ * increment [θ, θ'] by Gauss–Legendre, so a step costs a fraction of a full Φ₂.
  * Returns CF_EDOM when the root is not inside |r| < 0.925 (callers then use cf_bvn_solve_r).
  */
 static const double THETA_MAX = 1.1804604045687822; /* asin(0.925) */
+static const double GL2_X[1] = {0.57735026918962576451}, GL2_W[1] = {1.0};
 
-static double arc_e(double hk, double hs, double t) {
-    double sn = sin(t), c2 = 1 - sn * sn;
-    return exp((sn * hk - hs) / c2);
-}
-
-/* sin δ and cos δ for |δ| <= 0.16 by Taylor series (truncation < 1e-22). */
-static inline void small_sincos(double d, double *sd, double *cd) {
-    double d2 = d * d;
-    *sd = d * (1 - d2 / 6 * (1 - d2 / 20 * (1 - d2 / 42 * (1 - d2 / 72 * (1 - d2 / 110 * (1 - d2 / 156))))));
-    *cd = 1 - d2 / 2 * (1 - d2 / 12 * (1 - d2 / 30 * (1 - d2 / 56 * (1 - d2 / 90 * (1 - d2 / 132 * (1 - d2 / 182))))));
-}
-
-/* (1/2π) ∫_a^b e(t) dt for |b − a| <= 0.3: nodes mid ± δ_i, with sin(mid ± δ) from one sin/cos
- * of the midpoint and the small-angle series, so a panel costs 2·ng exp and one sincos. */
-static double arc_integral(double hk, double hs, double a, double b) {
-    double half = 0.5 * (b - a), mid = 0.5 * (a + b), len = fabs(b - a);
-    const double *x, *w; int ng;
-    /* Genz's rule lengths: 6 points cover arcs up to 0.3 near θ = 0; further out the 1/cos² t
-     * factor sharpens the integrand, so panels get 12 and, past |θ| = 0.8, 20 points
-     * (round trip over 4e5 random (h, k, r): |ΔΦ₂| <= 1e-15 with these choices). */
-    /* Newton's late steps are tiny: when len·L <= 1e-3, with L = 1 + |hk| + hs the rate at
-     * which the exponent varies, the 2-point Gauss rule errs by ~len⁵L⁴/4320·e < 1e-17. */
-    if (len * (1 + fabs(hk) + hs) <= 1e-3) {
-        double dd = half * 0.57735026918962576451, sd, cd;
-        small_sincos(dd, &sd, &cd);
-        double s0 = sin(mid), c0 = cos(mid);
-        double sp = s0 * cd + c0 * sd, sm = s0 * cd - c0 * sd;
-        return (exp((sp * hk - hs) / (1 - sp * sp)) + exp((sm * hk - hs) / (1 - sm * sm))) * half / (2 * M_PI);
-    }
-    double am = fabs(mid);
-    if (am < 0.3) { x = GL6_X; w = GL6_W; ng = 3; }
-    else if (am < 0.8) { x = GL12_X; w = GL12_W; ng = 6; }
-    else { x = GL20_X; w = GL20_W; ng = 10; }
-    double s0 = sin(mid), c0 = cos(mid), sum = 0;
+/* (1/2π) ∫_a^b e(t) dt by the half-rule (x, w, ng) given sin a and cos a (|b − a| <= 1.2).
+ * The midpoint's and the nodes' sines follow from the angle-addition formulas with the series
+ * at the offsets, so a panel calls no libm function. sin b and cos b are returned for the next
+ * Halley step (and panel). */
+CF_SIMD_CLONES
+static double arc_panel(double hk, double hs, double a, double b, const double *x, const double *w,
+                        int ng, double *sb, double *cb) {
+    double half = 0.5 * (b - a), arg[20], val[20], sum = 0, hsd, hcd;
+    cf_small_sincos(half, &hsd, &hcd);
+    double s0 = *sb * hcd + *cb * hsd, c0 = *cb * hcd - *sb * hsd;
     for (int i = 0; i < ng; i++) {
         double sd, cd;
-        small_sincos(half * x[i], &sd, &cd);
+        cf_small_sincos(half * x[i], &sd, &cd);
         double sp = s0 * cd + c0 * sd, sm = s0 * cd - c0 * sd;
-        sum += w[i] * (exp((sp * hk - hs) / (1 - sp * sp)) + exp((sm * hk - hs) / (1 - sm * sm)));
+        arg[2 * i] = (sp * hk - hs) / (1 - sp * sp);
+        arg[2 * i + 1] = (sm * hk - hs) / (1 - sm * sm);
     }
+    for (int i = 0; i < 2 * ng; i++) val[i] = cf_exp(arg[i]);
+    for (int i = 0; i < ng; i++) sum += w[i] * (val[2 * i] + val[2 * i + 1]);
+    *sb = s0 * hcd + c0 * hsd;
+    *cb = c0 * hcd - s0 * hsd;
     return sum * half / (2 * M_PI);
 }
 
-int cf_bvn_solve_r_arc(double h, double k, double p, double r0, double *r_out) {
+/* ∫ over [a, b] in panels of at most 0.3, given sin a, cos a in *sb, *cb (updated to b), with rules chosen by position and length.
+ * Genz's rule lengths: 6 points cover arcs up to 0.3 near θ = 0; further out the 1/cos² t
+ * factor sharpens the integrand, so panels get 12 and, past |θ| = 0.8, 20 points. Halley's
+ * late steps are tiny: when len·L <= 1e-3, with L = 1 + |hk| + hs the rate at which the
+ * exponent varies, the 2-point rule errs by ~len⁵L⁴/4320·e < 1e-17. (Round trip over 4e5
+ * random (h, k, r): |ΔΦ₂| <= 1e-15 with these choices.) */
+static double arc_integral(double hk, double hs, double a, double b, double *sb, double *cb) {
+    double total = 0;
+    while (a != b) {
+        double e = b > a ? fmin(b, a + 0.3) : fmax(b, a - 0.3);
+        double len = fabs(e - a), am = fabs(0.5 * (a + e));
+        if (len * (1 + fabs(hk) + hs) <= 1e-3) total += arc_panel(hk, hs, a, e, GL2_X, GL2_W, 1, sb, cb);
+        else if (am < 0.3) total += arc_panel(hk, hs, a, e, GL6_X, GL6_W, 3, sb, cb);
+        else if (am < 0.8) total += arc_panel(hk, hs, a, e, GL12_X, GL12_W, 6, sb, cb);
+        else total += arc_panel(hk, hs, a, e, GL20_X, GL20_W, 10, sb, cb);
+        a = e;
+    }
+    return total;
+}
+
+static int solve_arc(double h, double k, double d, double r0, double *r_out) {
     double hk = h * k, hs = 0.5 * (h * h + k * k);
-    double d = p - cf_norm_cdf(h) * cf_norm_cdf(k);
     double lo = -THETA_MAX, hi = THETA_MAX;
     double t = isfinite(r0) && fabs(r0) < 0.925 ? asin(r0) : 0;
-    /* I(θ) at the start, split into panels of at most 0.3 so each rule is well inside its accuracy */
-    double it = 0;
-    for (double a = 0; fabs(a - t) > 0;) {
-        double b = t > a ? fmin(t, a + 0.3) : fmax(t, a - 0.3);
-        it += arc_integral(hk, hs, a, b);
-        a = b;
+    /* I(θ0) in one panel, with the rule bvnu uses for the same arc. */
+    double it = 0, st = 0, ct = 1, at = fabs(r0);
+    if (t != 0) {
+        if (at < 0.3) it = arc_panel(hk, hs, 0, t, GL6_X, GL6_W, 3, &st, &ct);
+        else if (at < 0.75) it = arc_panel(hk, hs, 0, t, GL12_X, GL12_W, 6, &st, &ct);
+        else it = arc_panel(hk, hs, 0, t, GL20_X, GL20_W, 10, &st, &ct);
     }
     int bracketed_lo = 0, bracketed_hi = 0;
     for (int iter = 0; iter < 100; iter++) {
@@ -283,32 +307,35 @@ int cf_bvn_solve_r_arc(double h, double k, double p, double r0, double *r_out) {
         /* Φ₂ matches p to 1e-16: further steps would only chase rounding noise */
         if (fabs(f) <= 1e-16) break;
         if (f < 0) { lo = t; bracketed_lo = 1; } else { hi = t; bracketed_hi = 1; }
-        double e = arc_e(hk, hs, t) / (2 * M_PI);
-        double next = e > 0 ? t - f / e : NAN;
+        double c2 = ct * ct, g = (st * hk - hs) / c2;
+        double e = exp(g) / (2 * M_PI), dg = (hk * c2 + 2 * st * (st * hk - hs)) / (c2 * ct);
+        double dn = e > 0 ? -f / e : NAN;
+        /* Halley where its correction to Newton is mild */
+        double hal = 1 + 0.5 * dn * dg;
+        int halley = hal > 0.5 && hal < 2;
+        double next = t + (halley ? dn / hal : dn);
         if (!(next > lo && next < hi)) {
-            /* Newton left the bracket: bisect, but first confirm the root lies inside |r| < 0.925 */
+            /* Left the bracket: bisect, but first confirm the root lies inside |r| < 0.925 */
             if (!bracketed_lo || !bracketed_hi) {
-                double edge = f < 0 ? THETA_MAX : -THETA_MAX;
-                double ie = it;
-                for (double a = t; fabs(a - edge) > 0;) {
-                    double b = edge > a ? fmin(edge, a + 0.3) : fmax(edge, a - 0.3);
-                    ie += arc_integral(hk, hs, a, b);
-                    a = b;
-                }
+                double se = st, ce = ct, edge = f < 0 ? THETA_MAX : -THETA_MAX;
+                double ie = it + arc_integral(hk, hs, t, edge, &se, &ce);
                 if ((f < 0 && ie < d) || (f > 0 && ie > d)) return CF_EDOM;
                 if (f < 0) bracketed_hi = 1; else bracketed_lo = 1;
             }
             next = 0.5 * (lo + hi);
+            halley = 0;
         }
         double step = next - t;
-        for (double a = t; a != next;) {
-            double b = next > a ? fmin(next, a + 0.3) : fmax(next, a - 0.3);
-            it += arc_integral(hk, hs, a, b);
-            a = b;
+        /* After a Halley step of 1e-7 the error is O(1e-21): done without integrating it. */
+        if ((halley && fabs(step) <= 1e-7) || fabs(step) <= 1e-15 || hi - lo <= 1e-15) {
+            double sd, cd;
+            cf_small_sincos(step, &sd, &cd);
+            st = st * cd + ct * sd;
+            break;
         }
+        it += arc_integral(hk, hs, t, next, &st, &ct);
         t = next;
-        if (fabs(step) <= 1e-15 || hi - lo <= 1e-15) break;
     }
-    *r_out = sin(t);
+    *r_out = st;
     return CF_OK;
 }

@@ -2,6 +2,7 @@
 #include "cf_tetrachoric.h"
 #include "cf_bvn.h"
 #include "internal.h"
+#include <stdlib.h>
 
 /* Score of the 2x2 likelihood in P11 with fixed margins; strictly decreasing on (lo, hi). */
 typedef struct { double c11, c10, c01, c00, pi, pj; } score_ctx;
@@ -24,19 +25,26 @@ static double ml_p11(double c11, double c10, double c01, double c00, double pi, 
     return root;
 }
 
-int cf_tetrachoric_pair(double n11, double n10, double n01, double n00, int correct, double r_start,
-                        cf_pair_stat *out) {
-    if (!out) return CF_EINVAL;
-    if (!(n11 >= 0 && n10 >= 0 && n01 >= 0 && n00 >= 0)) return CF_EDOM;
+/* One margin's threshold τ = Φ⁻¹(e/n) and Φ(τ), computed once per model by the matrix kernel. */
+typedef struct { double tau, cdf; } margin;
+
+static margin margin_of(double e, double n) {
+    margin g = {NAN, NAN};
+    if (e > 0 && e < n) { g.tau = cf_norm_quantile(e / n); g.cdf = cf_norm_cdf(g.tau); }
+    return g;
+}
+
+static void pair_stat(double n11, double n10, double n01, double n00, margin gi, margin gj, int correct,
+                      double r_start, cf_pair_stat *out) {
     out->r = NAN; out->phi = NAN; out->tau_i = NAN; out->tau_j = NAN;
     double n = n11 + n10 + n01 + n00;
-    if (!(n > 0)) { out->flag = CF_PAIR_EMPTY; return CF_OK; }
+    if (!(n > 0)) { out->flag = CF_PAIR_EMPTY; return; }
     double ei = n11 + n10, ej = n11 + n01;
-    if (ei == 0 || ej == 0) { out->flag = CF_PAIR_NEVER_WRONG; return CF_OK; }
-    if (ei == n || ej == n) { out->flag = CF_PAIR_ALWAYS_WRONG; return CF_OK; }
+    if (ei == 0 || ej == 0) { out->flag = CF_PAIR_NEVER_WRONG; return; }
+    if (ei == n || ej == n) { out->flag = CF_PAIR_ALWAYS_WRONG; return; }
     double pi = ei / n, pj = ej / n;
-    out->tau_i = cf_norm_quantile(pi);
-    out->tau_j = cf_norm_quantile(pj);
+    out->tau_i = gi.tau;
+    out->tau_j = gj.tau;
     out->phi = (n11 * n00 - n10 * n01) / sqrt(ei * (n01 + n00) * ej * (n10 + n00));
     out->flag = CF_PAIR_OK;
     int zero = n11 == 0 || n10 == 0 || n01 == 0 || n00 == 0;
@@ -45,7 +53,7 @@ int cf_tetrachoric_pair(double n11, double n10, double n01, double n00, int corr
         target = n11 / n;
     } else if (!correct) {
         out->r = (n10 == 0 || n01 == 0) ? 1.0 : -1.0;
-        return CF_OK;
+        return;
     } else {
         out->flag = CF_PAIR_CORRECTED;
         double c11 = n11 > 0 ? n11 : 0.5, c10 = n10 > 0 ? n10 : 0.5;
@@ -53,11 +61,19 @@ int cf_tetrachoric_pair(double n11, double n10, double n01, double n00, int corr
         target = ml_p11(c11, c10, c01, c00, pi, pj);
     }
     double r;
-    if (cf_bvn_solve_r_start(out->tau_i, out->tau_j, target, r_start, &r) != CF_OK) {
+    if (cf_bvn_solve_r_margins(gi.tau, gj.tau, target, target - gi.cdf * gj.cdf, r_start, &r) != CF_OK) {
         /* Only reachable through rounding at the boundary of the attainable range. */
         r = target >= fmin(pi, pj) ? 1.0 : -1.0;
     }
     out->r = r;
+}
+
+int cf_tetrachoric_pair(double n11, double n10, double n01, double n00, int correct, double r_start,
+                        cf_pair_stat *out) {
+    if (!out) return CF_EINVAL;
+    if (!(n11 >= 0 && n10 >= 0 && n01 >= 0 && n00 >= 0)) return CF_EDOM;
+    double n = n11 + n10 + n01 + n00;
+    pair_stat(n11, n10, n01, n00, margin_of(n11 + n10, n), margin_of(n11 + n01, n), correct, r_start, out);
     return CF_OK;
 }
 
@@ -69,7 +85,7 @@ typedef struct {
     const double *r_start;
     double *r, *phi;
     int *flags;
-    int status;
+    const margin *margins;
 } tetra_job;
 
 static void tetra_worker(void *arg, size_t t) {
@@ -80,9 +96,8 @@ static void tetra_worker(void *arg, size_t t) {
             int64_t n11 = j->gram[a * m + b], ea = j->gram[a * m + a], eb = j->gram[b * m + b];
             cf_pair_stat s;
             double start = j->r_start ? j->r_start[a * m + b] : NAN;
-            int st = cf_tetrachoric_pair((double)n11, (double)(ea - n11), (double)(eb - n11),
-                                         (double)(j->n - ea - eb + n11), j->correct, start, &s);
-            if (st != CF_OK) j->status = st;
+            pair_stat((double)n11, (double)(ea - n11), (double)(eb - n11), (double)(j->n - ea - eb + n11),
+                      j->margins[a], j->margins[b], j->correct, start, &s);
             j->r[a * m + b] = j->r[b * m + a] = s.r;
             j->phi[a * m + b] = j->phi[b * m + a] = s.phi;
             j->flags[a * m + b] = j->flags[b * m + a] = s.flag;
@@ -101,9 +116,19 @@ int cf_tetrachoric_matrix(const int64_t *gram, size_t m, int64_t n, int correct,
         r[i * m + i] = phi[i * m + i] = f == CF_PAIR_OK ? 1.0 : NAN;
         flags[i * m + i] = f;
     }
+    for (size_t a = 0; a < m; a++)
+        for (size_t b = a + 1; b < m; b++) {
+            int64_t n11 = gram[a * m + b];
+            if (n11 < 0 || n11 > gram[a * m + a] || n11 > gram[b * m + b] || gram[a * m + a] + gram[b * m + b] - n11 > n)
+                return CF_EDOM;
+        }
+    margin *margins = malloc(m * sizeof *margins);
+    if (!margins) return CF_ENOMEM;
+    for (size_t i = 0; i < m; i++) margins[i] = margin_of((double)gram[i * m + i], (double)n);
     if (threads < 1) threads = 1;
     if (threads > m) threads = m;
-    tetra_job job = {gram, m, threads, n, correct, r_start, r, phi, flags, CF_OK};
+    tetra_job job = {gram, m, threads, n, correct, r_start, r, phi, flags, margins};
     int st = cf_parallel(threads, tetra_worker, &job);
-    return st != CF_OK ? st : job.status;
+    free(margins);
+    return st;
 }
