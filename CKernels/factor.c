@@ -29,7 +29,7 @@ typedef struct {
 static double logcdf_mills(double x, double *lam) {
     if (x < -37.0) { *lam = cf_norm_mills(x); return cf_norm_logcdf(x); }
     double q = 0.5 * erfc(fabs(x) * CF_SQRT1_2), cdf = x < 0 ? q : 1.0 - q;
-    *lam = exp(-0.5 * x * x) / CF_SQRT2PI / cdf;
+    *lam = cf_exp(-0.5 * x * x) / CF_SQRT2PI / cdf;
     return x < 0 ? log(q) : log1p(-q);
 }
 
@@ -64,7 +64,7 @@ static double sf_value(const sf_ctx *c, double f, double *drho) {
         cdf = x < 0 ? q : 1.0 - q;
         prod *= cdf;
         if (prod < 1e-200) { lg += log(prod); prod = 1; }
-        if (c->want_drho) ds += exp(-0.5 * x * x) / CF_SQRT2PI / cdf * (c->a[i] - f * c->dc) * c->dscale;
+        if (c->want_drho) ds += cf_exp(-0.5 * x * x) / CF_SQRT2PI / cdf * (c->a[i] - f * c->dc) * c->dscale;
     }
     if (drho) *drho = ds;
     return exp(lg) * prod;
@@ -369,19 +369,37 @@ int cf_factor_implied_rho_tol(const double *p, size_t m, double log_beta, double
      * full-sample ρ* in a bootstrap, else at 1/2), bisecting when a step leaves it; Brent takes
      * over where the adaptive path served and no derivative is at hand (ρ near 1). */
     double lo = 0.0, hi = 1.0, flo = log_prod - log_beta, fhi = log_min - log_beta;
-    double x = isfinite(hint) && hint > 0 && hint < 1 ? hint : 0.5;
+    double x = isfinite(hint) && hint > 0 && hint < 1 ? hint : 0.5, prev_step = NAN;
     for (int it = 0; it < 100; it++) {
+        /* Inexact Newton: the first point is usually far from the root, where β_SF to 1e-4
+         * places the step as well as full accuracy does; it only moves the bracket when its
+         * sign is beyond doubt, and every later point (and any stop) uses rel_tol. */
+        int rough = it == 0 && rel_tol < 1e-4;
+        c.rel_tol = rough ? 1e-4 : rel_tol;
         double d, f = rho_gap_d(x, &c, &d);
         if (c.status != CF_OK) return c.status;
+        if (rough && fabs(f) <= 1e-3) {
+            double nx = d > 0 && isfinite(d) ? x - f / d : x;
+            if (nx > lo && nx < hi) x = nx;
+            continue;
+        }
         if (f == 0) { *rho = x; return CF_OK; }
         if (f < 0) { lo = x; flo = f; } else { hi = x; fhi = f; }
         if (!(d > 0 && isfinite(d))) break;
-        double next = x - f / d;
-        if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
-        if (fabs(next - x) <= xtol) { *rho = next; return CF_OK; }
+        double next = x - f / d, step = -f / d;
+        if (!(next > lo && next < hi)) { next = 0.5 * (lo + hi); step = NAN; }
+        if (!rough && fabs(next - x) <= xtol) { *rho = next; return CF_OK; }
         if (hi - lo <= xtol) { *rho = 0.5 * (lo + hi); return CF_OK; }
+        /* Quadratic convergence: steps shrink as s_{k+1} ≈ C s_k², with C measured from the last
+         * two steps; when the next step would be below xtol/10, the root is already at hand. */
+        if (!rough && isfinite(step) && isfinite(prev_step) && prev_step != 0) {
+            double cq = fabs(step) / (prev_step * prev_step);
+            if (cq * step * step <= 0.1 * xtol) { *rho = next; return CF_OK; }
+        }
+        prev_step = rough ? NAN : step;
         x = next;
     }
+    c.rel_tol = rel_tol;
     st = cf_brent(rho_gap, &c, lo, hi, flo, fhi, xtol, 200, rho);
     return c.status != CF_OK ? c.status : st;
 }
