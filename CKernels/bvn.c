@@ -8,9 +8,11 @@
 #include "internal.h"
 #include <gsl/gsl_cdf.h>
 
+/* Φ, log Φ and φ/Φ share one evaluation: Φ(−|x|) = ½ exp(−x²/2) erfcx(|x|/√2) from the inlined
+ * erfcx table (internal.h). For x < 0, log Φ = log(½ erfcx) − x²/2 and φ/Φ = √(2/π)/erfcx need
+ * no exp at all; below −39.5 Laplace's continued fraction takes over. */
 double cf_norm_cdf(double x) {
-    if (isnan(x)) return x;
-    return x < 0 ? 0.5 * erfc(-x * CF_SQRT1_2) : 1.0 - 0.5 * erfc(x * CF_SQRT1_2);
+    return isnan(x) ? x : cf_Phi(x);
 }
 
 /* Laplace's continued fraction for the Mills ratio Φ(-t)/φ(t), t > 30: 20 terms are exact
@@ -23,16 +25,17 @@ static double mills_cf(double t) {
 
 double cf_norm_logcdf(double x) {
     if (isnan(x)) return x;
-    if (x < -37.0) return -0.5 * x * x - CF_LOG_SQRT2PI + log(mills_cf(-x));
-    if (x < 0) return log(0.5 * erfc(-x * CF_SQRT1_2));
-    return log1p(-0.5 * erfc(x * CF_SQRT1_2));
+    if (x < -39.5) return -0.5 * x * x - CF_LOG_SQRT2PI + log(mills_cf(-x));
+    double r, e, q = cf_phi_tail(fabs(x), &r, &e);
+    return x < 0 ? log(0.5 * r) - 0.5 * x * x : log1p(-q);
 }
 
 double cf_norm_mills(double x) {
     if (isnan(x)) return x;
-    if (x < -37.0) return 1.0 / mills_cf(-x);
-    double pdf = exp(-0.5 * x * x) / CF_SQRT2PI;
-    return pdf / cf_norm_cdf(x);
+    if (x < -39.5) return 1.0 / mills_cf(-x);
+    double r, e, q = cf_phi_tail(fabs(x), &r, &e);
+    if (x < 0) return 0.79788456080286535588 / r; /* √(2/π) / erfcx(|x|/√2) */
+    return e / CF_SQRT2PI / (1.0 - q);
 }
 
 double cf_norm_quantile(double p) {
@@ -113,7 +116,7 @@ static double bvnu(double h, double k, double r) {
         }
         for (int i = 0; i < 2 * ng; i++) val[i] = cf_exp(arg[i]);
         for (int i = 0; i < ng; i++) bvn += w[i] * (val[2 * i] + val[2 * i + 1]);
-        return cf_clamp01(bvn * asr / (2 * M_PI) + cf_norm_cdf(-h) * cf_norm_cdf(-k));
+        return cf_clamp01(bvn * asr / (2 * M_PI) + cf_Phi(-h) * cf_Phi(-k));
     }
     if (r < 0) { k = -k; hk = -hk; }
     if (ar < 1) {
@@ -192,18 +195,19 @@ int cf_bvn_solve_r_warm(double h, double k, double p, double r0, double *r_out) 
     return cf_bvn_solve_r_start(h, k, p, r0, r_out);
 }
 
-static int solve_arc(double h, double k, double d, double r0, double *r_out);
+static int solve_arc(double h, double k, double d, double theta0, double *r_out);
 
 int cf_bvn_solve_r_start(double h, double k, double p, double r0, double *r_out) {
     if (isnan(h) || isnan(k)) return CF_EDOM;
     double d = isfinite(h) && isfinite(k) ? p - cf_norm_cdf(h) * cf_norm_cdf(k) : NAN;
-    return cf_bvn_solve_r_margins(h, k, p, d, r0, r_out);
+    return cf_bvn_solve_r_margins(h, k, p, d, isfinite(r0) && fabs(r0) < 1 ? asin(r0) : NAN, r_out);
 }
 
-int cf_bvn_solve_r_margins(double h, double k, double p, double d, double r0, double *r_out) {
+int cf_bvn_solve_r_margins(double h, double k, double p, double d, double theta0, double *r_out) {
     if (!r_out) return CF_EINVAL;
     if (isnan(h) || isnan(k) || isnan(p)) return CF_EDOM;
-    if (isfinite(h) && isfinite(k) && solve_arc(h, k, d, r0, r_out) == CF_OK) return CF_OK;
+    if (isfinite(h) && isfinite(k) && solve_arc(h, k, d, theta0, r_out) == CF_OK) return CF_OK;
+    double r0 = isfinite(theta0) && fabs(theta0) < M_PI_2 ? sin(theta0) : NAN;
     double lo = -1, hi = 1;
     double flo = bvnu(-h, -k, -1) - p, fhi = bvnu(-h, -k, 1) - p;
     /* p computed by Φ₂ itself can sit a rounding error outside the attainable range. */
@@ -290,15 +294,15 @@ static double arc_integral(double hk, double hs, double a, double b, double *sb,
     return total;
 }
 
-static int solve_arc(double h, double k, double d, double r0, double *r_out) {
+static int solve_arc(double h, double k, double d, double theta0, double *r_out) {
     double hk = h * k, hs = 0.5 * (h * h + k * k);
     double lo = -THETA_MAX, hi = THETA_MAX;
-    double t = isfinite(r0) && fabs(r0) < 0.925 ? asin(r0) : 0;
-    /* I(θ0) in one panel, with the rule bvnu uses for the same arc. */
-    double it = 0, st = 0, ct = 1, at = fabs(r0);
+    double t = isfinite(theta0) && fabs(theta0) < THETA_MAX ? theta0 : 0;
+    /* I(θ0) in one panel, with the rule bvnu uses for the same arc (|r| < 0.3, < 0.75, else). */
+    double it = 0, st = 0, ct = 1, at = fabs(t);
     if (t != 0) {
-        if (at < 0.3) it = arc_panel(hk, hs, 0, t, GL6_X, GL6_W, 3, &st, &ct);
-        else if (at < 0.75) it = arc_panel(hk, hs, 0, t, GL12_X, GL12_W, 6, &st, &ct);
+        if (at < 0.30469265401539750797) it = arc_panel(hk, hs, 0, t, GL6_X, GL6_W, 3, &st, &ct);
+        else if (at < 0.84806207898148100805) it = arc_panel(hk, hs, 0, t, GL12_X, GL12_W, 6, &st, &ct);
         else it = arc_panel(hk, hs, 0, t, GL20_X, GL20_W, 10, &st, &ct);
     }
     int bracketed_lo = 0, bracketed_hi = 0;

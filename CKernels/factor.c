@@ -18,6 +18,8 @@
 typedef struct {
     const double *a;   /* τ_i/√(1−λ_i²) for models with 0 < p < 1 */
     const double *b;   /* λ_i/√(1−λ_i²) */
+    const int *w;      /* how many models share (a_i, b_i); NULL: one each */
+    double *ws;        /* 2m scratch: Φ(x_i) and φ(x_i)/Φ(x_i) at the current point */
     size_t m;
     double gmax;       /* log-integrand at the mode */
     /* Equal loadings λ = √ρ only: ∂x_i/∂ρ = (a_i − f·dc)·dscale, for d log β_SF / dρ. */
@@ -25,24 +27,27 @@ typedef struct {
     double dc, dscale;
 } sf_ctx;
 
+static const double SQRT_2_PI = 0.79788456080286535588; /* √(2/π) */
+
 /* log Φ(x) and the inverse Mills ratio φ(x)/Φ(x) from one erfc. */
 static double logcdf_mills(double x, double *lam) {
-    if (x < -37.0) { *lam = cf_norm_mills(x); return cf_norm_logcdf(x); }
-    double q = 0.5 * erfc(fabs(x) * CF_SQRT1_2), cdf = x < 0 ? q : 1.0 - q;
-    *lam = cf_exp(-0.5 * x * x) / CF_SQRT2PI / cdf;
-    return x < 0 ? log(q) : log1p(-q);
+    if (x < -39.5) { *lam = cf_norm_mills(x); return cf_norm_logcdf(x); }
+    double r, e, q = cf_phi_tail(fabs(x), &r, &e);
+    if (x < 0) { *lam = SQRT_2_PI / r; return log(0.5 * r) - 0.5 * x * x; }
+    *lam = e / CF_SQRT2PI / (1.0 - q);
+    return log1p(-q);
 }
 
 /* g(f) = log φ(f) + Σ log Φ(a_i − b_i f); optionally g' and g''. */
 static double sf_log_integrand(const sf_ctx *c, double f, double *d1, double *d2) {
     double g = -0.5 * f * f - CF_LOG_SQRT2PI, s1 = 0, s2 = 0;
     for (size_t i = 0; i < c->m; i++) {
-        double x = c->a[i] - c->b[i] * f;
-        if (!d1 && !d2) { g += cf_norm_logcdf(x); continue; }
+        double x = c->a[i] - c->b[i] * f, k = c->w ? c->w[i] : 1;
+        if (!d1 && !d2) { g += k * cf_norm_logcdf(x); continue; }
         double lam;
-        g += logcdf_mills(x, &lam);
-        s1 += c->b[i] * lam;
-        s2 += c->b[i] * c->b[i] * lam * (x + lam);
+        g += k * logcdf_mills(x, &lam);
+        s1 += k * c->b[i] * lam;
+        s2 += k * c->b[i] * c->b[i] * lam * (x + lam);
     }
     if (d1) *d1 = -f - s1;
     if (d2) *d2 = -1 - s2;
@@ -50,21 +55,32 @@ static double sf_log_integrand(const sf_ctx *c, double f, double *d1, double *d2
 }
 
 /* exp(g(f) − g_max) as φ(f)∏Φ(x_i) with a running product (one log per point instead of m),
- * rescaled so it cannot underflow; with want_drho also Σ φ(x_i)/Φ(x_i)·∂x_i/∂ρ into *drho. */
+ * rescaled so it cannot underflow; with want_drho also Σ φ(x_i)/Φ(x_i)·∂x_i/∂ρ into *drho.
+ * Φ and φ/Φ come from the inlined erfcx table in a first loop that the compiler vectorises. */
+CF_SIMD_CLONES
 static double sf_value(const sf_ctx *c, double f, double *drho) {
+    size_t m = c->m;
+    const double *restrict a = c->a, *restrict b = c->b;
+    double *restrict cdf = c->ws, *restrict lam = c->ws + m;
+    /* the erfcx table is read-only: no dependence between iterations */
+#pragma clang loop vectorize(assume_safety)
+    for (size_t i = 0; i < m; i++) {
+        double x = a[i] - b[i] * f, r, e, q = cf_phi_tail(fabs(x), &r, &e);
+        cdf[i] = x < 0 ? q : 1.0 - q;
+        lam[i] = x < 0 ? SQRT_2_PI / r : e / CF_SQRT2PI / (1.0 - q);
+    }
     double lg = -0.5 * f * f - CF_LOG_SQRT2PI - c->gmax, prod = 1, ds = 0;
-    for (size_t i = 0; i < c->m; i++) {
-        double x = c->a[i] - c->b[i] * f, cdf;
-        if (x < -37.0) {
-            lg += cf_norm_logcdf(x);
-            if (c->want_drho) ds += cf_norm_mills(x) * (c->a[i] - f * c->dc) * c->dscale;
+    for (size_t i = 0; i < m; i++) {
+        double x = c->a[i] - c->b[i] * f;
+        int k = c->w ? c->w[i] : 1;
+        if (x < -39.5) {
+            lg += k * cf_norm_logcdf(x);
+            if (c->want_drho) ds += k * cf_norm_mills(x) * (c->a[i] - f * c->dc) * c->dscale;
             continue;
         }
-        double q = 0.5 * erfc(fabs(x) * CF_SQRT1_2);
-        cdf = x < 0 ? q : 1.0 - q;
-        prod *= cdf;
+        for (int r = 0; r < k; r++) prod *= cdf[i];
         if (prod < 1e-200) { lg += log(prod); prod = 1; }
-        if (c->want_drho) ds += cf_exp(-0.5 * x * x) / CF_SQRT2PI / cdf * (c->a[i] - f * c->dc) * c->dscale;
+        if (c->want_drho) ds += k * lam[i] * (c->a[i] - f * c->dc) * c->dscale;
     }
     if (drho) *drho = ds;
     return exp(lg) * prod;
@@ -152,9 +168,9 @@ static const double SF_DROP = 60.0; /* nats below the peak where the integrand i
 
 /* log ∫ φ(f) ∏ Φ(a_i − b_i f) df for non-degenerate models (b_i > 0 finite). With drho (equal
  * loadings from ρ), also d log β_SF / dρ when the trapezoid path served, else NaN. */
-static int sf_integrate(const double *a, const double *b, size_t m, double rel_tol, double rho, double *log_beta,
-                        double *err, double *drho) {
-    sf_ctx c = {a, b, m, 0, 0, 0, 0};
+static int sf_integrate_ws(const double *a, const double *b, const int *w, double *scratch, size_t m, double rel_tol,
+                           double rho, double *log_beta, double *err, double *drho) {
+    sf_ctx c = {a, b, w, scratch, m, 0, 0, 0, 0};
     if (drho) {
         *drho = NAN;
         c.want_drho = 1;
@@ -251,6 +267,15 @@ static int sf_integrate(const double *a, const double *b, size_t m, double rel_t
     return CF_OK;
 }
 
+static int sf_integrate(const double *a, const double *b, const int *w, size_t m, double rel_tol, double rho,
+                        double *log_beta, double *err, double *drho) {
+    double *ws = malloc(2 * m * sizeof *ws);
+    if (!ws) return CF_ENOMEM;
+    int st = sf_integrate_ws(a, b, w, ws, m, rel_tol, rho, log_beta, err, drho);
+    free(ws);
+    return st;
+}
+
 /* Splits p into thresholds of interior models; reports p = 0 presence and the closed forms. */
 static int sf_prepare(const double *p, size_t m, double *tau, size_t *mi, int *has_zero, double *log_prod, double *log_min) {
     *mi = 0; *has_zero = 0; *log_prod = 0; *log_min = 0;
@@ -284,12 +309,23 @@ static int factor_log_beta(const double *p, size_t m, double rho, double rel_tol
         else if (rho == 0) *log_beta = log_prod;    /* independence */
         else if (rho == 1) *log_beta = log_min;     /* comonotone: the rarest error */
         else {
+            /* Models with equal error rates (common in resamples: counts out of n) share one
+             * factor, raised to their number: fewer Φ evaluations, the same integrand. */
             double *a = malloc(2 * mi * sizeof *a);
-            if (!a) { free(tau); return CF_ENOMEM; }
-            double *b = a + mi, sa = 1 / sqrt(1 - rho), sb = sqrt(rho) / sqrt(1 - rho);
-            for (size_t i = 0; i < mi; i++) { a[i] = tau[i] * sa; b[i] = sb; }
-            st = sf_integrate(a, b, mi, rel_tol, rho, log_beta, err, drho);
+            int *w = malloc(mi * sizeof *w);
+            if (!a || !w) { free(a); free(w); free(tau); return CF_ENOMEM; }
+            qsort(tau, mi, sizeof *tau, cmp_double);
+            size_t u = 0;
+            for (size_t i = 0; i < mi; i++) {
+                if (u > 0 && tau[i] == tau[u - 1]) { w[u - 1]++; continue; }
+                tau[u] = tau[i];
+                w[u++] = 1;
+            }
+            double *b = a + u, sa = 1 / sqrt(1 - rho), sb = sqrt(rho) / sqrt(1 - rho);
+            for (size_t i = 0; i < u; i++) { a[i] = tau[i] * sa; b[i] = sb; }
+            st = sf_integrate(a, b, w, u, rel_tol, rho, log_beta, err, drho);
             free(a);
+            free(w);
         }
     }
     free(tau);
@@ -324,7 +360,7 @@ int cf_factor_log_beta_loadings(const double *p, const double *lambda, size_t m,
     }
     if (mi == 0) *log_beta = log_prod;
     else {
-        st = sf_integrate(a, b, mi, rel_tol, 0, log_beta, err, NULL);
+        st = sf_integrate(a, b, NULL, mi, rel_tol, 0, log_beta, err, NULL);
         if (st == CF_OK) *log_beta += log_prod;
     }
     free(a);

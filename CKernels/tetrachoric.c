@@ -34,8 +34,21 @@ static margin margin_of(double e, double n) {
     return g;
 }
 
+/* The P11 the root must reproduce: n11/n, or with a zero cell and correction the ML P11 of
+ * the corrected table. Returns 0 when there is no root to find (*r_fixed then holds ±1). */
+static int pair_target(double n11, double n10, double n01, double n00, int correct, double pi, double pj,
+                       double *target, double *r_fixed) {
+    double n = n11 + n10 + n01 + n00;
+    if (n11 > 0 && n10 > 0 && n01 > 0 && n00 > 0) { *target = n11 / n; return 1; }
+    if (!correct) { *r_fixed = (n10 == 0 || n01 == 0) ? 1.0 : -1.0; return 0; }
+    double c11 = n11 > 0 ? n11 : 0.5, c10 = n10 > 0 ? n10 : 0.5;
+    double c01 = n01 > 0 ? n01 : 0.5, c00 = n00 > 0 ? n00 : 0.5;
+    *target = ml_p11(c11, c10, c01, c00, pi, pj);
+    return 1;
+}
+
 static void pair_stat(double n11, double n10, double n01, double n00, margin gi, margin gj, int correct,
-                      double r_start, cf_pair_stat *out) {
+                      const cf_tetra_warm *warm, cf_pair_stat *out) {
     out->r = NAN; out->phi = NAN; out->tau_i = NAN; out->tau_j = NAN;
     double n = n11 + n10 + n01 + n00;
     if (!(n > 0)) { out->flag = CF_PAIR_EMPTY; return; }
@@ -46,22 +59,15 @@ static void pair_stat(double n11, double n10, double n01, double n00, margin gi,
     out->tau_i = gi.tau;
     out->tau_j = gj.tau;
     out->phi = (n11 * n00 - n10 * n01) / sqrt(ei * (n01 + n00) * ej * (n10 + n00));
-    out->flag = CF_PAIR_OK;
     int zero = n11 == 0 || n10 == 0 || n01 == 0 || n00 == 0;
-    double target;
-    if (!zero) {
-        target = n11 / n;
-    } else if (!correct) {
-        out->r = (n10 == 0 || n01 == 0) ? 1.0 : -1.0;
-        return;
-    } else {
-        out->flag = CF_PAIR_CORRECTED;
-        double c11 = n11 > 0 ? n11 : 0.5, c10 = n10 > 0 ? n10 : 0.5;
-        double c01 = n01 > 0 ? n01 : 0.5, c00 = n00 > 0 ? n00 : 0.5;
-        target = ml_p11(c11, c10, c01, c00, pi, pj);
-    }
-    double r;
-    if (cf_bvn_solve_r_margins(gi.tau, gj.tau, target, target - gi.cdf * gj.cdf, r_start, &r) != CF_OK) {
+    out->flag = zero && correct ? CF_PAIR_CORRECTED : CF_PAIR_OK;
+    double target, r;
+    if (!pair_target(n11, n10, n01, n00, correct, pi, pj, &target, &out->r)) return;
+    double theta = NAN;
+    if (warm && isfinite(warm->theta))
+        theta = warm->theta + warm->dtheta_dh * (gi.tau - warm->h) + warm->dtheta_dk * (gj.tau - warm->k) +
+                warm->dtheta_dp * (target - warm->p);
+    if (cf_bvn_solve_r_margins(gi.tau, gj.tau, target, target - gi.cdf * gj.cdf, theta, &r) != CF_OK) {
         /* Only reachable through rounding at the boundary of the attainable range. */
         r = target >= fmin(pi, pj) ? 1.0 : -1.0;
     }
@@ -73,7 +79,8 @@ int cf_tetrachoric_pair(double n11, double n10, double n01, double n00, int corr
     if (!out) return CF_EINVAL;
     if (!(n11 >= 0 && n10 >= 0 && n01 >= 0 && n00 >= 0)) return CF_EDOM;
     double n = n11 + n10 + n01 + n00;
-    pair_stat(n11, n10, n01, n00, margin_of(n11 + n10, n), margin_of(n11 + n01, n), correct, r_start, out);
+    cf_tetra_warm w = {isfinite(r_start) && fabs(r_start) < 1 ? asin(r_start) : NAN, 0, 0, 0, 0, 0, 0};
+    pair_stat(n11, n10, n01, n00, margin_of(n11 + n10, n), margin_of(n11 + n01, n), correct, &w, out);
     return CF_OK;
 }
 
@@ -82,7 +89,7 @@ typedef struct {
     size_t m, threads;
     int64_t n;
     int correct;
-    const double *r_start;
+    const cf_tetra_warm *warm;
     double *r, *phi;
     int *flags;
     const margin *margins;
@@ -95,9 +102,8 @@ static void tetra_worker(void *arg, size_t t) {
         for (size_t b = a + 1; b < m; b++) {
             int64_t n11 = j->gram[a * m + b], ea = j->gram[a * m + a], eb = j->gram[b * m + b];
             cf_pair_stat s;
-            double start = j->r_start ? j->r_start[a * m + b] : NAN;
             pair_stat((double)n11, (double)(ea - n11), (double)(eb - n11), (double)(j->n - ea - eb + n11),
-                      j->margins[a], j->margins[b], j->correct, start, &s);
+                      j->margins[a], j->margins[b], j->correct, j->warm ? &j->warm[a * m + b] : NULL, &s);
             j->r[a * m + b] = j->r[b * m + a] = s.r;
             j->phi[a * m + b] = j->phi[b * m + a] = s.phi;
             j->flags[a * m + b] = j->flags[b * m + a] = s.flag;
@@ -105,30 +111,67 @@ static void tetra_worker(void *arg, size_t t) {
     }
 }
 
-int cf_tetrachoric_matrix(const int64_t *gram, size_t m, int64_t n, int correct, const double *r_start,
+/* Gram entries must be consistent counts over n queries. */
+static int check_gram(const int64_t *gram, size_t m, int64_t n) {
+    if (n <= 0) return CF_EDOM;
+    for (size_t a = 0; a < m; a++) {
+        int64_t e = gram[a * m + a];
+        if (e < 0 || e > n) return CF_EDOM;
+        for (size_t b = a + 1; b < m; b++) {
+            int64_t n11 = gram[a * m + b];
+            if (n11 < 0 || n11 > e || n11 > gram[b * m + b] || e + gram[b * m + b] - n11 > n) return CF_EDOM;
+        }
+    }
+    return CF_OK;
+}
+
+int cf_tetrachoric_warm(const int64_t *gram, size_t m, int64_t n, int correct, const double *r, cf_tetra_warm *warm) {
+    if (!gram || !r || !warm || m == 0) return CF_EINVAL;
+    int st = check_gram(gram, m, n);
+    if (st != CF_OK) return st;
+    double dn = (double)n;
+    for (size_t a = 0; a < m; a++) {
+        warm[a * m + a] = (cf_tetra_warm){NAN, 0, 0, 0, 0, 0, 0};
+        for (size_t b = a + 1; b < m; b++) {
+            int64_t n11 = gram[a * m + b], ea = gram[a * m + a], eb = gram[b * m + b];
+            cf_tetra_warm w = {NAN, 0, 0, 0, 0, 0, 0};
+            double rr = r[a * m + b], target, fixed;
+            if (ea > 0 && eb > 0 && ea < n && eb < n && isfinite(rr) && fabs(rr) < 0.925 &&
+                pair_target((double)n11, (double)(ea - n11), (double)(eb - n11), (double)(n - ea - eb + n11), correct,
+                            ea / dn, eb / dn, &target, &fixed)) {
+                double h = cf_norm_quantile(ea / dn), k = cf_norm_quantile(eb / dn), om = sqrt((1 - rr) * (1 + rr));
+                double dens = exp(-0.5 * (h * h - 2 * rr * h * k + k * k) / (om * om)) / (2 * M_PI * om);
+                if (dens > 0) {
+                    /* ∂Φ₂/∂h = φ(h)Φ((k − rh)/√(1−r²)); dθ = dr/√(1−r²) */
+                    double gh = exp(-0.5 * h * h) / CF_SQRT2PI * cf_norm_cdf((k - rr * h) / om);
+                    double gk = exp(-0.5 * k * k) / CF_SQRT2PI * cf_norm_cdf((h - rr * k) / om);
+                    w = (cf_tetra_warm){asin(rr), h, k, target, -gh / dens / om, -gk / dens / om, 1 / dens / om};
+                }
+            }
+            warm[a * m + b] = warm[b * m + a] = w;
+        }
+    }
+    return CF_OK;
+}
+
+int cf_tetrachoric_matrix(const int64_t *gram, size_t m, int64_t n, int correct, const cf_tetra_warm *warm,
                           size_t threads, double *r, double *phi, int *flags) {
     if (!gram || !r || !phi || !flags || m == 0) return CF_EINVAL;
-    if (n <= 0) return CF_EDOM;
+    int st = check_gram(gram, m, n);
+    if (st != CF_OK) return st;
     for (size_t i = 0; i < m; i++) {
         int64_t e = gram[i * m + i];
-        if (e < 0 || e > n) return CF_EDOM;
         int f = e == 0 ? CF_PAIR_NEVER_WRONG : (e == n ? CF_PAIR_ALWAYS_WRONG : CF_PAIR_OK);
         r[i * m + i] = phi[i * m + i] = f == CF_PAIR_OK ? 1.0 : NAN;
         flags[i * m + i] = f;
     }
-    for (size_t a = 0; a < m; a++)
-        for (size_t b = a + 1; b < m; b++) {
-            int64_t n11 = gram[a * m + b];
-            if (n11 < 0 || n11 > gram[a * m + a] || n11 > gram[b * m + b] || gram[a * m + a] + gram[b * m + b] - n11 > n)
-                return CF_EDOM;
-        }
     margin *margins = malloc(m * sizeof *margins);
     if (!margins) return CF_ENOMEM;
     for (size_t i = 0; i < m; i++) margins[i] = margin_of((double)gram[i * m + i], (double)n);
     if (threads < 1) threads = 1;
     if (threads > m) threads = m;
-    tetra_job job = {gram, m, threads, n, correct, r_start, r, phi, flags, margins};
-    int st = cf_parallel(threads, tetra_worker, &job);
+    tetra_job job = {gram, m, threads, n, correct, warm, r, phi, flags, margins};
+    st = cf_parallel(threads, tetra_worker, &job);
     free(margins);
     return st;
 }

@@ -26,6 +26,24 @@ import Testing
         #expect(cf_bvn_cdf(0, 0, 1.5, &v) == CF_EDOM)
     }
 
+    /// Golden: scripts/goldens/normal_mpmath.py (mpmath ncdf, 50 digits), x from −60 to 40.
+    @Test func normalCDFLogCDFMillsAgainstMpmath() throws {
+        var worst = (cdf: 0.0, log: 0.0, mills: 0.0)
+        for row in try golden("normal.csv") {
+            let x = num(row, "x")
+            let rel = { (got: Double, want: Double) in want == 0 ? abs(got) : abs(got / want - 1) }
+            let c = num(row, "cdf")
+            if c >= 1e-300 { worst.cdf = max(worst.cdf, rel(cf_norm_cdf(x), c)) }
+            worst.log = max(worst.log, rel(cf_norm_logcdf(x), num(row, "logcdf")))
+            // φ/Φ is subnormal beyond x ≈ 37.5: only absolute agreement is possible there
+            let mills = num(row, "mills")
+            worst.mills = max(worst.mills, mills >= 1e-290 ? rel(cf_norm_mills(x), mills) : abs(cf_norm_mills(x) - mills) / 1e-290)
+        }
+        #expect(worst.cdf <= 1e-15, "Φ worst relative error \(worst.cdf)")
+        #expect(worst.log <= 1e-15, "log Φ worst relative error \(worst.log)")
+        #expect(worst.mills <= 1e-15, "φ/Φ worst relative error \(worst.mills)")
+    }
+
     /// Inverse in r: Φ₂(h, k; solve(Φ₂(h, k; r))) reproduces the probability (both solver paths).
     @Test func bivariateInverseRoundTrip() {
         var g = SplitMix64(state: 77)

@@ -44,13 +44,13 @@ public struct PairwiseStatistics: Sendable {
     /// Models whose every pair is undefined (p = 0 or p = 1), with the reason.
     public var degenerateModels: [(index: Int, reason: String)]
 
-    public init(_ x: OutcomeMatrix, correction: Bool = true, threads: Int = 1, warmStart: [Double]? = nil) throws {
+    public init(_ x: OutcomeMatrix, correction: Bool = true, threads: Int = 1, warmStart: TetrachoricWarmStart? = nil) throws {
         try self.init(gram: try x.gram(threads: threads), n: x.n, families: x.families, correction: correction, threads: threads, warmStart: warmStart)
     }
 
     /// From an m x m Gram matrix of error counts over n queries (cf_tables_gram or a masked
     /// column subset, as pool-size scans use).
-    public init(gram g: [Int64], n: Int, families fams: [String?], correction: Bool = true, threads: Int = 1, warmStart: [Double]? = nil) throws {
+    public init(gram g: [Int64], n: Int, families fams: [String?], correction: Bool = true, threads: Int = 1, warmStart: TetrachoricWarmStart? = nil) throws {
         let m = fams.count
         precondition(g.count == m * m)
         self.m = m; self.n = n; self.correction = correction
@@ -58,7 +58,7 @@ public struct PairwiseStatistics: Sendable {
         var rr = [Double](repeating: 0, count: m * m), pp = [Double](repeating: 0, count: m * m)
         var ff = [Int32](repeating: 0, count: m * m)
         try g.withUnsafeBufferPointer { gp in
-            try check(cf_tetrachoric_matrix(gp.baseAddress, m, Int64(n), correction ? 1 : 0, warmStart, max(1, threads), &rr, &pp, &ff),
+            try check(cf_tetrachoric_matrix(gp.baseAddress, m, Int64(n), correction ? 1 : 0, warmStart?.pairs, max(1, threads), &rr, &pp, &ff),
                       "cf_tetrachoric_matrix")
         }
         r = rr; phi = pp; flags = ff
@@ -109,5 +109,17 @@ public struct PairwiseStatistics: Sendable {
         let st = PairStatus(rawValue: flags[i * m + j]) ?? .empty
         return Pair(i: i, j: j, n11: n11, n10: ei - n11, n01: ej - n11, n00: n - ei - ej + n11,
                     phi: st.isDefined ? phi[i * m + j] : nil, tetrachoric: st.isDefined ? r[i * m + j] : nil, status: st)
+    }
+}
+
+/// Every pair's tetrachoric root linearised at a full sample (cf_tetrachoric_warm): resamples of
+/// the same matrix start each Halley solve within O(Δ²) of its root.
+public struct TetrachoricWarmStart: Sendable {
+    let pairs: [cf_tetra_warm]
+
+    public init(_ full: PairwiseStatistics) throws {
+        var w = [cf_tetra_warm](repeating: cf_tetra_warm(), count: full.m * full.m)
+        try check(cf_tetrachoric_warm(full.gram, full.m, Int64(full.n), full.correction ? 1 : 0, full.r, &w), "cf_tetrachoric_warm")
+        pairs = w
     }
 }

@@ -21,14 +21,14 @@ public struct Bootstrap: Sendable {
     public var correction: Bool
     /// Tilted-estimator points for β_full per replicate (10 random shifts of points/10).
     public var fullPoints: Int
-    /// Full-sample tetrachoric matrix: Newton warm start for every replicate.
-    let warm: [Double]
+    /// Full-sample tetrachoric roots, linearised: the warm start of every replicate's fits.
+    let warm: TetrachoricWarmStart?
     /// Full-sample ρ*: brackets each replicate's root search.
     let rhoHint: Double
 
     public init(_ x: OutcomeMatrix, stats: [BootstrapStatistic], seed: UInt64, correction: Bool = true, fullPoints: Int = 10_000) throws {
         matrix = x; self.stats = stats; self.seed = seed; self.correction = correction; self.fullPoints = fullPoints
-        warm = stats.contains(where: BootstrapStatistic.needsPairwise.contains) ? try PairwiseStatistics(x, correction: correction, threads: 1).r : []
+        warm = stats.contains(where: BootstrapStatistic.needsPairwise.contains) ? try TetrachoricWarmStart(PairwiseStatistics(x, correction: correction, threads: 1)) : nil
         if stats.contains(.implied_rho) {
             let n = Double(x.n)
             rhoHint = try CopulaModels.impliedRho((0..<x.m).map { Double(x.errorCount($0)) / n }, beta: Double(try x.allWrong()) / n).value ?? .nan
@@ -73,7 +73,7 @@ public struct Bootstrap: Sendable {
         let beta = Double(k) / n
         let p = (0..<x.m).map { Double(x.errorCount($0)) / n }
         let best = p.map { 1 - $0 }.max()!
-        let pw = stats.contains(where: BootstrapStatistic.needsPairwise.contains) ? try PairwiseStatistics(x, correction: correction, threads: 1, warmStart: warm.isEmpty ? nil : warm) : nil
+        let pw = stats.contains(where: BootstrapStatistic.needsPairwise.contains) ? try PairwiseStatistics(x, correction: correction, threads: 1, warmStart: warm) : nil
         var logSF: Double?
         if let r = pw?.meanTetrachoric.value, r >= 0, stats.contains(where: { $0 == .beta_sf_tetrachoric || $0 == .underpricing_tetrachoric }) {
             logSF = try CopulaModels.logBetaSF(p, rho: r, relTol: strict ? 1e-10 : 1e-7)
