@@ -89,6 +89,8 @@ func indefiniteMatrix(_ n: Int, noise: Double = 0.25, seed: UInt64 = 3) -> [Doub
     return a
 }
 
+// BLAS threads are set inside each benchmark body: bodies run after all registrations, so a
+// setting made while registering would hold for whichever benchmark ran next.
 let fullCopulaBenchmarks: @Sendable () -> Void = {
     cf_init()
     cf_blas_set_threads(FullCopula.ncmBLASThreads)
@@ -100,6 +102,7 @@ let fullCopulaBenchmarks: @Sendable () -> Void = {
         Benchmark("nearest correlation matrix \(n)x\(n) (min eigenvalue \(String(format: "%.2f", w[0])))", configuration: .init(maxDuration: .seconds(15), maxIterations: n > 100 ? 3 : 200)) { b in
             var x = [Double](repeating: 0, count: n * n)
             var info = cf_ncm_info()
+            cf_blas_set_threads(FullCopula.ncmBLASThreads) // as FullCopula.project runs it
             for _ in b.scaledIterations { blackHole(cf_ncm_project(g, n, FullCopula.ncmTolerance, 1000, FullCopula.ncmAndersonMemory, &x, &info)) }
         }
     }
@@ -114,11 +117,13 @@ let fullCopulaBenchmarks: @Sendable () -> Void = {
     for threads in [1, 2] {
         Benchmark("crude MC 10^6 draws, 67 dims, \(threads) thread(s)", configuration: .init(maxDuration: .seconds(10), maxIterations: 20)) { b in
             var e = cf_estimate()
+            cf_blas_set_threads(1)
             for _ in b.scaledIterations { blackHole(cf_orthant_mc(s, tau, d, 1, 1_000_000, threads, &e)) }
         }
     }
     Benchmark("tilted SOV-QMC 67 dims, 512 points x 10 shifts, 2 threads", configuration: .init(maxDuration: .seconds(10), maxIterations: 100)) { b in
         var e = cf_estimate()
+        cf_blas_set_threads(1)
         for _ in b.scaledIterations { blackHole(cf_orthant_tilted(s, tau, d, 1, 512, 10, 2, &e)) }
     }
 }
