@@ -29,7 +29,8 @@ int cf_bvn_cdf(double h, double k, double r, double *out);
 /* Bivariate normal density φ₂(h, k; r) = ∂Φ₂/∂r (Plackett). CF_EDOM for |r| >= 1 or NaN. */
 int cf_bvn_pdf(double h, double k, double r, double *out);
 
-/* Vectorised Φ₂ over n triples. */
+/* Φ₂ over n triples, the same values as cf_bvn_cdf call by call; calls are grouped by quadrature
+ * rule and evaluated four at a time on AVX2 machines. CF_EDOM if any argument is NaN or |r| > 1. */
 int cf_bvn_cdf_batch(const double *h, const double *k, const double *r, size_t n, double *out);
 
 /* Inverse in r: the r in [-1, 1] with Φ₂(h, k; r) = p (bracketed Newton, |Δr| <= 1e-15).

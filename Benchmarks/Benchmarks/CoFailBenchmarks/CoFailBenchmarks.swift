@@ -34,6 +34,21 @@ let benchmarks: @Sendable () -> Void = {
         }
         blackHole(s)
     }
+    // the same 1000 arguments per round through the batch kernel (vectorised across calls)
+    Benchmark("bvn_cdf batch of 1000 (r in [-0.99, 0.99])", configuration: .init(scalingFactor: .kilo)) { b in
+        var h = [Double](repeating: 0, count: 1000), k = h, r = h, out = h
+        var s = 0.0, round = 0
+        for _ in 0..<(b.scaledIterations.count / 1000) {
+            for i in 0..<1000 {
+                let it = round * 1000 + i, x = Double(i)
+                h[i] = -2 + 4 * x / 1000; k[i] = 1.5 - 3 * x / 1000; r[i] = -0.99 + 1.98 * Double((it * 13) % 997) / 997
+            }
+            _ = cf_bvn_cdf_batch(h, k, r, 1000, &out)
+            s += out[round % 1000]
+            round += 1
+        }
+        blackHole(s)
+    }
 
     let rawRef = referenceRaw()
     let x = try! rawRef.applyCoverage(.complete).0
