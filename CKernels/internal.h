@@ -110,6 +110,14 @@ CF_INLINE double cf_Phi(double x) {
     return x < 0 ? q : 1.0 - q;
 }
 
+/* Φ(x) to ~2e-17 absolute (not relative in the far lower tail): exp(−x²/2) without the split,
+ * whose relative error x²·2⁻⁵³ is harmless once multiplied by Φ(−|x|) ≤ 0.2/x². For sums of
+ * probabilities such as Φ₂'s Φ(h)Φ(k), where one exp less per call counts. */
+CF_INLINE double cf_Phi_abs(double x) {
+    double ax = fabs(x), q = ax < 39.5 ? 0.5 * cf_exp(-0.5 * ax * ax) * cf_erfcx(ax * 0.70710678118654752440) : 0;
+    return x < 0 ? q : 1.0 - q;
+}
+
 /* sin δ and cos δ for |δ| <= 0.6 by their Taylor series through δ¹⁷ / δ¹⁸ (truncation < 1e-21),
  * inlined for the same reason as cf_exp: quadrature panels need them at every node. */
 CF_INLINE void cf_small_sincos(double d, double *sd, double *cd) {
@@ -136,12 +144,17 @@ CF_INLINE void cf_small_sincos(double d, double *sd, double *cd) {
 }
 
 /* Hot quadrature loops are compiled twice on x86-64, for AVX2+FMA (x86-64-v3) and for the
- * baseline, and the loader picks one per machine: cf_exp's loops run four lanes wide. Results
- * can differ in the last bits between the two (FMA rounds once), never between threads or runs. */
+ * baseline, and the loader picks one per machine: cf_exp's loops run four lanes wide. Loops
+ * over many independent items (calls of a Φ₂ batch, models in β_SF) also get an AVX-512
+ * (x86-64-v4) version; short node loops do not, as masking costs more than the width gains
+ * there. Results can differ in the last bits between versions (FMA rounds once), never
+ * between threads or runs on one machine. */
 #if defined(__x86_64__) && defined(__linux__)
 #define CF_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#define CF_SIMD_CLONES_WIDE __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define CF_SIMD_CLONES
+#define CF_SIMD_CLONES_WIDE
 #endif
 
 static inline double cf_clamp01(double x) { return x < 0 ? 0 : (x > 1 ? 1 : x); }
