@@ -148,8 +148,9 @@ CF_INLINE void cf_small_sincos(double d, double *sd, double *cd) {
  * over many independent items (calls of a Φ₂ batch, models in β_SF) also get an AVX-512
  * (x86-64-v4) version; short node loops do not, as masking costs more than the width gains
  * there. Results can differ in the last bits between versions (FMA rounds once), never
- * between threads or runs on one machine. */
-#if defined(__x86_64__) && defined(__linux__)
+ * between threads or runs on one machine. -DCF_NO_SIMD_CLONES builds the baseline version only
+ * (scripts/checks/baseline_isa.sh checks it against the goldens). */
+#if defined(__x86_64__) && defined(__linux__) && !defined(CF_NO_SIMD_CLONES)
 #define CF_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #define CF_SIMD_CLONES_WIDE __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
