@@ -69,6 +69,31 @@ import Testing
         #expect(try UnitTable.read(ckpt).serialized() == full.serialized())
     }
 
+    /// Replicates' tetrachoric fits start from the full sample's roots linearised in (h, k, p);
+    /// the start must only change the work, never the root or the flags — also when it is far off
+    /// (another matrix of the same shape) and on small samples with zero-cell corrections.
+    @Test func linearisedWarmStartFindsTheSameRoots() throws {
+        for (queries, models, error, seeds) in [(330, 30, 0.25, 1...4), (40, 12, 0.12, 11...16)] {
+            func matrix(_ seed: UInt64) throws -> OutcomeMatrix {
+                var spec = SyntheticMatrix.Spec(law: .gaussian, queries: queries, models: models)
+                spec.rho = 0.5; spec.error = error; spec.spread = error / 2; spec.seed = seed
+                return try SyntheticMatrix(spec).raw.applyCoverage(.complete).0
+            }
+            let warm = try TetrachoricWarmStart(PairwiseStatistics(matrix(UInt64(seeds.lowerBound))))
+            var corrected = 0
+            for seed in seeds.dropFirst() {
+                let x = try matrix(UInt64(seed))
+                let cold = try PairwiseStatistics(x), hot = try PairwiseStatistics(x, warmStart: warm)
+                #expect(cold.flags == hot.flags)
+                corrected += cold.correctedPairs
+                for (a, b) in zip(cold.r, hot.r) where !a.isNaN {
+                    #expect(abs(a - b) <= 1e-12, "seed \(seed): cold \(a) warm \(b)")
+                }
+            }
+            if queries == 40 { #expect(corrected > 0) }
+        }
+    }
+
     /// 95 % percentile intervals for β cover the truth in about 95 % of repeated small runs.
     @Test func percentileIntervalCoverage() throws {
         var covered = 0
