@@ -113,8 +113,8 @@ CF_INLINE double asin_inline(double x) {
  *   Φ(h)Φ(k) + (1/2π) ∫_0^{asin r} exp(−(h² + k² − 2hk sin θ)/(2cos²θ)) dθ,
  * with a Gauss–Legendre half-rule (x, w, ng) on the nodes asr(1 ± x_i), asr = asin(r)/2, whose
  * sines come from the half-angle values of asr and the series at asr·x_i. The pieces below are
- * shared by the one-call path (its exp loop vectorises over nodes) and the batch path (its
- * loops run over calls, node by node), so both do the same arithmetic. */
+ * shared by the one-call path (its exp loop vectorises over nodes) and the batch path (a loop
+ * over calls whose node loops are unrolled), so both do the same arithmetic. */
 typedef struct { double hk, hs, asr, sa, ca; } arc_state;
 
 CF_INLINE arc_state arc_start(double h, double k, double r) {
