@@ -6,8 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ "$(uname -m)" = x86_64 ] || { echo "baseline_isa: not x86-64, nothing to check"; exit 0; }
+CC=${CC:-$(command -v clang || command -v gcc || command -v cc)}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-clang -O3 -fno-math-errno -std=gnu11 -march=x86-64 -DCF_NO_SIMD_CLONES -I CKernels/include -I CKernels \
+"$CC" -O3 -fno-math-errno -std=gnu11 -march=x86-64 -DCF_NO_SIMD_CLONES -I CKernels/include -I CKernels \
   scripts/checks/baseline_isa.c CKernels/*.c -o "$out/isa" -llapacke -lgsl -lopenblas -lm -lpthread
 "$out/isa" Tests/CoFailTests/Goldens && echo "baseline_isa: x86-64 baseline kernels agree with the goldens"
