@@ -24,19 +24,31 @@ static double mills_cf(double t) {
     return 1.0 / cf;
 }
 
-double cf_norm_logcdf(double x) {
-    if (isnan(x)) return x;
-    if (x < -39.5) return -0.5 * x * x - CF_LOG_SQRT2PI + log(mills_cf(-x));
+double cf_norm_logcdf_mills(double x, double *mills) {
+    if (x < -39.5) {
+        double t = mills_cf(-x);
+        *mills = 1.0 / t;
+        return -0.5 * x * x - CF_LOG_SQRT2PI + log(t);
+    }
     double r, e, q = cf_phi_tail(fabs(x), &r, &e);
-    return x < 0 ? log(0.5 * r) - 0.5 * x * x : log1p(-q);
+    if (x < 0) {
+        *mills = 0.79788456080286535588 / r; /* √(2/π) / erfcx(|x|/√2) */
+        return log(0.5 * r) - 0.5 * x * x;
+    }
+    *mills = e / CF_SQRT2PI / (1.0 - q);
+    return log1p(-q);
+}
+
+double cf_norm_logcdf(double x) {
+    double mills;
+    return isnan(x) ? x : cf_norm_logcdf_mills(x, &mills);
 }
 
 double cf_norm_mills(double x) {
+    double mills;
     if (isnan(x)) return x;
-    if (x < -39.5) return 1.0 / mills_cf(-x);
-    double r, e, q = cf_phi_tail(fabs(x), &r, &e);
-    if (x < 0) return 0.79788456080286535588 / r; /* √(2/π) / erfcx(|x|/√2) */
-    return e / CF_SQRT2PI / (1.0 - q);
+    cf_norm_logcdf_mills(x, &mills);
+    return mills;
 }
 
 double cf_norm_quantile(double p) {
@@ -138,22 +150,28 @@ CF_INLINE double arc_finish(double h, double k, arc_state s, double sum) {
     return cf_clamp01(sum * s.asr / (2 * M_PI) + cf_Phi_abs(h) * cf_Phi_abs(k));
 }
 
-CF_INLINE double arc_rule_value(double h, double k, double r, const double *x, const double *w, int ng) {
-    arc_state s = arc_start(h, k, r);
+/* Σ_i w_i (e^{g(asr(1 − x_i))} + e^{g(asr(1 + x_i))}); the exp loop vectorises over nodes. */
+CF_INLINE double arc_sum(arc_state s, const double *x, const double *w, int ng) {
     double arg[20], sum = 0;
     for (int i = 0; i < ng; i++) arc_args(s, x[i], &arg[2 * i], &arg[2 * i + 1]);
     for (int i = 0; i < 2 * ng; i++) arg[i] = cf_exp(arg[i]);
     for (int i = 0; i < ng; i++) sum += w[i] * (arg[2 * i] + arg[2 * i + 1]);
-    return arc_finish(h, k, s, sum);
+    return sum;
 }
 
-/* Genz's rule for |r| < 0.925: 6, 12 or 20 points by |r| (constant arguments, so each
- * instance unrolls). */
+/* Genz's rules for |r| < 0.925: 6, 12 or 20 points by |r|. */
+static const double *const GENZ_X[3] = {GL6_X, GL12_X, GL20_X}, *const GENZ_W[3] = {GL6_W, GL12_W, GL20_W};
+static const int GENZ_NG[3] = {3, 6, 10};
+
+CF_INLINE int genz_rule(double ar) { return ar < 0.3 ? 0 : (ar < 0.75 ? 1 : 2); }
+
+/* The same rule from the arc |asin r| (the Φ₂ inverse works in the angle): asin 0.3, asin 0.75. */
+CF_INLINE int genz_rule_arc(double at) { return at < 0.30469265401539750797 ? 0 : (at < 0.84806207898148100805 ? 1 : 2); }
+
 CF_INLINE double arc_value(double h, double k, double r) {
-    double ar = fabs(r);
-    if (ar < 0.3) return arc_rule_value(h, k, r, GL6_X, GL6_W, 3);
-    if (ar < 0.75) return arc_rule_value(h, k, r, GL12_X, GL12_W, 6);
-    return arc_rule_value(h, k, r, GL20_X, GL20_W, 10);
+    int q = genz_rule(fabs(r));
+    arc_state s = arc_start(h, k, r);
+    return arc_finish(h, k, s, arc_sum(s, GENZ_X[q], GENZ_W[q], GENZ_NG[q]));
 }
 
 /* Upper orthant P(X > h, Y > k; r) for 0.925 <= |r| < 1 and finite h, k (Genz's BVNU, near-
@@ -197,12 +215,15 @@ CF_INLINE double near_finish(near_state s, double sum) {
     return cf_clamp01(s.r > 0 ? bvn + u : (h >= k ? -bvn : (u - v) - bvn));
 }
 
+/* The node loops are unrolled so that the batch's loop over calls has a straight-line body. */
 CF_INLINE double near_one_value(double h, double k, double r) {
     near_state s = near_start(h, k, r);
-    double xs[20], e1[20], e2[20], rs[20], sum = 0;
+    double xs[20], e1[20], e2[20], rs[20], x1[20], x2[20], sum = 0;
+#pragma clang loop unroll(full)
     for (int i = 0; i < 20; i++) xs[i] = near_node(s, i & 1 ? GL20_X[i >> 1] : -GL20_X[i >> 1], &e1[i], &e2[i], &rs[i]);
-    double x1[20], x2[20];
+#pragma clang loop unroll(full)
     for (int i = 0; i < 20; i++) { x1[i] = cf_exp(e1[i]); x2[i] = cf_exp(e2[i]); }
+#pragma clang loop unroll(full)
     for (int i = 0; i < 20; i++) sum += near_term(s, GL20_W[i >> 1], xs[i], e1[i], rs[i], x1[i], x2[i]);
     return near_finish(s, sum);
 }
@@ -242,11 +263,11 @@ int cf_bvn_pdf(double h, double k, double r, double *out) {
     return CF_OK;
 }
 
-/* The batch path: the same pieces and summation order as arc_rule_value and near_one_value,
- * with the node loops fully unrolled so that a loop over calls has a straight-line body and
- * vectorises (four calls per AVX2 vector). */
-CF_INLINE double arc_rule_unrolled(double h, double k, double r, const double *x, const double *w, int ng) {
-    arc_state s = arc_start(h, k, r);
+/* The batch path: arc_sum's pieces and summation order with the node loops fully unrolled,
+ * so that a loop over calls has a straight-line body and vectorises across calls. (Unrolled
+ * in the one-call path, the same loops ran 40 % slower there: the exp loop no longer
+ * vectorises over nodes.) */
+CF_INLINE double arc_sum_unrolled(arc_state s, const double *x, const double *w, int ng) {
     double arg[20], sum = 0;
 #pragma clang loop unroll(full)
     for (int i = 0; i < ng; i++) arc_args(s, x[i], &arg[2 * i], &arg[2 * i + 1]);
@@ -254,37 +275,32 @@ CF_INLINE double arc_rule_unrolled(double h, double k, double r, const double *x
     for (int i = 0; i < 2 * ng; i++) arg[i] = cf_exp(arg[i]);
 #pragma clang loop unroll(full)
     for (int i = 0; i < ng; i++) sum += w[i] * (arg[2 * i] + arg[2 * i + 1]);
-    return arc_finish(h, k, s, sum);
+    return sum;
 }
 
-CF_INLINE double near_one_unrolled(double h, double k, double r) {
-    near_state s = near_start(h, k, r);
-    double xs[20], e1[20], e2[20], rs[20], x1[20], x2[20], sum = 0;
-#pragma clang loop unroll(full)
-    for (int i = 0; i < 20; i++) xs[i] = near_node(s, i & 1 ? GL20_X[i >> 1] : -GL20_X[i >> 1], &e1[i], &e2[i], &rs[i]);
-#pragma clang loop unroll(full)
-    for (int i = 0; i < 20; i++) { x1[i] = cf_exp(e1[i]); x2[i] = cf_exp(e2[i]); }
-#pragma clang loop unroll(full)
-    for (int i = 0; i < 20; i++) sum += near_term(s, GL20_W[i >> 1], xs[i], e1[i], rs[i], x1[i], x2[i]);
-    return near_finish(s, sum);
+CF_INLINE double arc_rule_unrolled(double h, double k, double r, int q) {
+    arc_state s = arc_start(h, k, r);
+    return arc_finish(h, k, s, arc_sum_unrolled(s, GENZ_X[q], GENZ_W[q], GENZ_NG[q]));
 }
 
 enum { BATCH_BLOCK = 1024 };
 
+/* One rule over many calls: rules 0–2 are Genz's arcsine rules, 3 the near-singular one.
+ * Each branch passes a constant rule, so its node loops unroll. */
 CF_SIMD_CLONES_WIDE
 static void rule_batch(const double *h, const double *k, const double *r, size_t cnt, int rule, double *out) {
     if (rule == 0) {
 #pragma clang loop vectorize(assume_safety)
-        for (size_t j = 0; j < cnt; j++) out[j] = arc_rule_unrolled(h[j], k[j], r[j], GL6_X, GL6_W, 3);
+        for (size_t j = 0; j < cnt; j++) out[j] = arc_rule_unrolled(h[j], k[j], r[j], 0);
     } else if (rule == 1) {
 #pragma clang loop vectorize(assume_safety)
-        for (size_t j = 0; j < cnt; j++) out[j] = arc_rule_unrolled(h[j], k[j], r[j], GL12_X, GL12_W, 6);
+        for (size_t j = 0; j < cnt; j++) out[j] = arc_rule_unrolled(h[j], k[j], r[j], 1);
     } else if (rule == 2) {
 #pragma clang loop vectorize(assume_safety)
-        for (size_t j = 0; j < cnt; j++) out[j] = arc_rule_unrolled(h[j], k[j], r[j], GL20_X, GL20_W, 10);
+        for (size_t j = 0; j < cnt; j++) out[j] = arc_rule_unrolled(h[j], k[j], r[j], 2);
     } else {
 #pragma clang loop vectorize(assume_safety)
-        for (size_t j = 0; j < cnt; j++) out[j] = near_one_unrolled(-h[j], -k[j], r[j]);
+        for (size_t j = 0; j < cnt; j++) out[j] = near_one_value(-h[j], -k[j], r[j]);
     }
 }
 
@@ -307,7 +323,7 @@ int cf_bvn_cdf_batch(const double *h, const double *k, const double *r, size_t n
         for (size_t i = b0; i < b0 + bn; i++) {
             double ar = fabs(r[i]);
             if (!(isfinite(h[i]) && isfinite(k[i]) && r[i] != 0 && ar < 1)) { out[i] = bvnu(-h[i], -k[i], r[i]); continue; }
-            size_t q = ar < 0.3 ? 0 : (ar < 0.75 ? 1 : (ar < 0.925 ? 2 : 3)), c = q * block + cnt[q]++;
+            size_t q = ar < 0.925 ? (size_t)genz_rule(ar) : 3, c = q * block + cnt[q]++;
             hb[c] = h[i]; kb[c] = k[i]; rb[c] = r[i]; pos[c] = i;
         }
         for (size_t q = 0; q < 4; q++) {
@@ -351,7 +367,7 @@ int cf_bvn_solve_r_margins(double h, double k, double p, double d, double theta0
     if (fhi == 0) { *r_out = 1; return CF_OK; }
     /* First-order start: Φ₂ ≈ Φ(h)Φ(k) + φ(h)φ(k) r. */
     double ph = exp(-0.5 * h * h) / CF_SQRT2PI, pk = exp(-0.5 * k * k) / CF_SQRT2PI;
-    double r = ph * pk > 0 ? (p - cf_norm_cdf(h) * cf_norm_cdf(k)) / (ph * pk) : 0;
+    double r = ph * pk > 0 && isfinite(d) ? d / (ph * pk) : 0;
     if (isfinite(r0) && fabs(r0) < 1) r = r0;
     if (!(r > -0.99)) r = -0.99;
     if (r > 0.99) r = 0.99;
@@ -383,25 +399,18 @@ int cf_bvn_solve_r_margins(double h, double k, double p, double d, double theta0
 static const double THETA_MAX = 1.1804604045687822; /* asin(0.925) */
 static const double GL2_X[1] = {0.57735026918962576451}, GL2_W[1] = {1.0};
 
-/* (1/2π) ∫_a^b e(t) dt by the half-rule (x, w, ng) given sin a and cos a (|b − a| <= 1.2).
- * The midpoint's and the nodes' sines follow from the angle-addition formulas with the series
- * at the offsets, so a panel calls no libm function. sin b and cos b are returned for the next
- * Halley step (and panel). */
+/* (1/2π) ∫_a^b e(t) dt by the half-rule (x, w, ng) given sin a and cos a (|b − a| <= 1.2): the
+ * nodes mid ± half·x_i are those of arc_sum with asr = half around the midpoint, whose sine and
+ * cosine follow from the angle-addition formulas, so a panel calls no libm function. sin b and
+ * cos b are returned for the next Halley step (and panel). */
 CF_SIMD_CLONES
 static double arc_panel(double hk, double hs, double a, double b, const double *x, const double *w,
                         int ng, double *sb, double *cb) {
-    double half = 0.5 * (b - a), arg[20], val[20], sum = 0, hsd, hcd;
+    double half = 0.5 * (b - a), hsd, hcd;
     cf_small_sincos(half, &hsd, &hcd);
     double s0 = *sb * hcd + *cb * hsd, c0 = *cb * hcd - *sb * hsd;
-    for (int i = 0; i < ng; i++) {
-        double sd, cd;
-        cf_small_sincos(half * x[i], &sd, &cd);
-        double sp = s0 * cd + c0 * sd, sm = s0 * cd - c0 * sd;
-        arg[2 * i] = (sp * hk - hs) / (1 - sp * sp);
-        arg[2 * i + 1] = (sm * hk - hs) / (1 - sm * sm);
-    }
-    for (int i = 0; i < 2 * ng; i++) val[i] = cf_exp(arg[i]);
-    for (int i = 0; i < ng; i++) sum += w[i] * (val[2 * i] + val[2 * i + 1]);
+    arc_state s = {hk, hs, half, s0, c0};
+    double sum = arc_sum(s, x, w, ng);
     *sb = s0 * hcd + c0 * hsd;
     *cb = c0 * hcd - s0 * hsd;
     return sum * half / (2 * M_PI);
@@ -431,12 +440,11 @@ static int solve_arc(double h, double k, double d, double theta0, double *r_out)
     double hk = h * k, hs = 0.5 * (h * h + k * k);
     double lo = -THETA_MAX, hi = THETA_MAX;
     double t = isfinite(theta0) && fabs(theta0) < THETA_MAX ? theta0 : 0;
-    /* I(θ0) in one panel, with the rule bvnu uses for the same arc (|r| < 0.3, < 0.75, else). */
-    double it = 0, st = 0, ct = 1, at = fabs(t);
+    /* I(θ0) in one panel, with the rule Φ₂ uses for the same arc */
+    double it = 0, st = 0, ct = 1;
     if (t != 0) {
-        if (at < 0.30469265401539750797) it = arc_panel(hk, hs, 0, t, GL6_X, GL6_W, 3, &st, &ct);
-        else if (at < 0.84806207898148100805) it = arc_panel(hk, hs, 0, t, GL12_X, GL12_W, 6, &st, &ct);
-        else it = arc_panel(hk, hs, 0, t, GL20_X, GL20_W, 10, &st, &ct);
+        int q = genz_rule_arc(fabs(t));
+        it = arc_panel(hk, hs, 0, t, GENZ_X[q], GENZ_W[q], GENZ_NG[q], &st, &ct);
     }
     int bracketed_lo = 0, bracketed_hi = 0;
     for (int iter = 0; iter < 100; iter++) {

@@ -29,15 +29,6 @@ typedef struct {
 
 static const double SQRT_2_PI = 0.79788456080286535588; /* √(2/π) */
 
-/* log Φ(x) and the inverse Mills ratio φ(x)/Φ(x) from one erfc. */
-static double logcdf_mills(double x, double *lam) {
-    if (x < -39.5) { *lam = cf_norm_mills(x); return cf_norm_logcdf(x); }
-    double r, e, q = cf_phi_tail(fabs(x), &r, &e);
-    if (x < 0) { *lam = SQRT_2_PI / r; return log(0.5 * r) - 0.5 * x * x; }
-    *lam = e / CF_SQRT2PI / (1.0 - q);
-    return log1p(-q);
-}
-
 /* g(f) = log φ(f) + Σ log Φ(a_i − b_i f); optionally g' and g''. */
 static double sf_log_integrand(const sf_ctx *c, double f, double *d1, double *d2) {
     double g = -0.5 * f * f - CF_LOG_SQRT2PI, s1 = 0, s2 = 0;
@@ -45,7 +36,7 @@ static double sf_log_integrand(const sf_ctx *c, double f, double *d1, double *d2
         double x = c->a[i] - c->b[i] * f, k = c->w ? c->w[i] : 1;
         if (!d1 && !d2) { g += k * cf_norm_logcdf(x); continue; }
         double lam;
-        g += k * logcdf_mills(x, &lam);
+        g += k * cf_norm_logcdf_mills(x, &lam);
         s1 += k * c->b[i] * lam;
         s2 += k * c->b[i] * c->b[i] * lam * (x + lam);
     }
@@ -71,16 +62,15 @@ static double sf_value(const sf_ctx *c, double f, double *drho) {
     }
     double lg = -0.5 * f * f - CF_LOG_SQRT2PI - c->gmax, prod = 1, ds = 0;
     for (size_t i = 0; i < m; i++) {
-        double x = c->a[i] - c->b[i] * f;
+        double x = a[i] - b[i] * f;
         int k = c->w ? c->w[i] : 1;
-        if (x < -39.5) {
-            lg += k * cf_norm_logcdf(x);
-            if (c->want_drho) ds += k * cf_norm_mills(x) * (c->a[i] - f * c->dc) * c->dscale;
-            continue;
+        if (x < -39.5) { /* beyond the table: Φ underflows, so in logs */
+            lg += k * cf_norm_logcdf_mills(x, &lam[i]);
+            cdf[i] = 1;
         }
         for (int r = 0; r < k; r++) prod *= cdf[i];
         if (prod < 1e-200) { lg += log(prod); prod = 1; }
-        if (c->want_drho) ds += k * lam[i] * (c->a[i] - f * c->dc) * c->dscale;
+        if (c->want_drho) ds += k * lam[i] * (a[i] - f * c->dc) * c->dscale;
     }
     if (drho) *drho = ds;
     return exp(lg) * prod;
@@ -123,7 +113,7 @@ static int sf_mode(const sf_ctx *c, double *mode, double *curv) {
  */
 static int sf_trapezoid(const sf_ctx *c, double mode, double sigma, double rel_tol, double *out, double *err,
                         double *dlog) {
-    const double DROP = 40.0;
+    const double FLOOR = 4.248354255291589e-18; /* e^-40: the grid ends 40 nats below the peak */
     double h = sigma, dv, sum = sf_value(c, mode, &dv), dsum = sum * dv;
     long jlo = 0, jhi = 0;
     for (int side = -1; side <= 1; side += 2) {
@@ -133,7 +123,7 @@ static int sf_trapezoid(const sf_ctx *c, double mode, double sigma, double rel_t
             sum += v;
             dsum += v * dv;
             if (side < 0) jlo = -j; else jhi = j;
-            if (!(v > exp(-DROP))) break;
+            if (!(v > FLOOR)) break;
         }
     }
     double t = h * sum, gate = fmax(rel_tol, 0.1 * sqrt(rel_tol));
@@ -166,10 +156,11 @@ static int cmp_double(const void *a, const void *b) {
 }
 static const double SF_DROP = 60.0; /* nats below the peak where the integrand is negligible */
 
-/* log ∫ φ(f) ∏ Φ(a_i − b_i f) df for non-degenerate models (b_i > 0 finite). With drho (equal
- * loadings from ρ), also d log β_SF / dρ when the trapezoid path served, else NaN. */
-static int sf_integrate_ws(const double *a, const double *b, const int *w, double *scratch, size_t m, double rel_tol,
-                           double rho, double *log_beta, double *err, double *drho) {
+/* log ∫ φ(f) ∏ Φ(a_i − b_i f) df for non-degenerate models (b_i > 0 finite); scratch holds 2m
+ * doubles. With drho (equal loadings from ρ), also d log β_SF / dρ when the trapezoid path
+ * served, else NaN. */
+static int sf_integrate(const double *a, const double *b, const int *w, double *scratch, size_t m, double rel_tol,
+                        double rho, double *log_beta, double *err, double *drho) {
     sf_ctx c = {a, b, w, scratch, m, 0, 0, 0, 0};
     if (drho) {
         *drho = NAN;
@@ -267,15 +258,6 @@ static int sf_integrate_ws(const double *a, const double *b, const int *w, doubl
     return CF_OK;
 }
 
-static int sf_integrate(const double *a, const double *b, const int *w, size_t m, double rel_tol, double rho,
-                        double *log_beta, double *err, double *drho) {
-    double *ws = malloc(2 * m * sizeof *ws);
-    if (!ws) return CF_ENOMEM;
-    int st = sf_integrate_ws(a, b, w, ws, m, rel_tol, rho, log_beta, err, drho);
-    free(ws);
-    return st;
-}
-
 /* Splits p into thresholds of interior models; reports p = 0 presence and the closed forms. */
 static int sf_prepare(const double *p, size_t m, double *tau, size_t *mi, int *has_zero, double *log_prod, double *log_min) {
     *mi = 0; *has_zero = 0; *log_prod = 0; *log_min = 0;
@@ -311,7 +293,7 @@ static int factor_log_beta(const double *p, size_t m, double rho, double rel_tol
         else {
             /* Models with equal error rates (common in resamples: counts out of n) share one
              * factor, raised to their number: fewer Φ evaluations, the same integrand. */
-            double *a = malloc(2 * mi * sizeof *a);
+            double *a = malloc(4 * mi * sizeof *a); /* a, b, and the integrand's scratch */
             int *w = malloc(mi * sizeof *w);
             if (!a || !w) { free(a); free(w); free(tau); return CF_ENOMEM; }
             qsort(tau, mi, sizeof *tau, cmp_double);
@@ -323,7 +305,7 @@ static int factor_log_beta(const double *p, size_t m, double rho, double rel_tol
             }
             double *b = a + u, sa = 1 / sqrt(1 - rho), sb = sqrt(rho) / sqrt(1 - rho);
             for (size_t i = 0; i < u; i++) { a[i] = tau[i] * sa; b[i] = sb; }
-            st = sf_integrate(a, b, w, u, rel_tol, rho, log_beta, err, drho);
+            st = sf_integrate(a, b, w, b + u, u, rel_tol, rho, log_beta, err, drho);
             free(a);
             free(w);
         }
@@ -344,7 +326,7 @@ int cf_factor_log_beta_loadings(const double *p, const double *lambda, size_t m,
         if (!(lambda[i] >= 0 && lambda[i] < 1)) return CF_EDOM;
     }
     if (err) *err = 0;
-    double *a = malloc(2 * m * sizeof *a);
+    double *a = malloc(4 * m * sizeof *a); /* a, b, and the integrand's scratch */
     if (!a) return CF_ENOMEM;
     double *b = a + m, log_prod = 0;
     size_t mi = 0;
@@ -360,7 +342,7 @@ int cf_factor_log_beta_loadings(const double *p, const double *lambda, size_t m,
     }
     if (mi == 0) *log_beta = log_prod;
     else {
-        st = sf_integrate(a, b, NULL, mi, rel_tol, 0, log_beta, err, NULL);
+        st = sf_integrate(a, b, NULL, b + m, mi, rel_tol, 0, log_beta, err, NULL);
         if (st == CF_OK) *log_beta += log_prod;
     }
     free(a);

@@ -34,6 +34,9 @@ int cf_bvn_solve_r_start(double h, double k, double p, double r0, double *r_out)
  * θ0 = asin r0 (NaN for none), which callers can extrapolate without an asin per solve. */
 int cf_bvn_solve_r_margins(double h, double k, double p, double d, double theta0, double *r_out);
 
+/* log Φ(x) and the inverse Mills ratio φ(x)/Φ(x) from one evaluation (x not NaN). */
+double cf_norm_logcdf_mills(double x, double *mills);
+
 /*
  * exp(x) inlined so loops over quadrature nodes vectorise (glibc's exp is an opaque call).
  * Cody–Waite reduction x = k ln2 + r, |r| <= ln2/2, with fdlibm's split of ln 2 (k·LN2_HI is
@@ -98,7 +101,7 @@ CF_INLINE double cf_exp_mhalf_sq(double x) {
  * with erfcx(|x|/√2) and exp(−x²/2) returned too: φ/Φ and log Φ follow without another exp
  * or erfc. */
 CF_INLINE double cf_phi_tail(double ax, double *erfcx_out, double *exp_out) {
-    double r = cf_erfcx(ax * 0.70710678118654752440), e = cf_exp_mhalf_sq(ax);
+    double r = cf_erfcx(ax * CF_SQRT1_2), e = cf_exp_mhalf_sq(ax);
     *erfcx_out = r;
     *exp_out = e;
     return ax < 39.5 ? 0.5 * e * r : 0;
@@ -114,7 +117,7 @@ CF_INLINE double cf_Phi(double x) {
  * whose relative error x²·2⁻⁵³ is harmless once multiplied by Φ(−|x|) ≤ 0.2/x². For sums of
  * probabilities such as Φ₂'s Φ(h)Φ(k), where one exp less per call counts. */
 CF_INLINE double cf_Phi_abs(double x) {
-    double ax = fabs(x), q = ax < 39.5 ? 0.5 * cf_exp(-0.5 * ax * ax) * cf_erfcx(ax * 0.70710678118654752440) : 0;
+    double ax = fabs(x), q = ax < 39.5 ? 0.5 * cf_exp(-0.5 * ax * ax) * cf_erfcx(ax * CF_SQRT1_2) : 0;
     return x < 0 ? q : 1.0 - q;
 }
 
@@ -144,10 +147,10 @@ CF_INLINE void cf_small_sincos(double d, double *sd, double *cd) {
 }
 
 /* Hot quadrature loops are compiled twice on x86-64, for AVX2+FMA (x86-64-v3) and for the
- * baseline, and the loader picks one per machine: cf_exp's loops run four lanes wide. Loops
- * over many independent items (calls of a Φ₂ batch, models in β_SF) also get an AVX-512
- * (x86-64-v4) version; short node loops do not, as masking costs more than the width gains
- * there. Results can differ in the last bits between versions (FMA rounds once), never
+ * baseline, and the loader picks one per machine: cf_exp's loops run four lanes wide. The loop
+ * over the calls of a Φ₂ batch also gets an AVX-512 (x86-64-v4) version (57 → 45 ns per
+ * call); short node loops and β_SF's loop over models did not gain from it (the solver's
+ * panels lost 10 %). Results can differ in the last bits between versions (FMA rounds once), never
  * between threads or runs on one machine. -DCF_NO_SIMD_CLONES builds the baseline version only
  * (scripts/checks/baseline_isa.sh checks it against the goldens). */
 #if defined(__x86_64__) && defined(__linux__) && !defined(CF_NO_SIMD_CLONES)

@@ -25,7 +25,7 @@ static double ml_p11(double c11, double c10, double c01, double c00, double pi, 
     return root;
 }
 
-/* One margin's threshold τ = Φ⁻¹(e/n) and Φ(τ), computed once per model by the matrix kernel. */
+/* One margin's threshold τ = Φ⁻¹(e/n) and Φ(τ), computed once per model by the matrix kernels. */
 typedef struct { double tau, cdf; } margin;
 
 static margin margin_of(double e, double n) {
@@ -34,17 +34,27 @@ static margin margin_of(double e, double n) {
     return g;
 }
 
+/* Every model's margin from the Gram diagonal (caller frees; NULL when out of memory). */
+static margin *margins_of(const int64_t *gram, size_t m, int64_t n) {
+    margin *g = malloc(m * sizeof *g);
+    if (g)
+        for (size_t i = 0; i < m; i++) g[i] = margin_of((double)gram[i * m + i], (double)n);
+    return g;
+}
+
 /* The P11 the root must reproduce: n11/n, or with a zero cell and correction the ML P11 of
- * the corrected table. Returns 0 when there is no root to find (*r_fixed then holds ±1). */
+ * the corrected table (flag CF_PAIR_CORRECTED). Without correction a zero cell has no root:
+ * *target is NaN and *r_fixed holds ±1. Returns the pair's flag. */
 static int pair_target(double n11, double n10, double n01, double n00, int correct, double pi, double pj,
                        double *target, double *r_fixed) {
     double n = n11 + n10 + n01 + n00;
-    if (n11 > 0 && n10 > 0 && n01 > 0 && n00 > 0) { *target = n11 / n; return 1; }
-    if (!correct) { *r_fixed = (n10 == 0 || n01 == 0) ? 1.0 : -1.0; return 0; }
+    *target = NAN;
+    if (n11 > 0 && n10 > 0 && n01 > 0 && n00 > 0) { *target = n11 / n; return CF_PAIR_OK; }
+    if (!correct) { *r_fixed = (n10 == 0 || n01 == 0) ? 1.0 : -1.0; return CF_PAIR_OK; }
     double c11 = n11 > 0 ? n11 : 0.5, c10 = n10 > 0 ? n10 : 0.5;
     double c01 = n01 > 0 ? n01 : 0.5, c00 = n00 > 0 ? n00 : 0.5;
     *target = ml_p11(c11, c10, c01, c00, pi, pj);
-    return 1;
+    return CF_PAIR_CORRECTED;
 }
 
 static void pair_stat(double n11, double n10, double n01, double n00, margin gi, margin gj, int correct,
@@ -59,10 +69,9 @@ static void pair_stat(double n11, double n10, double n01, double n00, margin gi,
     out->tau_i = gi.tau;
     out->tau_j = gj.tau;
     out->phi = (n11 * n00 - n10 * n01) / sqrt(ei * (n01 + n00) * ej * (n10 + n00));
-    int zero = n11 == 0 || n10 == 0 || n01 == 0 || n00 == 0;
-    out->flag = zero && correct ? CF_PAIR_CORRECTED : CF_PAIR_OK;
     double target, r;
-    if (!pair_target(n11, n10, n01, n00, correct, pi, pj, &target, &out->r)) return;
+    out->flag = pair_target(n11, n10, n01, n00, correct, pi, pj, &target, &out->r);
+    if (isnan(target)) return;
     double theta = NAN;
     if (warm && isfinite(warm->theta))
         theta = warm->theta + warm->dtheta_dh * (gi.tau - warm->h) + warm->dtheta_dk * (gj.tau - warm->k) +
@@ -129,17 +138,20 @@ int cf_tetrachoric_warm(const int64_t *gram, size_t m, int64_t n, int correct, c
     if (!gram || !r || !warm || m == 0) return CF_EINVAL;
     int st = check_gram(gram, m, n);
     if (st != CF_OK) return st;
+    margin *g = margins_of(gram, m, n);
+    if (!g) return CF_ENOMEM;
     double dn = (double)n;
     for (size_t a = 0; a < m; a++) {
         warm[a * m + a] = (cf_tetra_warm){NAN, 0, 0, 0, 0, 0, 0};
         for (size_t b = a + 1; b < m; b++) {
             int64_t n11 = gram[a * m + b], ea = gram[a * m + a], eb = gram[b * m + b];
             cf_tetra_warm w = {NAN, 0, 0, 0, 0, 0, 0};
-            double rr = r[a * m + b], target, fixed;
-            if (ea > 0 && eb > 0 && ea < n && eb < n && isfinite(rr) && fabs(rr) < 0.925 &&
+            double rr = r[a * m + b], h = g[a].tau, k = g[b].tau, target = NAN, fixed;
+            if (isfinite(h) && isfinite(k))
                 pair_target((double)n11, (double)(ea - n11), (double)(eb - n11), (double)(n - ea - eb + n11), correct,
-                            ea / dn, eb / dn, &target, &fixed)) {
-                double h = cf_norm_quantile(ea / dn), k = cf_norm_quantile(eb / dn), om = sqrt((1 - rr) * (1 + rr));
+                            ea / dn, eb / dn, &target, &fixed);
+            if (isfinite(target) && isfinite(rr) && fabs(rr) < 0.925) {
+                double om = sqrt((1 - rr) * (1 + rr));
                 double dens = exp(-0.5 * (h * h - 2 * rr * h * k + k * k) / (om * om)) / (2 * M_PI * om);
                 if (dens > 0) {
                     /* ∂Φ₂/∂h = φ(h)Φ((k − rh)/√(1−r²)); dθ = dr/√(1−r²) */
@@ -151,6 +163,7 @@ int cf_tetrachoric_warm(const int64_t *gram, size_t m, int64_t n, int correct, c
             warm[a * m + b] = warm[b * m + a] = w;
         }
     }
+    free(g);
     return CF_OK;
 }
 
@@ -165,9 +178,8 @@ int cf_tetrachoric_matrix(const int64_t *gram, size_t m, int64_t n, int correct,
         r[i * m + i] = phi[i * m + i] = f == CF_PAIR_OK ? 1.0 : NAN;
         flags[i * m + i] = f;
     }
-    margin *margins = malloc(m * sizeof *margins);
+    margin *margins = margins_of(gram, m, n);
     if (!margins) return CF_ENOMEM;
-    for (size_t i = 0; i < m; i++) margins[i] = margin_of((double)gram[i * m + i], (double)n);
     if (threads < 1) threads = 1;
     if (threads > m) threads = m;
     tetra_job job = {gram, m, threads, n, correct, warm, r, phi, flags, margins};
