@@ -25,8 +25,7 @@ struct Analyze: ParsableCommand {
     var seed: UInt64 = 1
     @Option(help: "Write the per-pair table (counts, φ, r, corrected flag) to this CSV file.")
     var pairs: String?
-    @Flag(name: .customLong("no-correction"), help: "Disable the 0.5 zero-cell correction (a zero cell then puts r at ±1).")
-    var noCorrection = false
+    @OptionGroup var pairwise: PairwiseOptions
     @Flag(name: .customLong("no-full"), help: "Skip the full Gaussian copula (nearest correlation matrix and β_full).")
     var noFull = false
     @Flag(help: "Add the wall time of each stage to the report.")
@@ -42,7 +41,7 @@ struct Analyze: ParsableCommand {
             let (raw, x, cov) = try input.load(matrix)
             var o = AnalysisOptions()
             o.certificate = levels.options
-            o.correction = !noCorrection
+            o.correction = pairwise.correction
             o.threads = threads
             o.seed = seed
             o.draws = draws
@@ -50,7 +49,7 @@ struct Analyze: ParsableCommand {
             let a = try Analysis(x, options: o)
             let echo: [(String, JSONValue)] = [("matrix", .string(matrix))] + input.echo + levels.echo + [
                 ("draws", .int(draws)), ("threads", .int(threads)), ("seed", .string(String(seed))),
-                ("zero_cell_correction", .bool(!noCorrection)), ("full", .bool(!noFull))]
+                ("zero_cell_correction", .bool(pairwise.correction)), ("full", .bool(!noFull))]
             if let pairs { try emit(a.pairsCSV(names: x.modelNames), to: pairs) }
             var report = a.report(raw: raw, matrix: x, coverage: cov, inputs: echo)
             if timings { report.sections.append(a.timingSection()) }

@@ -28,8 +28,7 @@ struct BootstrapCommand: ParsableCommand {
     var samples: String?
     @Option(help: "Write an SVG of the U_tet distribution with its interval.")
     var plot: String?
-    @Flag(name: .customLong("no-correction"), help: "Disable the 0.5 zero-cell correction.")
-    var noCorrection = false
+    @OptionGroup var pairwise: PairwiseOptions
     @OptionGroup var input: InputOptions
     @OptionGroup var engine: EngineOptions
     @OptionGroup var out: OutputOptions
@@ -37,7 +36,7 @@ struct BootstrapCommand: ParsableCommand {
     func validate() throws {
         if replicates < 1 { throw ValidationError("--replicates must be at least 1 (got \(replicates))") }
         if !(alpha > 0 && alpha < 1) { throw ValidationError("--alpha must lie in (0, 1) (got \(alpha))") }
-        if matrix == "-" { throw ValidationError("bootstrap needs a file, not '-': checkpoints and shards record the matrix path and hash") }
+        try engine.requireFile(matrix, command: "bootstrap")
     }
 
     func statList() throws -> [BootstrapStatistic] {
@@ -59,10 +58,10 @@ struct BootstrapCommand: ParsableCommand {
             let ei = EngineInput(path: matrix, format: input.inputFormat, threshold: input.threshold, minModelCoverage: input.minModelCoverage, registry: input.registry)
             let (raw, x, cov, hash) = try ei.load()
             let list = try statList()
-            let boot = try Bootstrap(x, stats: list, seed: engine.seed, correction: !noCorrection, fullPoints: fullDraws)
+            let boot = try Bootstrap(x, stats: list, seed: engine.seed, correction: pairwise.correction, fullPoints: fullDraws)
             let signature = JSONValue.object([("command", .string("bootstrap")), ("matrix_hash", .string(hash)), ("replicates", .string(String(replicates))),
                                               ("seed", .string(String(engine.seed))), ("stats", .string(list.map(\.rawValue).joined(separator: ","))),
-                                              ("zero_cell_correction", .string(String(!noCorrection))), ("full_draws", .string(String(fullDraws)))] + ei.signature).canonical
+                                              ("zero_cell_correction", .string(String(pairwise.correction))), ("full_draws", .string(String(fullDraws)))] + ei.signature).canonical
             guard let table = try engine.execute(engine: "bootstrap", signature: signature, columns: list.map(\.rawValue), units: replicates,
                                                  output: out.output, compute: { try boot.replicate($0) }) else { return }
             let summary = BootstrapSummary(stats: list, estimates: try boot.estimate(), table: table, jackknife: try boot.jackknife(), alpha: alpha)

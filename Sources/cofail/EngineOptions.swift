@@ -22,6 +22,11 @@ struct EngineOptions: ParsableArguments {
         if resume && checkpoint == nil { throw ValidationError("--resume needs --checkpoint FILE") }
     }
 
+    /// Engines record the matrix path and hash in checkpoints and shards, so stdin cannot serve.
+    func requireFile(_ matrix: String, command: String) throws {
+        if matrix == "-" { throw ValidationError("\(command) needs a file, not '-': checkpoints and shards record the matrix path and hash") }
+    }
+
     func resolvedShard() throws -> Shard { try shard.map(Shard.parse) ?? Shard.fromEnvironment() ?? .whole }
     var showProgress: Bool { progress || isatty(2) != 0 }
 

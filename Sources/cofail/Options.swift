@@ -76,3 +76,11 @@ struct OutputOptions: ParsableArguments {
     @Option(name: [.short, .customLong("output")], help: "Write the report to this file instead of standard output.")
     var output: String?
 }
+
+/// The zero-cell rule of the tetrachoric fits (METHODS §2): analyze, bootstrap and scan.
+struct PairwiseOptions: ParsableArguments {
+    @Flag(name: .customLong("no-correction"), help: "Disable the 0.5 zero-cell correction (a zero cell then puts r at ±1).")
+    var noCorrection = false
+
+    var correction: Bool { !noCorrection }
+}

@@ -22,15 +22,14 @@ struct ScanCommand: ParsableCommand {
     var full = false
     @Option(help: "Write an SVG of median U_tet against pool size with the 10–90 band.")
     var plot: String?
-    @Flag(name: .customLong("no-correction"), help: "Disable the 0.5 zero-cell correction.")
-    var noCorrection = false
+    @OptionGroup var pairwise: PairwiseOptions
     @OptionGroup var input: InputOptions
     @OptionGroup var engine: EngineOptions
     @OptionGroup var out: OutputOptions
 
     func validate() throws {
         if subsets < 1 { throw ValidationError("--subsets must be at least 1 (got \(subsets))") }
-        if matrix == "-" { throw ValidationError("scan needs a file, not '-': checkpoints and shards record the matrix path and hash") }
+        try engine.requireFile(matrix, command: "scan")
         if input.minModelCoverage != nil { throw ValidationError("scan applies the complete policy per subset; --min-model-coverage does not apply") }
     }
 
@@ -40,10 +39,10 @@ struct ScanCommand: ParsableCommand {
             let (raw, hash) = try ei.loadRaw()
             guard raw.modelCount >= 2 else { throw CoFailError.usage("scan needs at least two models (\(matrix) has \(raw.modelCount))") }
             let sizeList = try PoolScan.parseSizes(sizes ?? "2:\(raw.modelCount)", models: raw.modelCount)
-            let scan = try PoolScan(raw, sizes: sizeList, subsets: subsets, seed: engine.seed, correction: !noCorrection, full: full)
+            let scan = try PoolScan(raw, sizes: sizeList, subsets: subsets, seed: engine.seed, correction: pairwise.correction, full: full)
             let signature = JSONValue.object([("command", .string("scan")), ("matrix_hash", .string(hash)),
                                               ("sizes", .string(sizeList.map(String.init).joined(separator: ","))), ("subsets", .string(String(subsets))),
-                                              ("seed", .string(String(engine.seed))), ("zero_cell_correction", .string(String(!noCorrection))),
+                                              ("seed", .string(String(engine.seed))), ("zero_cell_correction", .string(String(pairwise.correction))),
                                               ("full", .string(String(full)))] + ei.signature).canonical
             guard let table = try engine.execute(engine: "scan", signature: signature, columns: PoolScan.columns, units: scan.units.count,
                                                  output: out.output, compute: { try scan.compute($0) }) else { return }
