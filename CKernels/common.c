@@ -19,13 +19,35 @@ const char *cf_strerror(int status) {
     }
 }
 
-static pthread_once_t init_once = PTHREAD_ONCE_INIT;
-static void init_impl(void) { gsl_set_error_handler_off(); }
-void cf_init(void) { pthread_once(&init_once, init_impl); }
-
 /* Provided by OpenBLAS; declared here so no OpenBLAS-specific header is needed. */
 extern void openblas_set_num_threads(int num_threads);
-void cf_blas_set_threads(int threads) { openblas_set_num_threads(threads < 1 ? 1 : threads); }
+extern int openblas_get_num_threads(void);
+
+/* Process-wide settings, made once when the library is loaded and never changed afterwards:
+ *  - GSL's default error handler aborts the process; it is switched off, so no path can reach
+ *    it, and every GSL call site maps GSL's status to a CF_* status instead.
+ *  - OpenBLAS's thread pool is fixed at CF_BLAS_THREADS. Its size is process-global and
+ *    changes the last bits of LAPACK results; fixing it once (rather than setting it around
+ *    calls, which races with any concurrent caller) makes every result independent of the
+ *    engines' thread counts and of scheduling. */
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+static void init_impl(void) {
+    gsl_set_error_handler_off();
+    openblas_set_num_threads(CF_BLAS_THREADS);
+}
+
+__attribute__((constructor)) static void cf_load(void) {
+    cf_init();
+}
+
+void cf_init(void) {
+    pthread_once(&init_once, init_impl);
+}
+
+int cf_blas_threads(void) {
+    return openblas_get_num_threads();
+}
 
 int cf_brent(cf_scalar_fn f, void *ctx, double a, double b, double fa, double fb,
              double xtol, int max_iter, double *root) {

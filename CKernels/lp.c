@@ -1,5 +1,5 @@
 /* Fréchet bounds on β for exchangeable laws (METHODS §8, Prop. 3): a 3-row linear programme. */
-#include "cf_simulate.h"
+#include "cf_lp.h"
 #include "internal.h"
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +95,7 @@ static int solve(size_t m, double p, double c, double sign, double *beta) {
     return st;
 }
 
-int cf_frechet_bounds(size_t m, double p, double c, double *beta_min, double *beta_max) {
+int cf_lp_frechet_bounds(size_t m, double p, double c, double *beta_min, double *beta_max) {
     if (!beta_min || !beta_max) return CF_EINVAL;
     if (m < 2) return CF_EDOM;
     if (!(p >= 0 && p <= 1) || !(c >= 0 && c <= 1)) return CF_EDOM;

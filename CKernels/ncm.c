@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cf_eigen_sym(const double *a, size_t n, double *w, double *z) {
+int cf_ncm_eigen_sym(const double *a, size_t n, double *w, double *z) {
     if (!a || !w || n == 0) return CF_EINVAL;
     double *work = malloc(n * n * sizeof *work);
     lapack_int *isuppz = malloc(2 * n * sizeof *isuppz);
@@ -21,21 +21,57 @@ int cf_eigen_sym(const double *a, size_t n, double *w, double *z) {
     return info == 0 ? CF_OK : CF_ELAPACK;
 }
 
-/* Eigen-decomposes a (n x n symmetric) in place with dsyevd: afterwards column j of a
- * (column-major, a[j*n + i]) is the eigenvector of w[j], ascending. Divide and conquer is
- * GEMM-rich: 0.11 s at n = 1000 on two BLAS threads vs 0.21 s for dsyevr on one. */
-static int eig_inplace(double *a, size_t n, double *w, size_t *neg, float *single) {
+/* Workspaces of the divide-and-conquer eigensolvers, sized by LAPACK's documented minimum for
+ * JOBZ = 'V' (lwork = 1 + 6n + 2n², liwork = 3 + 5n) and allocated once per projection. The
+ * sizes are computed here rather than queried: ssyevd reports its query in single precision,
+ * which rounds 2n² + 6n + 1 down above 2²⁴ (n ≳ 2,900) and is then rejected. */
+typedef struct {
+    double *dwork;
+    float *swork, *single, *wf;
+    lapack_int *iwork;
+    lapack_int lwork, liwork;
+} eig_ws;
+
+static int eig_ws_alloc(eig_ws *ws, size_t n) {
+    memset(ws, 0, sizeof *ws);
+    double lwork = 1.0 + 6.0 * (double)n + 2.0 * (double)n * (double)n;
+    if (lwork > 2147483647.0) return CF_EINVAL;
+    ws->lwork = (lapack_int)lwork;
+    ws->liwork = (lapack_int)(3 + 5 * n);
+    ws->dwork = malloc((size_t)ws->lwork * sizeof *ws->dwork);
+    ws->swork = malloc((size_t)ws->lwork * sizeof *ws->swork);
+    ws->single = malloc(n * n * sizeof *ws->single);
+    ws->wf = malloc(n * sizeof *ws->wf);
+    ws->iwork = malloc((size_t)ws->liwork * sizeof *ws->iwork);
+    if (!ws->dwork || !ws->swork || !ws->single || !ws->wf || !ws->iwork) return CF_ENOMEM;
+    return CF_OK;
+}
+
+static void eig_ws_free(eig_ws *ws) {
+    free(ws->dwork);
+    free(ws->swork);
+    free(ws->single);
+    free(ws->wf);
+    free(ws->iwork);
+}
+
+/* Eigen-decomposes a (n x n symmetric) in place with dsyevd (ssyevd when `single`): afterwards
+ * column j of a (column-major, a[j*n + i]) is the eigenvector of w[j], ascending. Divide and
+ * conquer is GEMM-rich, so it uses the BLAS threads well. The early iterations of the
+ * projection only need the direction of the step, which single precision gives at half the
+ * cost. */
+static int eig_inplace(double *a, size_t n, double *w, size_t *neg, int single, eig_ws *ws) {
     lapack_int info;
+    lapack_int ln = (lapack_int)n;
     if (single) {
-        /* the early iterations only need the direction of the step: single precision halves
-         * the cost (0.055 vs 0.094 s at n = 1000) */
-        for (size_t i = 0; i < n * n; i++) single[i] = (float)a[i];
-        float *wf = single + n * n;
-        info = LAPACKE_ssyevd(LAPACK_COL_MAJOR, 'V', 'L', (lapack_int)n, single, (lapack_int)n, wf);
-        for (size_t i = 0; i < n * n; i++) a[i] = single[i];
-        for (size_t i = 0; i < n; i++) w[i] = wf[i];
+        for (size_t i = 0; i < n * n; i++) ws->single[i] = (float)a[i];
+        info = LAPACKE_ssyevd_work(LAPACK_COL_MAJOR, 'V', 'L', ln, ws->single, ln, ws->wf, ws->swork, ws->lwork,
+                                   ws->iwork, ws->liwork);
+        for (size_t i = 0; i < n * n; i++) a[i] = ws->single[i];
+        for (size_t i = 0; i < n; i++) w[i] = ws->wf[i];
     } else {
-        info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'L', (lapack_int)n, a, (lapack_int)n, w);
+        info = LAPACKE_dsyevd_work(LAPACK_COL_MAJOR, 'V', 'L', ln, a, ln, w, ws->dwork, ws->lwork, ws->iwork,
+                                   ws->liwork);
     }
     size_t k = 0;
     while (k < n && w[k] < 0) k++;
@@ -45,10 +81,10 @@ static int eig_inplace(double *a, size_t n, double *w, size_t *neg, float *singl
 
 /* f(d) = 1 − diag((G + diag d)₊) using diag(A₊) = diag(A) − Σ_{λ<0} λ v_i². */
 static int residual(const double *g, size_t n, const double *d, double *a, double *w, double *f, size_t *neg,
-                    float *single) {
+                    int single, eig_ws *ws) {
     memcpy(a, g, n * n * sizeof *a);
     for (size_t i = 0; i < n; i++) a[i * n + i] += d[i];
-    int st = eig_inplace(a, n, w, neg, single);
+    int st = eig_inplace(a, n, w, neg, single, ws);
     if (st != CF_OK) return st;
     for (size_t i = 0; i < n; i++) f[i] = 1 - (g[i * n + i] + d[i]);
     for (size_t j = 0; j < *neg; j++) {
@@ -68,18 +104,24 @@ int cf_ncm_project(const double *g, size_t n, double tol, size_t max_iter, size_
     if (!g || !x || !info || n == 0) return CF_EINVAL;
     if (!(tol > 0)) return CF_EDOM;
     memset(info, 0, sizeof *info);
-    size_t mem = memory;
+    /* The least-squares problem has n rows: more history columns than rows is underdetermined
+     * (and dgels would need LDB >= columns), so the memory is capped at n. */
+    size_t mem = memory < n ? memory : n;
     double *a = malloc(n * n * sizeof *a), *w = malloc(n * sizeof *w);
     double *d = calloc(n, sizeof *d), *f = malloc(n * sizeof *f), *gd = malloc(n * sizeof *gd);
     /* Anderson history: differences of residuals (dF) and of fixed-point images (dG), column-major n x mem. */
     double *dF = malloc((mem ? mem : 1) * n * sizeof *dF), *dG = malloc((mem ? mem : 1) * n * sizeof *dG);
     double *fprev = malloc(n * sizeof *fprev), *gprev = malloc(n * sizeof *gprev);
     double *ls = malloc(n * (mem + 1) * sizeof *ls); /* least-squares matrix (n x hist) and right side */
-    float *single = malloc((n * n + n) * sizeof *single);
-    int st = CF_OK;
-    if (!a || !w || !d || !f || !gd || !dF || !dG || !fprev || !gprev || !ls || !single) { st = CF_ENOMEM; goto done; }
+    eig_ws ws;
+    int st = eig_ws_alloc(&ws, n);
+    if (st != CF_OK) goto done;
+    if (!a || !w || !d || !f || !gd || !dF || !dG || !fprev || !gprev || !ls) {
+        st = CF_ENOMEM;
+        goto done;
+    }
 
-    st = cf_eigen_sym(g, n, w, NULL);
+    st = cf_ncm_eigen_sym(g, n, w, NULL);
     if (st != CF_OK) goto done;
     info->min_eig_before = w[0];
     for (size_t i = 0; i < n; i++) if (w[i] < -1e-10) info->negative_before++;
@@ -91,7 +133,7 @@ int cf_ncm_project(const double *g, size_t n, double tol, size_t max_iter, size_
     double norm = fmax(fabs(w[0]), fabs(w[n - 1])), prev = INFINITY;
     int use_single = 1;
     for (size_t it = 0; it < max_iter; it++) {
-        st = residual(g, n, d, a, w, f, &neg, use_single ? single : NULL);
+        st = residual(g, n, d, a, w, f, &neg, use_single, &ws);
         if (st != CF_OK) goto done;
         info->iterations = it + 1;
         info->residual = max_abs(f, n);
@@ -106,13 +148,17 @@ int cf_ncm_project(const double *g, size_t n, double tol, size_t max_iter, size_
                 memmove(dG, dG + n, (mem - 1) * n * sizeof *dG);
                 hist--;
             }
-            for (size_t i = 0; i < n; i++) { dF[hist * n + i] = f[i] - fprev[i]; dG[hist * n + i] = gd[i] - gprev[i]; }
+            for (size_t i = 0; i < n; i++) {
+                dF[hist * n + i] = f[i] - fprev[i];
+                dG[hist * n + i] = gd[i] - gprev[i];
+            }
             hist++;
             /* γ = argmin ‖f − dF γ‖ by least squares (LAPACK dgels on a copy) */
             double *A = ls, *rhs = ls + n * hist;
             for (size_t c = 0; c < hist; c++) memcpy(A + c * n, dF + c * n, n * sizeof *A);
             memcpy(rhs, f, n * sizeof *rhs);
-            lapack_int linfo = LAPACKE_dgels(LAPACK_COL_MAJOR, 'N', (lapack_int)n, (lapack_int)hist, 1, A, (lapack_int)n, rhs, (lapack_int)n);
+            lapack_int ln = (lapack_int)n;
+            lapack_int linfo = LAPACKE_dgels(LAPACK_COL_MAJOR, 'N', ln, (lapack_int)hist, 1, A, ln, rhs, ln);
             memcpy(fprev, f, n * sizeof *f);
             memcpy(gprev, gd, n * sizeof *gd);
             if (linfo == 0) {
@@ -121,7 +167,11 @@ int cf_ncm_project(const double *g, size_t n, double tol, size_t max_iter, size_
                     for (size_t c = 0; c < hist; c++) s += dG[c * n + i] * rhs[c];
                     d[i] = gd[i] - s;
                 }
-            } else { hist = 0; memcpy(d, gd, n * sizeof *d); }
+            } else {
+                /* a rank-deficient history (linfo > 0): restart the acceleration from the plain step */
+                hist = 0;
+                memcpy(d, gd, n * sizeof *d);
+            }
         } else {
             memcpy(fprev, f, n * sizeof *f);
             memcpy(gprev, gd, n * sizeof *gd);
@@ -130,7 +180,11 @@ int cf_ncm_project(const double *g, size_t n, double tol, size_t max_iter, size_
     }
     /* X = (G + diag d)₊ = A − Σ_{λ<0} λ v vᵀ from the last eigendecomposition, then unit diagonal. */
     if (info->iterations == 0) { st = CF_EINVAL; goto done; }
-    if (!info->converged) { st = residual(g, n, d, a, w, f, &neg, NULL); if (st != CF_OK) goto done; info->residual = max_abs(f, n); }
+    if (!info->converged) {
+        st = residual(g, n, d, a, w, f, &neg, 0, &ws);
+        if (st != CF_OK) goto done;
+        info->residual = max_abs(f, n);
+    }
     /* B = V₋ diag(√−λ₋) in place (column-major), then X = G + diag d + B Bᵀ by dsyrk. */
     for (size_t j = 0; j < neg; j++) {
         double sc = sqrt(-w[j]);
@@ -146,19 +200,29 @@ int cf_ncm_project(const double *g, size_t n, double tol, size_t max_iter, size_
     double fro = 0;
     for (size_t i = 0; i < n * n; i++) fro += (g[i] - x[i]) * (g[i] - x[i]);
     info->frobenius = sqrt(fro);
-    st = cf_eigen_sym(x, n, w, NULL);
+    st = cf_ncm_eigen_sym(x, n, w, NULL);
     if (st == CF_OK) info->min_eig_after = w[0];
 done:
-    free(a); free(w); free(d); free(f); free(gd); free(dF); free(dG); free(fprev); free(gprev); free(ls); free(single);
+    eig_ws_free(&ws);
+    free(a);
+    free(w);
+    free(d);
+    free(f);
+    free(gd);
+    free(dF);
+    free(dG);
+    free(fprev);
+    free(gprev);
+    free(ls);
     return st;
 }
 
-int cf_corr_floor(const double *r, size_t n, double floor, double *out) {
+int cf_ncm_floor(const double *r, size_t n, double floor, double *out) {
     if (!r || !out || n == 0) return CF_EINVAL;
     if (!(floor >= 0)) return CF_EDOM;
     double *w = malloc(n * sizeof *w), *z = malloc(n * n * sizeof *z);
     if (!w || !z) { free(w); free(z); return CF_ENOMEM; }
-    int st = cf_eigen_sym(r, n, w, z);
+    int st = cf_ncm_eigen_sym(r, n, w, z);
     if (st == CF_OK) {
         for (size_t i = 0; i < n; i++)
             for (size_t j = 0; j <= i; j++) {

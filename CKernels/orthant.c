@@ -77,15 +77,20 @@ enum { MC_BLOCK = 4096 };
 typedef struct {
     const double *L, *u;
     size_t d, threads;
-    uint64_t seed, draws;
-    uint64_t *hits; /* per thread */
+    uint64_t key, draws;
+    uint64_t *hits; /* per thread; MC_FAILED when the thread could not allocate */
 } mc_job;
+
+static const uint64_t MC_FAILED = UINT64_MAX;
 
 static void mc_worker(void *arg, size_t t) {
     mc_job *j = arg;
     size_t d = j->d;
     double *eps = malloc(d * sizeof *eps);
-    if (!eps) return;
+    if (!eps) {
+        j->hits[t] = MC_FAILED;
+        return;
+    }
     uint64_t hits = 0, blocks = (j->draws + MC_BLOCK - 1) / MC_BLOCK;
     for (uint64_t b = t; b < blocks; b += j->threads) {
         uint64_t end = (b + 1) * MC_BLOCK < j->draws ? (b + 1) * MC_BLOCK : j->draws;
@@ -94,7 +99,7 @@ static void mc_worker(void *arg, size_t t) {
             double pair[2];
             for (size_t k = 0; k < d; k++) {
                 if ((k & 1) == 0) {
-                    cf_rng_uniform2(j->seed, draw, k >> 1, pair);
+                    cf_rng_uniform2(j->key, draw, k >> 1, pair);
                     eps[k] = cf_norm_quantile(pair[0]);
                 } else eps[k] = cf_norm_quantile(pair[1]);
                 const double *row = j->L + k * d;
@@ -109,7 +114,8 @@ static void mc_worker(void *arg, size_t t) {
     free(eps);
 }
 
-int cf_orthant_mc(const double *r, const double *tau, size_t d, uint64_t seed, uint64_t draws, size_t threads, cf_estimate *out) {
+int cf_orthant_mc(const double *r, const double *tau, size_t d, uint64_t key, uint64_t draws, size_t threads,
+                  cf_estimate *out) {
     if (!out) return CF_EINVAL;
     int st = check_inputs(r, tau, d);
     if (st != CF_OK) return st;
@@ -121,11 +127,17 @@ int cf_orthant_mc(const double *r, const double *tau, size_t d, uint64_t seed, u
     if (!L || !u || !perm || !hits) { st = CF_ENOMEM; goto done; }
     st = order_and_factor(r, tau, d, L, u, perm);
     if (st != CF_OK) goto done;
-    mc_job job = {L, u, d, threads, seed, draws, hits};
+    mc_job job = {L, u, d, threads, key, draws, hits};
     st = cf_parallel(threads, mc_worker, &job);
     if (st != CF_OK) goto done;
     uint64_t h = 0;
-    for (size_t t = 0; t < threads; t++) h += hits[t];
+    for (size_t t = 0; t < threads; t++) {
+        if (hits[t] == MC_FAILED) {
+            st = CF_ENOMEM;
+            goto done;
+        }
+        h += hits[t];
+    }
     double p = (double)h / (double)draws;
     out->val = p;
     out->log_val = h ? log(p) : -INFINITY;
@@ -218,7 +230,7 @@ done:
 typedef struct {
     const double *Lt, *ut, *mu, *gen;
     size_t d, points, shifts, threads;
-    uint64_t seed;
+    uint64_t key;
     double *shift_log_mean;
 } tilt_job;
 
@@ -230,7 +242,7 @@ static void tilt_worker(void *arg, size_t t) {
     for (size_t s = t; s < j->shifts; s += j->threads) {
         for (size_t k = 0; k + 1 < d; k += 2) {
             double u2[2];
-            cf_rng_uniform2(j->seed, s, k >> 1, u2);
+            cf_rng_uniform2(j->key, s, k >> 1, u2);
             sh[k] = u2[0];
             if (k + 1 < d) sh[k + 1] = u2[1];
         }
@@ -262,7 +274,7 @@ static void tilt_worker(void *arg, size_t t) {
     free(z); free(lw); free(sh);
 }
 
-int cf_orthant_tilted(const double *r, const double *tau, size_t d, uint64_t seed, size_t points, size_t shifts,
+int cf_orthant_tilted(const double *r, const double *tau, size_t d, uint64_t key, size_t points, size_t shifts,
                       size_t threads, cf_estimate *out) {
     if (!out) return CF_EINVAL;
     int st = check_inputs(r, tau, d);
@@ -297,7 +309,7 @@ int cf_orthant_tilted(const double *r, const double *tau, size_t d, uint64_t see
         for (size_t q = 2; q * q <= p; q++) if (p % q == 0) { prime = 0; break; }
         if (prime) gen[k++] = sqrt((double)p);
     }
-    tilt_job job = {L, u, mu, gen, d, points, shifts, threads, seed, lm};
+    tilt_job job = {L, u, mu, gen, d, points, shifts, threads, key, lm};
     for (size_t s = 0; s < shifts; s++) lm[s] = NAN;
     st = cf_parallel(threads, tilt_worker, &job);
     if (st != CF_OK) goto done;

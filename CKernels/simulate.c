@@ -7,10 +7,17 @@
 #include <string.h>
 
 /* Uniforms of one query's stream, two per Philox call, consumed in order. */
-typedef struct { uint64_t seed, stream, next; double buf[2]; int have; } ustream;
+typedef struct {
+    uint64_t key, stream, next;
+    double buf[2];
+    int have;
+} ustream;
 
 static double u_next(ustream *s) {
-    if (!s->have) { cf_rng_uniform2(s->seed, s->stream, s->next++, s->buf); s->have = 2; }
+    if (!s->have) {
+        cf_rng_uniform2(s->key, s->stream, s->next++, s->buf);
+        s->have = 2;
+    }
     return s->buf[2 - s->have--];
 }
 
@@ -35,11 +42,9 @@ typedef struct {
     const double *param, *loading;
     double *tau, pi, theta, missing;
     size_t n, m, words, threads;
-    uint64_t seed;
+    uint64_t key, missing_key;
     uint64_t *errors, *answered;
 } sim_job;
-
-static const uint64_t MISSING_KEY = 0x6D697373696E6721ull; /* separate key for missingness */
 
 static void sim_worker(void *arg, size_t t) {
     sim_job *j = arg;
@@ -47,8 +52,8 @@ static void sim_worker(void *arg, size_t t) {
     for (size_t w = t; w < j->words; w += j->threads) {
         size_t q0 = w * 64, q1 = q0 + 64 < j->n ? q0 + 64 : j->n;
         for (size_t q = q0; q < q1; q++) {
-            ustream s = {j->seed, q, 0, {0, 0}, 0};
-            ustream miss = {j->seed ^ MISSING_KEY, q, 0, {0, 0}, 0};
+            ustream s = {j->key, q, 0, {0, 0}, 0};
+            ustream miss = {j->missing_key, q, 0, {0, 0}, 0};
             uint64_t bit = (uint64_t)1 << (q & 63);
             int shock = 0;
             double v = 0, f = 0;
@@ -96,7 +101,9 @@ int cf_simulate_matrix(int law, const double *param, const double *loading, doub
     for (size_t i = 0; i < m; i++) tau[i] = cf_norm_quantile(param[i]);
     if (threads < 1) threads = 1;
     if (threads > words) threads = words;
-    sim_job job = {law, param, loading, tau, pi, theta, missing, n, m, words, threads, seed, errors, answered};
+    uint64_t key = cf_rng_key(seed, CF_DOMAIN_SYNTHETIC, 0);
+    uint64_t missing_key = cf_rng_key(seed, CF_DOMAIN_MISSING, 0);
+    sim_job job = {law, param, loading, tau, pi, theta, missing, n, m, words, threads, key, missing_key, errors, answered};
     int st = cf_parallel(threads, sim_worker, &job);
     free(tau);
     return st;

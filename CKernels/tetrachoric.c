@@ -76,9 +76,15 @@ static void pair_stat(double n11, double n10, double n01, double n00, margin gi,
     if (warm && isfinite(warm->theta))
         theta = warm->theta + warm->dtheta_dh * (gi.tau - warm->h) + warm->dtheta_dk * (gj.tau - warm->k) +
                 warm->dtheta_dp * (target - warm->p);
-    if (cf_bvn_solve_r_margins(gi.tau, gj.tau, target, target - gi.cdf * gj.cdf, theta, &r) != CF_OK) {
-        /* Only reachable through rounding at the boundary of the attainable range. */
+    int st = cf_bvn_solve_r_margins(gi.tau, gj.tau, target, target - gi.cdf * gj.cdf, theta, &r);
+    if (st == CF_EDOM) {
+        /* The target lies outside the attainable range [Φ₂(τ_i, τ_j; −1), Φ₂(τ_i, τ_j; 1)]:
+         * reachable only through rounding at its boundary, so r is the boundary itself. */
         r = target >= fmin(pi, pj) ? 1.0 : -1.0;
+        out->flag = CF_PAIR_BOUNDARY;
+    } else if (st != CF_OK) {
+        r = NAN;
+        out->flag = CF_PAIR_UNCONVERGED;
     }
     out->r = r;
 }

@@ -2,6 +2,7 @@
 #define CKERNELS_H
 /* Umbrella header of cofail's numerical kernels. Each family header documents its functions. */
 #include "cf_common.h"
+#include "cf_normal.h"
 #include "cf_bvn.h"
 #include "cf_tables.h"
 #include "cf_tetrachoric.h"
@@ -12,4 +13,5 @@
 #include "cf_rng.h"
 #include "cf_orthant.h"
 #include "cf_simulate.h"
+#include "cf_lp.h"
 #endif

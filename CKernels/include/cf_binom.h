@@ -9,7 +9,7 @@
  *   one-sided lower bound at level δ: B⁻¹(δ; k, n−k+1) (0 if k = 0).
  * CF_EDOM unless 0 <= k <= n, n >= 1 and the level lies in (0, 1).
  */
-int cf_cp_interval(int64_t k, int64_t n, double alpha, double *lo, double *hi);
-int cf_cp_lower(int64_t k, int64_t n, double delta, double *lo);
+int cf_binom_cp_interval(int64_t k, int64_t n, double alpha, double *lo, double *hi);
+int cf_binom_cp_lower(int64_t k, int64_t n, double delta, double *lo);
 
 #endif

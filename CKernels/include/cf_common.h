@@ -36,10 +36,15 @@ typedef struct {
     uint64_t hits;   /* crude MC: draws inside the region; otherwise 0 */
 } cf_estimate;
 
-/* Stops GSL from aborting the process on errors; idempotent and thread-safe to call early. */
+/* OpenBLAS threads used by the LAPACK calls of the kernels (the NCM's eigendecompositions). */
+#define CF_BLAS_THREADS 2
+
+/* Process-wide set-up, run by itself when the library is loaded (idempotent, thread-safe):
+ * switches GSL's aborting error handler off and fixes OpenBLAS's pool at CF_BLAS_THREADS.
+ * Nothing in the library changes either afterwards. */
 void cf_init(void);
 
-/* Caps OpenBLAS's own thread pool (call with 1 while the engine runs its own threads). */
-void cf_blas_set_threads(int threads);
+/* OpenBLAS's current pool size (CF_BLAS_THREADS unless the host program changed it). */
+int cf_blas_threads(void);
 
 #endif

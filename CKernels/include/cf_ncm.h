@@ -4,7 +4,7 @@
 
 /* Eigenvalues (ascending) of the symmetric n x n matrix a (row-major; only symmetry assumed),
  * and eigenvectors as columns of z (n x n, row-major) when z is not NULL. LAPACK dsyevr. */
-int cf_eigen_sym(const double *a, size_t n, double *w, double *z);
+int cf_ncm_eigen_sym(const double *a, size_t n, double *w, double *z);
 
 typedef struct {
     size_t iterations;       /* eigendecompositions used (implementation-specific) */
@@ -29,6 +29,6 @@ int cf_ncm_project(const double *g, size_t n, double tol, size_t max_iter, size_
 
 /* Floors the eigenvalues of the correlation matrix r at `floor` and rescales to unit diagonal,
  * so a Cholesky factor exists (the exact projection is singular). */
-int cf_corr_floor(const double *r, size_t n, double floor, double *out);
+int cf_ncm_floor(const double *r, size_t n, double floor, double *out);
 
 #endif

@@ -9,22 +9,25 @@
 
 /*
  * Crude Monte Carlo with `draws` draws over at most `threads` threads. Draw t uses normals
- * (seed, stream t) of the Philox generator, so the estimate is the same for any thread count.
+ * (key, stream t) of the Philox generator (key from cf_rng_key with CF_DOMAIN_CRUDE_MC), so
+ * the estimate is the same for any thread count. CF_ENOMEM when a worker cannot allocate.
  * Variables are visited most-restrictive first and a draw stops at its first violated bound
  * (the same estimator as evaluating every coordinate, at a fraction of the cost).
  * out: val = hits/draws, se = √(val(1−val)/draws), hits.
  */
-int cf_orthant_mc(const double *r, const double *tau, size_t d, uint64_t seed, uint64_t draws, size_t threads, cf_estimate *out);
+int cf_orthant_mc(const double *r, const double *tau, size_t d, uint64_t key, uint64_t draws, size_t threads,
+                  cf_estimate *out);
 
 /*
  * Minimax exponentially tilted separation-of-variables estimator (Botev 2017, JRSS-B 79:125):
  * Genz–Bretz variable ordering, Cholesky, tilting parameters from Newton on the saddle-point
  * equations ∇ψ = 0, then `points` randomised rank-1 lattice points under each of `shifts`
- * random shifts (Philox-keyed by seed); the standard error comes from the spread of the shift
+ * random shifts (shift s from stream s of `key`, a CF_DOMAIN_QMC_SHIFT key of the caller's
+ * unit, so every unit averages its own shifts); the standard error comes from the spread of the shift
  * means. Accurate in relative terms for tiny probabilities (1e-7 and far below); the log of the
  * estimate is kept in out->log_val. Shifts are spread over at most `threads` threads.
  */
-int cf_orthant_tilted(const double *r, const double *tau, size_t d, uint64_t seed, size_t points, size_t shifts,
+int cf_orthant_tilted(const double *r, const double *tau, size_t d, uint64_t key, size_t points, size_t shifts,
                       size_t threads, cf_estimate *out);
 
 #endif

@@ -3,27 +3,20 @@
 #include "cf_common.h"
 
 /*
- * Synthetic laws and the Fréchet bounds of METHODS §8.
+ * Synthetic laws of METHODS §8.
  */
-
-/*
- * Smallest and largest β = w_m over exchangeable joint laws of m models with marginal error p
- * and pairwise co-error c: the linear programme over w_t = P(exactly t models wrong), t = 0..m,
- * Σ w_t = 1, Σ (t/m) w_t = p, Σ t(t−1)/(m(m−1)) w_t = c, w >= 0. Two-phase dense simplex with
- * Bland's rule (three equality rows). CF_EUNDEF when no such law exists.
- */
-int cf_frechet_bounds(size_t m, double p, double c, double *beta_min, double *beta_max);
 
 enum { CF_LAW_SHOCK = 0, CF_LAW_CLAYTON = 1, CF_LAW_FACTOR = 2 };
 
 /*
  * Draws an n x m outcome matrix from a law, deterministically from (seed, query): query q uses
- * Philox stream q, so the matrix is identical for any thread count. Output: bit-packed error
+ * stream q of the CF_DOMAIN_SYNTHETIC key of `seed` (missingness: the CF_DOMAIN_MISSING key), so
+ * the matrix is identical for any thread count. Output: bit-packed error
  * columns and answered (non-missing) columns, `words` = ceil(n/64) per model, zeroed by the call.
  *  - CF_LAW_SHOCK:   with probability `pi` every model errs; else model i errs w.p. param[i] (= q_i).
  *  - CF_LAW_CLAYTON: Clayton(θ = `theta`) copula by Marshall–Olkin; model i errs iff U_i <= param[i] (= p_i).
  *  - CF_LAW_FACTOR:  Z_i = λ_i F + √(1−λ_i²) ε_i; model i errs iff Z_i <= Φ⁻¹(param[i]); λ = loading.
- * Each cell is independently missing with probability `missing` (a separate stream).
+ * Each cell is independently missing with probability `missing`.
  */
 int cf_simulate_matrix(int law, const double *param, const double *loading, double pi, double theta,
                        size_t n, size_t m, double missing, uint64_t seed, size_t threads,

@@ -9,10 +9,13 @@ enum {
     CF_PAIR_NEVER_WRONG = 2,     /* a model of the pair has p = 0 */
     CF_PAIR_ALWAYS_WRONG = 3,    /* a model of the pair has p = 1 */
     CF_PAIR_EMPTY = 4,           /* n = 0 */
+    CF_PAIR_BOUNDARY = 5,        /* defined; the target sat a rounding error outside the attainable
+                                    range, so r is the boundary ±1 */
+    CF_PAIR_UNCONVERGED = 6,     /* the Φ₂⁻¹ solver hit its iteration cap: r undefined */
 };
 
 typedef struct {
-    double r;        /* tetrachoric correlation; NaN only when flag >= CF_PAIR_NEVER_WRONG */
+    double r;        /* tetrachoric correlation; NaN when the flag says undefined */
     double phi;      /* Pearson correlation of the error indicators (same undefined cases) */
     double tau_i;    /* Φ⁻¹(p_i) */
     double tau_j;    /* Φ⁻¹(p_j) */

@@ -1,5 +1,3 @@
-import CKernels
-
 /// Process exit codes of the `cofail` CLI (documented in README "Exit codes").
 public enum ExitStatus: Int32, Sendable {
     case ok = 0
@@ -51,7 +49,7 @@ public enum CoFailError: Error, CustomStringConvertible, Sendable {
     /// An option value or combination that cannot be honoured.
     case usage(String)
     /// A C kernel returned a failure status.
-    case kernel(function: String, status: Int32)
+    case kernel(KernelError)
     /// An output could not be written.
     case output(path: String, reason: String)
     /// The run was interrupted; `resumeHint` says how to continue.
@@ -64,8 +62,8 @@ public enum CoFailError: Error, CustomStringConvertible, Sendable {
             return "\(loc): \(message)"
         case let .unreadable(path, reason): return "\(path): cannot read input: \(reason)"
         case let .usage(message): return message
-        case let .kernel(function, status):
-            return "numerical kernel \(function) failed: \(String(cString: cf_strerror(status))) (status \(status))"
+        case let .kernel(error):
+            return error.description
         case let .output(path, reason): return "\(path): cannot write output: \(reason)"
         case let .interrupted(hint): return "interrupted; \(hint)"
         }
@@ -81,12 +79,6 @@ public enum CoFailError: Error, CustomStringConvertible, Sendable {
         case .interrupted: return .interrupted
         }
     }
-}
-
-/// Turns a C status into a thrown error.
-@inline(__always)
-func check(_ status: Int32, _ function: String) throws {
-    if status != CF_OK { throw CoFailError.kernel(function: function, status: status) }
 }
 
 enum InputText {

@@ -17,12 +17,9 @@ struct Analyze: ParsableCommand {
     @OptionGroup var levels: CertificateFlags
     @OptionGroup var out: OutputOptions
 
-    @Option(help: "Crude Monte Carlo draws for β_full.")
+    @Option(help: "Crude Monte Carlo draws for β_full (the agreement check of the tilted estimator).")
     var draws: Int = 1_000_000
-    @Option(help: "Threads for pairwise statistics and Monte Carlo (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Seed of the counter-based random streams (same seed ⇒ same result for any thread count).")
-    var seed: UInt64 = 1
+    @OptionGroup var common: RunOptions
     @Option(help: "Write the per-pair table (counts, φ, r, corrected flag) to this CSV file.")
     var pairs: String?
     @OptionGroup var pairwise: PairwiseOptions
@@ -32,8 +29,9 @@ struct Analyze: ParsableCommand {
     var timings = false
 
     func validate() throws {
-        if draws < 1 { throw ValidationError("--draws must be at least 1 (got \(draws))") }
-        if threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads))") }
+        if draws < 1 || draws > 1_000_000_000_000 {
+            throw ValidationError("--draws must lie in 1...10^12 (got \(draws))")
+        }
     }
 
     func run() throws {
@@ -42,13 +40,13 @@ struct Analyze: ParsableCommand {
             var o = AnalysisOptions()
             o.certificate = levels.options
             o.correction = pairwise.correction
-            o.threads = threads
-            o.seed = seed
-            o.draws = draws
+            o.threads = common.threads
+            o.seed = common.seed
+            o.precision.crudeDraws = draws
             o.full = !noFull
             let a = try Analysis(x, options: o)
             let echo: [(String, JSONValue)] = [("matrix", .string(matrix))] + input.echo + levels.echo + [
-                ("draws", .int(draws)), ("threads", .int(threads)), ("seed", .string(String(seed))),
+                ("draws", .int(draws)), ("threads", .int(common.threads)), ("seed", .string(String(common.seed))),
                 ("zero_cell_correction", .bool(pairwise.correction)), ("full", .bool(!noFull))]
             if let pairs { try emit(a.pairsCSV(names: x.modelNames), to: pairs) }
             var report = a.report(raw: raw, matrix: x, coverage: cov, inputs: echo)

@@ -34,8 +34,16 @@ struct BootstrapCommand: ParsableCommand {
     @OptionGroup var out: OutputOptions
 
     func validate() throws {
-        if replicates < 1 { throw ValidationError("--replicates must be at least 1 (got \(replicates))") }
-        if !(alpha > 0 && alpha < 1) { throw ValidationError("--alpha must lie in (0, 1) (got \(alpha))") }
+        if !(alpha > 0 && alpha < 1) {
+            throw ValidationError("--alpha must lie in (0, 1) (got \(alpha))")
+        }
+        if fullDraws < 10 || fullDraws > 100_000_000 {
+            throw ValidationError("--full-draws must lie in 10...10^8 (got \(fullDraws))")
+        }
+        let list = try statList()
+        if let problem = UnitTable.capacityProblem(units: replicates, columns: list.count) {
+            throw ValidationError("--replicates \(replicates): \(problem)")
+        }
         try engine.requireFile(matrix, command: "bootstrap")
     }
 
@@ -44,7 +52,8 @@ struct BootstrapCommand: ParsableCommand {
         if let stats {
             list = try stats.split(separator: ",").map { name in
                 guard let s = BootstrapStatistic(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-                    throw CoFailError.usage("unknown statistic '\(name)'; choose from \(BootstrapStatistic.allCases.map(\.rawValue).joined(separator: ", "))")
+                    let names = BootstrapStatistic.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw ValidationError("unknown statistic '\(name)'; choose from \(names)")
                 }
                 return s
             }
@@ -55,19 +64,31 @@ struct BootstrapCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let ei = EngineInput(path: matrix, format: input.inputFormat, threshold: input.threshold, minModelCoverage: input.minModelCoverage, registry: input.registry)
+            let ei = EngineInput(path: matrix, format: input.inputFormat, threshold: input.threshold,
+                                 minModelCoverage: input.minModelCoverage, registry: input.registry)
             let (raw, x, cov, hash) = try ei.load()
             let list = try statList()
-            let boot = try Bootstrap(x, stats: list, seed: engine.seed, correction: pairwise.correction, fullPoints: fullDraws)
-            let signature = JSONValue.object([("command", .string("bootstrap")), ("matrix_hash", .string(hash)), ("replicates", .string(String(replicates))),
-                                              ("seed", .string(String(engine.seed))), ("stats", .string(list.map(\.rawValue).joined(separator: ","))),
-                                              ("zero_cell_correction", .string(String(pairwise.correction))), ("full_draws", .string(String(fullDraws)))] + ei.signature).canonical
-            guard let table = try engine.execute(engine: "bootstrap", signature: signature, columns: list.map(\.rawValue), units: replicates,
-                                                 output: out.output, compute: { try boot.replicate($0) }) else { return }
-            let summary = BootstrapSummary(stats: list, estimates: try boot.estimate(), table: table, jackknife: try boot.jackknife(), alpha: alpha)
+            let boot = try Bootstrap(x, stats: list, seed: engine.common.seed, correction: pairwise.correction,
+                                     fullPoints: fullDraws)
+            var signature = RunSignature(command: "bootstrap", input: ei, matrixHash: hash, seed: engine.common.seed,
+                                         zeroCellCorrection: pairwise.correction)
+            signature.replicates = replicates
+            signature.stats = list.map(\.rawValue)
+            signature.fullPoints = fullDraws
+            let table = try engine.execute(engine: "bootstrap", signature: signature, columns: list.map(\.rawValue),
+                                           units: replicates, output: out.output) { try boot.replicate($0) }
+            guard let table else {
+                return
+            }
+            let summary = BootstrapSummary(stats: list, estimates: try boot.estimate(), table: table,
+                                           jackknife: try boot.jackknife(), alpha: alpha)
+            let inputs: [(String, JSONValue)] = [
+                ("matrix", .string(matrix)), ("replicates", .int(replicates)),
+                ("seed", .string(String(engine.common.seed))), ("stats", .string(list.map(\.rawValue).joined(separator: ","))),
+                ("alpha", .number(alpha)),
+            ]
             try finishBootstrap(summary, raw: raw, x: x, cov: cov, samples: samples, plot: plot, out: out,
-                                inputs: [("matrix", .string(matrix)), ("replicates", .int(replicates)), ("seed", .string(String(engine.seed))),
-                                         ("stats", .string(list.map(\.rawValue).joined(separator: ","))), ("alpha", .number(alpha))] + input.echo)
+                                inputs: inputs + input.echo)
         }
     }
 }

@@ -1,6 +1,11 @@
 import ArgumentParser
 import CoFail
 import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @main
 struct CoFailCommand: ParsableCommand {
@@ -14,28 +19,91 @@ struct CoFailCommand: ParsableCommand {
 
         Example:  cofail analyze examples/zeroeval_math_l5/matrix.csv --registry examples/zeroeval_math_l5/models.csv
         """,
-        version: "0.1.0",
-        subcommands: [Certify.self, Analyze.self, BootstrapCommand.self, ScanCommand.self, MergeCommand.self, Simulate.self, Bounds.self, ProfileCommand.self]
+        version: "0.2.0",
+        subcommands: [
+            Certify.self, Analyze.self, BootstrapCommand.self, ScanCommand.self, MergeCommand.self, Simulate.self,
+            Bounds.self, ProfileCommand.self,
+        ]
     )
+}
+
+/// Where the report goes. While a command runs, the process's standard output is pointed at
+/// standard error, and the report is written to a private copy of the original descriptor: a
+/// library that prints (LAPACK's xerbla, for one) can then never corrupt a JSON or CSV report.
+enum ReportStream {
+    private static let descriptor = Atomic<Int32>(1)
+
+    static func protect() {
+        fflush(nil)
+        let copy = dup(1)
+        guard copy >= 0 else {
+            return
+        }
+        _ = fcntl(copy, F_SETFD, FD_CLOEXEC)
+        descriptor.store(copy, ordering: .relaxed)
+        _ = dup2(2, 1)
+    }
+
+    static func write(_ text: String) throws {
+        let handle = FileHandle(fileDescriptor: descriptor.load(ordering: .relaxed), closeOnDealloc: false)
+        do {
+            try handle.write(contentsOf: Data(text.utf8))
+        } catch {
+            throw CoFailError.output(path: "standard output", reason: Self.reason(error))
+        }
+    }
+
+    static func reason(_ error: Error) -> String {
+        if let e = error as? CocoaError, let posix = e.underlying as? POSIXError {
+            return String(cString: strerror(posix.code.rawValue))
+        }
+        return (error as NSError).localizedDescription
+    }
+}
+
+/// SIGINT → the engines' cancellation token; a second Ctrl-C ends the process at once.
+enum Interrupts {
+    static let token = CancellationToken()
+
+    static func install() -> CancellationToken {
+        signal(SIGINT) { _ in
+            if Interrupts.token.isCancelled {
+                _exit(130)
+            }
+            Interrupts.token.cancel()
+        }
+        return token
+    }
 }
 
 /// Runs a command body, turning cofail's errors into a message on stderr and its exit code.
 func runReporting(_ body: () throws -> Void) throws {
+    ReportStream.protect()
     do {
         try body()
     } catch let e as CoFailError {
-        FileHandle.standardError.write(Data("cofail: error: \(e.description)\n".utf8))
+        note("error: \(e.description)")
         throw ExitCode(e.exitStatus.rawValue)
+    } catch let e as KernelError {
+        note("error: \(e.description)")
+        throw ExitCode(ExitStatus.software.rawValue)
     }
 }
 
-/// Writes the rendered report to stdout or to `--output`.
+/// A line on standard error, prefixed "cofail: ".
+func note(_ text: String) {
+    try? FileHandle.standardError.write(contentsOf: Data("cofail: \(text)\n".utf8))
+}
+
+/// Writes the rendered report to standard output or to `--output`.
 func emit(_ text: String, to path: String?) throws {
     guard let path, path != "-" else {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        try ReportStream.write(text)
         return
     }
-    do { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) } catch {
-        throw CoFailError.output(path: path, reason: error.localizedDescription)
+    do {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    } catch {
+        throw CoFailError.output(path: path, reason: ReportStream.reason(error))
     }
 }

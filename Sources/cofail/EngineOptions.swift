@@ -4,63 +4,125 @@ import Foundation
 
 /// Parallel, resumable, shardable execution (bootstrap and scan).
 struct EngineOptions: ParsableArguments {
-    @Option(help: "Threads (results are identical for any value).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Seed of the counter-based random streams.")
-    var seed: UInt64 = 1
-    @Option(help: "Save completed work to this file as it completes (see --resume).")
+    @OptionGroup var common: RunOptions
+    @Option(help: "Save completed work to this file as it completes (see --resume and --force).")
     var checkpoint: String?
     @Flag(help: "Continue the run saved in --checkpoint.")
     var resume = false
-    @Option(help: "Compute only shard i of N (0-based 'i/N'); default from SLURM_ARRAY_TASK_ID/COUNT. Writes a shard file for 'cofail merge'.")
+    @Flag(help: "Overwrite an existing --checkpoint file instead of refusing.")
+    var force = false
+    @Option(help: """
+        Compute only shard i of N (0-based 'i/N'); default from SLURM_ARRAY_TASK_ID/COUNT. \
+        Writes a shard file for 'cofail merge'.
+        """)
     var shard: String?
     @Flag(help: "Show progress on stderr (default when stderr is a terminal).")
     var progress = false
 
     func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads))") }
-        if resume && checkpoint == nil { throw ValidationError("--resume needs --checkpoint FILE") }
+        if resume && checkpoint == nil {
+            throw ValidationError("--resume needs --checkpoint FILE")
+        }
+        if resume && force {
+            throw ValidationError("--resume continues the checkpoint and --force overwrites it: give one")
+        }
+        if let shard {
+            _ = try Shard.parse(shard)
+        }
     }
 
     /// Engines record the matrix path and hash in checkpoints and shards, so stdin cannot serve.
     func requireFile(_ matrix: String, command: String) throws {
-        if matrix == "-" { throw ValidationError("\(command) needs a file, not '-': checkpoints and shards record the matrix path and hash") }
+        if matrix == "-" {
+            throw ValidationError("\(command) needs a file, not '-': checkpoints and shards record the matrix path "
+                + "and hash")
+        }
     }
 
-    func resolvedShard() throws -> Shard { try shard.map(Shard.parse) ?? Shard.fromEnvironment() ?? .whole }
-    var showProgress: Bool { progress || isatty(2) != 0 }
+    func resolvedShard() throws -> Shard {
+        try shard.map(Shard.parse) ?? Shard.fromEnvironment() ?? .whole
+    }
 
-    /// A new table, or the checkpoint's when resuming (which must belong to the same run).
-    func table(signature: JSONValue, columns: [String], units: Int, shard: Shard) throws -> UnitTable {
-        if resume, let checkpoint {
-            let t = try UnitTable.read(checkpoint)
-            guard t.signature == signature, t.columns == columns, t.units == units, t.shard == shard else {
-                throw CoFailError.usage("\(checkpoint) was written by a different run (matrix, options, seed or shard differ); remove --resume to start over")
-            }
-            return t
+    var showProgress: Bool {
+        progress || isatty(2) != 0
+    }
+
+    /// A new table and where to save it, or the checkpoint's table when resuming (which must
+    /// belong to the same run; what differs is named).
+    func start(signature: RunSignature, columns: [String], units: Int,
+               shard: Shard) throws -> (UnitTable, CheckpointPlan?) {
+        let fresh = UnitTable(signature: signature, columns: columns, units: units, shard: shard)
+        guard let checkpoint else {
+            return (fresh, nil)
         }
-        return UnitTable(signature: signature, columns: columns, units: units, shard: shard)
+        guard resume else {
+            if UnitTable.fileExists(checkpoint) && !force {
+                throw CoFailError.usage("\(checkpoint) already exists: add --resume to continue it, or --force to "
+                    + "overwrite it")
+            }
+            return (fresh, .create(path: checkpoint, overwrite: force))
+        }
+        let loaded = try UnitTable.read(checkpoint)
+        let t = loaded.table
+        var diff = t.signature.differences(from: signature)
+        if t.columns != columns || t.units != units {
+            diff.append("units or statistics: \(t.units) × [\(t.columns.joined(separator: ","))] vs "
+                + "\(units) × [\(columns.joined(separator: ","))]")
+        }
+        if t.shard != shard {
+            diff.append("shard: \(t.shard.text) vs \(shard.text)")
+        }
+        guard diff.isEmpty else {
+            throw CoFailError.usage("\(checkpoint) was written by a different run (\(diff.joined(separator: "; "))); "
+                + "use --force without --resume to start over")
+        }
+        if let torn = loaded.tornLine {
+            note("\(checkpoint):\(torn): dropped a torn last line (interrupted write); its unit is recomputed")
+        }
+        return (t, .resume(path: checkpoint, intactBytes: loaded.intactBytes))
     }
 
     /// Computes this process's units of an engine run (`engine` is the subcommand name). With a
     /// shard of several, writes the shard file to `output` and returns nil; otherwise returns the
     /// complete table for the summary. On SIGINT saves the work and throws with the resume command.
-    func execute(engine: String, signature: JSONValue, columns: [String], units: Int, output: String?,
+    func execute(engine: String, signature: RunSignature, columns: [String], units: Int, output: String?,
                  compute: @escaping @Sendable (Int) throws -> [Double]) throws -> UnitTable? {
         let shard = try resolvedShard()
-        var table = try table(signature: signature, columns: columns, units: units, shard: shard)
-        installInterruptHandler()
-        let runner = UnitRunner(threads: threads, label: engine, progress: showProgress, checkpoint: checkpoint)
+        var (table, plan) = try start(signature: signature, columns: columns, units: units, shard: shard)
+        let token = Interrupts.install()
+        let runner = UnitRunner(threads: common.threads, label: engine, progress: showProgress, checkpoint: plan,
+                                cancellation: token)
         if try !runner.run(&table, compute: compute) {
-            let path = checkpoint ?? "cofail-\(engine)-\(table.signature[field: "matrix_hash"] ?? "run")-seed\(seed).units"
-            if checkpoint == nil { try emit(table.serialized(), to: path) }
-            let args = CommandLine.arguments.dropFirst(2).filter { $0 != "--resume" }.joined(separator: " ")
-            let again = "cofail \(engine) \(args)" + (checkpoint == nil ? " --checkpoint \(path)" : "") + " --resume"
-            throw CoFailError.interrupted(resumeHint: "\(table.completed) of \(table.owned) units were saved in \(path); resume with: \(again)")
+            let path = checkpoint ?? "cofail-\(engine)-\(signature.matrixHash)-seed\(common.seed).units"
+            if checkpoint == nil {
+                try table.save(to: path, overwrite: true)
+            }
+            let kept = CommandLine.arguments.dropFirst(2).filter { $0 != "--resume" && $0 != "--force" }
+            var again = ["cofail", engine] + kept
+            if checkpoint == nil {
+                again += ["--checkpoint", path]
+            }
+            again.append("--resume")
+            let command = again.map(shellQuote).joined(separator: " ")
+            throw CoFailError.interrupted(resumeHint: "\(table.completed) of \(table.owned) units were saved in "
+                + "\(shellQuote(path)); resume with: \(command)")
         }
-        guard shard.count > 1 else { return table }
+        guard shard.count > 1 else {
+            return table
+        }
         try emit(table.serialized(), to: output)
-        FileHandle.standardError.write(Data("cofail: \(engine) shard \(shard.text): \(table.completed) units; combine with 'cofail merge'\n".utf8))
+        note("\(engine) shard \(shard.text): \(table.completed) units; combine with 'cofail merge'")
         return nil
     }
+}
+
+/// A word as a POSIX shell reads it back unchanged.
+func shellQuote(_ s: String) -> String {
+    let safe = s.unicodeScalars.allSatisfy { c in
+        CharacterSet.alphanumerics.contains(c) || "_./:=,+-@%".unicodeScalars.contains(c)
+    }
+    if safe && !s.isEmpty {
+        return s
+    }
+    return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

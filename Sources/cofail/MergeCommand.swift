@@ -25,26 +25,37 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let table = try UnitTable.merge(files.map { ($0, try UnitTable.read($0)) })
+            let table = try UnitTable.merge(files.map { ($0, try UnitTable.read($0).table) })
             let sig = table.signature
-            let ei = try EngineInput(signature: sig)
-            let seed = UInt64(sig[field: "seed"] ?? "1") ?? 1
-            let echo: [(String, JSONValue)] = [("matrix", .string(ei.path)), ("merged_shards", .int(files.count)), ("seed", .string(String(seed)))]
-            switch sig[field: "command"] {
+            let (raw, x, cov) = try EngineInput.reload(sig)
+            let echo: [(String, JSONValue)] = [
+                ("matrix", .string(sig.matrix)), ("merged_shards", .int(files.count)),
+                ("seed", .string(String(sig.seed))),
+            ]
+            switch sig.command {
             case "bootstrap":
-                let (raw, x, cov, hash) = try ei.load()
-                guard hash == sig[field: "matrix_hash"] else {
-                    throw CoFailError.usage("\(ei.path) has changed since the shards were computed (hash \(hash), shards \(sig[field: "matrix_hash"] ?? "?"))")
+                let statNames = sig.stats ?? []
+                let stats = try statNames.map { name in
+                    guard let s = BootstrapStatistic(rawValue: name) else {
+                        throw CoFailError.usage("\(files[0]) names an unknown statistic '\(name)'")
+                    }
+                    return s
                 }
-                let stats = (sig[field: "stats"] ?? "").split(separator: ",").compactMap { BootstrapStatistic(rawValue: String($0)) }
-                let boot = try Bootstrap(x, stats: stats, seed: seed, correction: sig[field: "zero_cell_correction"] != "false",
-                                         fullPoints: Int(sig[field: "full_draws"] ?? "") ?? 10_000)
-                let summary = BootstrapSummary(stats: stats, estimates: try boot.estimate(), table: table, jackknife: try boot.jackknife(), alpha: alpha)
+                let boot = try Bootstrap(x, stats: stats, seed: sig.seed, correction: sig.zeroCellCorrection,
+                                         fullPoints: sig.fullPoints ?? 10_000)
+                let summary = BootstrapSummary(stats: stats, estimates: try boot.estimate(), table: table,
+                                               jackknife: try boot.jackknife(), alpha: alpha)
+                let inputs: [(String, JSONValue)] = [
+                    ("replicates", .int(table.units)), ("stats", .string(statNames.joined(separator: ","))),
+                    ("alpha", .number(alpha)),
+                ]
                 try finishBootstrap(summary, raw: raw, x: x, cov: cov, samples: samples, plot: plot, out: out,
-                                    inputs: echo + [("replicates", .int(table.units)), ("stats", .string(sig[field: "stats"] ?? "")), ("alpha", .number(alpha))])
+                                    inputs: echo + inputs)
             case "scan":
-                try finishScan(table, full: sig[field: "full"] == "true", seed: seed, subsets: Int(sig[field: "subsets"] ?? "") ?? 0, plot: plot, out: out,
-                               inputs: echo + [("sizes", .string(sig[field: "sizes"] ?? "")), ("subsets", .int(Int(sig[field: "subsets"] ?? "") ?? 0))])
+                let sizes = (sig.sizes ?? []).map(String.init).joined(separator: ",")
+                let subsets = sig.subsets ?? 0
+                try finishScan(table, full: sig.full ?? false, seed: sig.seed, subsets: subsets, plot: plot, out: out,
+                               inputs: echo + [("sizes", .string(sizes)), ("subsets", .int(subsets))])
             default:
                 throw CoFailError.usage("\(files[0]) does not come from bootstrap or scan")
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CoFail
+import Foundation
 
 extension OutputFormat: ExpressibleByArgument {}
 extension InputFormat: ExpressibleByArgument {}
@@ -83,4 +84,22 @@ struct PairwiseOptions: ParsableArguments {
     var noCorrection = false
 
     var correction: Bool { !noCorrection }
+}
+
+/// Threads and seed: the same two options, with one help text, on every command that computes.
+struct RunOptions: ParsableArguments {
+    /// More threads than this many per core only add scheduling cost.
+    static let threadsPerCore = 16
+
+    @Option(help: "Threads (results are bit-identical for any value; at most 16 per core).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Seed of the counter-based random streams (same seed ⇒ same result for any thread count).")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        let cap = RunOptions.threadsPerCore * ProcessInfo.processInfo.activeProcessorCount
+        if threads < 1 || threads > cap {
+            throw ValidationError("--threads must lie in 1...\(cap) (16 per core; got \(threads))")
+        }
+    }
 }

@@ -10,19 +10,24 @@ struct ProfileCommand: ParsableCommand {
     )
     @Option(help: "Models in the generated matrix.") var models: Int = 67
     @Option(help: "Queries in the generated matrix.") var queries: Int = 330
-    @Option(help: "Threads to compare with 1.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var common: RunOptions
     @OptionGroup var out: OutputOptions
 
     func validate() throws {
         if models < 2 { throw ValidationError("--models must be at least 2 (got \(models))") }
         if queries < 10 { throw ValidationError("--queries must be at least 10 (got \(queries))") }
-        if threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads))") }
+        if models > 5000 || queries > 10_000_000 {
+            throw ValidationError("profile sizes are capped at 5000 models and 10^7 queries")
+        }
     }
 
     func run() throws {
         try runReporting {
-            let p = try ThroughputProfile(models: models, queries: queries, threads: threads)
-            let report = Report(command: "profile", inputs: [("models", .int(models)), ("queries", .int(queries)), ("threads", .int(threads))], sections: [p.section()])
+            let p = try ThroughputProfile(models: models, queries: queries, threads: common.threads, seed: common.seed)
+            let inputs: [(String, JSONValue)] = [
+                ("models", .int(models)), ("queries", .int(queries)), ("threads", .int(common.threads)),
+            ]
+            let report = Report(command: "profile", inputs: inputs, sections: [p.section()])
             try emit(report.render(out.format), to: out.output)
         }
     }

@@ -28,27 +28,48 @@ struct ScanCommand: ParsableCommand {
     @OptionGroup var out: OutputOptions
 
     func validate() throws {
-        if subsets < 1 { throw ValidationError("--subsets must be at least 1 (got \(subsets))") }
+        if subsets < 1 {
+            throw ValidationError("--subsets must be at least 1 (got \(subsets))")
+        }
         try engine.requireFile(matrix, command: "scan")
-        if input.minModelCoverage != nil { throw ValidationError("scan applies the complete policy per subset; --min-model-coverage does not apply") }
+        if input.minModelCoverage != nil {
+            throw ValidationError("scan applies the complete policy per subset; --min-model-coverage does not apply")
+        }
     }
 
     func run() throws {
         try runReporting {
-            let ei = EngineInput(path: matrix, format: input.inputFormat, threshold: input.threshold, minModelCoverage: nil, registry: input.registry)
+            let ei = EngineInput(path: matrix, format: input.inputFormat, threshold: input.threshold,
+                                 minModelCoverage: nil, registry: input.registry)
             let (raw, hash) = try ei.loadRaw()
-            guard raw.modelCount >= 2 else { throw CoFailError.usage("scan needs at least two models (\(matrix) has \(raw.modelCount))") }
-            let sizeList = try PoolScan.parseSizes(sizes ?? "2:\(raw.modelCount)", models: raw.modelCount)
-            let scan = try PoolScan(raw, sizes: sizeList, subsets: subsets, seed: engine.seed, correction: pairwise.correction, full: full)
-            let signature = JSONValue.object([("command", .string("scan")), ("matrix_hash", .string(hash)),
-                                              ("sizes", .string(sizeList.map(String.init).joined(separator: ","))), ("subsets", .string(String(subsets))),
-                                              ("seed", .string(String(engine.seed))), ("zero_cell_correction", .string(String(pairwise.correction))),
-                                              ("full", .string(String(full)))] + ei.signature).canonical
-            guard let table = try engine.execute(engine: "scan", signature: signature, columns: PoolScan.columns, units: scan.units.count,
-                                                 output: out.output, compute: { try scan.compute($0) }) else { return }
-            try finishScan(table, full: full, seed: engine.seed, subsets: subsets, plot: plot, out: out,
-                           inputs: [("matrix", .string(matrix)), ("sizes", .string(sizes ?? "2:\(raw.modelCount)")), ("subsets", .int(subsets)),
-                                    ("seed", .string(String(engine.seed))), ("full", .bool(full))] + input.echo)
+            guard raw.modelCount >= 2 else {
+                throw CoFailError.usage("scan needs at least two models (\(matrix) has \(raw.modelCount))")
+            }
+            let sizeText = sizes ?? "2:\(raw.modelCount)"
+            let sizeList = try PoolScan.parseSizes(sizeText, models: raw.modelCount)
+            let units = sizeList.reduce(0) { $0 + PoolScan.count(m: raw.modelCount, s: $1, cap: subsets) }
+            if let problem = UnitTable.capacityProblem(units: units, columns: PoolScan.columns.count) {
+                throw CoFailError.usage("--subsets \(subsets) over \(sizeList.count) sizes: \(problem)")
+            }
+            let seed = engine.common.seed
+            let scan = try PoolScan(raw, sizes: sizeList, subsets: subsets, seed: seed,
+                                    correction: pairwise.correction, full: full)
+            var signature = RunSignature(command: "scan", input: ei, matrixHash: hash, seed: seed,
+                                         zeroCellCorrection: pairwise.correction)
+            signature.sizes = sizeList
+            signature.subsets = subsets
+            signature.full = full
+            let table = try engine.execute(engine: "scan", signature: signature, columns: PoolScan.columns,
+                                           units: scan.units.count, output: out.output) { try scan.compute($0) }
+            guard let table else {
+                return
+            }
+            let inputs: [(String, JSONValue)] = [
+                ("matrix", .string(matrix)), ("sizes", .string(sizeText)), ("subsets", .int(subsets)),
+                ("seed", .string(String(seed))), ("full", .bool(full)),
+            ]
+            try finishScan(table, full: full, seed: seed, subsets: subsets, plot: plot, out: out,
+                           inputs: inputs + input.echo)
         }
     }
 }

@@ -42,8 +42,10 @@ struct Simulate: ParsableCommand {
         func run() throws {
             try runReporting {
                 let shock = try Synthetic.shockCurve(pi: pi, q: q, maxModels: maxModels)
-                let p = shock[0].p, c = shock[0].coError
-                let clayton = try Synthetic.claytonCurve(p: p, c: c, maxModels: maxModels)
+                let p = shock[0].p
+                let c = shock[0].coError
+                // the Clayton fit is made only when asked for: it fails where no θ matches (p, c)
+                let clayton = law == .shock ? nil : try Synthetic.claytonCurve(p: p, c: c, maxModels: maxModels)
                 var report = Report(command: "simulate curve", inputs: [("law", .string(law.rawValue)), ("pi", .number(pi)), ("q", .number(q)), ("max_models", .int(maxModels))])
                 func section(_ key: String, _ title: String, _ pts: [CurvePoint], extra: [(String, String, JSONValue)]) -> Report.Section {
                     var s = Report.Section(key: key, title: title)
@@ -57,14 +59,18 @@ struct Simulate: ParsableCommand {
                     report.sections.append(section("shock", "Common shock (π = \(Report.fmt(pi)), q = \(Report.fmt(q)))", shock,
                                                    extra: [("pi", "π", .number(pi)), ("q", "q", .number(q)), ("error", "p", .number(p)), ("co_error", "c", .number(c))]))
                 }
-                if law != .shock {
+                if let clayton {
                     report.sections.append(section("clayton", "Clayton with the same p and c (θ = \(Report.fmt(clayton.theta)))", clayton.points,
                                                    extra: [("clayton_theta", "θ", .number(clayton.theta)), ("error", "p", .number(p)), ("co_error", "c", .number(c))]))
                 }
                 if let plot {
                     var chart = SVGChart(title: "Underpricing of the single-factor model: β_m / β_SF,m", xLabel: "pool size m", yLabel: "ratio (log scale)", logY: true)
-                    chart.series = [SVGChart.Series(name: "common shock", points: shock.map { (Double($0.m), $0.ratio) }, color: "#c0392b"),
-                                    SVGChart.Series(name: "Clayton", points: clayton.points.map { (Double($0.m), $0.ratio) }, color: "#2471a3", dashed: true)]
+                    chart.series = [SVGChart.Series(name: "common shock", points: shock.map { (Double($0.m), $0.ratio) },
+                                                    color: "#c0392b")]
+                    if let clayton {
+                        chart.series.append(SVGChart.Series(name: "Clayton", points: clayton.points.map { (Double($0.m), $0.ratio) },
+                                                            color: "#2471a3", dashed: true))
+                    }
                     chart.references = [(1, "ratio 1")]
                     try emit(chart.render(), to: plot)
                 }
@@ -93,25 +99,59 @@ struct Simulate: ParsableCommand {
         @Option(help: "factor: loadings evenly spaced over LO:HI.") var loadings: String = "0.3:0.7"
         @Option(help: "Per-model error rates evenly spaced over centre ± SPREAD.") var heterogeneous: Double = 0
         @Option(help: "Probability that a cell is missing.") var missing: Double = 0
-        @Option(help: "Seed: same seed ⇒ same matrix for any thread count.") var seed: UInt64 = 1
-        @Option(help: "Threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+        @OptionGroup var common: RunOptions
         @Option(name: [.short, .customLong("output")], help: "Matrix file ('-' or omitted: standard output).") var output: String?
         @Option(name: .customLong("output-format"), help: "Matrix format: wide, long or jsonl.") var outputFormat: InputFormat = .wide
         @Option(help: "Sidecar JSON with the truth (default: OUTPUT.truth.json when -o is a file).") var truth: String?
 
+        /// The most cells a simulated matrix may have (its text is written in one piece).
+        static let maxCells = 500_000_000
+
+        func validate() throws {
+            let values = [("--pi", pi), ("--q", q), ("--error", error), ("--theta", theta), ("--rho", rho),
+                          ("--heterogeneous", heterogeneous), ("--missing", missing)]
+            for (name, v) in values where !v.isFinite {
+                throw ValidationError("\(name) must be a finite number (got \(v))")
+            }
+            if heterogeneous < 0 {
+                throw ValidationError("--heterogeneous must be at least 0 (got \(heterogeneous))")
+            }
+            if queries < 1 || models < 1 {
+                throw ValidationError("--queries and --models must be at least 1 (got \(queries) and \(models))")
+            }
+            let (cells, overflow) = queries.multipliedReportingOverflow(by: models)
+            if overflow || cells > Matrix.maxCells {
+                throw ValidationError("--queries × --models must be at most \(Matrix.maxCells) cells "
+                    + "(the matrix text is built in memory; got \(queries) × \(models))")
+            }
+            let parts = loadings.split(separator: ":").compactMap { Double($0) }
+            guard parts.count == 2, parts.allSatisfy(\.isFinite), parts[0] <= parts[1] else {
+                throw ValidationError("--loadings must be LO:HI with LO <= HI (got \(loadings))")
+            }
+        }
+
         func run() throws {
             try runReporting {
                 var spec = SyntheticMatrix.Spec(law: law, queries: queries, models: models)
-                spec.pi = pi; spec.q = q; spec.error = error; spec.theta = theta; spec.rho = rho
+                spec.pi = pi
+                spec.q = q
+                spec.error = error
+                spec.theta = theta
+                spec.rho = rho
                 let parts = loadings.split(separator: ":").compactMap { Double($0) }
-                guard parts.count == 2, parts[0] <= parts[1] else { throw CoFailError.usage("--loadings must be LO:HI with LO <= HI (got \(loadings))") }
                 spec.loadings = parts[0]...parts[1]
-                spec.spread = heterogeneous; spec.missing = missing; spec.seed = seed; spec.threads = max(1, threads)
+                spec.spread = heterogeneous
+                spec.missing = missing
+                spec.seed = common.seed
+                spec.threads = common.threads
                 let sim = try SyntheticMatrix(spec)
                 try emit(sim.raw.serialized(as: outputFormat), to: output)
                 let truthPath = truth ?? (output.flatMap { $0 == "-" ? nil : $0 + ".truth.json" })
-                if let truthPath { try emit(sim.truthJSON().rendered() + "\n", to: truthPath) }
-                FileHandle.standardError.write(Data("cofail: simulated \(queries) x \(models) (\(law.rawValue)), true β = \(Report.fmt(sim.trueBeta))\(truthPath.map { "; truth in \($0)" } ?? "")\n".utf8))
+                if let truthPath {
+                    try emit(sim.truthJSON().rendered() + "\n", to: truthPath)
+                }
+                let truthNote = truthPath.map { "; truth in \($0)" } ?? ""
+                note("simulated \(queries) x \(models) (\(law.rawValue)), true β = \(Report.fmt(sim.trueBeta))\(truthNote)")
             }
         }
     }

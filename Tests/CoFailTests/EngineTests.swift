@@ -9,10 +9,15 @@ import Testing
         return (raw, try! raw.applyCoverage(.complete).0)
     }()
 
-    func runTable(units: Int, columns: [String], shard: Shard = .whole, threads: Int, checkpoint: String? = nil,
+    static let signature = RunSignature(command: "test", input: EngineInput(path: "test", format: nil, threshold: nil,
+                                                                          minModelCoverage: nil, registry: nil),
+                                        matrixHash: "0", seed: 1, zeroCellCorrection: true)
+
+    func runTable(units: Int, columns: [String], shard: Shard = .whole, threads: Int, checkpoint: CheckpointPlan? = nil,
                   compute: @escaping @Sendable (Int) throws -> [Double]) throws -> UnitTable {
-        var t = UnitTable(signature: .object([("run", .string("test"))]), columns: columns, units: units, shard: shard)
-        _ = try UnitRunner(threads: threads, label: "test", progress: false, checkpoint: checkpoint).run(&t, compute: compute)
+        var t = UnitTable(signature: EngineTests.signature, columns: columns, units: units, shard: shard)
+        _ = try UnitRunner(threads: threads, label: "test", progress: false, checkpoint: checkpoint)
+            .run(&t, compute: compute)
         return t
     }
 
@@ -27,7 +32,7 @@ import Testing
         #expect(merged.serialized() == one.serialized())
         // a table survives its file format bit for bit
         let path = try tempFile(one.serialized(), suffix: ".units")
-        #expect(try UnitTable.read(path).serialized() == one.serialized())
+        #expect(try UnitTable.read(path).table.serialized() == one.serialized())
     }
 
     @Test func scanIsThreadAndShardInvariant() throws {
@@ -55,18 +60,25 @@ import Testing
         let cols = ["beta", "best_accuracy", "mean_tetrachoric"]
         let full = try runTable(units: 300, columns: cols, threads: 2) { try boot.replicate($0) }
         let ckpt = NSTemporaryDirectory() + "ckpt-\(UUID().uuidString).units"
-        var t = UnitTable(signature: .object([("run", .string("test"))]), columns: cols, units: 300, shard: .whole)
-        let finished = try UnitRunner(threads: 2, label: "test", progress: false, checkpoint: ckpt).run(&t) { r in
-            if r == 70 { interruptRequested.store(true, ordering: .relaxed) }
+        var t = UnitTable(signature: EngineTests.signature, columns: cols, units: 300, shard: .whole)
+        let token = CancellationToken()
+        let first = UnitRunner(threads: 2, label: "test", progress: false,
+                               checkpoint: .create(path: ckpt, overwrite: false), cancellation: token)
+        let finished = try first.run(&t) { r in
+            if r == 70 {
+                token.cancel()
+            }
             return try boot.replicate(r)
         }
-        interruptRequested.store(false, ordering: .relaxed)
         #expect(!finished)
-        var resumed = try UnitTable.read(ckpt)
+        let loaded = try UnitTable.read(ckpt)
+        var resumed = loaded.table
         #expect(resumed.completed > 0 && resumed.completed < 300)
-        #expect(try UnitRunner(threads: 1, label: "test", progress: false, checkpoint: ckpt).run(&resumed) { try boot.replicate($0) })
+        let again = UnitRunner(threads: 1, label: "test", progress: false,
+                               checkpoint: .resume(path: ckpt, intactBytes: loaded.intactBytes))
+        #expect(try again.run(&resumed) { try boot.replicate($0) })
         #expect(resumed.serialized() == full.serialized())
-        #expect(try UnitTable.read(ckpt).serialized() == full.serialized())
+        #expect(try UnitTable.read(ckpt).table.serialized() == full.serialized())
     }
 
     /// Replicates' tetrachoric fits start from the full sample's roots linearised in (h, k, p);
@@ -84,7 +96,7 @@ import Testing
             for seed in seeds.dropFirst() {
                 let x = try matrix(UInt64(seed))
                 let cold = try PairwiseStatistics(x), hot = try PairwiseStatistics(x, warmStart: warm)
-                #expect(cold.flags == hot.flags)
+                #expect(cold.status == hot.status)
                 corrected += cold.correctedPairs
                 for (a, b) in zip(cold.r, hot.r) where !a.isNaN {
                     #expect(abs(a - b) <= 1e-12, "seed \(seed): cold \(a) warm \(b)")

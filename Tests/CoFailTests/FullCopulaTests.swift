@@ -79,7 +79,7 @@ import Testing
     @Test func bundledExampleResidual() throws {
         let (x, _) = try MatrixLoader().load(exampleMatrix).applyCoverage(.complete)
         var o = AnalysisOptions()
-        o.draws = 200_000
+        o.precision.crudeDraws = 200_000
         o.threads = 2
         let a = try Analysis(x, options: o)
         let r = try #require(a.residual)

@@ -116,8 +116,8 @@ import Testing
         for row in try golden("clopper_pearson.csv") {
             let k = Int64(num(row, "k")), n = Int64(num(row, "n")), a = num(row, "level")
             var lo = 0.0, hi = 0.0, lower = 0.0
-            #expect(cf_cp_interval(k, n, a, &lo, &hi) == CF_OK)
-            #expect(cf_cp_lower(k, n, a, &lower) == CF_OK)
+            #expect(cf_binom_cp_interval(k, n, a, &lo, &hi) == CF_OK)
+            #expect(cf_binom_cp_lower(k, n, a, &lower) == CF_OK)
             for (got, key) in [(lo, "lo"), (hi, "hi"), (lower, "lower")] {
                 let want = num(row, key)
                 #expect(abs(got - want) <= Tol.cpRelative * max(want, 1e-300), "k=\(k) n=\(n) level=\(a) \(key): \(got) vs \(want)")
@@ -135,7 +135,7 @@ import Testing
             // relative error of β_SF = |Δ log β_SF|, at the analysis tolerance and at the replicates'
             // (1e-7: the trapezoid grid stops one halving earlier there)
             for relTol in [1e-10, 1e-7] {
-                let lb = try CopulaModels.logBetaSF(p, rho: num(row, "rho"), relTol: relTol)
+                let lb = try SingleFactor.logBeta(p, rho: num(row, "rho"), relTol: relTol)
                 #expect(abs(lb - want) <= max(Tol.factorRelative, relTol), "\(row["case"]!) ρ=\(num(row, "rho")) tol \(relTol): log β_SF \(lb) vs \(want)")
             }
         }
@@ -146,7 +146,7 @@ import Testing
         for row in try golden("factor_p.csv") { pools[row["case"]!, default: []].append(num(row, "p")) }
         for row in try golden("implied_rho.csv") {
             let p = pools[row["case"]!]!, want = num(row, "rho_star")
-            let q = try CopulaModels.impliedRho(p, beta: exp(num(row, "log_beta")))
+            let q = try SingleFactor.impliedRho(p, beta: exp(num(row, "log_beta")))
             #expect(abs(q.value! - want) <= 1e-9)
             // the replicates' path: loose tolerances, Newton started from a hint (inexact first step)
             for hint in [Double.nan, want - 0.05, want + 0.03, 0.02, 0.98] {
@@ -160,12 +160,12 @@ import Testing
 
     @Test func singleFactorClosedForms() throws {
         let p = [0.2, 0.3, 0.25]
-        #expect(abs(try CopulaModels.logBetaSF(p, rho: 0) - log(0.2 * 0.3 * 0.25)) < 1e-14)
-        #expect(abs(try CopulaModels.logBetaSF(p, rho: 1) - log(0.2)) < 1e-14)
-        #expect(try CopulaModels.logBetaSF([0.2, 0, 0.3], rho: 0.4) == -.infinity)
+        #expect(abs(try SingleFactor.logBeta(p, rho: 0) - log(0.2 * 0.3 * 0.25)) < 1e-14)
+        #expect(abs(try SingleFactor.logBeta(p, rho: 1) - log(0.2)) < 1e-14)
+        #expect(try SingleFactor.logBeta([0.2, 0, 0.3], rho: 0.4) == -.infinity)
         // m = 2 reduces to the bivariate normal: β_SF = Φ₂(τ1, τ2; ρ)
         var v = 0.0
         _ = cf_bvn_cdf(cf_norm_quantile(0.3), cf_norm_quantile(0.45), 0.37, &v)
-        #expect(abs(exp(try CopulaModels.logBetaSF([0.3, 0.45], rho: 0.37)) / v - 1) < 1e-10)
+        #expect(abs(exp(try SingleFactor.logBeta([0.3, 0.45], rho: 0.37)) / v - 1) < 1e-10)
     }
 }

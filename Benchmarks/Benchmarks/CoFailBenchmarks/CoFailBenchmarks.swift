@@ -74,10 +74,10 @@ let benchmarks: @Sendable () -> Void = {
     }
     let p = (0..<67).map { Double(x.errorCount($0)) / 330 }
     Benchmark("beta_SF 67 models, rho 0.37") { b in
-        for _ in b.scaledIterations { blackHole(try! CopulaModels.logBetaSF(p, rho: 0.37)) }
+        for _ in b.scaledIterations { blackHole(try! SingleFactor.logBeta(p, rho: 0.37)) }
     }
     Benchmark("beta_SF 67 models, rho 0.99999") { b in
-        for _ in b.scaledIterations { blackHole(try! CopulaModels.logBetaSF(p, rho: 0.99999)) }
+        for _ in b.scaledIterations { blackHole(try! SingleFactor.logBeta(p, rho: 0.99999)) }
     }
     Benchmark("certify 330x67") { b in
         for _ in b.scaledIterations { blackHole(try! Certificate(x)) }
@@ -104,20 +104,17 @@ func indefiniteMatrix(_ n: Int, noise: Double = 0.25, seed: UInt64 = 3) -> [Doub
     return a
 }
 
-// BLAS threads are set inside each benchmark body: bodies run after all registrations, so a
-// setting made while registering would hold for whichever benchmark ran next.
+// OpenBLAS runs on the library's fixed pool (CF_BLAS_THREADS), as in the engines.
 let fullCopulaBenchmarks: @Sendable () -> Void = {
     cf_init()
-    cf_blas_set_threads(FullCopula.ncmBLASThreads)
     // noise 0.04 at n = 1000 gives min eigenvalue ≈ −1.9, the matrix class of the issue's target
     for (n, noise) in [(67, 0.25), (1000, 0.04), (1000, 0.25)] {
         let g = indefiniteMatrix(n, noise: noise)
         var w = [Double](repeating: 0, count: n)
-        _ = cf_eigen_sym(g, n, &w, nil)
+        _ = cf_ncm_eigen_sym(g, n, &w, nil)
         Benchmark("nearest correlation matrix \(n)x\(n) (min eigenvalue \(String(format: "%.2f", w[0])))", configuration: .init(maxDuration: .seconds(15), maxIterations: n > 100 ? 3 : 200)) { b in
             var x = [Double](repeating: 0, count: n * n)
             var info = cf_ncm_info()
-            cf_blas_set_threads(FullCopula.ncmBLASThreads) // as FullCopula.project runs it
             for _ in b.scaledIterations { blackHole(cf_ncm_project(g, n, FullCopula.ncmTolerance, 1000, FullCopula.ncmAndersonMemory, &x, &info)) }
         }
     }
@@ -126,19 +123,16 @@ let fullCopulaBenchmarks: @Sendable () -> Void = {
     var x = [Double](repeating: 0, count: d * d), s = [Double](repeating: 0, count: d * d)
     var info = cf_ncm_info()
     _ = cf_ncm_project(indefiniteMatrix(d), d, FullCopula.ncmTolerance, 1000, FullCopula.ncmAndersonMemory, &x, &info)
-    _ = cf_corr_floor(x, d, 1e-8, &s)
+    _ = cf_ncm_floor(x, d, 1e-8, &s)
     let tau = (0..<d).map { cf_norm_quantile(0.1 + 0.3 * Double($0) / Double(d - 1)) - 0.4 }
-    cf_blas_set_threads(1)
     for threads in [1, 2] {
         Benchmark("crude MC 10^6 draws, 67 dims, \(threads) thread(s)", configuration: .init(maxDuration: .seconds(10), maxIterations: 20)) { b in
             var e = cf_estimate()
-            cf_blas_set_threads(1)
             for _ in b.scaledIterations { blackHole(cf_orthant_mc(s, tau, d, 1, 1_000_000, threads, &e)) }
         }
     }
     Benchmark("tilted SOV-QMC 67 dims, 512 points x 10 shifts, 2 threads", configuration: .init(maxDuration: .seconds(10), maxIterations: 100)) { b in
         var e = cf_estimate()
-        cf_blas_set_threads(1)
         for _ in b.scaledIterations { blackHole(cf_orthant_tilted(s, tau, d, 1, 512, 10, 2, &e)) }
     }
 }

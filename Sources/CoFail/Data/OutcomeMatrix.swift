@@ -1,5 +1,4 @@
 import Foundation
-import CKernels
 
 /// A complete outcome matrix after the coverage policy: n queries x m models, no missing
 /// cells. Error indicators are bit-packed per model (`words` 64-bit words per column, bit q of
@@ -34,25 +33,25 @@ public struct OutcomeMatrix: Sendable {
 
     /// Errors of model i.
     public func errorCount(_ i: Int) -> Int {
-        errors.withUnsafeBufferPointer { Int(cf_tables_popcount($0.baseAddress! + i * words, words)) }
+        BitTables.popcount(errors, column: i, words: words)
     }
 
-    /// The m x m Gram matrix of error counts (METHODS §2 tables): [i][j] = both wrong, [i][i] = errors of i.
+    /// The m × m Gram matrix of error counts (METHODS §2 tables): [i][j] = both wrong,
+    /// [i][i] = errors of i.
     public func gram(threads: Int = 1) throws -> [Int64] {
-        var g = [Int64](repeating: 0, count: m * m)
-        try errors.withUnsafeBufferPointer { e in
-            try check(cf_tables_gram(e.baseAddress, words, m, max(1, threads), &g), "cf_tables_gram")
-        }
-        return g
+        try BitTables.gram(errors, words: words, models: m, threads: threads)
     }
 
-    /// k: the queries every model got wrong, and optionally their bit mask.
-    public func allWrong(mask: UnsafeMutablePointer<UInt64>? = nil) throws -> Int {
-        var k: Int64 = 0
-        try errors.withUnsafeBufferPointer { e in
-            try check(cf_tables_all_wrong(e.baseAddress, words, m, nil, 0, mask, &k), "cf_tables_all_wrong")
-        }
-        return Int(k)
+    /// k: the number of queries every model got wrong.
+    public func allWrong() throws -> Int {
+        try BitTables.intersection(errors, words: words, models: m).count
+    }
+
+    /// The matrix with its queries resampled at `indices` (a bootstrap replicate).
+    public func resampled(_ indices: [UInt32]) throws -> OutcomeMatrix {
+        let bits = try BitTables.gather(errors, words: words, models: m, indices: indices)
+        return OutcomeMatrix(modelNames: modelNames, queryIDs: Array(repeating: "", count: indices.count),
+                             families: families, errors: bits)
     }
 
     /// Whether model i erred on query q.

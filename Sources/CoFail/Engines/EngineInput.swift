@@ -1,7 +1,7 @@
 import Foundation
 
-/// How an engine's matrix was read: recorded in checkpoint/shard signatures so `merge` and
-/// `--resume` can reload exactly the same matrix (and refuse a changed file).
+/// How an engine's matrix was read: recorded in run signatures so `merge` and `--resume` can
+/// reload exactly the same matrix (and refuse a changed file).
 public struct EngineInput: Sendable {
     public var path: String
     public var format: InputFormat?
@@ -10,10 +10,16 @@ public struct EngineInput: Sendable {
     public var registry: String?
 
     public init(path: String, format: InputFormat?, threshold: Double?, minModelCoverage: Double?, registry: String?) {
-        self.path = path; self.format = format; self.threshold = threshold; self.minModelCoverage = minModelCoverage; self.registry = registry
+        self.path = path
+        self.format = format
+        self.threshold = threshold
+        self.minModelCoverage = minModelCoverage
+        self.registry = registry
     }
 
-    public var policy: CoveragePolicy { minModelCoverage.map { .minModelCoverage($0) } ?? .complete }
+    public var policy: CoveragePolicy {
+        minModelCoverage.map { .minModelCoverage($0) } ?? .complete
+    }
 
     /// Reads the matrix as loaded (missing cells kept) with its content hash.
     public func loadRaw() throws -> (raw: RawMatrix, hash: String) {
@@ -29,30 +35,23 @@ public struct EngineInput: Sendable {
         return (raw, x, cov, hash)
     }
 
-    public var signature: [(String, JSONValue)] {
-        [("matrix", .string(path)), ("input_format", .string(format?.rawValue ?? "auto")),
-         ("threshold", .string(threshold.map { "\($0)" } ?? "none")),
-         ("min_model_coverage", .string(minModelCoverage.map { "\($0)" } ?? "none")),
-         ("registry", .string(registry ?? "none"))]
-    }
-
-    /// Rebuilds the input description from a signature.
-    public init(signature sig: JSONValue) throws {
-        guard case .object(let pairs) = sig else { throw CoFailError.usage("unit table signature is not an object") }
-        func get(_ k: String) -> String? { pairs.first { $0.0 == k }.flatMap { if case .string(let s) = $0.1 { return s } else { return nil } } }
-        guard let path = get("matrix") else { throw CoFailError.usage("unit table signature lacks the matrix path") }
-        self.path = path
-        format = get("input_format").flatMap(InputFormat.init(rawValue:))
-        threshold = get("threshold").flatMap(Double.init)
-        minModelCoverage = get("min_model_coverage").flatMap(Double.init)
-        registry = get("registry").flatMap { $0 == "none" ? nil : $0 }
+    /// Reloads the matrix a signature names and checks that its content has not changed.
+    public static func reload(_ signature: RunSignature) throws -> (raw: RawMatrix, matrix: OutcomeMatrix,
+                                                                   coverage: CoverageReport) {
+        let loaded = try signature.input.load()
+        guard loaded.hash == signature.matrixHash else {
+            throw CoFailError.usage("\(signature.matrix) has changed since the units were computed "
+                + "(content hash \(loaded.hash), units \(signature.matrixHash))")
+        }
+        return (loaded.raw, loaded.matrix, loaded.coverage)
     }
 }
 
-extension JSONValue {
-    /// A string field of an object.
-    public subscript(field key: String) -> String? {
-        guard case .object(let pairs) = self else { return nil }
-        return pairs.first { $0.0 == key }.flatMap { if case .string(let s) = $0.1 { return s } else { return nil } }
+/// FNV-1a 64 of the input bytes: identifies the matrix a checkpoint or shard was computed on.
+public func contentHash(_ bytes: [UInt8]) -> String {
+    var h: UInt64 = 0xcbf29ce484222325
+    for b in bytes {
+        h = (h ^ UInt64(b)) &* 0x100000001b3
     }
+    return String(h, radix: 16)
 }

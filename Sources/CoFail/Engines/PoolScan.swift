@@ -1,4 +1,3 @@
-import CKernels
 import Foundation
 
 /// Pool-size scan (METHODS §7): for each size s, S random s-subsets of the models (all of them
@@ -37,7 +36,7 @@ public struct PoolScan: Sendable {
 
     /// min(C(m, s), cap) without overflow.
     /// C(m, s) = C(m, m−s); the running product over the smaller side only grows, so it can stop at the cap.
-    static func count(m: Int, s: Int, cap: Int) -> Int {
+    public static func count(m: Int, s: Int, cap: Int) -> Int {
         var c = 1.0
         let t = min(s, m - s)
         for k in 0..<t { c = c * Double(m - k) / Double(k + 1); if c > Double(cap) { return cap } }
@@ -62,13 +61,15 @@ public struct PoolScan: Sendable {
             }
             return out
         }
-        // partial Fisher–Yates from stream (seed, s·2^32 + j)
+        // partial Fisher–Yates from the subset stream of unit s·2^32 + j
         var perm = Array(0..<m)
-        let stream = UInt64(s) << 32 | UInt64(j)
-        var u = [0.0, 0.0]
+        let key = RandomKey(seed: seed, domain: .subset, unit: UInt64(s) << 32 | UInt64(j))
+        var u = (0.0, 0.0)
         for k in 0..<s {
-            if k % 2 == 0 { cf_rng_uniform2(seed, stream, UInt64(k / 2), &u) }
-            let r = k + Int(u[k % 2] * Double(m - k))
+            if k % 2 == 0 {
+                u = key.uniformPair(stream: 0, index: UInt64(k / 2))
+            }
+            let r = k + Int((k % 2 == 0 ? u.0 : u.1) * Double(m - k))
             perm.swapAt(k, r)
         }
         return Array(perm[0..<s]).sorted()
@@ -81,44 +82,27 @@ public struct PoolScan: Sendable {
         return c
     }
 
-    /// Statistics of unit u (NaN = undefined).
+    /// Statistics of unit u (NaN = undefined): the complete-coverage query set of the subset's
+    /// columns, then the statistics pipeline at `Precision.replicate` on its counts.
     public func compute(_ u: Int) throws -> [Double] {
         let (s, j) = units[u]
         let cols = subset(size: s, index: j)
         let w = raw.words
-        var mask = [UInt64](repeating: 0, count: w), kk: Int64 = 0
-        try answered.withUnsafeBufferPointer { a in
-            try check(cf_tables_all_wrong(a.baseAddress, w, raw.modelCount, cols, cols.count, &mask, &kk), "cf_tables_all_wrong")
+        let (n, mask) = try BitTables.intersection(answered, words: w, models: raw.modelCount, columns: cols,
+                                                   wantMask: true)
+        guard n > 0 else {
+            return [Double(s), 0] + Array(repeating: .nan, count: 6)
         }
-        let n = Int(kk)
-        guard n > 0 else { return [Double(s), 0] + Array(repeating: .nan, count: 6) }
         // An error bit implies an answered bit, so the all-wrong set already lies inside the mask.
-        var kErr: Int64 = 0
-        try errors.withUnsafeBufferPointer { e in
-            try check(cf_tables_all_wrong(e.baseAddress, w, raw.modelCount, cols, cols.count, nil, &kErr), "cf_tables_all_wrong")
-        }
-        let k = Int(kErr)
-        var gram = [Int64](repeating: 0, count: s * s)
-        try errors.withUnsafeBufferPointer { e in
-            try check(cf_tables_gram_subset(e.baseAddress, w, cols, s, mask, &gram), "cf_tables_gram_subset")
-        }
-        let pw = try PairwiseStatistics(gram: gram, n: n, families: Array(repeating: nil, count: s), correction: correction)
-        let beta = Double(k) / Double(n)
-        let meanR = pw.meanTetrachoric.value ?? .nan
-        let p = (0..<s).map { pw.errorRate($0) }
-        var bsf = Double.nan, under = Double.nan
-        if meanR >= 0 {
-            let lb = try CopulaModels.logBetaSF(p, rho: meanR, relTol: 1e-7)
-            bsf = exp(lb)
-            if lb > -.infinity { under = beta == 0 ? 0 : exp(log(beta) - lb) }
-        }
-        var underFull = Double.nan
-        if full {
-            var o = AnalysisOptions()
-            o.draws = 0; o.seed = seed; o.threads = 1; o.qmcPoints = 1000; o.qmcShifts = 10
-            underFull = try FullCopula(pairwise: pw, errorRates: p, beta: beta, options: o).underpricingFull.value ?? .nan
-        }
-        return [Double(s), Double(n), Double(k), beta, meanR, bsf, under, underFull]
+        let k = try BitTables.intersection(errors, words: w, models: raw.modelCount, columns: cols).count
+        let gram = try BitTables.gram(errors, words: w, columns: cols, mask: mask)
+        let counts = SampleCounts(n: n, k: k, gram: gram, families: Array(repeating: nil, count: s))
+        let request: StatisticSet = full ? [.tetrachoricSF, .full] : [.tetrachoricSF]
+        let context = UnitContext(precision: .replicate, correction: correction, seed: seed, unit: UInt64(u))
+        let st = try UnitStatistics(counts, computing: request, context: context)
+        let underFull = st.full?.underpricingFull.valueOrNaN ?? .nan
+        return [Double(s), Double(n), Double(k), st.beta, st.pairwise?.meanTetrachoric.value ?? .nan,
+                st.betaSFTetrachoric.valueOrNaN, st.underpricingTetrachoric.valueOrNaN, underFull]
     }
 
     /// Parses "2:67", "2:67:5" or "2,5,10".
@@ -191,35 +175,5 @@ public struct ScanSummary: Sendable {
         var sxy = 0.0, sxx = 0.0, syy = 0.0
         for i in 0..<x.count { sxy += (rx[i] - mx) * (ry[i] - my); sxx += (rx[i] - mx) * (rx[i] - mx); syy += (ry[i] - my) * (ry[i] - my) }
         return sxx > 0 && syy > 0 ? sxy / (sxx * syy).squareRoot() : nil
-    }
-
-    public func section(seed: UInt64, subsets: Int) -> Report.Section {
-        var s = Report.Section(key: "scan", title: "Pool-size scan (U_tet over subsets with a populated tail)")
-        s.add("seed", "seed", .string(String(seed)))
-        s.add("subsets_per_size", "subsets per size (all when fewer exist)", .int(subsets))
-        s.add("spearman_size_underpricing", "Spearman(size, median U_tet)", Quantity(value: spearman, reason: spearman == nil ? "fewer than three sizes with a defined median, or no variation" : nil))
-        var cols: [(String, String)] = [("size", "size"), ("subsets", "subsets"), ("complete_subsets", "with queries"), ("populated_share", "populated"),
-                                        ("median_underpricing", "median U"), ("p10_underpricing", "p10 U"), ("p90_underpricing", "p90 U"),
-                                        ("median_beta", "median β"), ("median_beta_sf", "median β_SF")]
-        if full { cols.append(("median_underpricing_full", "median U_full")) }
-        s.table("sizes", "Per pool size", columns: cols, rows: rows.map { r in
-            var row: [JSONValue] = [.int(r.size), .int(r.subsets), .int(r.complete), .num(r.populatedShare), .num(r.median), .num(r.p10), .num(r.p90),
-                                    .num(r.medianBeta), .num(r.medianBetaSF)]
-            if full { row.append(.num(r.medianFull)) }
-            return row
-        })
-        return s
-    }
-
-    /// Median U against pool size with the 10–90 band, log y (the shape of Prop. 2's curve).
-    public func plot() -> String {
-        var chart = SVGChart(title: "Underpricing U_tet against pool size", xLabel: "pool size", yLabel: "U_tet = β / β_SF (log scale)", logY: true)
-        chart.bands = [SVGChart.Band(name: "10–90 % of subsets", points: rows.compactMap { r in
-            guard let lo = r.p10, let hi = r.p90, lo > 0 else { return nil }
-            return (Double(r.size), lo, hi)
-        }, color: "#2471a3")]
-        chart.series = [SVGChart.Series(name: "median", points: rows.compactMap { r in r.median.map { (Double(r.size), $0) } }, color: "#2471a3")]
-        chart.references = [(1, "U = 1")]
-        return chart.render()
     }
 }

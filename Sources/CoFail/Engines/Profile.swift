@@ -1,4 +1,3 @@
-import CKernels
 import Foundation
 
 /// Throughput of cofail's main kernels on a generated matrix of a given size, at 1 thread and
@@ -20,7 +19,6 @@ public struct ThroughputProfile: Sendable {
     public init(models: Int, queries: Int, threads: Int, seed: UInt64 = 1) throws {
         guard models >= 2, queries >= 10 else { throw CoFailError.usage("profile needs --models >= 2 and --queries >= 10") }
         self.models = models; self.queries = queries; self.threads = max(1, threads)
-        cf_init(); cf_blas_set_threads(1)
         var spec = SyntheticMatrix.Spec(law: .gaussian, queries: queries, models: models)
         spec.rho = 0.36; spec.error = 0.25; spec.spread = 0.15; spec.seed = seed; spec.threads = self.threads
         let sim = try SyntheticMatrix(spec)
@@ -50,39 +48,34 @@ public struct ThroughputProfile: Sendable {
         let idx = p.indices.filter { p[$0] > 0 && p[$0] < 1 }
         let d = idx.count
         let s = try FullCopula.project(pw, models: idx).sampling
-        let tau = idx.map { cf_norm_quantile(1 - p[$0]) } // all-correct orthant: plenty of hits, no early-exit flattery
+        // the all-correct orthant: plenty of hits, so no draw exits early
+        let tau = idx.map { Normal.quantile(1 - p[$0]) }
         let draws = 200_000
+        let key = RandomKey(seed: seed, domain: .crudeMonteCarlo, unit: 0)
         try both("draws_per_second", "Gaussian-copula draws (crude MC, \(d) dims)", "draws/s") { t in
-            var e = cf_estimate()
-            return try rate(Double(draws)) { try check(cf_orthant_mc(s, tau, d, 1, UInt64(draws), t, &e), "cf_orthant_mc") }
+            try rate(Double(draws)) {
+                _ = try OrthantKernel.crudeMonteCarlo(correlation: s, thresholds: tau, key: key, draws: draws, threads: t)
+            }
         }
         let boot = try Bootstrap(x, stats: BootstrapStatistic.standard, seed: seed)
+        let input = EngineInput(path: "profile", format: nil, threshold: nil, minModelCoverage: nil, registry: nil)
+        let signature = RunSignature(command: "profile", input: input, matrixHash: "", seed: seed,
+                                     zeroCellCorrection: true)
         let reps = max(8, min(200, 20_000 / max(1, models)))
         try both("replicates_per_second", "bootstrap replicates (standard statistics)", "replicates/s") { t in
             try rate(Double(reps)) {
-                var table = UnitTable(signature: .object([]), columns: BootstrapStatistic.standard.map(\.rawValue), units: reps, shard: .whole)
-                _ = try UnitRunner(threads: t, label: "profile", progress: false, checkpoint: nil).run(&table) { try boot.replicate($0) }
+                var table = UnitTable(signature: signature, columns: BootstrapStatistic.standard.map(\.rawValue),
+                                      units: reps, shard: .whole)
+                _ = try UnitRunner(threads: t, label: "profile", progress: false).run(&table) { try boot.replicate($0) }
             }
         }
         let scan = try PoolScan(sim.raw, sizes: [max(2, models / 2)], subsets: max(8, min(100, 20_000 / max(1, models))), seed: seed)
         try both("subsets_per_second", "scan subsets (size m/2)", "subsets/s") { t in
             try rate(Double(scan.units.count)) {
-                var table = UnitTable(signature: .object([]), columns: PoolScan.columns, units: scan.units.count, shard: .whole)
-                _ = try UnitRunner(threads: t, label: "profile", progress: false, checkpoint: nil).run(&table) { try scan.compute($0) }
+                var table = UnitTable(signature: signature, columns: PoolScan.columns, units: scan.units.count,
+                                      shard: .whole)
+                _ = try UnitRunner(threads: t, label: "profile", progress: false).run(&table) { try scan.compute($0) }
             }
         }
-    }
-
-    public func section() -> Report.Section {
-        var s = Report.Section(key: "profile", title: "Throughput on a generated \(queries) x \(models) matrix (1 vs \(threads) threads)")
-        s.add("n_queries", "queries", .int(queries))
-        s.add("n_models", "models", .int(models))
-        s.add("threads", "threads", .int(threads))
-        for r in rows {
-            s.add(r.key, r.label, .number(r.multi), display: String(format: "%@ %@ at %d threads (%@ at 1; speed-up %.2fx)",
-                                                                     Report.fmt(r.multi), r.unit, threads, Report.fmt(r.single), r.speedup))
-            s.add(r.key + "_1_thread", "  at 1 thread", .number(r.single))
-        }
-        return s
     }
 }

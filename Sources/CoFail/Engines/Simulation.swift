@@ -1,4 +1,3 @@
-import CKernels
 import Foundation
 
 /// One row of an underpricing curve (METHODS §8): the single-factor model fitted to a pool's
@@ -25,10 +24,8 @@ public enum Synthetic {
 
     /// Tetrachoric ρ of an exchangeable pair: Φ₂(τ, τ; ρ) = c.
     public static func tetrachoric(p: Double, c: Double) throws -> Double {
-        let tau = cf_norm_quantile(p)
-        var r = 0.0
-        try check(cf_bvn_solve_r(tau, tau, c, &r), "cf_bvn_solve_r")
-        return r
+        let tau = Normal.quantile(p)
+        return try BivariateNormal.solveR(tau, tau, probability: c)
     }
 
     /// Common-shock curve: p = π + (1−π)q, c = π + (1−π)q², β_m = π + (1−π)q^m.
@@ -42,27 +39,23 @@ public enum Synthetic {
     /// Clayton curve with the same marginals: θ from C(p, p; θ) = c, β_m = (m p^−θ − m + 1)^(−1/θ).
     public static func claytonCurve(p: Double, c: Double, maxModels: Int) throws -> (theta: Double, points: [CurvePoint]) {
         try validate(p: p, c: c)
-        var theta = 0.0, why: Int32 = 0
-        try check(cf_clayton_calibrate([p, p], 2, c, &theta, &why), "cf_clayton_calibrate")
-        guard Int(why) == CF_THETA_OK else {
+        guard case .theta(let theta) = try ClaytonKernel.calibrate([p, p], meanCoError: c) else {
             throw CoFailError.usage("no Clayton θ > 0 gives co-error \(c) at error rate \(p) (Clayton needs p² < c < p)")
         }
         let points = try curve(p: p, c: c, maxModels: maxModels) { m in
-            var lc = 0.0
-            _ = cf_clayton_log_joint(Array(repeating: p, count: m), m, theta, &lc)
-            return lc
+            try ClaytonKernel.logJoint(Array(repeating: p, count: m), theta: theta)
         }
         return (theta, points)
     }
 
-    static func curve(p: Double, c: Double, maxModels: Int, logBeta: (Int) -> Double) throws -> [CurvePoint] {
+    static func curve(p: Double, c: Double, maxModels: Int, logBeta: (Int) throws -> Double) throws -> [CurvePoint] {
         guard maxModels >= 2 else { throw CoFailError.usage("--max-models must be at least 2 (got \(maxModels))") }
         try validate(p: p, c: c)
         let rho = try tetrachoric(p: p, c: c)
         guard rho >= 0 else { throw CoFailError.usage("co-error \(c) is below independence (p² = \(p * p)): the single-factor model needs ρ ≥ 0") }
         return try (2...maxModels).map { m in
-            let lsf = try CopulaModels.logBetaSF(Array(repeating: p, count: m), rho: rho)
-            let lb = logBeta(m)
+            let lsf = try SingleFactor.logBeta(Array(repeating: p, count: m), rho: rho)
+            let lb = try logBeta(m)
             return CurvePoint(m: m, p: p, coError: c, rho: rho, betaM: exp(lb), betaSFM: exp(lsf), ratio: exp(lb - lsf))
         }
     }
@@ -93,16 +86,14 @@ public struct FrechetBounds: Sendable {
             return
         }
         try Synthetic.validate(p: p, c: c)
-        var lo = 0.0, hi = 0.0
-        let st = cf_frechet_bounds(m, p, c, &lo, &hi)
-        if Int(st) == CF_EUNDEF {
+        guard let (lo, hi) = try LPKernel.frechetBounds(models: m, error: p, coError: c) else {
             throw CoFailError.usage("no exchangeable law of \(m) models has error \(p) and co-error \(c) (the count of wrong models would need negative variance: c ≥ (m p² − p)/(m − 1) = \((Double(m) * p * p - p) / Double(m - 1)))")
         }
-        try check(st, "cf_frechet_bounds")
-        betaMin = lo; betaMax = hi
+        betaMin = lo
+        betaMax = hi
         let r = try Synthetic.tetrachoric(p: p, c: c)
         rho = .defined(r)
-        betaSF = r >= 0 ? .defined(exp(try CopulaModels.logBetaSF(Array(repeating: p, count: m), rho: r)))
+        betaSF = r >= 0 ? .defined(exp(try SingleFactor.logBeta(Array(repeating: p, count: m), rho: r)))
                         : .undefined("co-error below independence: ρ = \(Report.fmt(r)) < 0 has no single-factor form")
         // shock: (c − π)(1 − π) = (p − π)²  ⇒  π = (c − p²)/(1 − 2p + c)
         if c >= p * p {
@@ -126,21 +117,5 @@ public struct FrechetBounds: Sendable {
             for j in (i + 1)..<x.m where j < x.m { cSum += Double(g[i * x.m + j]) / Double(x.n) }
         }
         try self.init(models: x.m, error: pSum / Double(x.m), coError: cSum / Double(x.m * (x.m - 1) / 2))
-    }
-
-    public func section(observedBeta: Double? = nil) -> Report.Section {
-        var s = Report.Section(key: "bounds", title: "Fréchet bounds on β given pairwise statistics (Prop. 3)")
-        s.add("n_models", "models (m)", .int(m))
-        s.add("error", "marginal error p", .number(p))
-        s.add("co_error", "pairwise co-error c", .number(coError))
-        s.add("beta_min", "smallest β of any exchangeable law", .number(betaMin))
-        s.add("beta_max", "largest β of any exchangeable law", .number(betaMax))
-        if let observedBeta { s.add("beta", "observed β", .number(observedBeta)) }
-        s.add("rho", "tetrachoric ρ of (p, c)", rho)
-        s.add("beta_sf", "single-factor β_SF(ρ)", betaSF)
-        s.add("shock_pi", "common-shock π", shockPi)
-        s.add("shock_q", "common-shock q", shockQ)
-        s.add("beta_shock", "common-shock β_m", betaShock)
-        return s
     }
 }

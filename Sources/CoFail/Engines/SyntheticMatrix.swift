@@ -1,4 +1,3 @@
-import CKernels
 import Foundation
 
 /// Laws `cofail simulate matrix` can draw from (METHODS §8).
@@ -84,15 +83,15 @@ public struct SyntheticMatrix: Sendable {
         self.spec = spec
         let n = spec.queries, m = spec.models, w = (n + 63) / 64
         let param = spec.parameters, load = spec.loadingValues
-        var errors = [UInt64](repeating: 0, count: m * w), answered = [UInt64](repeating: 0, count: m * w)
-        let law: Int32
+        let law: SimulateKernel.Law
         switch spec.law {
-        case .shock: law = Int32(CF_LAW_SHOCK)
-        case .clayton: law = Int32(CF_LAW_CLAYTON)
-        case .gaussian, .factor: law = Int32(CF_LAW_FACTOR)
+        case .shock: law = .shock
+        case .clayton: law = .clayton
+        case .gaussian, .factor: law = .factor
         }
-        try check(cf_simulate_matrix(law, param, load.isEmpty ? nil : load, spec.pi, spec.theta, n, m, spec.missing,
-                                     spec.seed, max(1, spec.threads), &errors, &answered), "cf_simulate_matrix")
+        let (errors, answered) = try SimulateKernel.draw(law: law, parameters: param, loadings: load.isEmpty ? nil : load,
+                                                         pi: spec.pi, theta: spec.theta, queries: n, models: m,
+                                                         missing: spec.missing, seed: spec.seed, threads: spec.threads)
         var correct = [[UInt64]](), ans = [[UInt64]]()
         for i in 0..<m {
             let e = errors[i * w ..< (i + 1) * w], a = answered[i * w ..< (i + 1) * w]
@@ -110,14 +109,10 @@ public struct SyntheticMatrix: Sendable {
             trueBeta = spec.pi + (1 - spec.pi) * exp(param.reduce(0) { $0 + log($1) })
         case .clayton:
             trueErrorRates = param
-            var lc = 0.0
-            try check(cf_clayton_log_joint(param, m, spec.theta, &lc), "cf_clayton_log_joint")
-            trueBeta = exp(lc)
+            trueBeta = exp(try ClaytonKernel.logJoint(param, theta: spec.theta))
         case .gaussian, .factor:
             trueErrorRates = param
-            var lb = 0.0
-            try check(cf_factor_log_beta_loadings(param, load, m, 1e-10, &lb, nil), "cf_factor_log_beta_loadings")
-            trueBeta = exp(lb)
+            trueBeta = exp(try FactorKernel.logBeta(param, loadings: load, relTol: Precision.report.betaSFRelTol))
         }
     }
 

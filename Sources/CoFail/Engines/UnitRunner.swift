@@ -1,64 +1,73 @@
 import Foundation
-import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#endif
+/// Where completed units are saved as a run goes.
+public enum CheckpointPlan: Sendable {
+    /// A new file; `overwrite` allows replacing an existing regular file.
+    case create(path: String, overwrite: Bool)
+    /// Continue a file read by `UnitTable.read`, keeping its first `intactBytes` bytes.
+    case resume(path: String, intactBytes: Int)
 
-/// Set by SIGINT; engines stop after the batch in flight and keep what was done.
-let interruptRequested = Atomic<Bool>(false)
-
-/// Installs the SIGINT handler (idempotent). A second Ctrl-C kills the process as usual.
-public func installInterruptHandler() {
-    signal(SIGINT) { _ in
-        if interruptRequested.load(ordering: .relaxed) { _exit(130) }
-        interruptRequested.store(true, ordering: .relaxed)
+    public var path: String {
+        switch self {
+        case .create(let path, _), .resume(let path, _): return path
+        }
     }
 }
 
 /// Runs the owned, not yet completed units of a `UnitTable` on `threads` threads, in batches:
 /// after each batch results are stored, appended to the checkpoint file, progress is drawn,
-/// and a pending interrupt stops the run cleanly. Each unit is computed from its index alone,
-/// so the table is the same for any thread count or batch order.
+/// and a cancellation stops the run cleanly. Each unit is computed from its index alone, so the
+/// table is the same for any thread count or batch order.
 public struct UnitRunner: Sendable {
     public var threads: Int
     public var label: String
     public var progress: Bool
-    /// Checkpoint file (the table's own format), appended as batches complete.
-    public var checkpoint: String?
+    public var checkpoint: CheckpointPlan?
+    public var cancellation: CancellationToken
 
-    public init(threads: Int, label: String, progress: Bool, checkpoint: String?) {
-        self.threads = max(1, threads); self.label = label; self.progress = progress; self.checkpoint = checkpoint
+    public init(threads: Int, label: String, progress: Bool, checkpoint: CheckpointPlan? = nil,
+                cancellation: CancellationToken = CancellationToken()) {
+        self.threads = max(1, threads)
+        self.label = label
+        self.progress = progress
+        self.checkpoint = checkpoint
+        self.cancellation = cancellation
     }
 
-    /// Returns false when interrupted (the table then holds every completed unit).
+    /// Returns false when cancelled (the table then holds every completed unit).
+    /// - Throws: the first unit's error, or `CoFailError.output` when the checkpoint cannot be
+    ///   written (units already written stay resumable).
     public func run(_ table: inout UnitTable, compute: @escaping @Sendable (Int) throws -> [Double]) throws -> Bool {
         let pending = (0..<table.units).filter { table.shard.owns($0) && !table.done[$0] }
-        var handle: FileHandle?
-        if let checkpoint {
-            if !FileManager.default.fileExists(atPath: checkpoint) || table.completed == 0 {
-                guard FileManager.default.createFile(atPath: checkpoint, contents: Data(table.serialized().utf8)) else {
-                    throw CoFailError.output(path: checkpoint, reason: "cannot create checkpoint")
-                }
-            }
-            handle = FileHandle(forWritingAtPath: checkpoint)
-            _ = try? handle?.seekToEnd()
+        var writer: CheckpointWriter?
+        switch checkpoint {
+        case .create(let path, let overwrite):
+            writer = try CheckpointWriter.create(path, contents: table.serialized(), overwrite: overwrite)
+        case .resume(let path, let keep):
+            writer = try CheckpointWriter.resume(path, keep: keep)
+        case nil:
+            break
         }
-        defer { try? handle?.close() }
         let start = Date()
         let total = pending.count
         var finished = 0
         let batch = max(threads * 16, 64)
         var cursor = 0
         while cursor < pending.count {
-            if interruptRequested.load(ordering: .relaxed) { break }
+            if cancellation.isCancelled {
+                break
+            }
             let units = Array(pending[cursor ..< min(cursor + batch, pending.count)])
             let results = ResultBox(count: units.count)
             let t = threads
             DispatchQueue.concurrentPerform(iterations: min(t, units.count)) { w in
                 var k = w
                 while k < units.count {
-                    do { results.store(k, .success(try compute(units[k]))) } catch { results.store(k, .failure(error)) }
+                    do {
+                        results.store(k, .success(try compute(units[k])))
+                    } catch {
+                        results.store(k, .failure(error))
+                    }
                     k += t
                 }
             }
@@ -70,12 +79,16 @@ public struct UnitRunner: Sendable {
                 }
                 lines += table.line(u)
             }
-            if let handle { try handle.write(contentsOf: Data(lines.utf8)) }
+            try writer?.write(lines)
             cursor += units.count
             finished += units.count
-            if progress { drawProgress(finished, total, start) }
+            if progress {
+                drawProgress(finished, total, start)
+            }
         }
-        if progress { FileHandle.standardError.write(Data("\n".utf8)) }
+        if progress {
+            try? FileHandle.standardError.write(contentsOf: Data("\n".utf8))
+        }
         return cursor >= pending.count
     }
 
@@ -83,8 +96,9 @@ public struct UnitRunner: Sendable {
         let dt = Date().timeIntervalSince(start)
         let rate = dt > 0 ? Double(done) / dt : 0
         let eta = rate > 0 ? Double(total - done) / rate : 0
-        let line = String(format: "\r%@ %d/%d (%.1f%%) %.1f/s ETA %.0fs   ", label, done, total, 100 * Double(done) / Double(max(total, 1)), rate, eta)
-        FileHandle.standardError.write(Data(line.utf8))
+        let share = 100 * Double(done) / Double(max(total, 1))
+        let line = String(format: "\r%@ %d/%d (%.1f%%) %.1f/s ETA %.0fs   ", label, done, total, share, rate, eta)
+        try? FileHandle.standardError.write(contentsOf: Data(line.utf8))
     }
 }
 
@@ -92,14 +106,20 @@ public struct UnitRunner: Sendable {
 final class ResultBox: @unchecked Sendable {
     private var slots: [Result<[Double], Error>?]
     private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func store(_ k: Int, _ r: Result<[Double], Error>) { lock.lock(); slots[k] = r; lock.unlock() }
-    func take(_ k: Int) -> Result<[Double], Error> { slots[k]! }
-}
 
-/// FNV-1a 64 of the input bytes: identifies the matrix a checkpoint or shard was computed on.
-public func contentHash(_ bytes: [UInt8]) -> String {
-    var h: UInt64 = 0xcbf29ce484222325
-    for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-    return String(h, radix: 16)
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+    }
+
+    func store(_ k: Int, _ r: Result<[Double], Error>) {
+        lock.lock()
+        slots[k] = r
+        lock.unlock()
+    }
+
+    func take(_ k: Int) -> Result<[Double], Error> {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots[k]!
+    }
 }

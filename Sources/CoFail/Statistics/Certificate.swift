@@ -1,5 +1,3 @@
-import CKernels
-
 /// Levels of the certificate (METHODS §1).
 public struct CertificateOptions: Sendable {
     /// Two-sided CP interval level: (1 − alpha).
@@ -71,14 +69,11 @@ public struct Certificate: Sendable {
 
     /// Matrix mode.
     public init(_ x: OutcomeMatrix, options: CertificateOptions = .init()) throws {
-        var allWrong = [UInt64](repeating: 0, count: x.words)
-        let k = try allWrong.withUnsafeMutableBufferPointer { try x.allWrong(mask: $0.baseAddress) }
+        let (k, allWrong) = try BitTables.intersection(x.errors, words: x.words, models: x.m, wantMask: true)
         let correct = (0..<x.m).map { x.n - x.errorCount($0) }
         let best = correct.max()!
         let bestIdx = correct.indices.filter { correct[$0] == best }
-        let resolvable = x.errors.withUnsafeBufferPointer { e in
-            Int(cf_tables_popcount_andnot(e.baseAddress! + bestIdx[0] * x.words, allWrong, x.words))
-        }
+        let resolvable = BitTables.popcount(x.errors, column: bestIdx[0], words: x.words, excluding: allWrong)
         let models = (0..<x.m).map { ModelAccuracy(name: x.modelNames[$0], correct: correct[$0], accuracy: Double(correct[$0]) / Double(x.n), family: x.families[$0]) }
         try self.init(options: options, n: x.n, m: x.m, k: k, models: models, bestCorrect: best,
                       bestModels: bestIdx.map { x.modelNames[$0] }, resolvableCount: resolvable)
@@ -92,12 +87,13 @@ public struct Certificate: Sendable {
         self.bestCorrect = bestCorrect; self.bestModels = bestModels
         let dn = Double(n)
         beta = Double(k) / dn
-        var lo = 0.0, hi = 0.0, lower = 0.0, lowerHalf = 0.0, bestLowerHalf = 0.0
-        try check(cf_cp_interval(Int64(k), Int64(n), o.alpha, &lo, &hi), "cf_cp_interval")
-        try check(cf_cp_lower(Int64(k), Int64(n), o.delta, &lower), "cf_cp_lower")
-        try check(cf_cp_lower(Int64(k), Int64(n), o.delta / 2, &lowerHalf), "cf_cp_lower")
-        try check(cf_cp_lower(Int64(bestCorrect), Int64(n), o.delta / 2, &bestLowerHalf), "cf_cp_lower")
-        betaCILo = lo; betaCIHi = hi; betaLower = lower
+        let (lo, hi) = try ClopperPearson.interval(successes: k, trials: n, alpha: o.alpha)
+        let lower = try ClopperPearson.lower(successes: k, trials: n, delta: o.delta)
+        let lowerHalf = try ClopperPearson.lower(successes: k, trials: n, delta: o.delta / 2)
+        let bestLowerHalf = try ClopperPearson.lower(successes: bestCorrect, trials: n, delta: o.delta / 2)
+        betaCILo = lo
+        betaCIHi = hi
+        betaLower = lower
         betaLowerHalf = lowerHalf; bestAccuracyLowerHalf = bestLowerHalf
         bestAccuracy = Double(bestCorrect) / dn
         oracleAccuracy = Double(n - k) / dn

@@ -1,0 +1,77 @@
+/* Univariate normal distribution: Φ, log Φ, φ/Φ and Φ⁻¹ (METHODS §2, §3). */
+#include "cf_normal.h"
+#include "internal.h"
+#include <gsl/gsl_cdf.h>
+
+/* Φ, log Φ and φ/Φ share one evaluation: Φ(−|x|) = ½ exp(−x²/2) erfcx(|x|/√2) from the inlined
+ * erfcx table (internal.h). For x < 0, log Φ = log(½ erfcx) − x²/2 and φ/Φ = √(2/π)/erfcx need
+ * no exp at all; below −39.5 Laplace's continued fraction takes over. */
+double cf_norm_cdf(double x) {
+    return isnan(x) ? x : cf_Phi(x);
+}
+
+/* Laplace's continued fraction for the Mills ratio Φ(-t)/φ(t), t > 30: 20 terms are exact
+ * to double precision there. */
+static double mills_cf(double t) {
+    double cf = t;
+    for (int j = 20; j >= 1; j--) cf = t + j / cf;
+    return 1.0 / cf;
+}
+
+double cf_norm_logcdf_mills(double x, double *mills) {
+    if (x < -39.5) {
+        double t = mills_cf(-x);
+        *mills = 1.0 / t;
+        return -0.5 * x * x - CF_LOG_SQRT2PI + log(t);
+    }
+    double r, e, q = cf_phi_tail(fabs(x), &r, &e);
+    if (x < 0) {
+        *mills = 0.79788456080286535588 / r; /* √(2/π) / erfcx(|x|/√2) */
+        return log(0.5 * r) - 0.5 * x * x;
+    }
+    *mills = e / CF_SQRT2PI / (1.0 - q);
+    return log1p(-q);
+}
+
+double cf_norm_logcdf(double x) {
+    double mills;
+    return isnan(x) ? x : cf_norm_logcdf_mills(x, &mills);
+}
+
+double cf_norm_mills(double x) {
+    double mills;
+    if (isnan(x)) return x;
+    cf_norm_logcdf_mills(x, &mills);
+    return mills;
+}
+
+double cf_norm_quantile(double p) {
+    if (isnan(p) || p < 0 || p > 1) return NAN;
+    if (p == 0) return -INFINITY;
+    if (p == 1) return INFINITY;
+    return gsl_cdf_ugaussian_Pinv(p);
+}
+
+double cf_norm_quantile_log(double log_p) {
+    if (isnan(log_p) || log_p > 0) return NAN;
+    if (log_p == -INFINITY) return -INFINITY;
+    if (log_p > -700.0) {
+        double p = exp(log_p);
+        if (p < 1) {
+            double x = gsl_cdf_ugaussian_Pinv(p);
+            if (log_p > -1e-3) return x; /* upper region: p itself is exact enough */
+            /* One Newton step in log space removes the error of rounding p. */
+            return x - (cf_norm_logcdf(x) - log_p) / cf_norm_mills(x);
+        }
+        return gsl_cdf_ugaussian_Qinv(-expm1(log_p));
+    }
+    /* Deep tail: asymptotic start, then Newton on log Φ(x) = log_p (monotone, concave). */
+    double s = -2.0 * log_p;
+    double x = -sqrt(s - log(s) - log(2 * M_PI));
+    for (int it = 0; it < 50; it++) {
+        double step = (cf_norm_logcdf(x) - log_p) / cf_norm_mills(x);
+        x -= step;
+        if (fabs(step) <= 1e-15 * fabs(x)) break;
+    }
+    return x;
+}

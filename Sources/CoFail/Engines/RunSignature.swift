@@ -1,0 +1,75 @@
+import Foundation
+
+/// Everything that determines a run's unit values: checkpoints, shards and `merge` compare it.
+/// Two runs with equal signatures compute bit-identical units.
+public struct RunSignature: Codable, Equatable, Sendable {
+    /// Version of the random streams and unit definitions; bumped when a seed's values change.
+    public static let currentStreams = 2
+
+    public var streams = RunSignature.currentStreams
+    /// "bootstrap" or "scan".
+    public var command: String
+    public var matrix: String
+    public var matrixHash: String
+    public var inputFormat: String?
+    public var threshold: Double?
+    public var minModelCoverage: Double?
+    public var registry: String?
+    public var seed: UInt64
+    public var zeroCellCorrection: Bool
+    /// bootstrap
+    public var replicates: Int?
+    public var stats: [String]?
+    public var fullPoints: Int?
+    /// scan
+    public var sizes: [Int]?
+    public var subsets: Int?
+    public var full: Bool?
+
+    public init(command: String, input: EngineInput, matrixHash: String, seed: UInt64, zeroCellCorrection: Bool) {
+        self.command = command
+        matrix = input.path
+        self.matrixHash = matrixHash
+        inputFormat = input.format?.rawValue
+        threshold = input.threshold
+        minModelCoverage = input.minModelCoverage
+        registry = input.registry
+        self.seed = seed
+        self.zeroCellCorrection = zeroCellCorrection
+    }
+
+    /// How the matrix was read.
+    public var input: EngineInput {
+        EngineInput(path: matrix, format: inputFormat.flatMap(InputFormat.init(rawValue:)), threshold: threshold,
+                    minModelCoverage: minModelCoverage, registry: registry)
+    }
+
+    /// What differs from `other`, in words (matrix, seed, options), for refused resumes and merges.
+    public func differences(from other: RunSignature) -> [String] {
+        var out: [String] = []
+        func note<T: Equatable>(_ what: String, _ a: T, _ b: T) {
+            if a != b {
+                out.append("\(what): \(a) vs \(b)")
+            }
+        }
+        note("command", command, other.command)
+        note("matrix path", matrix, other.matrix)
+        note("matrix content (hash)", matrixHash, other.matrixHash)
+        note("seed", seed, other.seed)
+        note("random-stream version", streams, other.streams)
+        note("input format", inputFormat ?? "auto", other.inputFormat ?? "auto")
+        note("threshold", threshold.map { "\($0)" } ?? "none", other.threshold.map { "\($0)" } ?? "none")
+        note("min model coverage", minModelCoverage.map { "\($0)" } ?? "none",
+             other.minModelCoverage.map { "\($0)" } ?? "none")
+        note("registry", registry ?? "none", other.registry ?? "none")
+        note("zero-cell correction", zeroCellCorrection, other.zeroCellCorrection)
+        note("replicates", replicates.map(String.init) ?? "-", other.replicates.map(String.init) ?? "-")
+        note("statistics", stats?.joined(separator: ",") ?? "-", other.stats?.joined(separator: ",") ?? "-")
+        note("β_full points", fullPoints.map(String.init) ?? "-", other.fullPoints.map(String.init) ?? "-")
+        note("sizes", sizes?.map(String.init).joined(separator: ",") ?? "-",
+             other.sizes?.map(String.init).joined(separator: ",") ?? "-")
+        note("subsets", subsets.map(String.init) ?? "-", other.subsets.map(String.init) ?? "-")
+        note("full", full.map { "\($0)" } ?? "-", other.full.map { "\($0)" } ?? "-")
+        return out
+    }
+}

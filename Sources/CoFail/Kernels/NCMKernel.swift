@@ -1,0 +1,42 @@
+internal import CKernels
+
+/// OpenBLAS's thread pool, which is process-wide: the library fixes it at `threads` when it is
+/// loaded and never changes it, so no result depends on scheduling or on `--threads`.
+public enum BLAS {
+    /// The pool size the LAPACK calls run with (2).
+    public static var threads: Int {
+        Int(cf_blas_threads())
+    }
+}
+
+/// Eigenvalues and the nearest correlation matrix (METHODS §4, `cf_ncm.h`).
+enum NCMKernel {
+    struct Projection {
+        /// The nearest correlation matrix, row-major d × d.
+        var x: [Double]
+        var iterations: Int
+        var converged: Bool
+        var frobenius: Double
+        var minEigenvalueBefore: Double
+        var negativeEigenvaluesBefore: Int
+        var minEigenvalueAfter: Double
+    }
+
+    static func project(_ g: [Double], dimension d: Int, tolerance: Double, maxIterations: Int,
+                        memory: Int) throws -> Projection {
+        var x = [Double](repeating: 0, count: d * d)
+        var info = cf_ncm_info()
+        let status = cf_ncm_project(g, d, tolerance, maxIterations, memory, &x, &info)
+        try kernelCheck(status, "cf_ncm_project", "the nearest correlation matrix of \(d) models")
+        return Projection(x: x, iterations: Int(info.iterations), converged: info.converged != 0,
+                          frobenius: info.frobenius, minEigenvalueBefore: info.min_eig_before,
+                          negativeEigenvaluesBefore: Int(info.negative_before), minEigenvalueAfter: info.min_eig_after)
+    }
+
+    /// The correlation matrix with eigenvalues floored at `floor`, rescaled to unit diagonal.
+    static func floored(_ r: [Double], dimension d: Int, floor: Double) throws -> [Double] {
+        var out = [Double](repeating: 0, count: d * d)
+        try kernelCheck(cf_ncm_floor(r, d, floor, &out), "cf_ncm_floor")
+        return out
+    }
+}

@@ -1,0 +1,64 @@
+internal import CKernels
+
+/// Popcount tables over bit-packed columns (`cf_tables.h`): column c of `bits` occupies words
+/// c·words ..< (c+1)·words, bit q set when the model erred on query q, padding bits zero.
+enum BitTables {
+    /// Set bits of column `column`.
+    static func popcount(_ bits: [UInt64], column: Int, words: Int) -> Int {
+        bits.withUnsafeBufferPointer { b in
+            Int(cf_tables_popcount(b.baseAddress! + column * words, words))
+        }
+    }
+
+    /// Set bits of column `column` that are not set in `mask`.
+    static func popcount(_ bits: [UInt64], column: Int, words: Int, excluding mask: [UInt64]) -> Int {
+        bits.withUnsafeBufferPointer { b in
+            Int(cf_tables_popcount_andnot(b.baseAddress! + column * words, mask, words))
+        }
+    }
+
+    /// The m × m Gram matrix of error counts: [i][j] = both wrong, [i][i] = errors of i.
+    static func gram(_ bits: [UInt64], words: Int, models m: Int, threads: Int) throws -> [Int64] {
+        var g = [Int64](repeating: 0, count: m * m)
+        try bits.withUnsafeBufferPointer { b in
+            try kernelCheck(cf_tables_gram(b.baseAddress, words, m, max(1, threads), &g), "cf_tables_gram")
+        }
+        return g
+    }
+
+    /// The AND of the listed columns (all when `columns` is nil): its popcount, and the mask.
+    static func intersection(_ bits: [UInt64], words: Int, models m: Int, columns: [Int]? = nil,
+                             wantMask: Bool = false) throws -> (count: Int, mask: [UInt64]) {
+        var mask = [UInt64](repeating: 0, count: wantMask ? words : 0)
+        var k: Int64 = 0
+        let cols = columns ?? []
+        try bits.withUnsafeBufferPointer { b in
+            try mask.withUnsafeMutableBufferPointer { out in
+                let status = cf_tables_all_wrong(b.baseAddress, words, m, columns == nil ? nil : cols, cols.count,
+                                                 wantMask ? out.baseAddress : nil, &k)
+                try kernelCheck(status, "cf_tables_all_wrong")
+            }
+        }
+        return (Int(k), mask)
+    }
+
+    /// Columns resampled at the given query indices (bootstrap): new bit j = old bit idx[j].
+    static func gather(_ bits: [UInt64], words: Int, models m: Int, indices: [UInt32]) throws -> [UInt64] {
+        let w = (indices.count + 63) / 64
+        var out = [UInt64](repeating: 0, count: m * w)
+        try bits.withUnsafeBufferPointer { b in
+            try kernelCheck(cf_tables_gather(b.baseAddress, words, m, indices, indices.count, &out), "cf_tables_gather")
+        }
+        return out
+    }
+
+    /// Gram matrix of a column subset restricted to the queries of `mask`.
+    static func gram(_ bits: [UInt64], words: Int, columns: [Int], mask: [UInt64]) throws -> [Int64] {
+        let k = columns.count
+        var g = [Int64](repeating: 0, count: k * k)
+        try bits.withUnsafeBufferPointer { b in
+            try kernelCheck(cf_tables_gram_subset(b.baseAddress, words, columns, k, mask, &g), "cf_tables_gram_subset")
+        }
+        return g
+    }
+}

@@ -1,0 +1,38 @@
+/// Every tolerance and Monte Carlo size of the statistics pipeline, in one place.
+///
+/// Two profiles: `.report` for a full-sample analysis (what `analyze` prints, and the point
+/// estimates of `bootstrap`), `.replicate` for bootstrap replicates and scan subsets, where
+/// thousands of evaluations each only need to be far more precise than the spread between them.
+public struct Precision: Sendable, Equatable {
+    /// Relative error of β_SF (METHODS §3 asks ≤ 1e-8).
+    public var betaSFRelTol: Double
+    /// β_SF tolerance inside the ρ* root search, and the tolerance on ρ* itself.
+    public var impliedRhoRelTol: Double
+    public var impliedRhoXTol: Double
+    /// Tilted QMC estimator of β_full: points per random shift, and the number of shifts.
+    public var qmcPoints: Int
+    public var qmcShifts: Int
+    /// Crude Monte Carlo draws for β_full (the agreement check); 0 skips it.
+    public var crudeDraws: Int
+
+    public init(betaSFRelTol: Double, impliedRhoRelTol: Double, impliedRhoXTol: Double, qmcPoints: Int, qmcShifts: Int,
+                crudeDraws: Int) {
+        self.betaSFRelTol = betaSFRelTol
+        self.impliedRhoRelTol = impliedRhoRelTol
+        self.impliedRhoXTol = impliedRhoXTol
+        self.qmcPoints = qmcPoints
+        self.qmcShifts = qmcShifts
+        self.crudeDraws = crudeDraws
+    }
+
+    /// Full-sample reports: β_SF to 1e-10, ρ* to 1e-13 (β_SF to 1e-12 inside it), β_full from
+    /// 4096 points × 10 shifts and 10⁶ crude draws.
+    public static let report = Precision(betaSFRelTol: 1e-10, impliedRhoRelTol: 1e-12, impliedRhoXTol: 1e-13,
+                                         qmcPoints: 4096, qmcShifts: 10, crudeDraws: 1_000_000)
+
+    /// Replicates and subsets: β_SF to 1e-7 and ρ* to 1e-9 (far below any replicate-to-replicate
+    /// spread of a matrix with fewer than 10⁷ queries), β_full from 1000 points × 10 shifts of
+    /// the unit's own random shifts, no crude Monte Carlo.
+    public static let replicate = Precision(betaSFRelTol: 1e-7, impliedRhoRelTol: 1e-7, impliedRhoXTol: 1e-9,
+                                            qmcPoints: 1000, qmcShifts: 10, crudeDraws: 0)
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// The single-factor Gaussian copula (METHODS §3) and the Clayton control (METHODS §5).
+public enum SingleFactor {
+    /// log β_SF(ρ) = log ∫ φ(f) ∏ Φ((τ_i − √ρ f)/√(1−ρ)) df to relative error `relTol`.
+    /// Models with p = 1 contribute a factor 1; any p = 0 gives −∞.
+    /// - Throws: `KernelError` for ρ outside [0, 1] or p outside [0, 1].
+    public static func logBeta(_ p: [Double], rho: Double, relTol: Double = Precision.report.betaSFRelTol) throws -> Double {
+        try FactorKernel.logBeta(p, rho: rho, relTol: relTol)
+    }
+
+    /// β_SF(ρ̄) with its log, or why it is undefined (an undefined or negative mean correlation
+    /// has no single-factor representation).
+    static func priced(_ p: [Double], rho: PairwiseStatistics.Mean, label: String,
+                       relTol: Double) throws -> (beta: Quantity, log: Quantity) {
+        guard let r = rho.value else {
+            let why = "\(label) is undefined: \(rho.reason ?? "")"
+            return (.undefined(why), .undefined(why))
+        }
+        if r < 0 {
+            let why = "\(label) is negative (\(String(format: "%.4g", r))): no single-factor representation"
+            return (.undefined(why), .undefined(why))
+        }
+        let lb = try logBeta(p, rho: r, relTol: relTol)
+        let log: Quantity = lb == -.infinity ? .undefined("β_SF = 0: a model is never wrong") : .defined(lb)
+        return (.defined(exp(lb)), log)
+    }
+
+    /// U = β / β_model from log β_model; U = 0 when β = 0 and β_model > 0 (METHODS §6).
+    static func underpricing(_ beta: Double, _ logModel: Quantity) -> Quantity {
+        guard let lm = logModel.value else {
+            return .undefined(logModel.reason ?? "model probability undefined")
+        }
+        if beta == 0 {
+            return .defined(0)
+        }
+        return .defined(exp(log(beta) - lm))
+    }
+
+    /// ρ*: the root of β_SF(ρ*) = β on [0, 1), or why it is undefined.
+    /// - Parameter hint: an expected root (NaN for none) that brackets the search.
+    public static func impliedRho(_ p: [Double], beta: Double, precision: Precision = .report,
+                                  hint: Double = .nan) throws -> Quantity {
+        let result = try FactorKernel.impliedRho(p, logBeta: beta > 0 ? log(beta) : -.infinity,
+                                                 relTol: precision.impliedRhoRelTol,
+                                                 xTol: precision.impliedRhoXTol, hint: hint)
+        switch result {
+        case .value(let rho): return .defined(rho)
+        case .betaZero: return .undefined("β = 0: no single-factor correlation reproduces an empty tail")
+        case .belowIndependence: return .undefined("below independence: β is smaller than the product of the error rates")
+        case .neverWrongModel: return .undefined("a model is never wrong, so β_SF = 0 for every ρ")
+        }
+    }
+
+    /// Clayton θ calibrated on the non-degenerate models' margins and the mean co-error
+    /// (METHODS §5), with β_Clayton and U_Clayton; undefined cases carry their reason.
+    static func clayton(errorRates p: [Double], meanCoError: PairwiseStatistics.Mean,
+                        beta: Double) throws -> (theta: Quantity, beta: Quantity, underpricing: Quantity) {
+        let ok = p.filter { $0 > 0 && $0 < 1 }
+        guard let target = meanCoError.value, ok.count >= 2 else {
+            let why = meanCoError.reason ?? "fewer than two non-degenerate models"
+            return (.undefined(why), .undefined(why), .undefined(why))
+        }
+        let why: String
+        switch try ClaytonKernel.calibrate(ok, meanCoError: target) {
+        case .theta(let theta):
+            let lc = try ClaytonKernel.logJoint(p, theta: theta)
+            return (.defined(theta), .defined(exp(lc)), underpricing(beta, .defined(lc)))
+        case .atOrBelowIndependence:
+            why = "mean pairwise co-error is at or below independence: no Clayton θ > 0 matches it"
+        case .aboveComonotone:
+            why = "mean pairwise co-error is at or above the comonotone bound"
+        case .tooFewModels:
+            why = "fewer than two non-degenerate models"
+        }
+        return (.undefined(why), .undefined(why), .undefined(why))
+    }
+}

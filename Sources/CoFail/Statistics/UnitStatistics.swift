@@ -1,0 +1,169 @@
+/// Which statistics a unit computes beyond the counts (β, k, n, p, A*, G are always there).
+public struct StatisticSet: OptionSet, Sendable, Hashable {
+    public let rawValue: Int
+
+    public init(rawValue: Int) {
+        self.rawValue = rawValue
+    }
+
+    /// Pairwise tables, φ and tetrachoric means (METHODS §2).
+    public static let pairwise = StatisticSet(rawValue: 1)
+    /// β_SF(ρ̄_tet) and U_tet (METHODS §3).
+    public static let tetrachoricSF = StatisticSet(rawValue: 2)
+    /// β_SF(ρ̄_φ) and U_pearson, the naive calibration (METHODS §3).
+    public static let pearsonSF = StatisticSet(rawValue: 4)
+    /// ρ* (METHODS §3).
+    public static let impliedRho = StatisticSet(rawValue: 8)
+    /// Clayton θ, β_Clayton, U_Clayton (METHODS §5).
+    public static let clayton = StatisticSet(rawValue: 16)
+    /// The full pairwise Gaussian copula: NCM, β_full, U_full (METHODS §4).
+    public static let full = StatisticSet(rawValue: 32)
+
+    /// Everything `analyze` prints except the full copula.
+    public static let analysis: StatisticSet = [.pairwise, .tetrachoricSF, .pearsonSF, .impliedRho, .clayton]
+
+    var needsPairwise: Bool {
+        !intersection([.pairwise, .tetrachoricSF, .pearsonSF, .clayton, .full]).isEmpty
+    }
+}
+
+/// The sufficient counts of one sample (full matrix, bootstrap resample or column subset):
+/// n queries, k all-wrong queries, and the m × m Gram matrix of error counts.
+public struct SampleCounts: Sendable {
+    public var n: Int
+    public var k: Int
+    public var gram: [Int64]
+    public var families: [String?]
+
+    public var m: Int {
+        families.count
+    }
+
+    public init(n: Int, k: Int, gram: [Int64], families: [String?]) {
+        precondition(gram.count == families.count * families.count)
+        self.n = n
+        self.k = k
+        self.gram = gram
+        self.families = families
+    }
+
+    /// The counts of a complete matrix.
+    public init(_ x: OutcomeMatrix, threads: Int = 1) throws {
+        self.init(n: x.n, k: try x.allWrong(), gram: try x.gram(threads: threads), families: x.families)
+    }
+
+    /// p_i = errors_i / n.
+    public var errorRates: [Double] {
+        (0..<m).map { Double(gram[$0 * m + $0]) / Double(n) }
+    }
+}
+
+/// How one unit's statistics are computed: precision, random streams, threads, warm starts.
+public struct UnitContext: Sendable {
+    public var precision: Precision
+    /// Zero-cell correction of the tetrachoric fits (METHODS §2).
+    public var correction: Bool
+    public var seed: UInt64
+    /// The statistic unit: its random streams (QMC shifts, crude draws) are keyed by it.
+    public var unit: UInt64
+    /// Threads inside the unit (1 when units run concurrently).
+    public var threads: Int
+    public var warmStart: TetrachoricWarmStart?
+    /// Expected ρ* (NaN for none): brackets the root search.
+    public var impliedRhoHint: Double
+    /// Record the wall time of each stage in `UnitStatistics.timings`.
+    public var timed = false
+
+    public init(precision: Precision, correction: Bool = true, seed: UInt64 = 1, unit: UInt64 = UnitContext.fullSample,
+                threads: Int = 1, warmStart: TetrachoricWarmStart? = nil, impliedRhoHint: Double = .nan) {
+        self.precision = precision
+        self.correction = correction
+        self.seed = seed
+        self.unit = unit
+        self.threads = threads
+        self.warmStart = warmStart
+        self.impliedRhoHint = impliedRhoHint
+    }
+
+    /// The unit number of a full-sample analysis (replicates and subsets use their index).
+    public static let fullSample = UInt64.max
+}
+
+/// The one statistics pipeline (METHODS §1–§5): the same code computes the full sample of
+/// `analyze`, each bootstrap replicate and each scan subset, from the sample's counts.
+public struct UnitStatistics: Sendable {
+    public let n: Int
+    public let k: Int
+    /// β = k / n.
+    public let beta: Double
+    public let errorRates: [Double]
+    /// A* = max_i (1 − p_i).
+    public let bestAccuracy: Double
+    /// G = (1 − β) − A*.
+    public let oracleGain: Double
+    public var pairwise: PairwiseStatistics?
+    public var betaSFTetrachoric: Quantity = .undefined("not requested")
+    public var logBetaSFTetrachoric: Quantity = .undefined("not requested")
+    public var betaSFPearson: Quantity = .undefined("not requested")
+    public var logBetaSFPearson: Quantity = .undefined("not requested")
+    public var underpricingTetrachoric: Quantity = .undefined("not requested")
+    public var underpricingPearson: Quantity = .undefined("not requested")
+    public var impliedRho: Quantity = .undefined("not requested")
+    public var claytonTheta: Quantity = .undefined("not requested")
+    public var betaClayton: Quantity = .undefined("not requested")
+    public var underpricingClayton: Quantity = .undefined("not requested")
+    public var full: FullCopula?
+    /// Wall time of each stage, seconds, when the context asked for it.
+    public var timings: [(stage: String, seconds: Double)] = []
+
+    /// - Throws: `KernelError` when a kernel fails (undefined quantities are not errors: they
+    ///   carry their reason).
+    public init(_ c: SampleCounts, computing request: StatisticSet, context: UnitContext) throws {
+        n = c.n
+        k = c.k
+        beta = Double(c.k) / Double(c.n)
+        let p = c.errorRates
+        errorRates = p
+        bestAccuracy = 1 - (p.min() ?? 1)
+        oracleGain = 1 - beta - bestAccuracy
+        guard request.needsPairwise || request.contains(.impliedRho) else {
+            return
+        }
+        let precision = context.precision
+        if request.contains(.impliedRho) {
+            impliedRho = try SingleFactor.impliedRho(p, beta: beta, precision: precision, hint: context.impliedRhoHint)
+        }
+        guard request.needsPairwise else {
+            return
+        }
+        var clock = Stopwatch()
+        let pw = try PairwiseStatistics(gram: c.gram, n: c.n, families: c.families, correction: context.correction,
+                                        threads: context.threads, warmStart: context.warmStart)
+        pairwise = pw
+        clock.lap("pairwise_tetrachoric")
+        if request.contains(.tetrachoricSF) {
+            (betaSFTetrachoric, logBetaSFTetrachoric) = try SingleFactor.priced(
+                p, rho: pw.meanTetrachoric, label: "mean tetrachoric", relTol: precision.betaSFRelTol)
+            underpricingTetrachoric = SingleFactor.underpricing(beta, logBetaSFTetrachoric)
+        }
+        if request.contains(.pearsonSF) {
+            (betaSFPearson, logBetaSFPearson) = try SingleFactor.priced(
+                p, rho: pw.meanPhi, label: "mean phi", relTol: precision.betaSFRelTol)
+            underpricingPearson = SingleFactor.underpricing(beta, logBetaSFPearson)
+        }
+        if request.contains(.clayton) {
+            (claytonTheta, betaClayton, underpricingClayton) = try SingleFactor.clayton(
+                errorRates: p, meanCoError: pw.meanCoError, beta: beta)
+        }
+        clock.lap("single_factor_and_clayton")
+        if request.contains(.full) {
+            let f = try FullCopula(pairwise: pw, errorRates: p, beta: beta, precision: precision, seed: context.seed,
+                                   unit: context.unit, threads: context.threads)
+            full = f
+            clock.laps += f.timings
+        }
+        if context.timed {
+            timings = clock.laps
+        }
+    }
+}
