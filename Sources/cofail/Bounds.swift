@@ -19,7 +19,19 @@ struct Bounds: ParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var out: OutputOptions
 
+    /// The LP has m + 1 columns and β_SF an m-fold product: beyond this pool size the refusal
+    /// came only after seconds of work, so it is made here.
+    static let maxModels = 10_000
+
     func validate() throws {
+        if let m = models, m < 2 || m > Bounds.maxModels {
+            throw ValidationError("--models must lie in 2...\(Bounds.maxModels) (got \(m))")
+        }
+        for (name, v) in [("--error", error), ("--co-error", coError)] {
+            if let v, !(v >= 0 && v <= 1) {
+                throw ValidationError("\(name) must lie in [0, 1] (got \(v))")
+            }
+        }
         let given = [models != nil, error != nil, coError != nil].filter { $0 }.count
         if matrix != nil && given > 0 { throw ValidationError("give either MATRIX or --models/--error/--co-error, not both") }
         if matrix == nil && given != 3 { throw ValidationError("give MATRIX, or all three of --models, --error and --co-error") }

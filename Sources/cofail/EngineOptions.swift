@@ -115,14 +115,3 @@ struct EngineOptions: ParsableArguments {
         return nil
     }
 }
-
-/// A word as a POSIX shell reads it back unchanged.
-func shellQuote(_ s: String) -> String {
-    let safe = s.unicodeScalars.allSatisfy { c in
-        CharacterSet.alphanumerics.contains(c) || "_./:=,+-@%".unicodeScalars.contains(c)
-    }
-    if safe && !s.isEmpty {
-        return s
-    }
-    return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
-}

@@ -9,7 +9,12 @@ public struct CellParser: Sendable {
 
     public init(threshold: Double? = nil) { self.threshold = threshold }
 
-    public enum Failure: Error { case unknown, fractional, outOfRange }
+    public enum Failure: Error {
+        case unknown
+        case fractional
+        case outOfRange
+        case unrepresentable
+    }
 
     /// Parses bytes [s, e) of `b` (already trimmed).
     @inline(__always)
@@ -37,8 +42,31 @@ public struct CellParser: Sendable {
         case "0", "false", "incorrect", "no", "f", "n": return .success(.wrong)
         default: break
         }
-        guard let v = Double(word), v.isFinite else { return .failure(.unknown) }
+        // decimal numbers only: Swift's Double(_:) also reads hex floats ("0x1") and "inf"
+        let decimal = word.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2B || $0 == 0x2D
+            || $0 == 0x65 }
+        guard decimal, let v = Double(word) else {
+            return .failure(.unknown)
+        }
+        if case .failure(let f) = CellParser.checkRepresentable(v, token: word) {
+            return .failure(f)
+        }
         return parse(score: v)
+    }
+
+    /// A decimal token that rounds to 0 or ±∞ although it is neither (1e-400, 1e400) does not
+    /// fit a double: an error rather than a silently different value.
+    static func checkRepresentable(_ v: Double, token: String) -> Result<Void, Failure> {
+        if v.isInfinite {
+            return .failure(.unrepresentable)
+        }
+        if v == 0 {
+            let mantissa = token.split(whereSeparator: { $0 == "e" || $0 == "E" }).first ?? ""
+            if mantissa.contains(where: { $0 >= "1" && $0 <= "9" }) {
+                return .failure(.unrepresentable)
+            }
+        }
+        return .success(())
     }
 
     func parse(score v: Double) -> Result<CellValue, Failure> {
@@ -54,6 +82,7 @@ public struct CellParser: Sendable {
         case .unknown: return "unknown cell value; expected 1/0, true/false, correct/incorrect, yes/no, or empty/NA/null/nan for missing"
         case .fractional: return "fractional score; pass --threshold T to count scores >= T as correct"
         case .outOfRange: return "numeric score outside [0, 1]"
+        case .unrepresentable: return "number does not fit a double (it would round to 0 or infinity)"
         }
     }
 }

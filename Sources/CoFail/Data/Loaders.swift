@@ -74,8 +74,7 @@ public struct MatrixLoader: Sendable {
         let b = input.bytes
         while let line = try reader.next(into: &fields) {
             if fields.count != header.count {
-                throw CoFailError.data(InputLocation(file: input.name, line: line), value: nil,
-                                       message: "ragged row: \(fields.count) fields, header has \(header.count)")
+                throw raggedRow(input, line: line, fields: fields, reader: reader, header: header)
             }
             let qid = reader.string(fields[0])
             if qid.isEmpty {
@@ -215,8 +214,7 @@ public struct MatrixLoader: Sendable {
         }
         while let line = try reader.next(into: &fields) {
             if fields.count != header.count {
-                throw CoFailError.data(InputLocation(file: input.name, line: line), value: nil,
-                                       message: "ragged row: \(fields.count) fields, header has \(header.count)")
+                throw raggedRow(input, line: line, fields: fields, reader: reader, header: header)
             }
             let fq = fields[qc], fm = fields[mc]
             let q: Int
@@ -270,7 +268,6 @@ public struct MatrixLoader: Sendable {
         let b = input.bytes
         var lineNo = 0, start = 0
         let known: Set<String> = ["query", "model", "correct", "cost", "family"]
-        let decoder = JSONDecoder()
         while start < b.count {
             var end = start
             while end < b.count, b[end] != 0x0A { end += 1 }
@@ -280,15 +277,18 @@ public struct MatrixLoader: Sendable {
             while s < e, b[s] == 0x20 || b[s] == 0x09 || b[s] == 0x0D { s += 1 }
             while e > s, b[e - 1] == 0x20 || b[e - 1] == 0x09 || b[e - 1] == 0x0D { e -= 1 }
             if s == e { continue }
-            let text = String(decoding: b[s..<e], as: UTF8.self)
-            let obj: [String: JSONScalar]
+            let parsed: JSONLine
             do {
-                obj = try decoder.decode([String: JSONScalar].self, from: Data(b[s..<e]))
-            } catch {
-                throw CoFailError.data(InputLocation(file: input.name, line: lineNo), value: text,
-                                       message: "each line must be one JSON object with scalar fields")
+                parsed = try JSONLine(b, from: s, to: e, lineStart: start)
+            } catch let f as JSONLine.Failure {
+                let shown = String(decoding: b[s ..< min(e, s + 80)], as: UTF8.self)
+                throw CoFailError.data(InputLocation(file: input.name, line: lineNo, column: f.column), value: shown,
+                                       message: "not one JSON object of scalar fields: \(f.message)")
             }
-            func loc(_ key: String) -> InputLocation { InputLocation(file: input.name, line: lineNo, columnName: key) }
+            let obj = parsed.fields.mapValues(\.value)
+            func loc(_ key: String) -> InputLocation {
+                InputLocation(file: input.name, line: lineNo, column: parsed.fields[key]?.column, columnName: key)
+            }
             for key in obj.keys where !known.contains(key) { ignored.insert(key) }
             let qid: String
             switch obj["query"] {
@@ -300,15 +300,15 @@ public struct MatrixLoader: Sendable {
                 throw CoFailError.data(loc("model"), value: obj["model"]?.text, message: "missing or empty 'model' (string)")
             }
             let value: CellValue
-            let parsed: Result<CellValue, CellParser.Failure>
+            let cell: Result<CellValue, CellParser.Failure>
             switch obj["correct"] {
             case nil: throw CoFailError.data(loc("correct"), value: nil, message: "missing 'correct' field (use null for a missing cell)")
-            case .null?: parsed = .success(.missing)
-            case .bool(let v)?: parsed = .success(v ? .correct : .wrong)
-            case .number(let v)?: parsed = cells.parse(score: v)
-            case .string(let v)?: parsed = cells.parse(word: v.trimmingCharacters(in: .whitespaces).lowercased())
+            case .null?: cell = .success(.missing)
+            case .bool(let v)?: cell = .success(v ? .correct : .wrong)
+            case .number(let v)?: cell = cells.parse(score: v)
+            case .string(let v)?: cell = cells.parse(word: v.trimmingCharacters(in: .whitespaces).lowercased())
             }
-            switch parsed {
+            switch cell {
             case .success(let v): value = v
             case .failure(let why): throw CoFailError.data(loc("correct"), value: obj["correct"]?.text, message: CellParser.message(why))
             }
@@ -370,8 +370,7 @@ public struct ModelRegistry: Sendable {
         var entries: [String: Entry] = [:]
         while let line = try reader.next(into: &fields) {
             if fields.count != header.count {
-                throw CoFailError.data(InputLocation(file: input.name, line: line), value: nil,
-                                       message: "ragged row: \(fields.count) fields, header has \(header.count)")
+                throw raggedRow(input, line: line, fields: fields, reader: reader, header: header)
             }
             let model = reader.string(fields[0]), family = reader.string(fields[1])
             if model.isEmpty { throw CoFailError.data(InputLocation(file: input.name, line: line, column: 1, columnName: "model"), value: model, message: "empty model name") }
@@ -403,23 +402,14 @@ public struct ModelRegistry: Sendable {
 }
 
 /// A scalar JSON value of one JSON Lines field.
-enum JSONScalar: Decodable {
-    case null, bool(Bool), number(Double), string(String)
-
-    init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let d = try? c.decode(Double.self) { self = .number(d) }
-        else { self = .string(try c.decode(String.self)) }
+/// A row whose field count differs from the header's: the column is the first extra field, or
+/// the first missing one.
+func raggedRow(_ input: ByteInput, line: Int, fields: [CSVField], reader: CSVReader, header: [String]) -> CoFailError {
+    if fields.count > header.count {
+        let extra = fields[header.count]
+        return .data(InputLocation(file: input.name, line: line, column: header.count + 1), value: reader.string(extra),
+                     message: "ragged row: \(fields.count) fields, header has \(header.count)")
     }
-
-    var text: String {
-        switch self {
-        case .null: return "null"
-        case .bool(let b): return b ? "true" : "false"
-        case .number(let d): return "\(d)"
-        case .string(let s): return s
-        }
-    }
+    return .data(InputLocation(file: input.name, line: line, column: fields.count + 1, columnName: header[fields.count]),
+                 value: nil, message: "ragged row: \(fields.count) fields, header has \(header.count) (field missing)")
 }

@@ -121,8 +121,12 @@ extension RawMatrix {
             if mask[q >> 6] & (1 << UInt64(q & 63)) != 0 { kept.append(q) } else { droppedQ.append(queryIDs[q]) }
         }
         if kept.isEmpty {
-            throw CoFailError.data(InputLocation(file: source), value: nil,
-                                   message: "no query is answered by every selected model; try --min-model-coverage to drop sparse models")
+            let sparsest = keep.min { answeredCount($0) < answeredCount($1) } ?? 0
+            let name = modelNames[sparsest]
+            throw CoFailError.data(InputLocation(file: source, columnName: name), value: name,
+                                   message: "no query is answered by every selected model (the sparsest, '\(name)', "
+                                       + "answers \(answeredCount(sparsest)) of \(queryCount)); "
+                                       + "try --min-model-coverage to drop sparse models")
         }
         let nw = (kept.count + 63) / 64
         var errors = [UInt64](repeating: 0, count: keep.count * nw)

@@ -92,3 +92,14 @@ final class CheckpointWriter {
         bytes.removeAll()
     }
 }
+
+/// A word as a POSIX shell reads it back unchanged (for the printed resume command).
+public func shellQuote(_ s: String) -> String {
+    let safe = s.unicodeScalars.allSatisfy { c in
+        CharacterSet.alphanumerics.contains(c) || "_./:=,+-@%".unicodeScalars.contains(c)
+    }
+    if safe && !s.isEmpty {
+        return s
+    }
+    return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}

@@ -113,12 +113,24 @@ public struct PoolScan: Sendable {
                 throw CoFailError.usage("--sizes must be FROM:TO[:STEP] or a comma list (got '\(text)')")
             }
             let step = p.count == 3 ? p[2]! : 1
-            guard step >= 1 else { throw CoFailError.usage("--sizes step must be positive (got \(step))") }
-            return Array(stride(from: a, through: min(b, m), by: step))
+            guard step >= 1 else {
+                throw CoFailError.usage("--sizes step must be positive (got \(step))")
+            }
+            return try checked(Array(stride(from: a, through: b, by: step)), text: text, models: m)
         }
         let list = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !list.isEmpty, list.allSatisfy({ $0 != nil }) else { throw CoFailError.usage("--sizes must be FROM:TO[:STEP] or a comma list (got '\(text)')") }
-        return list.map { $0! }
+        guard !list.isEmpty, list.allSatisfy({ $0 != nil }) else {
+            throw CoFailError.usage("--sizes must be FROM:TO[:STEP] or a comma list (got '\(text)')")
+        }
+        return try checked(list.map { $0! }, text: text, models: m)
+    }
+
+    /// Every requested size must be a pool the matrix can form: 2 ≤ s ≤ m.
+    static func checked(_ sizes: [Int], text: String, models m: Int) throws -> [Int] {
+        if let bad = sizes.first(where: { $0 < 2 || $0 > m }) {
+            throw CoFailError.usage("--sizes \(text): pool size \(bad) is outside 2...\(m) (the matrix has \(m) models)")
+        }
+        return sizes
     }
 }
 
