@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Seeded fuzzing of the cofail CLI: mutated wide/long/JSON Lines matrices, mutated unit files
+and extreme option values over every command. A case fails when the process dies by a signal,
+hangs (more than 30 s), exits with a code the README does not document, or prints non-JSON on
+standard output under --format json with exit 0.
+
+Usage: scripts/checks/fuzz.py [--cases N] [--seed S] [--exe PATH]
+"""
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+DOCUMENTED = {0, 64, 65, 66, 70, 74}
+CELLS = ["0", "1", "", "NA", "true", "false", "yes", "no", "0.5", "2", "-1", "0x1", "1e-400", "1e400", "nan",
+         "inf", "\"1\"", "correct", "x", "\u00e9", "1.0", "0.0", " 1 ", "\"", "\"a,b\""]
+OPTIONS = [
+    ["--threads", "1"], ["--threads", "0"], ["--threads", "3"], ["--threads", "999999"], ["--seed", "0"],
+    ["--seed", "18446744073709551615"], ["--alpha", "0"], ["--alpha", "nan"], ["--alpha", "0.5"],
+    ["--delta", "1"], ["--threshold", "0.5"], ["--threshold", "-3"], ["--min-model-coverage", "0.5"],
+    ["--min-model-coverage", "2"], ["--no-correction"], ["--input-format", "long"], ["--input-format", "jsonl"],
+    ["--input-format", "wide"],
+]
+
+
+def wide(rng):
+    m, n = rng.randint(1, 7), rng.randint(0, 25)
+    names = [rng.choice(["a", "b", "c", "m" + str(i), "", "a"]) for i in range(m)]
+    rows = ["query," + ",".join(names)]
+    for q in range(n):
+        cells = [rng.choice(CELLS[:4]) if rng.random() < 0.85 else rng.choice(CELLS) for _ in range(m)]
+        if rng.random() < 0.05:
+            cells = cells[:-1]
+        rows.append(rng.choice(["q%d" % q, "q%d" % rng.randint(0, n), ""]) + "," + ",".join(cells))
+    return "\n".join(rows) + rng.choice(["\n", "", "\r\n", "\n\n"])
+
+
+def long_csv(rng):
+    lines = [rng.choice(["query,model,correct", "query,model,correct,cost", "query,model,correct,family",
+                         "model,query,correct"])]
+    for _ in range(rng.randint(0, 40)):
+        lines.append(",".join([rng.choice(["q1", "q2", "q3", "q4", ""]), rng.choice(["a", "b", "c", ""]),
+                               rng.choice(CELLS)] + ([rng.choice(["0.1", "-1", "x", ""])] if rng.random() < 0.3 else [])))
+    return "\n".join(lines) + "\n"
+
+
+def jsonl(rng):
+    out = []
+    for _ in range(rng.randint(0, 30)):
+        rec = {"query": rng.choice(["q1", "q2", "q3", 7, "", None]), "model": rng.choice(["a", "b", "c", "", 3]),
+               "correct": rng.choice([0, 1, True, False, None, 0.5, "yes", "x", 1e300])}
+        if rng.random() < 0.2:
+            rec["cost"] = rng.choice([0.1, -1, "x", None])
+        text = json.dumps(rec)
+        r = rng.random()
+        if r < 0.05:
+            text = text[: rng.randint(0, len(text))]
+        elif r < 0.1:
+            text = text.replace('"model"', '"query"', 1)
+        elif r < 0.13:
+            text = text.replace("1", "1e-400", 1)
+        elif r < 0.15:
+            text = "[" + text + "]"
+        out.append(text)
+    return "\n".join(out) + "\n"
+
+
+def mutate(rng, data):
+    b = bytearray(data.encode("utf-8", "surrogatepass"))
+    for _ in range(rng.randint(0, 3)):
+        if not b:
+            break
+        op, i = rng.random(), rng.randrange(len(b))
+        if op < 0.4:
+            b[i] = rng.randrange(256)
+        elif op < 0.7:
+            del b[i]
+        else:
+            b.insert(i, rng.choice(b",\n\"{}:\xff0"))
+    return bytes(b)
+
+
+def unit_file(rng, good):
+    text = good
+    for _ in range(rng.randint(1, 3)):
+        choice = rng.random()
+        if choice < 0.3:
+            text = text.replace('"units":', '"units":' + rng.choice(["-1", "1e11", "0", "\"x\"", "99999999999999"]), 1)
+        elif choice < 0.5:
+            text = text.replace('"shard":"0\\/1"', '"shard":"' + rng.choice(["3/1", "x", "0/0"]) + '"', 1)
+        elif choice < 0.8 and len(text) > 10:
+            i = rng.randrange(len(text))
+            text = text[:i] + rng.choice(["", ",", "nan", "*00000000", "\n", "9"]) + text[i + rng.randint(0, 5):]
+        else:
+            text = text[: rng.randrange(len(text) + 1)]
+    return text
+
+
+def run(exe, args, timeout=30):
+    try:
+        p = subprocess.run([exe] + args, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        return p.returncode, p.stdout, p.stderr
+    except subprocess.TimeoutExpired:
+        return "hang", b"", b""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cases", type=int, default=2000)
+    ap.add_argument("--seed", type=int, default=20261129)
+    ap.add_argument("--exe", default=".build/debug/cofail")
+    a = ap.parse_args()
+    rng = random.Random(a.seed)
+    tmp = tempfile.mkdtemp(prefix="cofail-fuzz-")
+    example = "examples/zeroeval_math_l5/matrix.csv"
+    good_units = os.path.join(tmp, "good.units")
+    if run(a.exe, ["bootstrap", example, "--replicates", "4", "--stats", "beta", "--shard", "0/1",
+                   "--checkpoint", good_units, "--format", "json"])[0] != 0:
+        sys.exit("fuzz: could not make a unit file to mutate")
+    good_text = open(good_units).read()
+    small = os.path.join(tmp, "small.csv")
+    if run(a.exe, ["simulate", "matrix", "--law", "shock", "--queries", "40", "--models", "5", "--seed", "1",
+                   "-o", small])[0] != 0:
+        sys.exit("fuzz: could not simulate a matrix")
+    failures, counts = [], {}
+    for case in range(a.cases):
+        kind = rng.choice(["wide", "long", "jsonl", "units", "options"])
+        path = os.path.join(tmp, "c%d" % case + (".jsonl" if kind == "jsonl" else ".csv"))
+        fmt = ["--format", "json"]
+        if kind == "units":
+            path = os.path.join(tmp, "c%d.units" % case)
+            open(path, "w").write(unit_file(rng, good_text))
+            args = ["merge", path] + fmt
+        else:
+            if kind == "options":
+                path = small
+            else:
+                data = {"wide": wide, "long": long_csv, "jsonl": jsonl}[kind](rng)
+                open(path, "wb").write(mutate(rng, data) if rng.random() < 0.5 else data.encode())
+            command = rng.choice(["certify", "analyze", "bounds", "bootstrap", "scan"])
+            args = [command, path] + fmt
+            if command == "analyze":
+                args += ["--draws", "2000"]
+            if command == "bootstrap":
+                args += ["--replicates", rng.choice(["3", "0", "-5", "2000000000"])]
+            if command == "scan":
+                args += ["--subsets", rng.choice(["2", "0", "1000000000000"]), "--sizes",
+                         rng.choice(["2:3", "2:99", "1", "x", "3,2"])]
+            for _ in range(rng.randint(0, 2)):
+                args += rng.choice(OPTIONS)
+        code, out, err = run(a.exe, args)
+        counts[code] = counts.get(code, 0) + 1
+        problem = None
+        if code == "hang":
+            problem = "hang"
+        elif code < 0:
+            problem = "killed by signal %d" % -code
+        elif code not in DOCUMENTED:
+            problem = "undocumented exit code %d" % code
+        elif code == 0:
+            try:
+                json.loads(out)
+            except ValueError:
+                problem = "exit 0 but stdout is not JSON"
+        if problem:
+            failures.append((problem, args, err.decode(errors="replace")[-300:]))
+    print("fuzz: %d cases, seed %d, exit codes %s" % (a.cases, a.seed, dict(sorted(counts.items(), key=str))))
+    for problem, args, err in failures[:20]:
+        print("FAIL %s: cofail %s\n  %s" % (problem, " ".join(args), err.strip()))
+    print("%d passed, %d failed" % (a.cases - len(failures), len(failures)))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
