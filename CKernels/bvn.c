@@ -14,23 +14,30 @@ static const double GL6_W[3] = {0.17132449237917027, 0.3607615730481387, 0.46791
 static const double GL12_X[6] = {0.9815606342467192, 0.9041172563704748, 0.7699026741943047,
                                  0.5873179542866175, 0.3678314989981802, 0.1252334085114689};
 static const double GL12_W[6] = {0.04717533638651141, 0.10693932599531907, 0.16007832854334642,
-                                 0.20316742672306573, 0.2334925365383546, 0.2491470458134027};
-static const double GL20_X[10] = {0.993128599185095, 0.9639719272779138, 0.912234428251326,
-                                  0.8391169718222188, 0.7463319064601508, 0.636053680726515,
-                                  0.5108670019508271, 0.37370608871541955, 0.22778585114164507,
-                                  0.07652652113349734};
-static const double GL20_W[10] = {0.017614007139150893, 0.040601429800386446, 0.06267204833410879,
-                                  0.08327674157670471, 0.1019301198172407, 0.1181945319615186,
-                                  0.1316886384491769, 0.1420961093183824, 0.14917298647260424,
-                                  0.15275338713072628};
+                                 0.20316742672306573, 0.2334925365383546,  0.2491470458134027};
+static const double GL20_X[10] = {0.993128599185095,   0.9639719272779138, 0.912234428251326,  0.8391169718222188,
+                                  0.7463319064601508,  0.636053680726515,  0.5108670019508271, 0.37370608871541955,
+                                  0.22778585114164507, 0.07652652113349734};
+static const double GL20_W[10] = {0.017614007139150893, 0.040601429800386446, 0.06267204833410879, 0.08327674157670471,
+                                  0.1019301198172407,   0.1181945319615186,   0.1316886384491769,  0.1420961093183824,
+                                  0.14917298647260424,  0.15275338713072628};
 
 /* asin without a libm call, so loops over many Φ₂ vectorise: asin(x) = x·P(x²) for |x| <= 1/2,
  * π/2 − 2s·P(s²) with s = √((1 − |x|)/2) above; P from scripts/gen/asin_poly.py (mpmath),
  * relative error <= 5.6e-16 for |x| <= 0.93. */
-static const double ASIN_P[13] = {1.0, 0.16666666666664942, 0.07500000000385201, 0.044642856805998936,
-                                  0.03038195969768514, 0.022371749733164054, 0.01735977964134998,
-                                  0.01388484282640208, 0.012170138592391726, 0.0065293020047365695,
-                                  0.019513468251252167, -0.016187392271599134, 0.03187962140081284};
+static const double ASIN_P[13] = {1.0,
+                                  0.16666666666664942,
+                                  0.07500000000385201,
+                                  0.044642856805998936,
+                                  0.03038195969768514,
+                                  0.022371749733164054,
+                                  0.01735977964134998,
+                                  0.01388484282640208,
+                                  0.012170138592391726,
+                                  0.0065293020047365695,
+                                  0.019513468251252167,
+                                  -0.016187392271599134,
+                                  0.03187962140081284};
 
 CF_INLINE double asin_inline(double x) {
     const double PIO2_HI = 1.57079632679489655800e+00, PIO2_LO = 6.12323399573676603587e-17;
@@ -53,7 +60,9 @@ CF_INLINE double asin_inline(double x) {
  * sines come from the half-angle values of asr and the series at asr·x_i. The pieces below are
  * shared by the one-call path (its exp loop vectorises over nodes) and the batch path (a loop
  * over calls whose node loops are unrolled), so both do the same arithmetic. */
-typedef struct { double hk, hs, asr, sa, ca; } arc_state;
+typedef struct {
+    double hk, hs, asr, sa, ca;
+} arc_state;
 
 CF_INLINE arc_state arc_start(double h, double k, double r) {
     arc_state s = {h * k, 0.5 * (h * h + k * k), 0.5 * asin_inline(r), 0, 0};
@@ -79,9 +88,12 @@ CF_INLINE double arc_finish(double h, double k, arc_state s, double sum) {
 /* Σ_i w_i (e^{g(asr(1 − x_i))} + e^{g(asr(1 + x_i))}); the exp loop vectorises over nodes. */
 CF_INLINE double arc_sum(arc_state s, const double *x, const double *w, int ng) {
     double arg[20], sum = 0;
-    for (int i = 0; i < ng; i++) arc_args(s, x[i], &arg[2 * i], &arg[2 * i + 1]);
-    for (int i = 0; i < 2 * ng; i++) arg[i] = cf_exp(arg[i]);
-    for (int i = 0; i < ng; i++) sum += w[i] * (arg[2 * i] + arg[2 * i + 1]);
+    for (int i = 0; i < ng; i++)
+        arc_args(s, x[i], &arg[2 * i], &arg[2 * i + 1]);
+    for (int i = 0; i < 2 * ng; i++)
+        arg[i] = cf_exp(arg[i]);
+    for (int i = 0; i < ng; i++)
+        sum += w[i] * (arg[2 * i] + arg[2 * i + 1]);
     return sum;
 }
 
@@ -89,10 +101,14 @@ CF_INLINE double arc_sum(arc_state s, const double *x, const double *w, int ng) 
 static const double *const GENZ_X[3] = {GL6_X, GL12_X, GL20_X}, *const GENZ_W[3] = {GL6_W, GL12_W, GL20_W};
 static const int GENZ_NG[3] = {3, 6, 10};
 
-CF_INLINE int genz_rule(double ar) { return ar < 0.3 ? 0 : (ar < 0.75 ? 1 : 2); }
+CF_INLINE int genz_rule(double ar) {
+    return ar < 0.3 ? 0 : (ar < 0.75 ? 1 : 2);
+}
 
 /* The same rule from the arc |asin r| (the Φ₂ inverse works in the angle): asin 0.3, asin 0.75. */
-CF_INLINE int genz_rule_arc(double at) { return at < 0.30469265401539750797 ? 0 : (at < 0.84806207898148100805 ? 1 : 2); }
+CF_INLINE int genz_rule_arc(double at) {
+    return at < 0.30469265401539750797 ? 0 : (at < 0.84806207898148100805 ? 1 : 2);
+}
 
 CF_INLINE double arc_value(double h, double k, double r) {
     int q = genz_rule(fabs(r));
@@ -104,7 +120,9 @@ CF_INLINE double arc_value(double h, double k, double r) {
  * singular branch): the singular part of the integrand is subtracted analytically and the rest
  * integrated by the 20-point rule. Branches are selects; as for the arcsine rule, the pieces
  * serve the one-call and the batch paths alike. */
-typedef struct { double h, k, r, hk, bs, c, d, ah, base; } near_state;
+typedef struct {
+    double h, k, r, hk, bs, c, d, ah, base;
+} near_state;
 
 CF_INLINE near_state near_start(double h, double k, double r) {
     double ar = fabs(r);
@@ -146,43 +164,62 @@ CF_INLINE double near_one_value(double h, double k, double r) {
     near_state s = near_start(h, k, r);
     double xs[20], e1[20], e2[20], rs[20], x1[20], x2[20], sum = 0;
 #pragma clang loop unroll(full)
-    for (int i = 0; i < 20; i++) xs[i] = near_node(s, i & 1 ? GL20_X[i >> 1] : -GL20_X[i >> 1], &e1[i], &e2[i], &rs[i]);
+    for (int i = 0; i < 20; i++)
+        xs[i] = near_node(s, i & 1 ? GL20_X[i >> 1] : -GL20_X[i >> 1], &e1[i], &e2[i], &rs[i]);
 #pragma clang loop unroll(full)
-    for (int i = 0; i < 20; i++) { x1[i] = cf_exp(e1[i]); x2[i] = cf_exp(e2[i]); }
+    for (int i = 0; i < 20; i++) {
+        x1[i] = cf_exp(e1[i]);
+        x2[i] = cf_exp(e2[i]);
+    }
 #pragma clang loop unroll(full)
-    for (int i = 0; i < 20; i++) sum += near_term(s, GL20_W[i >> 1], xs[i], e1[i], rs[i], x1[i], x2[i]);
+    for (int i = 0; i < 20; i++)
+        sum += near_term(s, GL20_W[i >> 1], xs[i], e1[i], rs[i], x1[i], x2[i]);
     return near_finish(s, sum);
 }
 
 /* Upper orthant P(X > h, Y > k; r): Genz's BVNU. */
 CF_SIMD_CLONES
 static double bvnu(double h, double k, double r) {
-    if (h == INFINITY || k == INFINITY) return 0;
-    if (h == -INFINITY) return k == -INFINITY ? 1 : cf_norm_cdf(-k);
-    if (k == -INFINITY) return cf_norm_cdf(-h);
-    if (r == 0) return cf_norm_cdf(-h) * cf_norm_cdf(-k);
+    if (h == INFINITY || k == INFINITY)
+        return 0;
+    if (h == -INFINITY)
+        return k == -INFINITY ? 1 : cf_norm_cdf(-k);
+    if (k == -INFINITY)
+        return cf_norm_cdf(-h);
+    if (r == 0)
+        return cf_norm_cdf(-h) * cf_norm_cdf(-k);
     double ar = fabs(r);
-    if (ar < 0.925) return arc_value(-h, -k, r);
-    if (ar < 1) return near_one_value(h, k, r);
+    if (ar < 0.925)
+        return arc_value(-h, -k, r);
+    if (ar < 1)
+        return near_one_value(h, k, r);
     /* r = ±1: the comonotone and countermonotone limits */
-    if (r > 0) return cf_norm_cdf(-fmax(h, k));
+    if (r > 0)
+        return cf_norm_cdf(-fmax(h, k));
     k = -k;
-    if (h >= k) return 0;
+    if (h >= k)
+        return 0;
     return cf_clamp01(h < 0 ? cf_norm_cdf(k) - cf_norm_cdf(h) : cf_norm_cdf(-h) - cf_norm_cdf(-k));
 }
 
-double cf_bvn_cdf_raw(double h, double k, double r) { return bvnu(-h, -k, r); }
+double cf_bvn_cdf_raw(double h, double k, double r) {
+    return bvnu(-h, -k, r);
+}
 
 int cf_bvn_cdf(double h, double k, double r, double *out) {
-    if (!out) return CF_EINVAL;
-    if (isnan(h) || isnan(k) || isnan(r) || fabs(r) > 1) return CF_EDOM;
+    if (!out)
+        return CF_EINVAL;
+    if (isnan(h) || isnan(k) || isnan(r) || fabs(r) > 1)
+        return CF_EDOM;
     *out = bvnu(-h, -k, r);
     return CF_OK;
 }
 
 int cf_bvn_pdf(double h, double k, double r, double *out) {
-    if (!out) return CF_EINVAL;
-    if (isnan(h) || isnan(k) || isnan(r) || !(fabs(r) < 1)) return CF_EDOM;
+    if (!out)
+        return CF_EINVAL;
+    if (isnan(h) || isnan(k) || isnan(r) || !(fabs(r) < 1))
+        return CF_EDOM;
     double om = (1 - r) * (1 + r);
     double q = (h * h - 2 * r * h * k + k * k) / om;
     *out = isinf(q) ? 0 : exp(-0.5 * q) / (2 * M_PI * sqrt(om));
@@ -196,11 +233,14 @@ int cf_bvn_pdf(double h, double k, double r, double *out) {
 CF_INLINE double arc_sum_unrolled(arc_state s, const double *x, const double *w, int ng) {
     double arg[20], sum = 0;
 #pragma clang loop unroll(full)
-    for (int i = 0; i < ng; i++) arc_args(s, x[i], &arg[2 * i], &arg[2 * i + 1]);
+    for (int i = 0; i < ng; i++)
+        arc_args(s, x[i], &arg[2 * i], &arg[2 * i + 1]);
 #pragma clang loop unroll(full)
-    for (int i = 0; i < 2 * ng; i++) arg[i] = cf_exp(arg[i]);
+    for (int i = 0; i < 2 * ng; i++)
+        arg[i] = cf_exp(arg[i]);
 #pragma clang loop unroll(full)
-    for (int i = 0; i < ng; i++) sum += w[i] * (arg[2 * i] + arg[2 * i + 1]);
+    for (int i = 0; i < ng; i++)
+        sum += w[i] * (arg[2 * i] + arg[2 * i + 1]);
     return sum;
 }
 
@@ -217,24 +257,31 @@ CF_SIMD_CLONES_WIDE
 static void rule_batch(const double *h, const double *k, const double *r, size_t cnt, int rule, double *out) {
     if (rule == 0) {
 #pragma clang loop vectorize(assume_safety)
-        for (size_t j = 0; j < cnt; j++) out[j] = arc_rule_unrolled(h[j], k[j], r[j], 0);
+        for (size_t j = 0; j < cnt; j++)
+            out[j] = arc_rule_unrolled(h[j], k[j], r[j], 0);
     } else if (rule == 1) {
 #pragma clang loop vectorize(assume_safety)
-        for (size_t j = 0; j < cnt; j++) out[j] = arc_rule_unrolled(h[j], k[j], r[j], 1);
+        for (size_t j = 0; j < cnt; j++)
+            out[j] = arc_rule_unrolled(h[j], k[j], r[j], 1);
     } else if (rule == 2) {
 #pragma clang loop vectorize(assume_safety)
-        for (size_t j = 0; j < cnt; j++) out[j] = arc_rule_unrolled(h[j], k[j], r[j], 2);
+        for (size_t j = 0; j < cnt; j++)
+            out[j] = arc_rule_unrolled(h[j], k[j], r[j], 2);
     } else {
 #pragma clang loop vectorize(assume_safety)
-        for (size_t j = 0; j < cnt; j++) out[j] = near_one_value(-h[j], -k[j], r[j]);
+        for (size_t j = 0; j < cnt; j++)
+            out[j] = near_one_value(-h[j], -k[j], r[j]);
     }
 }
 
 int cf_bvn_cdf_batch(const double *h, const double *k, const double *r, size_t n, double *out) {
-    if (!h || !k || !r || !out) return CF_EINVAL;
+    if (!h || !k || !r || !out)
+        return CF_EINVAL;
     for (size_t i = 0; i < n; i++)
-        if (isnan(h[i]) || isnan(k[i]) || isnan(r[i]) || fabs(r[i]) > 1) return CF_EDOM;
-    if (n == 0) return CF_OK;
+        if (isnan(h[i]) || isnan(k[i]) || isnan(r[i]) || fabs(r[i]) > 1)
+            return CF_EDOM;
+    if (n == 0)
+        return CF_OK;
     /* Blocks of calls are sorted by Genz's rule (three arcsine rules and the near-singular
      * one); r = 0, |r| = 1 and infinite limits take the scalar path. Same arithmetic as
      * cf_bvn_cdf, call by call. Blocks of 1024 keep the vector remainders rare (256 was
@@ -242,19 +289,30 @@ int cf_bvn_cdf_batch(const double *h, const double *k, const double *r, size_t n
     size_t block = n < BATCH_BLOCK ? n : BATCH_BLOCK;
     double *buf = malloc(13 * block * sizeof *buf);
     size_t *pos = malloc(4 * block * sizeof *pos);
-    if (!buf || !pos) { free(buf); free(pos); return CF_ENOMEM; }
+    if (!buf || !pos) {
+        free(buf);
+        free(pos);
+        return CF_ENOMEM;
+    }
     double *hb = buf, *kb = buf + 4 * block, *rb = buf + 8 * block, *ob = buf + 12 * block;
     for (size_t b0 = 0; b0 < n; b0 += block) {
         size_t bn = n - b0 < block ? n - b0 : block, cnt[4] = {0, 0, 0, 0};
         for (size_t i = b0; i < b0 + bn; i++) {
             double ar = fabs(r[i]);
-            if (!(isfinite(h[i]) && isfinite(k[i]) && r[i] != 0 && ar < 1)) { out[i] = bvnu(-h[i], -k[i], r[i]); continue; }
+            if (!(isfinite(h[i]) && isfinite(k[i]) && r[i] != 0 && ar < 1)) {
+                out[i] = bvnu(-h[i], -k[i], r[i]);
+                continue;
+            }
             size_t q = ar < 0.925 ? (size_t)genz_rule(ar) : 3, c = q * block + cnt[q]++;
-            hb[c] = h[i]; kb[c] = k[i]; rb[c] = r[i]; pos[c] = i;
+            hb[c] = h[i];
+            kb[c] = k[i];
+            rb[c] = r[i];
+            pos[c] = i;
         }
         for (size_t q = 0; q < 4; q++) {
             rule_batch(hb + q * block, kb + q * block, rb + q * block, cnt[q], (int)q, ob);
-            for (size_t j = 0; j < cnt[q]; j++) out[pos[q * block + j]] = ob[j];
+            for (size_t j = 0; j < cnt[q]; j++)
+                out[pos[q * block + j]] = ob[j];
         }
     }
     free(buf);
@@ -273,30 +331,46 @@ int cf_bvn_solve_r_warm(double h, double k, double p, double r0, double *r_out) 
 static int solve_arc(double h, double k, double d, double theta0, double *r_out);
 
 int cf_bvn_solve_r_start(double h, double k, double p, double r0, double *r_out) {
-    if (isnan(h) || isnan(k)) return CF_EDOM;
+    if (isnan(h) || isnan(k))
+        return CF_EDOM;
     double d = isfinite(h) && isfinite(k) ? p - cf_norm_cdf(h) * cf_norm_cdf(k) : NAN;
     return cf_bvn_solve_r_margins(h, k, p, d, isfinite(r0) && fabs(r0) < 1 ? asin(r0) : NAN, r_out);
 }
 
 int cf_bvn_solve_r_margins(double h, double k, double p, double d, double theta0, double *r_out) {
-    if (!r_out) return CF_EINVAL;
-    if (isnan(h) || isnan(k) || isnan(p)) return CF_EDOM;
-    if (isfinite(h) && isfinite(k) && solve_arc(h, k, d, theta0, r_out) == CF_OK) return CF_OK;
+    if (!r_out)
+        return CF_EINVAL;
+    if (isnan(h) || isnan(k) || isnan(p))
+        return CF_EDOM;
+    if (isfinite(h) && isfinite(k) && solve_arc(h, k, d, theta0, r_out) == CF_OK)
+        return CF_OK;
     double r0 = isfinite(theta0) && fabs(theta0) < M_PI_2 ? sin(theta0) : NAN;
     double lo = -1, hi = 1;
     double flo = bvnu(-h, -k, -1) - p, fhi = bvnu(-h, -k, 1) - p;
     /* p computed by Φ₂ itself can sit a rounding error outside the attainable range. */
-    if (flo > 0 && flo <= 4e-16) flo = 0;
-    if (fhi < 0 && fhi >= -4e-16) fhi = 0;
-    if (flo > 0 || fhi < 0) return CF_EDOM;
-    if (flo == 0) { *r_out = -1; return CF_OK; }
-    if (fhi == 0) { *r_out = 1; return CF_OK; }
+    if (flo > 0 && flo <= 4e-16)
+        flo = 0;
+    if (fhi < 0 && fhi >= -4e-16)
+        fhi = 0;
+    if (flo > 0 || fhi < 0)
+        return CF_EDOM;
+    if (flo == 0) {
+        *r_out = -1;
+        return CF_OK;
+    }
+    if (fhi == 0) {
+        *r_out = 1;
+        return CF_OK;
+    }
     /* First-order start: Φ₂ ≈ Φ(h)Φ(k) + φ(h)φ(k) r. */
     double ph = exp(-0.5 * h * h) / CF_SQRT2PI, pk = exp(-0.5 * k * k) / CF_SQRT2PI;
     double r = ph * pk > 0 && isfinite(d) ? d / (ph * pk) : 0;
-    if (isfinite(r0) && fabs(r0) < 1) r = r0;
-    if (!(r > -0.99)) r = -0.99;
-    if (r > 0.99) r = 0.99;
+    if (isfinite(r0) && fabs(r0) < 1)
+        r = r0;
+    if (!(r > -0.99))
+        r = -0.99;
+    if (r > 0.99)
+        r = 0.99;
     int converged = 0;
     for (int it = 0; it < 200 && !converged; it++) {
         double f = bvnu(-h, -k, r) - p;
@@ -304,18 +378,24 @@ int cf_bvn_solve_r_margins(double h, double k, double p, double d, double theta0
             converged = 1;
             break;
         }
-        if (f < 0) lo = r; else hi = r;
+        if (f < 0)
+            lo = r;
+        else
+            hi = r;
         double om = (1 - r) * (1 + r);
         double dens = exp(-0.5 * (h * h - 2 * r * h * k + k * k) / om) / (2 * M_PI * sqrt(om));
         double next = r - f / dens;
-        if (!(next > lo && next < hi)) next = 0.5 * (lo + hi); /* Newton left the bracket */
+        if (!(next > lo && next < hi))
+            next = 0.5 * (lo + hi); /* Newton left the bracket */
         double step = fabs(next - r);
         r = next;
-        if (step <= 1e-15 * fmax(1, fabs(r)) || hi - lo <= 4e-16) converged = 1;
+        if (step <= 1e-15 * fmax(1, fabs(r)) || hi - lo <= 4e-16)
+            converged = 1;
     }
     /* Newton can cycle at the rounding level of Φ₂ without meeting the step test: accept a root
      * whose residual is rounding, or whose bracket has closed to 1e-12. */
-    if (!converged && (fabs(bvnu(-h, -k, r) - p) <= 4e-16 || hi - lo <= 1e-12)) converged = 1;
+    if (!converged && (fabs(bvnu(-h, -k, r) - p) <= 4e-16 || hi - lo <= 1e-12))
+        converged = 1;
     *r_out = r;
     return converged ? CF_OK : CF_EMAXITER;
 }
@@ -337,8 +417,8 @@ static const double GL2_X[1] = {0.57735026918962576451}, GL2_W[1] = {1.0};
  * cosine follow from the angle-addition formulas, so a panel calls no libm function. sin b and
  * cos b are returned for the next Halley step (and panel). */
 CF_SIMD_CLONES
-static double arc_panel(double hk, double hs, double a, double b, const double *x, const double *w,
-                        int ng, double *sb, double *cb) {
+static double arc_panel(double hk, double hs, double a, double b, const double *x, const double *w, int ng, double *sb,
+                        double *cb) {
     double half = 0.5 * (b - a), hsd, hcd;
     cf_small_sincos(half, &hsd, &hcd);
     double s0 = *sb * hcd + *cb * hsd, c0 = *cb * hcd - *sb * hsd;
@@ -349,7 +429,8 @@ static double arc_panel(double hk, double hs, double a, double b, const double *
     return sum * half / (2 * M_PI);
 }
 
-/* ∫ over [a, b] in panels of at most 0.3, given sin a, cos a in *sb, *cb (updated to b), with rules chosen by position and length.
+/* ∫ over [a, b] in panels of at most 0.3, given sin a, cos a in *sb, *cb (updated to b), with rules chosen
+ * by position and length.
  * Genz's rule lengths: 6 points cover arcs up to 0.3 near θ = 0; further out the 1/cos² t
  * factor sharpens the integrand, so panels get 12 and, past |θ| = 0.8, 20 points. Halley's
  * late steps are tiny: when len·L <= 1e-3, with L = 1 + |hk| + hs the rate at which the
@@ -360,10 +441,14 @@ static double arc_integral(double hk, double hs, double a, double b, double *sb,
     while (a != b) {
         double e = b > a ? fmin(b, a + 0.3) : fmax(b, a - 0.3);
         double len = fabs(e - a), am = fabs(0.5 * (a + e));
-        if (len * (1 + fabs(hk) + hs) <= 1e-3) total += arc_panel(hk, hs, a, e, GL2_X, GL2_W, 1, sb, cb);
-        else if (am < 0.3) total += arc_panel(hk, hs, a, e, GL6_X, GL6_W, 3, sb, cb);
-        else if (am < 0.8) total += arc_panel(hk, hs, a, e, GL12_X, GL12_W, 6, sb, cb);
-        else total += arc_panel(hk, hs, a, e, GL20_X, GL20_W, 10, sb, cb);
+        if (len * (1 + fabs(hk) + hs) <= 1e-3)
+            total += arc_panel(hk, hs, a, e, GL2_X, GL2_W, 1, sb, cb);
+        else if (am < 0.3)
+            total += arc_panel(hk, hs, a, e, GL6_X, GL6_W, 3, sb, cb);
+        else if (am < 0.8)
+            total += arc_panel(hk, hs, a, e, GL12_X, GL12_W, 6, sb, cb);
+        else
+            total += arc_panel(hk, hs, a, e, GL20_X, GL20_W, 10, sb, cb);
         a = e;
     }
     return total;
@@ -388,7 +473,13 @@ static int solve_arc(double h, double k, double d, double theta0, double *r_out)
             converged = 1;
             break;
         }
-        if (f < 0) { lo = t; bracketed_lo = 1; } else { hi = t; bracketed_hi = 1; }
+        if (f < 0) {
+            lo = t;
+            bracketed_lo = 1;
+        } else {
+            hi = t;
+            bracketed_hi = 1;
+        }
         double c2 = ct * ct, g = (st * hk - hs) / c2;
         double e = exp(g) / (2 * M_PI), dg = (hk * c2 + 2 * st * (st * hk - hs)) / (c2 * ct);
         double dn = e > 0 ? -f / e : NAN;
@@ -401,8 +492,12 @@ static int solve_arc(double h, double k, double d, double theta0, double *r_out)
             if (!bracketed_lo || !bracketed_hi) {
                 double se = st, ce = ct, edge = f < 0 ? THETA_MAX : -THETA_MAX;
                 double ie = it + arc_integral(hk, hs, t, edge, &se, &ce);
-                if ((f < 0 && ie < d) || (f > 0 && ie > d)) return CF_EDOM;
-                if (f < 0) bracketed_hi = 1; else bracketed_lo = 1;
+                if ((f < 0 && ie < d) || (f > 0 && ie > d))
+                    return CF_EDOM;
+                if (f < 0)
+                    bracketed_hi = 1;
+                else
+                    bracketed_lo = 1;
             }
             next = 0.5 * (lo + hi);
             halley = 0;

@@ -16,12 +16,12 @@
 #include <gsl/gsl_integration.h>
 
 typedef struct {
-    const double *a;   /* τ_i/√(1−λ_i²) for models with 0 < p < 1 */
-    const double *b;   /* λ_i/√(1−λ_i²) */
-    const int *w;      /* how many models share (a_i, b_i); NULL: one each */
-    double *ws;        /* 2m scratch: Φ(x_i) and φ(x_i)/Φ(x_i) at the current point */
+    const double *a; /* τ_i/√(1−λ_i²) for models with 0 < p < 1 */
+    const double *b; /* λ_i/√(1−λ_i²) */
+    const int *w; /* how many models share (a_i, b_i); NULL: one each */
+    double *ws; /* 2m scratch: Φ(x_i) and φ(x_i)/Φ(x_i) at the current point */
     size_t m;
-    double gmax;       /* log-integrand at the mode */
+    double gmax; /* log-integrand at the mode */
     /* Equal loadings λ = √ρ only: ∂x_i/∂ρ = (a_i − f·dc)·dscale, for d log β_SF / dρ. */
     int want_drho;
     double dc, dscale;
@@ -34,14 +34,19 @@ static double sf_log_integrand(const sf_ctx *c, double f, double *d1, double *d2
     double g = -0.5 * f * f - CF_LOG_SQRT2PI, s1 = 0, s2 = 0;
     for (size_t i = 0; i < c->m; i++) {
         double x = c->a[i] - c->b[i] * f, k = c->w ? c->w[i] : 1;
-        if (!d1 && !d2) { g += k * cf_norm_logcdf(x); continue; }
+        if (!d1 && !d2) {
+            g += k * cf_norm_logcdf(x);
+            continue;
+        }
         double lam;
         g += k * cf_norm_logcdf_mills(x, &lam);
         s1 += k * c->b[i] * lam;
         s2 += k * c->b[i] * c->b[i] * lam * (x + lam);
     }
-    if (d1) *d1 = -f - s1;
-    if (d2) *d2 = -1 - s2;
+    if (d1)
+        *d1 = -f - s1;
+    if (d2)
+        *d2 = -1 - s2;
     return g;
 }
 
@@ -68,31 +73,55 @@ static double sf_value(const sf_ctx *c, double f, double *drho) {
             lg += k * cf_norm_logcdf_mills(x, &lam[i]);
             cdf[i] = 1;
         }
-        for (int r = 0; r < k; r++) prod *= cdf[i];
-        if (prod < 1e-200) { lg += log(prod); prod = 1; }
-        if (c->want_drho) ds += k * lam[i] * (a[i] - f * c->dc) * c->dscale;
+        for (int r = 0; r < k; r++)
+            prod *= cdf[i];
+        if (prod < 1e-200) {
+            lg += log(prod);
+            prod = 1;
+        }
+        if (c->want_drho)
+            ds += k * lam[i] * (a[i] - f * c->dc) * c->dscale;
     }
-    if (drho) *drho = ds;
+    if (drho)
+        *drho = ds;
     return exp(lg) * prod;
 }
 
-static double sf_scaled(double f, void *p) { return sf_value(p, f, NULL); }
+static double sf_scaled(double f, void *p) {
+    return sf_value(p, f, NULL);
+}
 
 static int sf_mode(const sf_ctx *c, double *mode, double *curv) {
     /* g' is strictly decreasing: bracket its root, then Newton with bisection fallback. */
     double lo = -1, hi = 1, d1, d2;
-    for (int i = 0; i < 200; i++) { sf_log_integrand(c, lo, &d1, NULL); if (d1 > 0) break; lo *= 2; }
-    for (int i = 0; i < 200; i++) { sf_log_integrand(c, hi, &d1, NULL); if (d1 < 0) break; hi *= 2; }
+    for (int i = 0; i < 200; i++) {
+        sf_log_integrand(c, lo, &d1, NULL);
+        if (d1 > 0)
+            break;
+        lo *= 2;
+    }
+    for (int i = 0; i < 200; i++) {
+        sf_log_integrand(c, hi, &d1, NULL);
+        if (d1 < 0)
+            break;
+        hi *= 2;
+    }
     double f = 0.5 * (lo + hi);
     for (int it = 0; it < 200; it++) {
         sf_log_integrand(c, f, &d1, &d2);
-        if (d1 == 0) break;
-        if (d1 > 0) lo = f; else hi = f;
+        if (d1 == 0)
+            break;
+        if (d1 > 0)
+            lo = f;
+        else
+            hi = f;
         double next = f - d1 / d2;
-        if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+        if (!(next > lo && next < hi))
+            next = 0.5 * (lo + hi);
         double step = fabs(next - f);
         f = next;
-        if (step <= 1e-13 * fmax(1, fabs(f)) || hi - lo <= 1e-13 * fmax(1, fabs(f))) break;
+        if (step <= 1e-13 * fmax(1, fabs(f)) || hi - lo <= 1e-13 * fmax(1, fabs(f)))
+            break;
     }
     sf_log_integrand(c, f, NULL, &d2);
     *mode = f;
@@ -118,12 +147,17 @@ static int sf_trapezoid(const sf_ctx *c, double mode, double sigma, double rel_t
     long jlo = 0, jhi = 0;
     for (int side = -1; side <= 1; side += 2) {
         for (long j = 1;; j++) {
-            if (j > 200) return CF_EMAXITER;
+            if (j > 200)
+                return CF_EMAXITER;
             double v = sf_value(c, mode + side * j * h, &dv);
             sum += v;
             dsum += v * dv;
-            if (side < 0) jlo = -j; else jhi = j;
-            if (!(v > FLOOR)) break;
+            if (side < 0)
+                jlo = -j;
+            else
+                jhi = j;
+            if (!(v > FLOOR))
+                break;
         }
     }
     double t = h * sum, gate = fmax(rel_tol, 0.1 * sqrt(rel_tol));
@@ -137,11 +171,14 @@ static int sf_trapezoid(const sf_ctx *c, double mode, double sigma, double rel_t
         }
         sum += add;
         double tn = 0.5 * t + h * add, d = fabs(tn - t) / tn;
-        t = tn; jlo *= 2; jhi *= 2;
+        t = tn;
+        jlo *= 2;
+        jhi *= 2;
         if (d <= gate) {
             *out = t;
             *err = d;
-            if (dlog) *dlog = dsum / sum;
+            if (dlog)
+                *dlog = dsum / sum;
             return CF_OK;
         }
     }
@@ -170,33 +207,39 @@ static int sf_integrate(const double *a, const double *b, const int *w, double *
     }
     double mode, curv;
     int st = sf_mode(&c, &mode, &curv);
-    if (st != CF_OK) return st;
+    if (st != CF_OK)
+        return st;
     c.gmax = sf_log_integrand(&c, mode, NULL, NULL);
     double sigma = 1.0 / sqrt(-curv);
     double width = INFINITY; /* narrowest kink */
-    for (size_t i = 0; i < m; i++) width = fmin(width, 1.0 / b[i]);
+    for (size_t i = 0; i < m; i++)
+        width = fmin(width, 1.0 / b[i]);
     if (width >= 0.1) {
         double total, e;
         if (sf_trapezoid(&c, mode, sigma, rel_tol, &total, &e, drho) == CF_OK && total > 0) {
             *log_beta = c.gmax + log(total);
-            if (err) *err = e;
+            if (err)
+                *err = e;
             return CF_OK;
         }
     }
     double lo = mode, hi = mode;
-    for (double step = sigma; ; step *= 2) {
+    for (double step = sigma;; step *= 2) {
         lo = mode - step;
-        if (sf_log_integrand(&c, lo, NULL, NULL) < c.gmax - SF_DROP || step > 1e6) break;
+        if (sf_log_integrand(&c, lo, NULL, NULL) < c.gmax - SF_DROP || step > 1e6)
+            break;
     }
-    for (double step = sigma; ; step *= 2) {
+    for (double step = sigma;; step *= 2) {
         hi = mode + step;
-        if (sf_log_integrand(&c, hi, NULL, NULL) < c.gmax - SF_DROP || step > 1e6) break;
+        if (sf_log_integrand(&c, hi, NULL, NULL) < c.gmax - SF_DROP || step > 1e6)
+            break;
     }
     /* Breakpoints: the mode, and — when the factors are near-steps of width √(1−ρ)/√ρ — every
      * kink τ_i/√ρ in range. An adaptive rule can step over a narrow kink it never samples and
      * still report a tiny error (seen at ρ = 0.99999: 2e-6 relative error at tolerance 1e-10). */
     double *pts = malloc((m + 3 + 2 * 64) * sizeof *pts);
-    if (!pts) return CF_ENOMEM;
+    if (!pts)
+        return CF_ENOMEM;
     size_t np = 0;
     pts[np++] = lo;
     pts[np++] = mode;
@@ -206,24 +249,33 @@ static int sf_integrate(const double *a, const double *b, const int *w, double *
      * panels or a 15-point rule were measured slower (QAG then bisects) */
     int loose = rel_tol >= 1e-9;
     for (double d = sigma; d < 1e6 && np < 2 * 64; d *= 2) {
-        if (mode - d > lo) pts[np++] = mode - d;
-        if (mode + d < hi) pts[np++] = mode + d;
-        if (mode - d <= lo && mode + d >= hi) break;
+        if (mode - d > lo)
+            pts[np++] = mode - d;
+        if (mode + d < hi)
+            pts[np++] = mode + d;
+        if (mode - d <= lo && mode + d >= hi)
+            break;
     }
     for (size_t i = 0; i < m; i++) {
         double k = a[i] / b[i];
-        if (1.0 / b[i] < 0.1 && k > lo && k < hi) pts[np++] = k;
+        if (1.0 / b[i] < 0.1 && k > lo && k < hi)
+            pts[np++] = k;
     }
     pts[np++] = hi;
     qsort(pts, np, sizeof *pts, cmp_double);
     size_t u = 1; /* drop breakpoints closer than a tenth of the kink width */
     for (size_t i = 1; i < np; i++)
-        if (pts[i] - pts[u - 1] > 0.1 * width * 1e-3 || i == np - 1) pts[u++] = pts[i];
-    if (u >= 2 && pts[u - 1] - pts[u - 2] <= 0) u--;
+        if (pts[i] - pts[u - 1] > 0.1 * width * 1e-3 || i == np - 1)
+            pts[u++] = pts[i];
+    if (u >= 2 && pts[u - 1] - pts[u - 2] <= 0)
+        u--;
     np = u;
     size_t limit = SF_LIMIT > 4 * np ? SF_LIMIT : 4 * np;
     gsl_integration_workspace *ws = gsl_integration_workspace_alloc(limit);
-    if (!ws) { free(pts); return CF_ENOMEM; }
+    if (!ws) {
+        free(pts);
+        return CF_ENOMEM;
+    }
     c.want_drho = 0;
     gsl_function fn = {sf_scaled, &c};
     /* A rough pass (one 21-point rule per panel) sets the scale; then each panel is refined
@@ -244,30 +296,44 @@ static int sf_integrate(const double *a, const double *b, const int *w, double *
     for (size_t i = 0; i + 1 < np && st == CF_OK; i++) {
         double v, e;
         int g = gsl_integration_qag(&fn, pts[i], pts[i + 1], target, 0.0, limit, GSL_INTEG_GAUSS21, ws, &v, &e);
-        if (g != 0 && !(e <= 1e3 * target)) st = CF_EMAXITER;
+        if (g != 0 && !(e <= 1e3 * target))
+            st = CF_EMAXITER;
         total += v;
         abserr += e;
     }
     double abserr_total = abserr;
     free(pts);
     gsl_integration_workspace_free(ws);
-    if (st != CF_OK) return st;
-    if (!(total > 0)) return CF_EDOM;
+    if (st != CF_OK)
+        return st;
+    if (!(total > 0))
+        return CF_EDOM;
     *log_beta = c.gmax + log(total);
-    if (err) *err = abserr_total / total;
+    if (err)
+        *err = abserr_total / total;
     return CF_OK;
 }
 
 /* Splits p into thresholds of interior models; reports p = 0 presence and the closed forms. */
-static int sf_prepare(const double *p, size_t m, double *tau, size_t *mi, int *has_zero, double *log_prod, double *log_min) {
-    *mi = 0; *has_zero = 0; *log_prod = 0; *log_min = 0;
+static int sf_prepare(const double *p, size_t m, double *tau, size_t *mi, int *has_zero, double *log_prod,
+                      double *log_min) {
+    *mi = 0;
+    *has_zero = 0;
+    *log_prod = 0;
+    *log_min = 0;
     for (size_t i = 0; i < m; i++) {
-        if (!(p[i] >= 0 && p[i] <= 1)) return CF_EDOM;
-        if (p[i] == 0) { *has_zero = 1; continue; }
-        if (p[i] == 1) continue;
+        if (!(p[i] >= 0 && p[i] <= 1))
+            return CF_EDOM;
+        if (p[i] == 0) {
+            *has_zero = 1;
+            continue;
+        }
+        if (p[i] == 1)
+            continue;
         double lp = log(p[i]);
         *log_prod += lp;
-        if (*mi == 0 || lp < *log_min) *log_min = lp;
+        if (*mi == 0 || lp < *log_min)
+            *log_min = lp;
         tau[(*mi)++] = cf_norm_quantile(p[i]);
     }
     return CF_OK;
@@ -276,35 +342,58 @@ static int sf_prepare(const double *p, size_t m, double *tau, size_t *mi, int *h
 /* cf_factor_log_beta, plus d log β_SF / dρ in *drho when the integral supplied it (else NaN). */
 static int factor_log_beta(const double *p, size_t m, double rho, double rel_tol, double *log_beta, double *err,
                            double *drho) {
-    if (!p || !log_beta || m == 0) return CF_EINVAL;
-    if (!(rho >= 0 && rho <= 1)) return CF_EDOM;
-    if (!(rel_tol > 0)) rel_tol = 1e-10;
-    if (drho) *drho = NAN;
+    if (!p || !log_beta || m == 0)
+        return CF_EINVAL;
+    if (!(rho >= 0 && rho <= 1))
+        return CF_EDOM;
+    if (!(rel_tol > 0))
+        rel_tol = 1e-10;
+    if (drho)
+        *drho = NAN;
     double *tau = malloc(m * sizeof *tau);
-    if (!tau) return CF_ENOMEM;
-    size_t mi; int has_zero; double log_prod, log_min;
+    if (!tau)
+        return CF_ENOMEM;
+    size_t mi;
+    int has_zero;
+    double log_prod, log_min;
     int st = sf_prepare(p, m, tau, &mi, &has_zero, &log_prod, &log_min);
-    if (err) *err = 0;
+    if (err)
+        *err = 0;
     if (st == CF_OK) {
-        if (has_zero) *log_beta = -INFINITY;
-        else if (mi == 0) *log_beta = 0;           /* every model always wrong */
-        else if (rho == 0) *log_beta = log_prod;    /* independence */
-        else if (rho == 1) *log_beta = log_min;     /* comonotone: the rarest error */
+        if (has_zero)
+            *log_beta = -INFINITY;
+        else if (mi == 0)
+            *log_beta = 0; /* every model always wrong */
+        else if (rho == 0)
+            *log_beta = log_prod; /* independence */
+        else if (rho == 1)
+            *log_beta = log_min; /* comonotone: the rarest error */
         else {
             /* Models with equal error rates (common in resamples: counts out of n) share one
              * factor, raised to their number: fewer Φ evaluations, the same integrand. */
             double *a = malloc(4 * mi * sizeof *a); /* a, b, and the integrand's scratch */
             int *w = malloc(mi * sizeof *w);
-            if (!a || !w) { free(a); free(w); free(tau); return CF_ENOMEM; }
+            if (!a || !w) {
+                free(a);
+                free(w);
+                free(tau);
+                return CF_ENOMEM;
+            }
             qsort(tau, mi, sizeof *tau, cmp_double);
             size_t u = 0;
             for (size_t i = 0; i < mi; i++) {
-                if (u > 0 && tau[i] == tau[u - 1]) { w[u - 1]++; continue; }
+                if (u > 0 && tau[i] == tau[u - 1]) {
+                    w[u - 1]++;
+                    continue;
+                }
                 tau[u] = tau[i];
                 w[u++] = 1;
             }
             double *b = a + u, sa = 1 / sqrt(1 - rho), sb = sqrt(rho) / sqrt(1 - rho);
-            for (size_t i = 0; i < u; i++) { a[i] = tau[i] * sa; b[i] = sb; }
+            for (size_t i = 0; i < u; i++) {
+                a[i] = tau[i] * sa;
+                b[i] = sb;
+            }
             st = sf_integrate(a, b, w, b + u, u, rel_tol, rho, log_beta, err, drho);
             free(a);
             free(w);
@@ -318,47 +407,74 @@ int cf_factor_log_beta(const double *p, size_t m, double rho, double rel_tol, do
     return factor_log_beta(p, m, rho, rel_tol, log_beta, err, NULL);
 }
 
-int cf_factor_log_beta_loadings(const double *p, const double *lambda, size_t m, double rel_tol, double *log_beta, double *err) {
-    if (!p || !lambda || !log_beta || m == 0) return CF_EINVAL;
-    if (!(rel_tol > 0)) rel_tol = 1e-10;
+int cf_factor_log_beta_loadings(const double *p, const double *lambda, size_t m, double rel_tol, double *log_beta,
+                                double *err) {
+    if (!p || !lambda || !log_beta || m == 0)
+        return CF_EINVAL;
+    if (!(rel_tol > 0))
+        rel_tol = 1e-10;
     for (size_t i = 0; i < m; i++) {
-        if (!(p[i] >= 0 && p[i] <= 1)) return CF_EDOM;
-        if (!(lambda[i] >= 0 && lambda[i] < 1)) return CF_EDOM;
+        if (!(p[i] >= 0 && p[i] <= 1))
+            return CF_EDOM;
+        if (!(lambda[i] >= 0 && lambda[i] < 1))
+            return CF_EDOM;
     }
-    if (err) *err = 0;
+    if (err)
+        *err = 0;
     double *a = malloc(4 * m * sizeof *a); /* a, b, and the integrand's scratch */
-    if (!a) return CF_ENOMEM;
+    if (!a)
+        return CF_ENOMEM;
     double *b = a + m, log_prod = 0;
     size_t mi = 0;
     int st = CF_OK;
     for (size_t i = 0; i < m; i++) {
-        if (p[i] == 0) { *log_beta = -INFINITY; free(a); return CF_OK; }
-        if (p[i] == 1) continue;
+        if (p[i] == 0) {
+            *log_beta = -INFINITY;
+            free(a);
+            return CF_OK;
+        }
+        if (p[i] == 1)
+            continue;
         double s = sqrt((1 - lambda[i]) * (1 + lambda[i]));
-        if (lambda[i] == 0) { log_prod += log(p[i]); continue; } /* independent factor */
+        if (lambda[i] == 0) {
+            log_prod += log(p[i]);
+            continue;
+        } /* independent factor */
         a[mi] = cf_norm_quantile(p[i]) / s;
         b[mi] = lambda[i] / s;
         mi++;
     }
-    if (mi == 0) *log_beta = log_prod;
+    if (mi == 0)
+        *log_beta = log_prod;
     else {
         st = sf_integrate(a, b, NULL, b + m, mi, rel_tol, 0, log_beta, err, NULL);
-        if (st == CF_OK) *log_beta += log_prod;
+        if (st == CF_OK)
+            *log_beta += log_prod;
     }
     free(a);
     return st;
 }
 
-typedef struct { const double *p; size_t m; double log_beta, rel_tol; int status; } rho_ctx;
+typedef struct {
+    const double *p;
+    size_t m;
+    double log_beta, rel_tol;
+    int status;
+} rho_ctx;
 
 static double rho_gap_d(double rho, rho_ctx *c, double *d) {
     double lb;
     int st = factor_log_beta(c->p, c->m, rho, c->rel_tol, &lb, NULL, d);
-    if (st != CF_OK) { c->status = st; return NAN; }
+    if (st != CF_OK) {
+        c->status = st;
+        return NAN;
+    }
     return lb - c->log_beta;
 }
 
-static double rho_gap(double rho, void *ctx) { return rho_gap_d(rho, ctx, NULL); }
+static double rho_gap(double rho, void *ctx) {
+    return rho_gap_d(rho, ctx, NULL);
+}
 
 int cf_factor_implied_rho(const double *p, size_t m, double log_beta, double *rho, int *why) {
     return cf_factor_implied_rho_tol(p, m, log_beta, 1e-12, 1e-13, NAN, rho, why);
@@ -366,21 +482,42 @@ int cf_factor_implied_rho(const double *p, size_t m, double log_beta, double *rh
 
 int cf_factor_implied_rho_tol(const double *p, size_t m, double log_beta, double rel_tol, double xtol, double hint,
                               double *rho, int *why) {
-    if (!p || !rho || !why || m == 0) return CF_EINVAL;
-    if (isnan(log_beta) || log_beta > 0) return CF_EDOM;
+    if (!p || !rho || !why || m == 0)
+        return CF_EINVAL;
+    if (isnan(log_beta) || log_beta > 0)
+        return CF_EDOM;
     *rho = NAN;
     double *tau = malloc(m * sizeof *tau);
-    if (!tau) return CF_ENOMEM;
-    size_t mi; int has_zero; double log_prod, log_min;
+    if (!tau)
+        return CF_ENOMEM;
+    size_t mi;
+    int has_zero;
+    double log_prod, log_min;
     int st = sf_prepare(p, m, tau, &mi, &has_zero, &log_prod, &log_min);
     free(tau);
-    if (st != CF_OK) return st;
-    if (log_beta == -INFINITY) { *why = CF_RHO_BETA_ZERO; return CF_OK; }
-    if (has_zero || mi == 0) { *why = CF_RHO_NO_MODELS; return CF_OK; }
-    if (log_beta < log_prod) { *why = CF_RHO_BELOW_INDEPENDENCE; return CF_OK; }
+    if (st != CF_OK)
+        return st;
+    if (log_beta == -INFINITY) {
+        *why = CF_RHO_BETA_ZERO;
+        return CF_OK;
+    }
+    if (has_zero || mi == 0) {
+        *why = CF_RHO_NO_MODELS;
+        return CF_OK;
+    }
+    if (log_beta < log_prod) {
+        *why = CF_RHO_BELOW_INDEPENDENCE;
+        return CF_OK;
+    }
     *why = CF_RHO_OK;
-    if (log_beta >= log_min) { *rho = 1; return CF_OK; }
-    if (log_beta == log_prod) { *rho = 0; return CF_OK; }
+    if (log_beta >= log_min) {
+        *rho = 1;
+        return CF_OK;
+    }
+    if (log_beta == log_prod) {
+        *rho = 0;
+        return CF_OK;
+    }
     rho_ctx c = {p, m, log_beta, rel_tol, CF_OK};
     /* log β_SF rises with ρ from log ∏p (ρ = 0) to log min p (ρ = 1). Newton on the bracket
      * [lo, hi] with d log β_SF/dρ from the same trapezoid sums (started at the hint, e.g. the
@@ -395,24 +532,48 @@ int cf_factor_implied_rho_tol(const double *p, size_t m, double log_beta, double
         int rough = it == 0 && rel_tol < 1e-4;
         c.rel_tol = rough ? 1e-4 : rel_tol;
         double d, f = rho_gap_d(x, &c, &d);
-        if (c.status != CF_OK) return c.status;
+        if (c.status != CF_OK)
+            return c.status;
         if (rough && fabs(f) <= 1e-3) {
             double nx = d > 0 && isfinite(d) ? x - f / d : x;
-            if (nx > lo && nx < hi) x = nx;
+            if (nx > lo && nx < hi)
+                x = nx;
             continue;
         }
-        if (f == 0) { *rho = x; return CF_OK; }
-        if (f < 0) { lo = x; flo = f; } else { hi = x; fhi = f; }
-        if (!(d > 0 && isfinite(d))) break;
+        if (f == 0) {
+            *rho = x;
+            return CF_OK;
+        }
+        if (f < 0) {
+            lo = x;
+            flo = f;
+        } else {
+            hi = x;
+            fhi = f;
+        }
+        if (!(d > 0 && isfinite(d)))
+            break;
         double next = x - f / d, step = -f / d;
-        if (!(next > lo && next < hi)) { next = 0.5 * (lo + hi); step = NAN; }
-        if (!rough && fabs(next - x) <= xtol) { *rho = next; return CF_OK; }
-        if (hi - lo <= xtol) { *rho = 0.5 * (lo + hi); return CF_OK; }
+        if (!(next > lo && next < hi)) {
+            next = 0.5 * (lo + hi);
+            step = NAN;
+        }
+        if (!rough && fabs(next - x) <= xtol) {
+            *rho = next;
+            return CF_OK;
+        }
+        if (hi - lo <= xtol) {
+            *rho = 0.5 * (lo + hi);
+            return CF_OK;
+        }
         /* Quadratic convergence: steps shrink as s_{k+1} ≈ C s_k², with C measured from the last
          * two steps; when the next step would be below xtol/10, the root is already at hand. */
         if (!rough && isfinite(step) && isfinite(prev_step) && prev_step != 0) {
             double cq = fabs(step) / (prev_step * prev_step);
-            if (cq * step * step <= 0.1 * xtol) { *rho = next; return CF_OK; }
+            if (cq * step * step <= 0.1 * xtol) {
+                *rho = next;
+                return CF_OK;
+            }
         }
         prev_step = rough ? NAN : step;
         x = next;

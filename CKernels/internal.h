@@ -20,8 +20,8 @@ typedef double (*cf_scalar_fn)(double x, void *ctx);
  * Stops when the bracket is narrower than xtol (absolute) or f hits 0.
  * Returns CF_OK, CF_EDOM (no sign change) or CF_EMAXITER.
  */
-int cf_brent(cf_scalar_fn f, void *ctx, double a, double b, double fa, double fb,
-             double xtol, int max_iter, double *root);
+int cf_brent(cf_scalar_fn f, void *ctx, double a, double b, double fa, double fb, double xtol, int max_iter,
+             double *root);
 
 /* Run fn(arg, t) for t in [0, threads) on pthreads (inline when threads == 1). */
 int cf_parallel(size_t threads, void (*fn)(void *arg, size_t t), void *arg);
@@ -50,7 +50,10 @@ CF_INLINE double cf_exp(double x) {
                  LN2_LO = 1.90821492927058770002e-10, SHIFTER = 0x1.8p52;
     double xc = x < -746.0 ? -746.0 : (x > 710.0 ? 710.0 : x);
     double kd = xc * LOG2E + SHIFTER;
-    union { double d; int64_t i; } kb = {kd};
+    union {
+        double d;
+        int64_t i;
+    } kb = {kd};
     int64_t k = kb.i - (int64_t)0x4338000000000000LL; /* bits of SHIFTER: k in the low bits */
     kd -= SHIFTER;
     double r = (xc - kd * LN2_HI) - kd * LN2_LO;
@@ -63,7 +66,10 @@ CF_INLINE double cf_exp(double x) {
     double p = r + r2 * ((s1 + r4 * s2) + r8 * s3);
     p += 1.0;
     int64_t k1 = k >> 1, k2 = k - k1;
-    union { int64_t i; double d; } sc1 = {(k1 + 1023) << 52}, sc2 = {(k2 + 1023) << 52};
+    union {
+        int64_t i;
+        double d;
+    } sc1 = {(k1 + 1023) << 52}, sc2 = {(k2 + 1023) << 52};
     return p * sc1.d * sc2.d;
 }
 
@@ -91,7 +97,10 @@ CF_INLINE double cf_erfcx(double z) {
  * rest, xl(x + xh), is small. A plain exp(−x*x/2) would carry the rounding of x² (relative
  * error x²·2⁻⁵³, 3e-15 at |x| = 8) into the tails of Φ. */
 CF_INLINE double cf_exp_mhalf_sq(double x) {
-    union { double d; uint64_t u; } b = {x};
+    union {
+        double d;
+        uint64_t u;
+    } b = {x};
     b.u &= 0xFFFFFFFFF8000000ULL;
     double xh = b.d, xl = x - xh;
     return cf_exp(-0.5 * xh * xh) * cf_exp(-0.5 * xl * (x + xh));
@@ -161,6 +170,8 @@ CF_INLINE void cf_small_sincos(double d, double *sd, double *cd) {
 #define CF_SIMD_CLONES_WIDE
 #endif
 
-static inline double cf_clamp01(double x) { return x < 0 ? 0 : (x > 1 ? 1 : x); }
+static inline double cf_clamp01(double x) {
+    return x < 0 ? 0 : (x > 1 ? 1 : x);
+}
 
 #endif

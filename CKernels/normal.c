@@ -14,7 +14,8 @@ double cf_norm_cdf(double x) {
  * to double precision there. */
 static double mills_cf(double t) {
     double cf = t;
-    for (int j = 20; j >= 1; j--) cf = t + j / cf;
+    for (int j = 20; j >= 1; j--)
+        cf = t + j / cf;
     return 1.0 / cf;
 }
 
@@ -40,26 +41,33 @@ double cf_norm_logcdf(double x) {
 
 double cf_norm_mills(double x) {
     double mills;
-    if (isnan(x)) return x;
+    if (isnan(x))
+        return x;
     cf_norm_logcdf_mills(x, &mills);
     return mills;
 }
 
 double cf_norm_quantile(double p) {
-    if (isnan(p) || p < 0 || p > 1) return NAN;
-    if (p == 0) return -INFINITY;
-    if (p == 1) return INFINITY;
+    if (isnan(p) || p < 0 || p > 1)
+        return NAN;
+    if (p == 0)
+        return -INFINITY;
+    if (p == 1)
+        return INFINITY;
     return gsl_cdf_ugaussian_Pinv(p);
 }
 
 double cf_norm_quantile_log(double log_p) {
-    if (isnan(log_p) || log_p > 0) return NAN;
-    if (log_p == -INFINITY) return -INFINITY;
+    if (isnan(log_p) || log_p > 0)
+        return NAN;
+    if (log_p == -INFINITY)
+        return -INFINITY;
     if (log_p > -700.0) {
         double p = exp(log_p);
         if (p < 1) {
             double x = gsl_cdf_ugaussian_Pinv(p);
-            if (log_p > -1e-3) return x; /* upper region: p itself is exact enough */
+            if (log_p > -1e-3)
+                return x; /* upper region: p itself is exact enough */
             /* One Newton step in log space removes the error of rounding p. */
             return x - (cf_norm_logcdf(x) - log_p) / cf_norm_mills(x);
         }
@@ -71,7 +79,8 @@ double cf_norm_quantile_log(double log_p) {
     for (int it = 0; it < 50; it++) {
         double step = (cf_norm_logcdf(x) - log_p) / cf_norm_mills(x);
         x -= step;
-        if (fabs(step) <= 1e-15 * fabs(x)) break;
+        if (fabs(step) <= 1e-15 * fabs(x))
+            break;
     }
     return x;
 }

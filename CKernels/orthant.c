@@ -19,53 +19,94 @@
  */
 static int order_and_factor(const double *r, const double *tau, size_t d, double *L, double *u, size_t *perm) {
     double *S = malloc(d * d * sizeof *S), *y = calloc(d, sizeof *y);
-    if (!S || !y) { free(S); free(y); return CF_ENOMEM; }
+    if (!S || !y) {
+        free(S);
+        free(y);
+        return CF_ENOMEM;
+    }
     memcpy(S, r, d * d * sizeof *S);
     memset(L, 0, d * d * sizeof *L);
-    for (size_t i = 0; i < d; i++) { u[i] = tau[i]; perm[i] = i; }
+    for (size_t i = 0; i < d; i++) {
+        u[i] = tau[i];
+        perm[i] = i;
+    }
     int st = CF_OK;
     for (size_t k = 0; k < d; k++) {
         size_t best = k;
         double bestp = INFINITY;
         for (size_t j = k; j < d; j++) {
             double s = S[j * d + j], c = 0;
-            for (size_t i = 0; i < k; i++) { s -= L[j * d + i] * L[j * d + i]; c += L[j * d + i] * y[i]; }
-            if (s <= 1e-14) continue;
+            for (size_t i = 0; i < k; i++) {
+                s -= L[j * d + i] * L[j * d + i];
+                c += L[j * d + i] * y[i];
+            }
+            if (s <= 1e-14)
+                continue;
             double lp = cf_norm_logcdf((u[j] - c) / sqrt(s));
-            if (lp < bestp) { bestp = lp; best = j; }
+            if (lp < bestp) {
+                bestp = lp;
+                best = j;
+            }
         }
         if (best != k) { /* swap variables k and best */
-            for (size_t i = 0; i < d; i++) { double t = S[k * d + i]; S[k * d + i] = S[best * d + i]; S[best * d + i] = t; }
-            for (size_t i = 0; i < d; i++) { double t = S[i * d + k]; S[i * d + k] = S[i * d + best]; S[i * d + best] = t; }
-            for (size_t i = 0; i < k; i++) { double t = L[k * d + i]; L[k * d + i] = L[best * d + i]; L[best * d + i] = t; }
-            double t = u[k]; u[k] = u[best]; u[best] = t;
-            size_t p = perm[k]; perm[k] = perm[best]; perm[best] = p;
+            for (size_t i = 0; i < d; i++) {
+                double t = S[k * d + i];
+                S[k * d + i] = S[best * d + i];
+                S[best * d + i] = t;
+            }
+            for (size_t i = 0; i < d; i++) {
+                double t = S[i * d + k];
+                S[i * d + k] = S[i * d + best];
+                S[i * d + best] = t;
+            }
+            for (size_t i = 0; i < k; i++) {
+                double t = L[k * d + i];
+                L[k * d + i] = L[best * d + i];
+                L[best * d + i] = t;
+            }
+            double t = u[k];
+            u[k] = u[best];
+            u[best] = t;
+            size_t p = perm[k];
+            perm[k] = perm[best];
+            perm[best] = p;
         }
         double s = S[k * d + k];
-        for (size_t i = 0; i < k; i++) s -= L[k * d + i] * L[k * d + i];
-        if (!(s > 1e-14)) { st = CF_ENOTPD; break; }
+        for (size_t i = 0; i < k; i++)
+            s -= L[k * d + i] * L[k * d + i];
+        if (!(s > 1e-14)) {
+            st = CF_ENOTPD;
+            break;
+        }
         double lkk = sqrt(s);
         L[k * d + k] = lkk;
         for (size_t j = k + 1; j < d; j++) {
             double v = S[j * d + k];
-            for (size_t i = 0; i < k; i++) v -= L[j * d + i] * L[k * d + i];
+            for (size_t i = 0; i < k; i++)
+                v -= L[j * d + i] * L[k * d + i];
             L[j * d + k] = v / lkk;
         }
         double c = 0;
-        for (size_t i = 0; i < k; i++) c += L[k * d + i] * y[i];
+        for (size_t i = 0; i < k; i++)
+            c += L[k * d + i] * y[i];
         y[k] = -cf_norm_mills((u[k] - c) / lkk); /* E[X | X <= t] for a standard normal */
     }
-    free(S); free(y);
+    free(S);
+    free(y);
     return st;
 }
 
 static int check_inputs(const double *r, const double *tau, size_t d) {
-    if (!r || !tau || d == 0) return CF_EINVAL;
+    if (!r || !tau || d == 0)
+        return CF_EINVAL;
     for (size_t i = 0; i < d; i++) {
-        if (isnan(tau[i])) return CF_EDOM;
-        if (fabs(r[i * d + i] - 1) > 1e-8) return CF_EDOM;
+        if (isnan(tau[i]))
+            return CF_EDOM;
+        if (fabs(r[i * d + i] - 1) > 1e-8)
+            return CF_EDOM;
         for (size_t j = 0; j < d; j++)
-            if (!(fabs(r[i * d + j]) <= 1 + 1e-12) || !(fabs(r[i * d + j] - r[j * d + i]) <= 1e-12)) return CF_EDOM;
+            if (!(fabs(r[i * d + j]) <= 1 + 1e-12) || !(fabs(r[i * d + j] - r[j * d + i]) <= 1e-12))
+                return CF_EDOM;
     }
     return CF_OK;
 }
@@ -101,11 +142,16 @@ static void mc_worker(void *arg, size_t t) {
                 if ((k & 1) == 0) {
                     cf_rng_uniform2(j->key, draw, k >> 1, pair);
                     eps[k] = cf_norm_quantile(pair[0]);
-                } else eps[k] = cf_norm_quantile(pair[1]);
+                } else
+                    eps[k] = cf_norm_quantile(pair[1]);
                 const double *row = j->L + k * d;
                 double z = 0;
-                for (size_t i = 0; i <= k; i++) z += row[i] * eps[i];
-                if (z > j->u[k]) { inside = 0; break; }
+                for (size_t i = 0; i <= k; i++)
+                    z += row[i] * eps[i];
+                if (z > j->u[k]) {
+                    inside = 0;
+                    break;
+                }
             }
             hits += (uint64_t)inside;
         }
@@ -116,20 +162,29 @@ static void mc_worker(void *arg, size_t t) {
 
 int cf_orthant_mc(const double *r, const double *tau, size_t d, uint64_t key, uint64_t draws, size_t threads,
                   cf_estimate *out) {
-    if (!out) return CF_EINVAL;
+    if (!out)
+        return CF_EINVAL;
     int st = check_inputs(r, tau, d);
-    if (st != CF_OK) return st;
-    if (draws == 0) return CF_EINVAL;
-    if (threads < 1) threads = 1;
+    if (st != CF_OK)
+        return st;
+    if (draws == 0)
+        return CF_EINVAL;
+    if (threads < 1)
+        threads = 1;
     double *L = malloc(d * d * sizeof *L), *u = malloc(d * sizeof *u);
     size_t *perm = malloc(d * sizeof *perm);
     uint64_t *hits = calloc(threads, sizeof *hits);
-    if (!L || !u || !perm || !hits) { st = CF_ENOMEM; goto done; }
+    if (!L || !u || !perm || !hits) {
+        st = CF_ENOMEM;
+        goto done;
+    }
     st = order_and_factor(r, tau, d, L, u, perm);
-    if (st != CF_OK) goto done;
+    if (st != CF_OK)
+        goto done;
     mc_job job = {L, u, d, threads, key, draws, hits};
     st = cf_parallel(threads, mc_worker, &job);
-    if (st != CF_OK) goto done;
+    if (st != CF_OK)
+        goto done;
     uint64_t h = 0;
     for (size_t t = 0; t < threads; t++) {
         if (hits[t] == MC_FAILED) {
@@ -146,7 +201,10 @@ int cf_orthant_mc(const double *r, const double *tau, size_t d, uint64_t key, ui
     out->samples = draws;
     out->hits = h;
 done:
-    free(L); free(u); free(perm); free(hits);
+    free(L);
+    free(u);
+    free(perm);
+    free(hits);
     return st;
 }
 
@@ -158,10 +216,14 @@ done:
 static void psi_grad(const double *Lt, const double *ut, size_t d, const double *y, double *grad, double *jac,
                      double *x, double *mu, double *P, double *dP) {
     size_t n = d - 1;
-    for (size_t k = 0; k < d; k++) { x[k] = k < n ? y[k] : 0; mu[k] = k < n ? y[n + k] : 0; }
+    for (size_t k = 0; k < d; k++) {
+        x[k] = k < n ? y[k] : 0;
+        mu[k] = k < n ? y[n + k] : 0;
+    }
     for (size_t k = 0; k < d; k++) {
         double c = 0;
-        for (size_t j = 0; j < k; j++) c += Lt[k * d + j] * x[j];
+        for (size_t j = 0; j < k; j++)
+            c += Lt[k * d + j] * x[j];
         double t = ut[k] - mu[k] - c;
         double lam = cf_norm_mills(t);
         P[k] = -lam;
@@ -169,28 +231,32 @@ static void psi_grad(const double *Lt, const double *ut, size_t d, const double 
     }
     for (size_t j = 0; j < n; j++) {
         double s = 0;
-        for (size_t k = j + 1; k < d; k++) s += P[k] * Lt[k * d + j];
+        for (size_t k = j + 1; k < d; k++)
+            s += P[k] * Lt[k * d + j];
         grad[j] = -mu[j] + s;
         grad[n + j] = mu[j] - x[j] + P[j];
     }
-    if (!jac) return;
+    if (!jac)
+        return;
     size_t m2 = 2 * n;
     /* xx = Ltᵀ diag(dP) Lt ; mx = −I + diag(dP) Lt */
     for (size_t a = 0; a < n; a++)
         for (size_t b = 0; b < n; b++) {
             double s = 0;
-            for (size_t k = (a > b ? a : b) + 1; k < d; k++) s += Lt[k * d + a] * dP[k] * Lt[k * d + b];
+            for (size_t k = (a > b ? a : b) + 1; k < d; k++)
+                s += Lt[k * d + a] * dP[k] * Lt[k * d + b];
             jac[a * m2 + b] = s;
-            double mx = (a == b ? -1.0 : 0.0) + dP[a] * Lt[a * d + b];   /* mx[a][b] */
+            double mx = (a == b ? -1.0 : 0.0) + dP[a] * Lt[a * d + b]; /* mx[a][b] */
             jac[(n + a) * m2 + b] = mx;
-            jac[b * m2 + (n + a)] = mx;                                  /* mxᵀ */
+            jac[b * m2 + (n + a)] = mx; /* mxᵀ */
             jac[(n + a) * m2 + (n + b)] = a == b ? 1 + dP[a] : 0;
         }
 }
 
 static double norm_inf(const double *v, size_t n) {
     double m = 0;
-    for (size_t i = 0; i < n; i++) m = fmax(m, fabs(v[i]));
+    for (size_t i = 0; i < n; i++)
+        m = fmax(m, fabs(v[i]));
     return m;
 }
 
@@ -199,31 +265,52 @@ static int solve_tilt(const double *Lt, const double *ut, size_t d, double *y) {
     size_t n2 = 2 * (d - 1);
     double *g = malloc(n2 * sizeof *g), *J = malloc(n2 * n2 * sizeof *J), *step = malloc(n2 * sizeof *step);
     double *yt = malloc(n2 * sizeof *yt), *gt = malloc(n2 * sizeof *gt);
-    double *x = malloc(d * sizeof *x), *mu = malloc(d * sizeof *mu), *P = malloc(d * sizeof *P), *dP = malloc(d * sizeof *dP);
+    double *x = malloc(d * sizeof *x), *mu = malloc(d * sizeof *mu), *P = malloc(d * sizeof *P),
+           *dP = malloc(d * sizeof *dP);
     lapack_int *ipiv = malloc(n2 * sizeof *ipiv);
     int ok = 0;
-    if (!g || !J || !step || !yt || !gt || !x || !mu || !P || !dP || !ipiv) goto done;
+    if (!g || !J || !step || !yt || !gt || !x || !mu || !P || !dP || !ipiv)
+        goto done;
     memset(y, 0, n2 * sizeof *y);
     for (int it = 0; it < 100; it++) {
         psi_grad(Lt, ut, d, y, g, J, x, mu, P, dP);
         double gn = norm_inf(g, n2);
-        if (!isfinite(gn)) break;
-        if (gn < 1e-10) { ok = 1; break; }
+        if (!isfinite(gn))
+            break;
+        if (gn < 1e-10) {
+            ok = 1;
+            break;
+        }
         memcpy(step, g, n2 * sizeof *g);
-        if (LAPACKE_dgesv(LAPACK_ROW_MAJOR, (lapack_int)n2, 1, J, (lapack_int)n2, ipiv, step, 1) != 0) break;
+        if (LAPACKE_dgesv(LAPACK_ROW_MAJOR, (lapack_int)n2, 1, J, (lapack_int)n2, ipiv, step, 1) != 0)
+            break;
         double t = 1;
         int accepted = 0;
         for (int ls = 0; ls < 40; ls++, t *= 0.5) {
-            for (size_t i = 0; i < n2; i++) yt[i] = y[i] - t * step[i];
+            for (size_t i = 0; i < n2; i++)
+                yt[i] = y[i] - t * step[i];
             psi_grad(Lt, ut, d, yt, gt, NULL, x, mu, P, dP);
             double gtn = norm_inf(gt, n2);
-            if (isfinite(gtn) && gtn < (1 - 1e-4 * t) * gn) { accepted = 1; break; }
+            if (isfinite(gtn) && gtn < (1 - 1e-4 * t) * gn) {
+                accepted = 1;
+                break;
+            }
         }
-        if (!accepted) break;
+        if (!accepted)
+            break;
         memcpy(y, yt, n2 * sizeof *y);
     }
 done:
-    free(g); free(J); free(step); free(yt); free(gt); free(x); free(mu); free(P); free(dP); free(ipiv);
+    free(g);
+    free(J);
+    free(step);
+    free(yt);
+    free(gt);
+    free(x);
+    free(mu);
+    free(P);
+    free(dP);
+    free(ipiv);
     return ok;
 }
 
@@ -238,13 +325,19 @@ static void tilt_worker(void *arg, size_t t) {
     tilt_job *j = arg;
     size_t d = j->d;
     double *z = malloc(d * sizeof *z), *lw = malloc(j->points * sizeof *lw), *sh = malloc(d * sizeof *sh);
-    if (!z || !lw || !sh) { free(z); free(lw); free(sh); return; }
+    if (!z || !lw || !sh) {
+        free(z);
+        free(lw);
+        free(sh);
+        return;
+    }
     for (size_t s = t; s < j->shifts; s += j->threads) {
         for (size_t k = 0; k + 1 < d; k += 2) {
             double u2[2];
             cf_rng_uniform2(j->key, s, k >> 1, u2);
             sh[k] = u2[0];
-            if (k + 1 < d) sh[k + 1] = u2[1];
+            if (k + 1 < d)
+                sh[k + 1] = u2[1];
         }
         double mx = -INFINITY;
         for (size_t i = 0; i < j->points; i++) {
@@ -252,74 +345,119 @@ static void tilt_worker(void *arg, size_t t) {
             for (size_t k = 0; k < d; k++) {
                 double c = 0;
                 const double *row = j->Lt + k * d;
-                for (size_t a = 0; a < k; a++) c += row[a] * z[a];
+                for (size_t a = 0; a < k; a++)
+                    c += row[a] * z[a];
                 double tu = j->ut[k] - j->mu[k] - c;
                 double lp = cf_norm_logcdf(tu);
-                if (k + 1 == d) { logw += lp; break; }
+                if (k + 1 == d) {
+                    logw += lp;
+                    break;
+                }
                 /* randomised Richtmyer lattice coordinate with the baker's (tent) transform */
                 double q = (double)(i + 1) * j->gen[k] + sh[k];
                 q -= floor(q);
                 q = 1 - fabs(2 * q - 1);
-                if (q <= 0) q = 0x1p-53;
+                if (q <= 0)
+                    q = 0x1p-53;
                 z[k] = j->mu[k] + cf_norm_quantile_log(log(q) + lp);
                 logw += lp + 0.5 * j->mu[k] * j->mu[k] - j->mu[k] * z[k];
             }
             lw[i] = logw;
-            if (logw > mx) mx = logw;
+            if (logw > mx)
+                mx = logw;
         }
         double sum = 0;
-        for (size_t i = 0; i < j->points; i++) sum += exp(lw[i] - mx);
+        for (size_t i = 0; i < j->points; i++)
+            sum += exp(lw[i] - mx);
         j->shift_log_mean[s] = mx + log(sum / (double)j->points);
     }
-    free(z); free(lw); free(sh);
+    free(z);
+    free(lw);
+    free(sh);
 }
 
 int cf_orthant_tilted(const double *r, const double *tau, size_t d, uint64_t key, size_t points, size_t shifts,
                       size_t threads, cf_estimate *out) {
-    if (!out) return CF_EINVAL;
+    if (!out)
+        return CF_EINVAL;
     int st = check_inputs(r, tau, d);
-    if (st != CF_OK) return st;
-    if (points == 0 || shifts < 2) return CF_EINVAL;
-    if (threads < 1) threads = 1;
+    if (st != CF_OK)
+        return st;
+    if (points == 0 || shifts < 2)
+        return CF_EINVAL;
+    if (threads < 1)
+        threads = 1;
     memset(out, 0, sizeof *out);
     if (d == 1) {
-        out->val = cf_norm_cdf(tau[0]); out->log_val = cf_norm_logcdf(tau[0]);
+        out->val = cf_norm_cdf(tau[0]);
+        out->log_val = cf_norm_logcdf(tau[0]);
         out->samples = 0;
         return CF_OK;
     }
     double *L = malloc(d * d * sizeof *L), *u = malloc(d * sizeof *u), *mu = calloc(d, sizeof *mu);
     double *y = calloc(2 * (d - 1), sizeof *y), *gen = malloc(d * sizeof *gen), *lm = malloc(shifts * sizeof *lm);
     size_t *perm = malloc(d * sizeof *perm);
-    if (!L || !u || !mu || !y || !gen || !lm || !perm) { st = CF_ENOMEM; goto done; }
+    if (!L || !u || !mu || !y || !gen || !lm || !perm) {
+        st = CF_ENOMEM;
+        goto done;
+    }
     st = order_and_factor(r, tau, d, L, u, perm);
-    if (st != CF_OK) goto done;
+    if (st != CF_OK)
+        goto done;
     /* scale rows to a unit diagonal, then zero it: Z_k = L̃_k·z + z_k */
     for (size_t k = 0; k < d; k++) {
         double dk = L[k * d + k];
-        for (size_t j = 0; j < k; j++) L[k * d + j] /= dk;
+        for (size_t j = 0; j < k; j++)
+            L[k * d + j] /= dk;
         L[k * d + k] = 0;
         u[k] /= dk;
     }
     if (solve_tilt(L, u, d, y))
-        for (size_t k = 0; k + 1 < d; k++) mu[k] = y[d - 1 + k];
+        for (size_t k = 0; k + 1 < d; k++)
+            mu[k] = y[d - 1 + k];
     /* else μ = 0: plain separation of variables, still unbiased, higher variance */
     /* Richtmyer generators √prime */
     for (size_t k = 0, p = 2; k < d; p++) {
         int prime = 1;
-        for (size_t q = 2; q * q <= p; q++) if (p % q == 0) { prime = 0; break; }
-        if (prime) gen[k++] = sqrt((double)p);
+        for (size_t q = 2; q * q <= p; q++)
+            if (p % q == 0) {
+                prime = 0;
+                break;
+            }
+        if (prime)
+            gen[k++] = sqrt((double)p);
     }
     tilt_job job = {L, u, mu, gen, d, points, shifts, threads, key, lm};
-    for (size_t s = 0; s < shifts; s++) lm[s] = NAN;
+    for (size_t s = 0; s < shifts; s++)
+        lm[s] = NAN;
     st = cf_parallel(threads, tilt_worker, &job);
-    if (st != CF_OK) goto done;
+    if (st != CF_OK)
+        goto done;
     double mx = -INFINITY;
-    for (size_t s = 0; s < shifts; s++) { if (isnan(lm[s])) { st = CF_ENOMEM; goto done; } if (lm[s] > mx) mx = lm[s]; }
-    if (mx == -INFINITY) { out->val = 0; out->log_val = -INFINITY; out->se = 0; out->rel_se = INFINITY; out->samples = points * shifts; goto done; }
+    for (size_t s = 0; s < shifts; s++) {
+        if (isnan(lm[s])) {
+            st = CF_ENOMEM;
+            goto done;
+        }
+        if (lm[s] > mx)
+            mx = lm[s];
+    }
+    if (mx == -INFINITY) {
+        out->val = 0;
+        out->log_val = -INFINITY;
+        out->se = 0;
+        out->rel_se = INFINITY;
+        out->samples = points * shifts;
+        goto done;
+    }
     double mean = 0, ss = 0;
-    for (size_t s = 0; s < shifts; s++) mean += exp(lm[s] - mx);
+    for (size_t s = 0; s < shifts; s++)
+        mean += exp(lm[s] - mx);
     mean /= (double)shifts;
-    for (size_t s = 0; s < shifts; s++) { double v = exp(lm[s] - mx) - mean; ss += v * v; }
+    for (size_t s = 0; s < shifts; s++) {
+        double v = exp(lm[s] - mx) - mean;
+        ss += v * v;
+    }
     double sd_mean = sqrt(ss / (double)(shifts - 1) / (double)shifts);
     out->log_val = mx + log(mean);
     out->val = exp(out->log_val);
@@ -327,6 +465,12 @@ int cf_orthant_tilted(const double *r, const double *tau, size_t d, uint64_t key
     out->se = out->rel_se * out->val;
     out->samples = points * shifts;
 done:
-    free(L); free(u); free(mu); free(y); free(gen); free(lm); free(perm);
+    free(L);
+    free(u);
+    free(mu);
+    free(y);
+    free(gen);
+    free(lm);
+    free(perm);
     return st;
 }

@@ -63,6 +63,7 @@ void cf_rng_bootstrap_indices(uint64_t key, size_t n, uint32_t *idx) {
     for (size_t j = 0; j < n; j += 2) {
         cf_rng_uniform2(key, 0, j >> 1, u);
         idx[j] = (uint32_t)(u[0] * (double)n);
-        if (j + 1 < n) idx[j + 1] = (uint32_t)(u[1] * (double)n);
+        if (j + 1 < n)
+            idx[j + 1] = (uint32_t)(u[1] * (double)n);
     }
 }

@@ -30,10 +30,12 @@ static double gamma_draw(ustream *s, double shape) {
     double d = shape - 1.0 / 3.0, c = 1 / sqrt(9 * d);
     for (;;) {
         double x = cf_norm_quantile(u_next(s)), v = 1 + c * x;
-        if (v <= 0) continue;
+        if (v <= 0)
+            continue;
         v = v * v * v;
         double u = u_next(s);
-        if (log(u) < 0.5 * x * x + d - d * v + d * log(v)) return d * v;
+        if (log(u) < 0.5 * x * x + d - d * v + d * log(v))
+            return d * v;
     }
 }
 
@@ -57,9 +59,12 @@ static void sim_worker(void *arg, size_t t) {
             uint64_t bit = (uint64_t)1 << (q & 63);
             int shock = 0;
             double v = 0, f = 0;
-            if (j->law == CF_LAW_SHOCK) shock = u_next(&s) < j->pi;
-            else if (j->law == CF_LAW_CLAYTON) v = gamma_draw(&s, 1 / j->theta);
-            else f = cf_norm_quantile(u_next(&s));
+            if (j->law == CF_LAW_SHOCK)
+                shock = u_next(&s) < j->pi;
+            else if (j->law == CF_LAW_CLAYTON)
+                v = gamma_draw(&s, 1 / j->theta);
+            else
+                f = cf_norm_quantile(u_next(&s));
             for (size_t i = 0; i < j->m; i++) {
                 int err;
                 if (j->law == CF_LAW_SHOCK) {
@@ -73,37 +78,53 @@ static void sim_worker(void *arg, size_t t) {
                     err = l * f + sqrt((1 - l) * (1 + l)) * eps <= j->tau[i];
                 }
                 int missing = j->missing > 0 && u_next(&miss) < j->missing;
-                if (!missing) j->answered[i * j->words + w] |= bit;
-                if (err && !missing) j->errors[i * j->words + w] |= bit;
+                if (!missing)
+                    j->answered[i * j->words + w] |= bit;
+                if (err && !missing)
+                    j->errors[i * j->words + w] |= bit;
             }
         }
     }
 }
 
-int cf_simulate_matrix(int law, const double *param, const double *loading, double pi, double theta,
-                       size_t n, size_t m, double missing, uint64_t seed, size_t threads,
-                       uint64_t *errors, uint64_t *answered) {
-    if (!param || !errors || !answered || n == 0 || m == 0) return CF_EINVAL;
-    if (law < CF_LAW_SHOCK || law > CF_LAW_FACTOR) return CF_EDOM;
-    if (!(missing >= 0 && missing < 1)) return CF_EDOM;
-    for (size_t i = 0; i < m; i++) if (!(param[i] >= 0 && param[i] <= 1)) return CF_EDOM;
-    if (law == CF_LAW_SHOCK && !(pi >= 0 && pi <= 1)) return CF_EDOM;
-    if (law == CF_LAW_CLAYTON && !(theta > 0 && isfinite(theta))) return CF_EDOM;
+int cf_simulate_matrix(int law, const double *param, const double *loading, double pi, double theta, size_t n, size_t m,
+                       double missing, uint64_t seed, size_t threads, uint64_t *errors, uint64_t *answered) {
+    if (!param || !errors || !answered || n == 0 || m == 0)
+        return CF_EINVAL;
+    if (law < CF_LAW_SHOCK || law > CF_LAW_FACTOR)
+        return CF_EDOM;
+    if (!(missing >= 0 && missing < 1))
+        return CF_EDOM;
+    for (size_t i = 0; i < m; i++)
+        if (!(param[i] >= 0 && param[i] <= 1))
+            return CF_EDOM;
+    if (law == CF_LAW_SHOCK && !(pi >= 0 && pi <= 1))
+        return CF_EDOM;
+    if (law == CF_LAW_CLAYTON && !(theta > 0 && isfinite(theta)))
+        return CF_EDOM;
     if (law == CF_LAW_FACTOR) {
-        if (!loading) return CF_EINVAL;
-        for (size_t i = 0; i < m; i++) if (!(loading[i] >= 0 && loading[i] <= 1)) return CF_EDOM;
+        if (!loading)
+            return CF_EINVAL;
+        for (size_t i = 0; i < m; i++)
+            if (!(loading[i] >= 0 && loading[i] <= 1))
+                return CF_EDOM;
     }
     size_t words = (n + 63) / 64;
     memset(errors, 0, m * words * sizeof *errors);
     memset(answered, 0, m * words * sizeof *answered);
     double *tau = malloc(m * sizeof *tau);
-    if (!tau) return CF_ENOMEM;
-    for (size_t i = 0; i < m; i++) tau[i] = cf_norm_quantile(param[i]);
-    if (threads < 1) threads = 1;
-    if (threads > words) threads = words;
+    if (!tau)
+        return CF_ENOMEM;
+    for (size_t i = 0; i < m; i++)
+        tau[i] = cf_norm_quantile(param[i]);
+    if (threads < 1)
+        threads = 1;
+    if (threads > words)
+        threads = words;
     uint64_t key = cf_rng_key(seed, CF_DOMAIN_SYNTHETIC, 0);
     uint64_t missing_key = cf_rng_key(seed, CF_DOMAIN_MISSING, 0);
-    sim_job job = {law, param, loading, tau, pi, theta, missing, n, m, words, threads, key, missing_key, errors, answered};
+    sim_job job = {law, param, loading, tau, pi,          theta,  missing, n,
+                   m,   words, threads, key, missing_key, errors, answered};
     int st = cf_parallel(threads, sim_worker, &job);
     free(tau);
     return st;

@@ -4,17 +4,18 @@
 
 #if defined(__x86_64__) || defined(__i386__)
 #define CF_HAVE_POPCNT_DISPATCH 1
-__attribute__((target("popcnt")))
-static int64_t and_count_hw(const uint64_t *a, const uint64_t *b, size_t words) {
+__attribute__((target("popcnt"))) static int64_t and_count_hw(const uint64_t *a, const uint64_t *b, size_t words) {
     int64_t s = 0;
-    for (size_t w = 0; w < words; w++) s += __builtin_popcountll(a[w] & b[w]);
+    for (size_t w = 0; w < words; w++)
+        s += __builtin_popcountll(a[w] & b[w]);
     return s;
 }
 #endif
 
 static int64_t and_count_sw(const uint64_t *a, const uint64_t *b, size_t words) {
     int64_t s = 0;
-    for (size_t w = 0; w < words; w++) s += __builtin_popcountll(a[w] & b[w]);
+    for (size_t w = 0; w < words; w++)
+        s += __builtin_popcountll(a[w] & b[w]);
     return s;
 }
 
@@ -22,20 +23,23 @@ typedef int64_t (*and_count_fn)(const uint64_t *, const uint64_t *, size_t);
 
 static and_count_fn pick_and_count(void) {
 #ifdef CF_HAVE_POPCNT_DISPATCH
-    if (__builtin_cpu_supports("popcnt")) return and_count_hw;
+    if (__builtin_cpu_supports("popcnt"))
+        return and_count_hw;
 #endif
     return and_count_sw;
 }
 
 int64_t cf_tables_popcount(const uint64_t *a, size_t words) {
     int64_t s = 0;
-    for (size_t w = 0; w < words; w++) s += __builtin_popcountll(a[w]);
+    for (size_t w = 0; w < words; w++)
+        s += __builtin_popcountll(a[w]);
     return s;
 }
 
 int64_t cf_tables_popcount_andnot(const uint64_t *a, const uint64_t *b, size_t words) {
     int64_t s = 0;
-    for (size_t w = 0; w < words; w++) s += __builtin_popcountll(a[w] & ~b[w]);
+    for (size_t w = 0; w < words; w++)
+        s += __builtin_popcountll(a[w] & ~b[w]);
     return s;
 }
 
@@ -57,36 +61,48 @@ static void gram_worker(void *arg, size_t t) {
         for (size_t i = t; i < g->m; i += g->threads) {
             const uint64_t *ci = g->bits + i * g->words + w0;
             int64_t *row = g->gram + i * g->m;
-            for (size_t j = i; j < g->m; j++) row[j] += g->count(ci, g->bits + j * g->words + w0, len);
+            for (size_t j = i; j < g->m; j++)
+                row[j] += g->count(ci, g->bits + j * g->words + w0, len);
         }
     }
 }
 
 int cf_tables_gram(const uint64_t *bits, size_t words, size_t m, size_t threads, int64_t *gram) {
-    if (!gram || m == 0 || (!bits && words > 0)) return CF_EINVAL;
-    if (threads < 1) threads = 1;
-    if (threads > m) threads = m;
-    for (size_t i = 0; i < m * m; i++) gram[i] = 0;
+    if (!gram || m == 0 || (!bits && words > 0))
+        return CF_EINVAL;
+    if (threads < 1)
+        threads = 1;
+    if (threads > m)
+        threads = m;
+    for (size_t i = 0; i < m * m; i++)
+        gram[i] = 0;
     gram_job job = {bits, words, m, threads, gram, pick_and_count()};
     int st = cf_parallel(threads, gram_worker, &job);
-    if (st != CF_OK) return st;
+    if (st != CF_OK)
+        return st;
     for (size_t i = 0; i < m; i++)
-        for (size_t j = i + 1; j < m; j++) gram[j * m + i] = gram[i * m + j];
+        for (size_t j = i + 1; j < m; j++)
+            gram[j * m + i] = gram[i * m + j];
     return CF_OK;
 }
 
 int cf_tables_all_wrong(const uint64_t *bits, size_t words, size_t m, const size_t *idx, size_t count,
                         uint64_t *and_out, int64_t *k) {
-    if (!k || (!bits && words > 0)) return CF_EINVAL;
+    if (!k || (!bits && words > 0))
+        return CF_EINVAL;
     size_t cols = idx ? count : m;
-    if (cols == 0) return CF_EINVAL;
+    if (cols == 0)
+        return CF_EINVAL;
     for (size_t c = 0; c < cols; c++)
-        if ((idx ? idx[c] : c) >= m) return CF_EINVAL;
+        if ((idx ? idx[c] : c) >= m)
+            return CF_EINVAL;
     int64_t total = 0;
     for (size_t w = 0; w < words; w++) {
         uint64_t acc = ~(uint64_t)0;
-        for (size_t c = 0; c < cols && acc; c++) acc &= bits[(idx ? idx[c] : c) * words + w];
-        if (and_out) and_out[w] = acc;
+        for (size_t c = 0; c < cols && acc; c++)
+            acc &= bits[(idx ? idx[c] : c) * words + w];
+        if (and_out)
+            and_out[w] = acc;
         total += __builtin_popcountll(acc);
     }
     *k = total;
@@ -94,30 +110,37 @@ int cf_tables_all_wrong(const uint64_t *bits, size_t words, size_t m, const size
 }
 
 int cf_tables_gather(const uint64_t *bits, size_t words, size_t m, const uint32_t *idx, size_t n_out, uint64_t *out) {
-    if (!bits || !idx || !out || m == 0) return CF_EINVAL;
+    if (!bits || !idx || !out || m == 0)
+        return CF_EINVAL;
     size_t ow = (n_out + 63) / 64;
-    for (size_t j = 0; j < n_out; j++) if ((size_t)idx[j] >= words * 64) return CF_EDOM;
+    for (size_t j = 0; j < n_out; j++)
+        if ((size_t)idx[j] >= words * 64)
+            return CF_EDOM;
     for (size_t c = 0; c < m; c++) {
         const uint64_t *col = bits + c * words;
         uint64_t *dst = out + c * ow;
         for (size_t w = 0; w < ow; w++) {
             uint64_t acc = 0;
             size_t j0 = w * 64, j1 = j0 + 64 < n_out ? j0 + 64 : n_out;
-            for (size_t j = j0; j < j1; j++) acc |= ((col[idx[j] >> 6] >> (idx[j] & 63)) & 1u) << (j - j0);
+            for (size_t j = j0; j < j1; j++)
+                acc |= ((col[idx[j] >> 6] >> (idx[j] & 63)) & 1u) << (j - j0);
             dst[w] = acc;
         }
     }
     return CF_OK;
 }
 
-int cf_tables_gram_subset(const uint64_t *bits, size_t words, const size_t *cols, size_t k, const uint64_t *mask, int64_t *gram) {
-    if (!bits || !cols || !mask || !gram || k == 0) return CF_EINVAL;
+int cf_tables_gram_subset(const uint64_t *bits, size_t words, const size_t *cols, size_t k, const uint64_t *mask,
+                          int64_t *gram) {
+    if (!bits || !cols || !mask || !gram || k == 0)
+        return CF_EINVAL;
     for (size_t a = 0; a < k; a++) {
         const uint64_t *ca = bits + cols[a] * words;
         for (size_t b = a; b < k; b++) {
             const uint64_t *cb = bits + cols[b] * words;
             int64_t s = 0;
-            for (size_t w = 0; w < words; w++) s += __builtin_popcountll(mask[w] & ca[w] & cb[w]);
+            for (size_t w = 0; w < words; w++)
+                s += __builtin_popcountll(mask[w] & ca[w] & cb[w]);
             gram[a * k + b] = gram[b * k + a] = s;
         }
     }

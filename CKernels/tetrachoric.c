@@ -5,7 +5,9 @@
 #include <stdlib.h>
 
 /* Score of the 2x2 likelihood in P11 with fixed margins; strictly decreasing on (lo, hi). */
-typedef struct { double c11, c10, c01, c00, pi, pj; } score_ctx;
+typedef struct {
+    double c11, c10, c01, c00, pi, pj;
+} score_ctx;
 
 static double score(double p, void *ctx) {
     score_ctx *s = ctx;
@@ -19,18 +21,30 @@ static double ml_p11(double c11, double c10, double c01, double c00, double pi, 
     double a = lo + (hi - lo) * 1e-13, b = hi - (hi - lo) * 1e-13;
     double fa = score(a, &s), fb = score(b, &s);
     double root;
-    for (int guard = 0; guard < 30 && fb > 0; guard++) { b = hi - (hi - b) * 0.125; fb = score(b, &s); }
-    for (int guard = 0; guard < 30 && fa < 0; guard++) { a = lo + (a - lo) * 0.125; fa = score(a, &s); }
-    if (cf_brent(score, &s, a, b, fa, fb, 1e-17, 300, &root) != CF_OK) root = 0.5 * (a + b);
+    for (int guard = 0; guard < 30 && fb > 0; guard++) {
+        b = hi - (hi - b) * 0.125;
+        fb = score(b, &s);
+    }
+    for (int guard = 0; guard < 30 && fa < 0; guard++) {
+        a = lo + (a - lo) * 0.125;
+        fa = score(a, &s);
+    }
+    if (cf_brent(score, &s, a, b, fa, fb, 1e-17, 300, &root) != CF_OK)
+        root = 0.5 * (a + b);
     return root;
 }
 
 /* One margin's threshold τ = Φ⁻¹(e/n) and Φ(τ), computed once per model by the matrix kernels. */
-typedef struct { double tau, cdf; } margin;
+typedef struct {
+    double tau, cdf;
+} margin;
 
 static margin margin_of(double e, double n) {
     margin g = {NAN, NAN};
-    if (e > 0 && e < n) { g.tau = cf_norm_quantile(e / n); g.cdf = cf_norm_cdf(g.tau); }
+    if (e > 0 && e < n) {
+        g.tau = cf_norm_quantile(e / n);
+        g.cdf = cf_norm_cdf(g.tau);
+    }
     return g;
 }
 
@@ -38,7 +52,8 @@ static margin margin_of(double e, double n) {
 static margin *margins_of(const int64_t *gram, size_t m, int64_t n) {
     margin *g = malloc(m * sizeof *g);
     if (g)
-        for (size_t i = 0; i < m; i++) g[i] = margin_of((double)gram[i * m + i], (double)n);
+        for (size_t i = 0; i < m; i++)
+            g[i] = margin_of((double)gram[i * m + i], (double)n);
     return g;
 }
 
@@ -49,8 +64,14 @@ static int pair_target(double n11, double n10, double n01, double n00, int corre
                        double *target, double *r_fixed) {
     double n = n11 + n10 + n01 + n00;
     *target = NAN;
-    if (n11 > 0 && n10 > 0 && n01 > 0 && n00 > 0) { *target = n11 / n; return CF_PAIR_OK; }
-    if (!correct) { *r_fixed = (n10 == 0 || n01 == 0) ? 1.0 : -1.0; return CF_PAIR_OK; }
+    if (n11 > 0 && n10 > 0 && n01 > 0 && n00 > 0) {
+        *target = n11 / n;
+        return CF_PAIR_OK;
+    }
+    if (!correct) {
+        *r_fixed = (n10 == 0 || n01 == 0) ? 1.0 : -1.0;
+        return CF_PAIR_OK;
+    }
     double c11 = n11 > 0 ? n11 : 0.5, c10 = n10 > 0 ? n10 : 0.5;
     double c01 = n01 > 0 ? n01 : 0.5, c00 = n00 > 0 ? n00 : 0.5;
     *target = ml_p11(c11, c10, c01, c00, pi, pj);
@@ -59,19 +80,32 @@ static int pair_target(double n11, double n10, double n01, double n00, int corre
 
 static void pair_stat(double n11, double n10, double n01, double n00, margin gi, margin gj, int correct,
                       const cf_tetra_warm *warm, cf_pair_stat *out) {
-    out->r = NAN; out->phi = NAN; out->tau_i = NAN; out->tau_j = NAN;
+    out->r = NAN;
+    out->phi = NAN;
+    out->tau_i = NAN;
+    out->tau_j = NAN;
     double n = n11 + n10 + n01 + n00;
-    if (!(n > 0)) { out->flag = CF_PAIR_EMPTY; return; }
+    if (!(n > 0)) {
+        out->flag = CF_PAIR_EMPTY;
+        return;
+    }
     double ei = n11 + n10, ej = n11 + n01;
-    if (ei == 0 || ej == 0) { out->flag = CF_PAIR_NEVER_WRONG; return; }
-    if (ei == n || ej == n) { out->flag = CF_PAIR_ALWAYS_WRONG; return; }
+    if (ei == 0 || ej == 0) {
+        out->flag = CF_PAIR_NEVER_WRONG;
+        return;
+    }
+    if (ei == n || ej == n) {
+        out->flag = CF_PAIR_ALWAYS_WRONG;
+        return;
+    }
     double pi = ei / n, pj = ej / n;
     out->tau_i = gi.tau;
     out->tau_j = gj.tau;
     out->phi = (n11 * n00 - n10 * n01) / sqrt(ei * (n01 + n00) * ej * (n10 + n00));
     double target, r;
     out->flag = pair_target(n11, n10, n01, n00, correct, pi, pj, &target, &out->r);
-    if (isnan(target)) return;
+    if (isnan(target))
+        return;
     double theta = NAN;
     if (warm && isfinite(warm->theta))
         theta = warm->theta + warm->dtheta_dh * (gi.tau - warm->h) + warm->dtheta_dk * (gj.tau - warm->k) +
@@ -91,8 +125,10 @@ static void pair_stat(double n11, double n10, double n01, double n00, margin gi,
 
 int cf_tetrachoric_pair(double n11, double n10, double n01, double n00, int correct, double r_start,
                         cf_pair_stat *out) {
-    if (!out) return CF_EINVAL;
-    if (!(n11 >= 0 && n10 >= 0 && n01 >= 0 && n00 >= 0)) return CF_EDOM;
+    if (!out)
+        return CF_EINVAL;
+    if (!(n11 >= 0 && n10 >= 0 && n01 >= 0 && n00 >= 0))
+        return CF_EDOM;
     double n = n11 + n10 + n01 + n00;
     cf_tetra_warm w = {isfinite(r_start) && fabs(r_start) < 1 ? asin(r_start) : NAN, 0, 0, 0, 0, 0, 0};
     pair_stat(n11, n10, n01, n00, margin_of(n11 + n10, n), margin_of(n11 + n01, n), correct, &w, out);
@@ -128,24 +164,30 @@ static void tetra_worker(void *arg, size_t t) {
 
 /* Gram entries must be consistent counts over n queries. */
 static int check_gram(const int64_t *gram, size_t m, int64_t n) {
-    if (n <= 0) return CF_EDOM;
+    if (n <= 0)
+        return CF_EDOM;
     for (size_t a = 0; a < m; a++) {
         int64_t e = gram[a * m + a];
-        if (e < 0 || e > n) return CF_EDOM;
+        if (e < 0 || e > n)
+            return CF_EDOM;
         for (size_t b = a + 1; b < m; b++) {
             int64_t n11 = gram[a * m + b];
-            if (n11 < 0 || n11 > e || n11 > gram[b * m + b] || e + gram[b * m + b] - n11 > n) return CF_EDOM;
+            if (n11 < 0 || n11 > e || n11 > gram[b * m + b] || e + gram[b * m + b] - n11 > n)
+                return CF_EDOM;
         }
     }
     return CF_OK;
 }
 
 int cf_tetrachoric_warm(const int64_t *gram, size_t m, int64_t n, int correct, const double *r, cf_tetra_warm *warm) {
-    if (!gram || !r || !warm || m == 0) return CF_EINVAL;
+    if (!gram || !r || !warm || m == 0)
+        return CF_EINVAL;
     int st = check_gram(gram, m, n);
-    if (st != CF_OK) return st;
+    if (st != CF_OK)
+        return st;
     margin *g = margins_of(gram, m, n);
-    if (!g) return CF_ENOMEM;
+    if (!g)
+        return CF_ENOMEM;
     double dn = (double)n;
     for (size_t a = 0; a < m; a++) {
         warm[a * m + a] = (cf_tetra_warm){NAN, 0, 0, 0, 0, 0, 0};
@@ -175,9 +217,11 @@ int cf_tetrachoric_warm(const int64_t *gram, size_t m, int64_t n, int correct, c
 
 int cf_tetrachoric_matrix(const int64_t *gram, size_t m, int64_t n, int correct, const cf_tetra_warm *warm,
                           size_t threads, double *r, double *phi, int *flags) {
-    if (!gram || !r || !phi || !flags || m == 0) return CF_EINVAL;
+    if (!gram || !r || !phi || !flags || m == 0)
+        return CF_EINVAL;
     int st = check_gram(gram, m, n);
-    if (st != CF_OK) return st;
+    if (st != CF_OK)
+        return st;
     for (size_t i = 0; i < m; i++) {
         int64_t e = gram[i * m + i];
         int f = e == 0 ? CF_PAIR_NEVER_WRONG : (e == n ? CF_PAIR_ALWAYS_WRONG : CF_PAIR_OK);
@@ -185,9 +229,12 @@ int cf_tetrachoric_matrix(const int64_t *gram, size_t m, int64_t n, int correct,
         flags[i * m + i] = f;
     }
     margin *margins = margins_of(gram, m, n);
-    if (!margins) return CF_ENOMEM;
-    if (threads < 1) threads = 1;
-    if (threads > m) threads = m;
+    if (!margins)
+        return CF_ENOMEM;
+    if (threads < 1)
+        threads = 1;
+    if (threads > m)
+        threads = m;
     tetra_job job = {gram, m, threads, n, correct, warm, r, phi, flags, margins};
     st = cf_parallel(threads, tetra_worker, &job);
     free(margins);

@@ -13,14 +13,14 @@
 
 enum {
     CF_OK = 0,
-    CF_EINVAL = -1,    /* a pointer is NULL or a size is zero/inconsistent */
-    CF_EDOM = -2,      /* an argument is outside the function's domain (NaN, |r| > 1, p outside [0,1], ...) */
-    CF_ENOTPD = -3,    /* a matrix that must be positive (semi)definite is not */
-    CF_EMAXITER = -4,  /* an iteration hit its limit before converging */
-    CF_ENOMEM = -5,    /* a workspace allocation failed */
-    CF_ELAPACK = -6,   /* LAPACK reported failure */
-    CF_EUNDEF = -7,    /* the quantity is mathematically undefined for this input */
-    CF_ETHREAD = -8,   /* a worker thread could not be started */
+    CF_EINVAL = -1, /* a pointer is NULL or a size is zero/inconsistent */
+    CF_EDOM = -2, /* an argument is outside the function's domain (NaN, |r| > 1, p outside [0,1], ...) */
+    CF_ENOTPD = -3, /* a matrix that must be positive (semi)definite is not */
+    CF_EMAXITER = -4, /* an iteration hit its limit before converging */
+    CF_ENOMEM = -5, /* a workspace allocation failed */
+    CF_ELAPACK = -6, /* LAPACK reported failure */
+    CF_EUNDEF = -7, /* the quantity is mathematically undefined for this input */
+    CF_ETHREAD = -8, /* a worker thread could not be started */
 };
 
 /* Human-readable text for a status code (static storage). */
@@ -28,12 +28,12 @@ const char *cf_strerror(int status);
 
 /* An estimate with its standard error; `log_val` keeps tiny values representable. */
 typedef struct {
-    double val;      /* estimate (may underflow to 0 when log_val is finite) */
-    double log_val;  /* natural log of the estimate; -INFINITY when the estimate is 0 */
-    double se;       /* standard error of val */
-    double rel_se;   /* se / val (INFINITY when val == 0) */
-    uint64_t samples;/* draws or points used */
-    uint64_t hits;   /* crude MC: draws inside the region; otherwise 0 */
+    double val; /* estimate (may underflow to 0 when log_val is finite) */
+    double log_val; /* natural log of the estimate; -INFINITY when the estimate is 0 */
+    double se; /* standard error of val */
+    double rel_se; /* se / val (INFINITY when val == 0) */
+    uint64_t samples; /* draws or points used */
+    uint64_t hits; /* crude MC: draws inside the region; otherwise 0 */
 } cf_estimate;
 
 /* OpenBLAS threads used by the LAPACK calls of the kernels (the NCM's eigendecompositions). */

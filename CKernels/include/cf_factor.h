@@ -19,7 +19,8 @@ int cf_factor_log_beta(const double *p, size_t m, double rho, double rel_tol, do
  * The same probability with per-model loadings: ∫ φ(f) ∏ Φ((τ_i − λ_i f)/√(1−λ_i²)) df,
  * λ_i in [0, 1) (λ_i = √ρ recovers cf_factor_log_beta). Same method and accuracy.
  */
-int cf_factor_log_beta_loadings(const double *p, const double *lambda, size_t m, double rel_tol, double *log_beta, double *err);
+int cf_factor_log_beta_loadings(const double *p, const double *lambda, size_t m, double rel_tol, double *log_beta,
+                                double *err);
 
 /* Why ρ* is undefined. */
 enum { CF_RHO_OK = 0, CF_RHO_BELOW_INDEPENDENCE = 1, CF_RHO_BETA_ZERO = 2, CF_RHO_NO_MODELS = 3 };

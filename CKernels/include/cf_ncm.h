@@ -7,13 +7,13 @@
 int cf_ncm_eigen_sym(const double *a, size_t n, double *w, double *z);
 
 typedef struct {
-    size_t iterations;       /* eigendecompositions used (implementation-specific) */
-    int converged;           /* 1 when max |diag(X) − 1| <= tol before max_iter */
-    double residual;         /* final max |diag(X) − 1| before the diagonal is set to 1 */
-    double frobenius;        /* ‖G − X‖_F */
-    double min_eig_before;   /* smallest eigenvalue of G */
-    size_t negative_before;  /* eigenvalues of G below −1e-10 */
-    double min_eig_after;    /* smallest eigenvalue of X */
+    size_t iterations; /* eigendecompositions used (implementation-specific) */
+    int converged; /* 1 when max |diag(X) − 1| <= tol before max_iter */
+    double residual; /* final max |diag(X) − 1| before the diagonal is set to 1 */
+    double frobenius; /* ‖G − X‖_F */
+    double min_eig_before; /* smallest eigenvalue of G */
+    size_t negative_before; /* eigenvalues of G below −1e-10 */
+    double min_eig_after; /* smallest eigenvalue of X */
 } cf_ncm_info;
 
 /*

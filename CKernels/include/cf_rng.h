@@ -15,13 +15,13 @@
 
 /* The consumers of random numbers; each has its own part of the key space. */
 enum {
-    CF_DOMAIN_RESAMPLE = 1,   /* bootstrap resampling of queries (unit = replicate) */
-    CF_DOMAIN_CRUDE_MC = 2,   /* crude Monte Carlo of β_full (unit = statistic unit, stream = draw) */
-    CF_DOMAIN_QMC_SHIFT = 3,  /* random shifts of the tilted QMC estimator (unit, stream = shift) */
-    CF_DOMAIN_SUBSET = 4,     /* random model subsets (unit = subset) */
-    CF_DOMAIN_SYNTHETIC = 5,  /* synthetic matrices (stream = query) */
-    CF_DOMAIN_MISSING = 6,    /* missing cells of synthetic matrices (stream = query) */
-    CF_DOMAIN_NOISE = 7,      /* noise injection (unit = replicate) */
+    CF_DOMAIN_RESAMPLE = 1, /* bootstrap resampling of queries (unit = replicate) */
+    CF_DOMAIN_CRUDE_MC = 2, /* crude Monte Carlo of β_full (unit = statistic unit, stream = draw) */
+    CF_DOMAIN_QMC_SHIFT = 3, /* random shifts of the tilted QMC estimator (unit, stream = shift) */
+    CF_DOMAIN_SUBSET = 4, /* random model subsets (unit = subset) */
+    CF_DOMAIN_SYNTHETIC = 5, /* synthetic matrices (stream = query) */
+    CF_DOMAIN_MISSING = 6, /* missing cells of synthetic matrices (stream = query) */
+    CF_DOMAIN_NOISE = 7, /* noise injection (unit = replicate) */
 };
 
 /* Philox key of (seed, domain, unit): SplitMix64 finalisers chained over the three values. */

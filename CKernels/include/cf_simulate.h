@@ -18,8 +18,7 @@ enum { CF_LAW_SHOCK = 0, CF_LAW_CLAYTON = 1, CF_LAW_FACTOR = 2 };
  *  - CF_LAW_FACTOR:  Z_i = λ_i F + √(1−λ_i²) ε_i; model i errs iff Z_i <= Φ⁻¹(param[i]); λ = loading.
  * Each cell is independently missing with probability `missing`.
  */
-int cf_simulate_matrix(int law, const double *param, const double *loading, double pi, double theta,
-                       size_t n, size_t m, double missing, uint64_t seed, size_t threads,
-                       uint64_t *errors, uint64_t *answered);
+int cf_simulate_matrix(int law, const double *param, const double *loading, double pi, double theta, size_t n, size_t m,
+                       double missing, uint64_t seed, size_t threads, uint64_t *errors, uint64_t *answered);
 
 #endif

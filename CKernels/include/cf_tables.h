@@ -36,6 +36,7 @@ int cf_tables_gather(const uint64_t *bits, size_t words, size_t m, const uint32_
  * Gram matrix of a column subset restricted to a query mask (pool-size scans with the
  * complete-coverage policy per subset): gram[a][b] = popcount(mask & E[cols[a]] & E[cols[b]]).
  */
-int cf_tables_gram_subset(const uint64_t *bits, size_t words, const size_t *cols, size_t k, const uint64_t *mask, int64_t *gram);
+int cf_tables_gram_subset(const uint64_t *bits, size_t words, const size_t *cols, size_t k, const uint64_t *mask,
+                          int64_t *gram);
 
 #endif

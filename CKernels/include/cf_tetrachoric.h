@@ -5,21 +5,21 @@
 /* Why a pairwise statistic is undefined. */
 enum {
     CF_PAIR_OK = 0,
-    CF_PAIR_CORRECTED = 1,       /* defined; a zero cell was replaced by 0.5 */
-    CF_PAIR_NEVER_WRONG = 2,     /* a model of the pair has p = 0 */
-    CF_PAIR_ALWAYS_WRONG = 3,    /* a model of the pair has p = 1 */
-    CF_PAIR_EMPTY = 4,           /* n = 0 */
-    CF_PAIR_BOUNDARY = 5,        /* defined; the target sat a rounding error outside the attainable
+    CF_PAIR_CORRECTED = 1, /* defined; a zero cell was replaced by 0.5 */
+    CF_PAIR_NEVER_WRONG = 2, /* a model of the pair has p = 0 */
+    CF_PAIR_ALWAYS_WRONG = 3, /* a model of the pair has p = 1 */
+    CF_PAIR_EMPTY = 4, /* n = 0 */
+    CF_PAIR_BOUNDARY = 5, /* defined; the target sat a rounding error outside the attainable
                                     range, so r is the boundary ±1 */
-    CF_PAIR_UNCONVERGED = 6,     /* the Φ₂⁻¹ solver hit its iteration cap: r undefined */
+    CF_PAIR_UNCONVERGED = 6, /* the Φ₂⁻¹ solver hit its iteration cap: r undefined */
 };
 
 typedef struct {
-    double r;        /* tetrachoric correlation; NaN when the flag says undefined */
-    double phi;      /* Pearson correlation of the error indicators (same undefined cases) */
-    double tau_i;    /* Φ⁻¹(p_i) */
-    double tau_j;    /* Φ⁻¹(p_j) */
-    int flag;        /* CF_PAIR_* */
+    double r; /* tetrachoric correlation; NaN when the flag says undefined */
+    double phi; /* Pearson correlation of the error indicators (same undefined cases) */
+    double tau_i; /* Φ⁻¹(p_i) */
+    double tau_j; /* Φ⁻¹(p_j) */
+    int flag; /* CF_PAIR_* */
 } cf_pair_stat;
 
 /*
@@ -31,8 +31,7 @@ typedef struct {
  * `r_start` (NaN for none) warm-starts Newton. Returns CF_OK also for undefined pairs
  * (see flag); CF_EDOM for negative counts.
  */
-int cf_tetrachoric_pair(double n11, double n10, double n01, double n00, int correct, double r_start,
-                        cf_pair_stat *out);
+int cf_tetrachoric_pair(double n11, double n10, double n01, double n00, int correct, double r_start, cf_pair_stat *out);
 
 /*
  * A pair's root linearised at the full sample, to warm-start resamples: θ = asin r at
@@ -40,7 +39,9 @@ int cf_tetrachoric_pair(double n11, double n10, double n01, double n00, int corr
  * theorem on Φ₂(h, k; sin θ) = p). A resample's start is θ + Σ ∂θ·Δ, within O(Δ²) of its root.
  * theta is NaN when the pair is undefined or its root lies outside |r| < 0.925.
  */
-typedef struct { double theta, h, k, p, dtheta_dh, dtheta_dk, dtheta_dp; } cf_tetra_warm;
+typedef struct {
+    double theta, h, k, p, dtheta_dh, dtheta_dk, dtheta_dp;
+} cf_tetra_warm;
 
 /* Fills warm (m x m; entry a*m + b for each pair) from a Gram matrix and its tetrachoric r. */
 int cf_tetrachoric_warm(const int64_t *gram, size_t m, int64_t n, int correct, const double *r, cf_tetra_warm *warm);

@@ -24,7 +24,10 @@ public struct InputLocation: Sendable, Equatable, CustomStringConvertible {
     public var columnName: String?
 
     public init(file: String, line: Int? = nil, column: Int? = nil, columnName: String? = nil) {
-        self.file = file; self.line = line; self.column = column; self.columnName = columnName
+        self.file = file
+        self.line = line
+        self.column = column
+        self.columnName = columnName
     }
 
     public var description: String {

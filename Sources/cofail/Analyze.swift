@@ -4,10 +4,13 @@ import Foundation
 
 struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Certificate plus the residual decomposition: tetrachoric, single-factor, full Gaussian and Clayton copulas (METHODS §1–§5).",
+        abstract:
+            "Certificate plus the residual decomposition: tetrachoric, single-factor, full Gaussian and Clayton "
+                + "copulas (METHODS §1–§5).",
         discussion: """
-        Example:  cofail analyze examples/zeroeval_math_l5/matrix.csv --registry examples/zeroeval_math_l5/models.csv --pairs pairs.csv
-        """
+            Example:  cofail analyze examples/zeroeval_math_l5/matrix.csv --registry \
+            examples/zeroeval_math_l5/models.csv --pairs pairs.csv
+            """
     )
 
     @Argument(help: "Outcome matrix (wide CSV, long CSV or JSON Lines; '-' for stdin).")
@@ -45,9 +48,11 @@ struct Analyze: ParsableCommand {
             o.precision.crudeDraws = draws
             o.full = !noFull
             let a = try Analysis(x, options: o)
-            let echo: [(String, JSONValue)] = [("matrix", .string(matrix))] + input.echo + levels.echo + [
-                ("draws", .int(draws)), ("threads", .int(common.threads)), ("seed", .string(String(common.seed))),
-                ("zero_cell_correction", .bool(pairwise.correction)), ("full", .bool(!noFull))]
+            let echo: [(String, JSONValue)] =
+                [("matrix", .string(matrix))] + input.echo + levels.echo + [
+                    ("draws", .int(draws)), ("threads", .int(common.threads)), ("seed", .string(String(common.seed))),
+                    ("zero_cell_correction", .bool(pairwise.correction)), ("full", .bool(!noFull)),
+                ]
             if let pairs { try emit(a.pairsCSV(names: x.modelNames), to: pairs) }
             var report = a.report(raw: raw, matrix: x, coverage: cov, inputs: echo)
             if timings { report.sections.append(a.timingSection()) }

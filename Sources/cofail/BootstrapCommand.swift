@@ -5,11 +5,13 @@ import Foundation
 struct BootstrapCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bootstrap",
-        abstract: "Joint bootstrap of β, A*, G, mean φ, mean tetrachoric, β_SF, U_tet and ρ* with percentile and BCa intervals (METHODS §6).",
+        abstract:
+            "Joint bootstrap of β, A*, G, mean φ, mean tetrachoric, β_SF, U_tet and ρ* with percentile and BCa "
+                + "intervals (METHODS §6).",
         discussion: """
-        Example:  cofail bootstrap examples/zeroeval_math_l5/matrix.csv --replicates 2000 --plot u.svg
-        Scale out: run with --shard i/N (or as a Slurm job array) and combine with 'cofail merge'.
-        """
+            Example:  cofail bootstrap examples/zeroeval_math_l5/matrix.csv --replicates 2000 --plot u.svg
+            Scale out: run with --shard i/N (or as a Slurm job array) and combine with 'cofail merge'.
+            """
     )
 
     @Argument(help: "Outcome matrix (a file: shards and checkpoints record its path and hash).")
@@ -64,38 +66,48 @@ struct BootstrapCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let ei = EngineInput(path: matrix, format: input.inputFormat, threshold: input.threshold,
-                                 minModelCoverage: input.minModelCoverage, registry: input.registry)
+            let ei = EngineInput(
+                path: matrix, format: input.inputFormat, threshold: input.threshold,
+                minModelCoverage: input.minModelCoverage, registry: input.registry)
             let (raw, x, cov, hash) = try ei.load()
             let list = try statList()
-            let boot = try Bootstrap(x, stats: list, seed: engine.common.seed, correction: pairwise.correction,
-                                     fullPoints: fullDraws)
-            var signature = RunSignature(command: "bootstrap", input: ei, matrixHash: hash, seed: engine.common.seed,
-                                         zeroCellCorrection: pairwise.correction)
+            let boot = try Bootstrap(
+                x, stats: list, seed: engine.common.seed, correction: pairwise.correction,
+                fullPoints: fullDraws)
+            var signature = RunSignature(
+                command: "bootstrap", input: ei, matrixHash: hash, seed: engine.common.seed,
+                zeroCellCorrection: pairwise.correction)
             signature.replicates = replicates
             signature.stats = list.map(\.rawValue)
             signature.fullPoints = fullDraws
-            let table = try engine.execute(engine: "bootstrap", signature: signature, columns: list.map(\.rawValue),
-                                           units: replicates, output: out.output) { try boot.replicate($0) }
+            let table = try engine.execute(
+                engine: "bootstrap", signature: signature, columns: list.map(\.rawValue),
+                units: replicates, output: out.output
+            ) { try boot.replicate($0) }
             guard let table else {
                 return
             }
-            let summary = BootstrapSummary(stats: list, estimates: try boot.estimate(), table: table,
-                                           jackknife: try boot.jackknife(), alpha: alpha)
+            let summary = BootstrapSummary(
+                stats: list, estimates: try boot.estimate(), table: table,
+                jackknife: try boot.jackknife(), alpha: alpha)
             let inputs: [(String, JSONValue)] = [
                 ("matrix", .string(matrix)), ("replicates", .int(replicates)),
-                ("seed", .string(String(engine.common.seed))), ("stats", .string(list.map(\.rawValue).joined(separator: ","))),
+                ("seed", .string(String(engine.common.seed))),
+                ("stats", .string(list.map(\.rawValue).joined(separator: ","))),
                 ("alpha", .number(alpha)),
             ]
-            try finishBootstrap(summary, raw: raw, x: x, cov: cov, samples: samples, plot: plot, out: out,
-                                inputs: inputs + input.echo)
+            try finishBootstrap(
+                summary, raw: raw, x: x, cov: cov, samples: samples, plot: plot, out: out,
+                inputs: inputs + input.echo)
         }
     }
 }
 
 /// Shared by `bootstrap` and `merge`.
-func finishBootstrap(_ summary: BootstrapSummary, raw: RawMatrix, x: OutcomeMatrix, cov: CoverageReport, samples: String?, plot: String?,
-                     out: OutputOptions, inputs: [(String, JSONValue)]) throws {
+func finishBootstrap(
+    _ summary: BootstrapSummary, raw: RawMatrix, x: OutcomeMatrix, cov: CoverageReport, samples: String?, plot: String?,
+    out: OutputOptions, inputs: [(String, JSONValue)]
+) throws {
     if let samples { try emit(summary.samplesCSV(), to: samples) }
     if let plot, let svg = summary.plot() { try emit(svg, to: plot) }
     let report = Report(command: "bootstrap", inputs: inputs, sections: [.data(raw, x, cov), summary.section()])

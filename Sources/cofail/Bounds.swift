@@ -3,15 +3,18 @@ import CoFail
 
 struct Bounds: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Smallest and largest β consistent with a pool's error rate and pairwise co-error (Fréchet bounds, Prop. 3).",
+        abstract:
+            "Smallest and largest β consistent with a pool's error rate and pairwise co-error (Fréchet bounds, "
+                + "Prop. 3).",
         discussion: """
-        From parameters:  cofail bounds --models 10 --error 0.3 --co-error 0.15
-        From a matrix:    cofail bounds matrix.csv
-        Pairwise statistics leave β anywhere in [beta_min, beta_max]: they cannot identify the tail.
-        """
+            From parameters:  cofail bounds --models 10 --error 0.3 --co-error 0.15
+            From a matrix:    cofail bounds matrix.csv
+            Pairwise statistics leave β anywhere in [beta_min, beta_max]: they cannot identify the tail.
+            """
     )
 
-    @Argument(help: "Outcome matrix (uses its mean error and mean pairwise co-error); omit with --models/--error/--co-error.")
+    @Argument(
+        help: "Outcome matrix (uses its mean error and mean pairwise co-error); omit with --models/--error/--co-error.")
     var matrix: String?
     @Option(help: "Pool size m.") var models: Int?
     @Option(help: "Marginal error p.") var error: Double?
@@ -33,14 +36,22 @@ struct Bounds: ParsableCommand {
             }
         }
         let given = [models != nil, error != nil, coError != nil].filter { $0 }.count
-        if matrix != nil && given > 0 { throw ValidationError("give either MATRIX or --models/--error/--co-error, not both") }
-        if matrix == nil && given != 3 { throw ValidationError("give MATRIX, or all three of --models, --error and --co-error") }
+        if matrix != nil && given > 0 {
+            throw ValidationError("give either MATRIX or --models/--error/--co-error, not both")
+        }
+        if matrix == nil && given != 3 {
+            throw ValidationError("give MATRIX, or all three of --models, --error and --co-error")
+        }
     }
 
     func run() throws {
         try runReporting {
-            var report = Report(command: "bounds", inputs: [("matrix", matrix.map { .string($0) } ?? .null), ("models", models.map { .int($0) } ?? .null),
-                                                            ("error", .num(error)), ("co_error", .num(coError))] + input.echo)
+            var report = Report(
+                command: "bounds",
+                inputs: [
+                    ("matrix", matrix.map { .string($0) } ?? .null), ("models", models.map { .int($0) } ?? .null),
+                    ("error", .num(error)), ("co_error", .num(coError)),
+                ] + input.echo)
             if let matrix {
                 let (raw, x, cov) = try input.load(matrix)
                 let b = try FrechetBounds(x)

@@ -5,10 +5,10 @@ struct Certify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Certify the co-failure ceiling 1 − β of a pool (METHODS §1).",
         discussion: """
-        From a matrix:   cofail certify matrix.csv --overhead 0.02
-        From counts:     cofail certify --all-wrong 16 --queries 425 --best-correct 379
-        Reads standard input for '-'.
-        """
+            From a matrix:   cofail certify matrix.csv --overhead 0.02
+            From counts:     cofail certify --all-wrong 16 --queries 425 --best-correct 379
+            Reads standard input for '-'.
+            """
     )
 
     @Argument(help: "Outcome matrix (wide CSV, long CSV or JSON Lines; '-' for stdin). Omit in counts-only mode.")
@@ -27,20 +27,29 @@ struct Certify: ParsableCommand {
 
     func validate() throws {
         let counts = [allWrong, queries, bestCorrect].filter { $0 != nil }.count
-        if matrix != nil && counts > 0 { throw ValidationError("give either MATRIX or --all-wrong/--queries/--best-correct, not both") }
-        if matrix == nil && counts != 3 { throw ValidationError("give MATRIX, or all three of --all-wrong, --queries and --best-correct") }
+        if matrix != nil && counts > 0 {
+            throw ValidationError("give either MATRIX or --all-wrong/--queries/--best-correct, not both")
+        }
+        if matrix == nil && counts != 3 {
+            throw ValidationError("give MATRIX, or all three of --all-wrong, --queries and --best-correct")
+        }
     }
 
     func run() throws {
         try runReporting {
-            var report = Report(command: "certify", inputs: [("matrix", matrix.map { .string($0) } ?? .null)] + input.echo + levels.echo)
+            var report = Report(
+                command: "certify", inputs: [("matrix", matrix.map { .string($0) } ?? .null)] + input.echo + levels.echo
+            )
             if let matrix {
                 let (raw, x, cov) = try input.load(matrix)
                 let c = try Certificate(x, options: levels.options)
                 report.sections = [.data(raw, x, cov), .certificate(c)]
             } else {
-                report.inputs += [("all_wrong", .int(allWrong!)), ("queries", .int(queries!)), ("best_correct", .int(bestCorrect!))]
-                let c = try Certificate(allWrong: allWrong!, queries: queries!, bestCorrect: bestCorrect!, options: levels.options)
+                report.inputs += [
+                    ("all_wrong", .int(allWrong!)), ("queries", .int(queries!)), ("best_correct", .int(bestCorrect!)),
+                ]
+                let c = try Certificate(
+                    allWrong: allWrong!, queries: queries!, bestCorrect: bestCorrect!, options: levels.options)
                 report.sections = [.certificate(c)]
             }
             try emit(report.render(out.format), to: out.output)

@@ -13,12 +13,13 @@ struct CoFailCommand: ParsableCommand {
         commandName: "cofail",
         abstract: "How much can combining LLMs pay? The co-failure ceiling, certified.",
         discussion: """
-        No policy whose answer is one of its members' answers can beat accuracy 1 − β, where β is
-        the rate at which every model is wrong on the same query. cofail measures β, certifies it
-        with Clopper–Pearson bounds, and shows how far pairwise copula models underprice it.
+            No policy whose answer is one of its members' answers can beat accuracy 1 − β, where β is
+            the rate at which every model is wrong on the same query. cofail measures β, certifies it
+            with Clopper–Pearson bounds, and shows how far pairwise copula models underprice it.
 
-        Example:  cofail analyze examples/zeroeval_math_l5/matrix.csv --registry examples/zeroeval_math_l5/models.csv
-        """,
+            Example:  cofail analyze examples/zeroeval_math_l5/matrix.csv --registry \
+            examples/zeroeval_math_l5/models.csv
+            """,
         version: "0.2.0",
         subcommands: [
             Certify.self, Analyze.self, BootstrapCommand.self, ScanCommand.self, MergeCommand.self, Simulate.self,

@@ -11,10 +11,11 @@ struct EngineOptions: ParsableArguments {
     var resume = false
     @Flag(help: "Overwrite an existing --checkpoint file instead of refusing.")
     var force = false
-    @Option(help: """
-        Compute only shard i of N (0-based 'i/N'); default from SLURM_ARRAY_TASK_ID/COUNT. \
-        Writes a shard file for 'cofail merge'.
-        """)
+    @Option(
+        help: """
+            Compute only shard i of N (0-based 'i/N'); default from SLURM_ARRAY_TASK_ID/COUNT. \
+            Writes a shard file for 'cofail merge'.
+            """)
     var shard: String?
     @Flag(help: "Show progress on stderr (default when stderr is a terminal).")
     var progress = false
@@ -34,8 +35,9 @@ struct EngineOptions: ParsableArguments {
     /// Engines record the matrix path and hash in checkpoints and shards, so stdin cannot serve.
     func requireFile(_ matrix: String, command: String) throws {
         if matrix == "-" {
-            throw ValidationError("\(command) needs a file, not '-': checkpoints and shards record the matrix path "
-                + "and hash")
+            throw ValidationError(
+                "\(command) needs a file, not '-': checkpoints and shards record the matrix path "
+                    + "and hash")
         }
     }
 
@@ -49,16 +51,19 @@ struct EngineOptions: ParsableArguments {
 
     /// A new table and where to save it, or the checkpoint's table when resuming (which must
     /// belong to the same run; what differs is named).
-    func start(signature: RunSignature, columns: [String], units: Int,
-               shard: Shard) throws -> (UnitTable, CheckpointPlan?) {
+    func start(
+        signature: RunSignature, columns: [String], units: Int,
+        shard: Shard
+    ) throws -> (UnitTable, CheckpointPlan?) {
         let fresh = UnitTable(signature: signature, columns: columns, units: units, shard: shard)
         guard let checkpoint else {
             return (fresh, nil)
         }
         guard resume else {
             if UnitTable.fileExists(checkpoint) && !force {
-                throw CoFailError.usage("\(checkpoint) already exists: add --resume to continue it, or --force to "
-                    + "overwrite it")
+                throw CoFailError.usage(
+                    "\(checkpoint) already exists: add --resume to continue it, or --force to "
+                        + "overwrite it")
             }
             return (fresh, .create(path: checkpoint, overwrite: force))
         }
@@ -66,15 +71,17 @@ struct EngineOptions: ParsableArguments {
         let t = loaded.table
         var diff = t.signature.differences(from: signature)
         if t.columns != columns || t.units != units {
-            diff.append("units or statistics: \(t.units) × [\(t.columns.joined(separator: ","))] vs "
-                + "\(units) × [\(columns.joined(separator: ","))]")
+            diff.append(
+                "units or statistics: \(t.units) × [\(t.columns.joined(separator: ","))] vs "
+                    + "\(units) × [\(columns.joined(separator: ","))]")
         }
         if t.shard != shard {
             diff.append("shard: \(t.shard.text) vs \(shard.text)")
         }
         guard diff.isEmpty else {
-            throw CoFailError.usage("\(checkpoint) was written by a different run (\(diff.joined(separator: "; "))); "
-                + "use --force without --resume to start over")
+            throw CoFailError.usage(
+                "\(checkpoint) was written by a different run (\(diff.joined(separator: "; "))); "
+                    + "use --force without --resume to start over")
         }
         if let torn = loaded.tornLine {
             note("\(checkpoint):\(torn): dropped a torn last line (interrupted write); its unit is recomputed")
@@ -85,13 +92,16 @@ struct EngineOptions: ParsableArguments {
     /// Computes this process's units of an engine run (`engine` is the subcommand name). With a
     /// shard of several, writes the shard file to `output` and returns nil; otherwise returns the
     /// complete table for the summary. On SIGINT saves the work and throws with the resume command.
-    func execute(engine: String, signature: RunSignature, columns: [String], units: Int, output: String?,
-                 compute: @escaping @Sendable (Int) throws -> [Double]) throws -> UnitTable? {
+    func execute(
+        engine: String, signature: RunSignature, columns: [String], units: Int, output: String?,
+        compute: @escaping @Sendable (Int) throws -> [Double]
+    ) throws -> UnitTable? {
         let shard = try resolvedShard()
         var (table, plan) = try start(signature: signature, columns: columns, units: units, shard: shard)
         let token = Interrupts.install()
-        let runner = UnitRunner(threads: common.threads, label: engine, progress: showProgress, checkpoint: plan,
-                                cancellation: token)
+        let runner = UnitRunner(
+            threads: common.threads, label: engine, progress: showProgress, checkpoint: plan,
+            cancellation: token)
         if try !runner.run(&table, compute: compute) {
             let path = checkpoint ?? "cofail-\(engine)-\(signature.matrixHash)-seed\(common.seed).units"
             if checkpoint == nil {
@@ -104,8 +114,9 @@ struct EngineOptions: ParsableArguments {
             }
             again.append("--resume")
             let command = again.map(shellQuote).joined(separator: " ")
-            throw CoFailError.interrupted(resumeHint: "\(table.completed) of \(table.owned) units were saved in "
-                + "\(shellQuote(path)); resume with: \(command)")
+            throw CoFailError.interrupted(
+                resumeHint: "\(table.completed) of \(table.owned) units were saved in "
+                    + "\(shellQuote(path)); resume with: \(command)")
         }
         guard shard.count > 1 else {
             return table

@@ -41,21 +41,25 @@ struct MergeCommand: ParsableCommand {
                     }
                     return s
                 }
-                let boot = try Bootstrap(x, stats: stats, seed: sig.seed, correction: sig.zeroCellCorrection,
-                                         fullPoints: sig.fullPoints ?? 10_000)
-                let summary = BootstrapSummary(stats: stats, estimates: try boot.estimate(), table: table,
-                                               jackknife: try boot.jackknife(), alpha: alpha)
+                let boot = try Bootstrap(
+                    x, stats: stats, seed: sig.seed, correction: sig.zeroCellCorrection,
+                    fullPoints: sig.fullPoints ?? 10_000)
+                let summary = BootstrapSummary(
+                    stats: stats, estimates: try boot.estimate(), table: table,
+                    jackknife: try boot.jackknife(), alpha: alpha)
                 let inputs: [(String, JSONValue)] = [
                     ("replicates", .int(table.units)), ("stats", .string(statNames.joined(separator: ","))),
                     ("alpha", .number(alpha)),
                 ]
-                try finishBootstrap(summary, raw: raw, x: x, cov: cov, samples: samples, plot: plot, out: out,
-                                    inputs: echo + inputs)
+                try finishBootstrap(
+                    summary, raw: raw, x: x, cov: cov, samples: samples, plot: plot, out: out,
+                    inputs: echo + inputs)
             case "scan":
                 let sizes = (sig.sizes ?? []).map(String.init).joined(separator: ",")
                 let subsets = sig.subsets ?? 0
-                try finishScan(table, full: sig.full ?? false, seed: sig.seed, subsets: subsets, plot: plot, out: out,
-                               inputs: echo + [("sizes", .string(sizes)), ("subsets", .int(subsets))])
+                try finishScan(
+                    table, full: sig.full ?? false, seed: sig.seed, subsets: subsets, plot: plot, out: out,
+                    inputs: echo + [("sizes", .string(sizes)), ("subsets", .int(subsets))])
             default:
                 throw CoFailError.usage("\(files[0]) does not come from bootstrap or scan")
             }

@@ -13,7 +13,10 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Count fractional scores >= this value as correct (otherwise they are rejected).")
     var threshold: Double?
 
-    @Option(name: .customLong("min-model-coverage"), help: "Drop models answering fewer than this fraction of queries, then keep complete queries (default policy: complete).")
+    @Option(
+        name: .customLong("min-model-coverage"),
+        help: "Drop models answering under this fraction of queries, then keep complete queries (default: complete)."
+    )
     var minModelCoverage: Double?
 
     @Option(help: "Model registry CSV: model,family[,tier,price_in,price_out].")
@@ -21,7 +24,9 @@ struct InputOptions: ParsableArguments {
 
     func validate() throws {
         if let t = threshold, !(t > 0 && t <= 1) { throw ValidationError("--threshold must lie in (0, 1] (got \(t))") }
-        if let c = minModelCoverage, !(c >= 0 && c <= 1) { throw ValidationError("--min-model-coverage must lie in [0, 1] (got \(c))") }
+        if let c = minModelCoverage, !(c >= 0 && c <= 1) {
+            throw ValidationError("--min-model-coverage must lie in [0, 1] (got \(c))")
+        }
     }
 
     var policy: CoveragePolicy { minModelCoverage.map { .minModelCoverage($0) } ?? .complete }
@@ -34,11 +39,13 @@ struct InputOptions: ParsableArguments {
     }
 
     var echo: [(String, JSONValue)] {
-        [("input_format", inputFormat.map { .string($0.rawValue) } ?? .null),
-         ("threshold", .num(threshold)),
-         ("coverage_policy", .string(policy.name)),
-         ("min_model_coverage", .num(minModelCoverage)),
-         ("registry", registry.map { .string($0) } ?? .null)]
+        [
+            ("input_format", inputFormat.map { .string($0.rawValue) } ?? .null),
+            ("threshold", .num(threshold)),
+            ("coverage_policy", .string(policy.name)),
+            ("min_model_coverage", .num(minModelCoverage)),
+            ("registry", registry.map { .string($0) } ?? .null),
+        ]
     }
 }
 
@@ -59,14 +66,21 @@ struct CertificateFlags: ParsableArguments {
     func validate() throws {
         if !(alpha > 0 && alpha < 1) { throw ValidationError("--alpha must lie in (0, 1) (got \(alpha))") }
         if !(delta > 0 && delta < 1) { throw ValidationError("--delta must lie in (0, 1) (got \(delta))") }
-        if !(materiality >= 0 && materiality < 1) { throw ValidationError("--materiality must lie in [0, 1) (got \(materiality))") }
+        if !(materiality >= 0 && materiality < 1) {
+            throw ValidationError("--materiality must lie in [0, 1) (got \(materiality))")
+        }
         if let o = overhead, !(o >= 0 && o <= 1) { throw ValidationError("--overhead must lie in [0, 1] (got \(o))") }
     }
 
-    var options: CertificateOptions { CertificateOptions(alpha: alpha, delta: delta, materiality: materiality, overhead: overhead) }
+    var options: CertificateOptions {
+        CertificateOptions(alpha: alpha, delta: delta, materiality: materiality, overhead: overhead)
+    }
 
     var echo: [(String, JSONValue)] {
-        [("alpha", .number(alpha)), ("delta", .number(delta)), ("materiality", .number(materiality)), ("overhead", .num(overhead))]
+        [
+            ("alpha", .number(alpha)), ("delta", .number(delta)), ("materiality", .number(materiality)),
+            ("overhead", .num(overhead)),
+        ]
     }
 }
 
@@ -80,7 +94,9 @@ struct OutputOptions: ParsableArguments {
 
 /// The zero-cell rule of the tetrachoric fits (METHODS §2): analyze, bootstrap and scan.
 struct PairwiseOptions: ParsableArguments {
-    @Flag(name: .customLong("no-correction"), help: "Disable the 0.5 zero-cell correction (a zero cell then puts r at ±1).")
+    @Flag(
+        name: .customLong("no-correction"),
+        help: "Disable the 0.5 zero-cell correction (a zero cell then puts r at ±1).")
     var noCorrection = false
 
     var correction: Bool { !noCorrection }

@@ -5,7 +5,8 @@ import Foundation
 struct ProfileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profile",
-        abstract: "Quick throughput report (draws/s, pairs/s, replicates/s, subsets/s, thread scaling) for sizing a study.",
+        abstract:
+            "Quick throughput report (draws/s, pairs/s, replicates/s, subsets/s, thread scaling) for sizing a study.",
         discussion: "Example:  cofail profile --models 200 --queries 5000 --threads 8"
     )
     @Option(help: "Models in the generated matrix.") var models: Int = 67

@@ -7,9 +7,9 @@ struct ScanCommand: ParsableCommand {
         commandName: "scan",
         abstract: "Pool-size scan: U_tet over random model subsets per size (METHODS §7).",
         discussion: """
-        Example:  cofail scan examples/zeroeval_math_l5/matrix.csv --sizes 2:43 --subsets 200 --plot scan.svg
-        Each subset applies the complete-coverage policy to its own columns.
-        """
+            Example:  cofail scan examples/zeroeval_math_l5/matrix.csv --sizes 2:43 --subsets 200 --plot scan.svg
+            Each subset applies the complete-coverage policy to its own columns.
+            """
     )
 
     @Argument(help: "Outcome matrix (a file).")
@@ -39,8 +39,9 @@ struct ScanCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let ei = EngineInput(path: matrix, format: input.inputFormat, threshold: input.threshold,
-                                 minModelCoverage: nil, registry: input.registry)
+            let ei = EngineInput(
+                path: matrix, format: input.inputFormat, threshold: input.threshold,
+                minModelCoverage: nil, registry: input.registry)
             let (raw, hash) = try ei.loadRaw()
             guard raw.modelCount >= 2 else {
                 throw CoFailError.usage("scan needs at least two models (\(matrix) has \(raw.modelCount))")
@@ -52,15 +53,19 @@ struct ScanCommand: ParsableCommand {
                 throw CoFailError.usage("--subsets \(subsets) over \(sizeList.count) sizes: \(problem)")
             }
             let seed = engine.common.seed
-            let scan = try PoolScan(raw, sizes: sizeList, subsets: subsets, seed: seed,
-                                    correction: pairwise.correction, full: full)
-            var signature = RunSignature(command: "scan", input: ei, matrixHash: hash, seed: seed,
-                                         zeroCellCorrection: pairwise.correction)
+            let scan = try PoolScan(
+                raw, sizes: sizeList, subsets: subsets, seed: seed,
+                correction: pairwise.correction, full: full)
+            var signature = RunSignature(
+                command: "scan", input: ei, matrixHash: hash, seed: seed,
+                zeroCellCorrection: pairwise.correction)
             signature.sizes = sizeList
             signature.subsets = subsets
             signature.full = full
-            let table = try engine.execute(engine: "scan", signature: signature, columns: PoolScan.columns,
-                                           units: scan.units.count, output: out.output) { try scan.compute($0) }
+            let table = try engine.execute(
+                engine: "scan", signature: signature, columns: PoolScan.columns,
+                units: scan.units.count, output: out.output
+            ) { try scan.compute($0) }
             guard let table else {
                 return
             }
@@ -68,13 +73,17 @@ struct ScanCommand: ParsableCommand {
                 ("matrix", .string(matrix)), ("sizes", .string(sizeText)), ("subsets", .int(subsets)),
                 ("seed", .string(String(seed))), ("full", .bool(full)),
             ]
-            try finishScan(table, full: full, seed: seed, subsets: subsets, plot: plot, out: out,
-                           inputs: inputs + input.echo)
+            try finishScan(
+                table, full: full, seed: seed, subsets: subsets, plot: plot, out: out,
+                inputs: inputs + input.echo)
         }
     }
 }
 
-func finishScan(_ table: UnitTable, full: Bool, seed: UInt64, subsets: Int, plot: String?, out: OutputOptions, inputs: [(String, JSONValue)]) throws {
+func finishScan(
+    _ table: UnitTable, full: Bool, seed: UInt64, subsets: Int, plot: String?, out: OutputOptions,
+    inputs: [(String, JSONValue)]
+) throws {
     let summary = ScanSummary(table, full: full)
     if let plot { try emit(summary.plot(), to: plot) }
     let report = Report(command: "scan", inputs: inputs, sections: [summary.section(seed: seed, subsets: subsets)])

@@ -6,18 +6,21 @@ extension SyntheticLaw: ExpressibleByArgument {}
 
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Synthetic laws with known truth: the underpricing curve and matrices to test pipelines on (METHODS §8).",
+        abstract:
+            "Synthetic laws with known truth: the underpricing curve and matrices to test pipelines on (METHODS §8).",
         subcommands: [Curve.self, Matrix.self]
     )
 
     struct Curve: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "β_m against the single-factor β_SF,m for m = 2…M under a common shock and under Clayton with the same marginals.",
+            abstract:
+                "β_m against the single-factor β_SF,m for m = 2…M under a common shock and under Clayton with the "
+                    + "same marginals.",
             discussion: """
-            Example:  cofail simulate curve --pi 0.02 --q 0.3 --max-models 30 --plot curve.svg
-            The common-shock ratio is 1 at m = 2 and grows without bound; the Clayton ratio moves far
-            more slowly: a common-mode atom, not smooth tail dependence, drives the underpricing.
-            """
+                Example:  cofail simulate curve --pi 0.02 --q 0.3 --max-models 30 --plot curve.svg
+                The common-shock ratio is 1 at m = 2 and grows without bound; the Clayton ratio moves far
+                more slowly: a common-mode atom, not smooth tail dependence, drives the underpricing.
+                """
         )
         enum Law: String, ExpressibleByArgument, CaseIterable { case shock, clayton, both }
 
@@ -46,30 +49,64 @@ struct Simulate: ParsableCommand {
                 let c = shock[0].coError
                 // the Clayton fit is made only when asked for: it fails where no θ matches (p, c)
                 let clayton = law == .shock ? nil : try Synthetic.claytonCurve(p: p, c: c, maxModels: maxModels)
-                var report = Report(command: "simulate curve", inputs: [("law", .string(law.rawValue)), ("pi", .number(pi)), ("q", .number(q)), ("max_models", .int(maxModels))])
-                func section(_ key: String, _ title: String, _ pts: [CurvePoint], extra: [(String, String, JSONValue)]) -> Report.Section {
+                var report = Report(
+                    command: "simulate curve",
+                    inputs: [
+                        ("law", .string(law.rawValue)), ("pi", .number(pi)), ("q", .number(q)),
+                        ("max_models", .int(maxModels)),
+                    ])
+                func section(
+                    _ key: String, _ title: String, _ pts: [CurvePoint], extra: [(String, String, JSONValue)]
+                ) -> Report.Section {
                     var s = Report.Section(key: key, title: title)
                     for (k, l, v) in extra { s.add(k, l, v) }
-                    s.table("curve", "β_m vs single-factor β_SF,m", columns: [("m", "m"), ("p", "p"), ("co_error", "co-error"), ("rho", "ρ"),
-                                                                            ("beta_m", "β_m"), ("beta_sf_m", "β_SF,m"), ("ratio", "ratio")],
-                            rows: pts.map { [.int($0.m), .number($0.p), .number($0.coError), .number($0.rho), .number($0.betaM), .number($0.betaSFM), .num($0.ratio)] })
+                    s.table(
+                        "curve", "β_m vs single-factor β_SF,m",
+                        columns: [
+                            ("m", "m"), ("p", "p"), ("co_error", "co-error"), ("rho", "ρ"),
+                            ("beta_m", "β_m"), ("beta_sf_m", "β_SF,m"), ("ratio", "ratio"),
+                        ],
+                        rows: pts.map {
+                            [
+                                .int($0.m), .number($0.p), .number($0.coError), .number($0.rho), .number($0.betaM),
+                                .number($0.betaSFM), .num($0.ratio),
+                            ]
+                        })
                     return s
                 }
                 if law != .clayton {
-                    report.sections.append(section("shock", "Common shock (π = \(Report.fmt(pi)), q = \(Report.fmt(q)))", shock,
-                                                   extra: [("pi", "π", .number(pi)), ("q", "q", .number(q)), ("error", "p", .number(p)), ("co_error", "c", .number(c))]))
+                    report.sections.append(
+                        section(
+                            "shock", "Common shock (π = \(Report.fmt(pi)), q = \(Report.fmt(q)))", shock,
+                            extra: [
+                                ("pi", "π", .number(pi)), ("q", "q", .number(q)), ("error", "p", .number(p)),
+                                ("co_error", "c", .number(c)),
+                            ]))
                 }
                 if let clayton {
-                    report.sections.append(section("clayton", "Clayton with the same p and c (θ = \(Report.fmt(clayton.theta)))", clayton.points,
-                                                   extra: [("clayton_theta", "θ", .number(clayton.theta)), ("error", "p", .number(p)), ("co_error", "c", .number(c))]))
+                    report.sections.append(
+                        section(
+                            "clayton", "Clayton with the same p and c (θ = \(Report.fmt(clayton.theta)))",
+                            clayton.points,
+                            extra: [
+                                ("clayton_theta", "θ", .number(clayton.theta)), ("error", "p", .number(p)),
+                                ("co_error", "c", .number(c)),
+                            ]))
                 }
                 if let plot {
-                    var chart = SVGChart(title: "Underpricing of the single-factor model: β_m / β_SF,m", xLabel: "pool size m", yLabel: "ratio (log scale)", logY: true)
-                    chart.series = [SVGChart.Series(name: "common shock", points: shock.map { (Double($0.m), $0.ratio) },
-                                                    color: "#c0392b")]
+                    var chart = SVGChart(
+                        title: "Underpricing of the single-factor model: β_m / β_SF,m", xLabel: "pool size m",
+                        yLabel: "ratio (log scale)", logY: true)
+                    chart.series = [
+                        SVGChart.Series(
+                            name: "common shock", points: shock.map { (Double($0.m), $0.ratio) },
+                            color: "#c0392b")
+                    ]
                     if let clayton {
-                        chart.series.append(SVGChart.Series(name: "Clayton", points: clayton.points.map { (Double($0.m), $0.ratio) },
-                                                            color: "#2471a3", dashed: true))
+                        chart.series.append(
+                            SVGChart.Series(
+                                name: "Clayton", points: clayton.points.map { (Double($0.m), $0.ratio) },
+                                color: "#2471a3", dashed: true))
                     }
                     chart.references = [(1, "ratio 1")]
                     try emit(chart.render(), to: plot)
@@ -83,9 +120,10 @@ struct Simulate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Draw a synthetic outcome matrix with a sidecar JSON of its true β and parameters.",
             discussion: """
-            Example:  cofail simulate matrix --law shock --pi 0.03 --q 0.35 --queries 5000 --models 12 --seed 7 -o sim.csv
-            writes sim.csv and sim.csv.truth.json; `cofail analyze sim.csv` should recover β within sampling error.
-            """
+                Example:  cofail simulate matrix --law shock --pi 0.03 --q 0.35 --queries 5000 --models 12 --seed \
+                7 -o sim.csv
+                writes sim.csv and sim.csv.truth.json; `cofail analyze sim.csv` should recover β within sampling error.
+                """
         )
         @Option(help: "Law: shock, clayton, gaussian (exchangeable, ρ) or factor (per-model loadings).")
         var law: SyntheticLaw
@@ -100,16 +138,20 @@ struct Simulate: ParsableCommand {
         @Option(help: "Per-model error rates evenly spaced over centre ± SPREAD.") var heterogeneous: Double = 0
         @Option(help: "Probability that a cell is missing.") var missing: Double = 0
         @OptionGroup var common: RunOptions
-        @Option(name: [.short, .customLong("output")], help: "Matrix file ('-' or omitted: standard output).") var output: String?
-        @Option(name: .customLong("output-format"), help: "Matrix format: wide, long or jsonl.") var outputFormat: InputFormat = .wide
+        @Option(name: [.short, .customLong("output")], help: "Matrix file ('-' or omitted: standard output).")
+        var output: String?
+        @Option(name: .customLong("output-format"), help: "Matrix format: wide, long or jsonl.") var outputFormat:
+            InputFormat = .wide
         @Option(help: "Sidecar JSON with the truth (default: OUTPUT.truth.json when -o is a file).") var truth: String?
 
         /// The most cells a simulated matrix may have (its text is written in one piece).
         static let maxCells = 500_000_000
 
         func validate() throws {
-            let values = [("--pi", pi), ("--q", q), ("--error", error), ("--theta", theta), ("--rho", rho),
-                          ("--heterogeneous", heterogeneous), ("--missing", missing)]
+            let values = [
+                ("--pi", pi), ("--q", q), ("--error", error), ("--theta", theta), ("--rho", rho),
+                ("--heterogeneous", heterogeneous), ("--missing", missing),
+            ]
             for (name, v) in values where !v.isFinite {
                 throw ValidationError("\(name) must be a finite number (got \(v))")
             }
@@ -121,8 +163,9 @@ struct Simulate: ParsableCommand {
             }
             let (cells, overflow) = queries.multipliedReportingOverflow(by: models)
             if overflow || cells > Matrix.maxCells {
-                throw ValidationError("--queries × --models must be at most \(Matrix.maxCells) cells "
-                    + "(the matrix text is built in memory; got \(queries) × \(models))")
+                throw ValidationError(
+                    "--queries × --models must be at most \(Matrix.maxCells) cells "
+                        + "(the matrix text is built in memory; got \(queries) × \(models))")
             }
             let parts = loadings.split(separator: ":").compactMap { Double($0) }
             guard parts.count == 2, parts.allSatisfy(\.isFinite), parts[0] <= parts[1] else {
@@ -151,7 +194,10 @@ struct Simulate: ParsableCommand {
                     try emit(sim.truthJSON().rendered() + "\n", to: truthPath)
                 }
                 let truthNote = truthPath.map { "; truth in \($0)" } ?? ""
-                note("simulated \(queries) x \(models) (\(law.rawValue)), true β = \(Report.fmt(sim.trueBeta))\(truthNote)")
+                note(
+                    "simulated \(queries) x \(models) (\(law.rawValue)), true β = "
+                        + "\(Report.fmt(sim.trueBeta))\(truthNote)"
+                )
             }
         }
     }

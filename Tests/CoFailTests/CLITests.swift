@@ -17,8 +17,10 @@ import Testing
         #expect(inputs["alpha"] as? Double == 0.05)
         let c = try #require(top["certificate"] as? [String: Any])
         for key in ["n_queries", "n_models", "k_all_wrong"] { #expect(c[key] is Int, "\(key)") }
-        for key in ["beta", "beta_ci_lo", "beta_ci_hi", "beta_lower", "best_accuracy", "oracle_accuracy", "oracle_gain",
-                    "resolvable_mass", "certified_headroom"] { #expect(c[key] is Double, "\(key)") }
+        for key in [
+            "beta", "beta_ci_lo", "beta_ci_hi", "beta_lower", "best_accuracy", "oracle_accuracy", "oracle_gain",
+            "resolvable_mass", "certified_headroom",
+        ] { #expect(c[key] is Double, "\(key)") }
         #expect(c["best_models"] as? [String] == ["o1-mini-2024-09-12"])
         #expect(c["regime"] as? String == "ceiling-bound")
         #expect(c["no_policy_pays"] is Bool)
@@ -45,8 +47,11 @@ import Testing
 
     @Test func emptyTailGivesZeroUnderpricing() throws {
         // no query is missed by all three models: β = 0 ⇒ U = 0 (defined), ρ* undefined
-        let rows = Array(repeating: "0,0,1", count: 3) + Array(repeating: "0,1,0", count: 3) + Array(repeating: "1,0,0", count: 3) + Array(repeating: "1,1,1", count: 10)
-        let path = try tempFile("query,a,b,c\n" + rows.enumerated().map { "q\($0.offset),\($0.element)" }.joined(separator: "\n") + "\n")
+        let rows =
+            Array(repeating: "0,0,1", count: 3) + Array(repeating: "0,1,0", count: 3)
+            + Array(repeating: "1,0,0", count: 3) + Array(repeating: "1,1,1", count: 10)
+        let path = try tempFile(
+            "query,a,b,c\n" + rows.enumerated().map { "q\($0.offset),\($0.element)" }.joined(separator: "\n") + "\n")
         let top = try json(runCLI(["analyze", path, "--format", "json", "--no-full"]))
         let sf = try #require(top["single_factor"] as? [String: Any])
         #expect(sf["underpricing_tetrachoric"] as? Double == 0)
@@ -74,7 +79,8 @@ import Testing
     }
 
     @Test func countsOnlyMode() throws {
-        let top = try json(runCLI(["certify", "--all-wrong", "16", "--queries", "425", "--best-correct", "370", "--format", "json"]))
+        let top = try json(
+            runCLI(["certify", "--all-wrong", "16", "--queries", "425", "--best-correct", "370", "--format", "json"]))
         let c = try #require(top["certificate"] as? [String: Any])
         #expect(c["n_models"] is NSNull)
         #expect(c["k_all_wrong"] as? Int == 16)
@@ -106,7 +112,10 @@ import Testing
         let r = try runCLI(["analyze", exampleMatrix, "--timings", "--draws", "20000", "--format", "json"])
         let top = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let t = try #require(top["timings"] as? [String: Any])
-        for stage in ["certificate", "pairwise_tetrachoric", "single_factor_and_clayton", "nearest_correlation_matrix", "beta_full_crude_mc", "beta_full_tilted"] {
+        for stage in [
+            "certificate", "pairwise_tetrachoric", "single_factor_and_clayton", "nearest_correlation_matrix",
+            "beta_full_crude_mc", "beta_full_tilted",
+        ] {
             #expect((t[stage] as? Double).map { $0 >= 0 } == true, "\(stage)")
         }
     }

@@ -17,7 +17,8 @@ import Testing
 
     /// METHODS §1 gain localisation identity, on random matrices.
     @Test func gainIdentityOnRandomMatrices() async {
-        await propertyCheck(count: 200, input: Gen.int(in: 0...1_000_000), Gen.int(in: 1...300), Gen.int(in: 1...12)) { seed, n, m in
+        await propertyCheck(count: 200, input: Gen.int(in: 0...1_000_000), Gen.int(in: 1...300), Gen.int(in: 1...12)) {
+            seed, n, m in
             let x = CertificateTests.randomMatrix(seed: UInt64(seed), n: n, m: m)
             let c = try! Certificate(x)
             #expect(c.gainIdentityHolds)
@@ -45,7 +46,9 @@ import Testing
     }
 
     @Test func tiesAreListed() throws {
-        let x = OutcomeMatrix(modelNames: ["a", "b", "c"], correct: [[true, true, false], [false, false, false], [false, false, false]])
+        let x = OutcomeMatrix(
+            modelNames: ["a", "b", "c"],
+            correct: [[true, true, false], [false, false, false], [false, false, false]])
         let c = try Certificate(x)
         #expect(c.bestModels == ["a", "b"])
         #expect(c.k == 2)

@@ -9,12 +9,17 @@ import Testing
         return (raw, try! raw.applyCoverage(.complete).0)
     }()
 
-    static let signature = RunSignature(command: "test", input: EngineInput(path: "test", format: nil, threshold: nil,
-                                                                          minModelCoverage: nil, registry: nil),
-                                        matrixHash: "0", seed: 1, zeroCellCorrection: true)
+    static let signature = RunSignature(
+        command: "test",
+        input: EngineInput(
+            path: "test", format: nil, threshold: nil,
+            minModelCoverage: nil, registry: nil),
+        matrixHash: "0", seed: 1, zeroCellCorrection: true)
 
-    func runTable(units: Int, columns: [String], shard: Shard = .whole, threads: Int, checkpoint: CheckpointPlan? = nil,
-                  compute: @escaping @Sendable (Int) throws -> [Double]) throws -> UnitTable {
+    func runTable(
+        units: Int, columns: [String], shard: Shard = .whole, threads: Int, checkpoint: CheckpointPlan? = nil,
+        compute: @escaping @Sendable (Int) throws -> [Double]
+    ) throws -> UnitTable {
         var t = UnitTable(signature: EngineTests.signature, columns: columns, units: units, shard: shard)
         _ = try UnitRunner(threads: threads, label: "test", progress: false, checkpoint: checkpoint)
             .run(&t, compute: compute)
@@ -27,7 +32,14 @@ import Testing
         let one = try runTable(units: 24, columns: cols, threads: 1) { try boot.replicate($0) }
         let three = try runTable(units: 24, columns: cols, threads: 3) { try boot.replicate($0) }
         #expect(one.values.elementsEqual(three.values) { $0 == $1 || ($0.isNaN && $1.isNaN) })
-        let parts = try (0..<3).map { i in ("s\(i)", try runTable(units: 24, columns: cols, shard: Shard(index: i, count: 3), threads: 2) { try boot.replicate($0) }) }
+        let parts = try (0..<3).map { i in
+            (
+                "s\(i)",
+                try runTable(units: 24, columns: cols, shard: Shard(index: i, count: 3), threads: 2) {
+                    try boot.replicate($0)
+                }
+            )
+        }
         let merged = try UnitTable.merge(parts)
         #expect(merged.serialized() == one.serialized())
         // a table survives its file format bit for bit
@@ -40,7 +52,14 @@ import Testing
         let a = try runTable(units: scan.units.count, columns: PoolScan.columns, threads: 1) { try scan.compute($0) }
         let b = try runTable(units: scan.units.count, columns: PoolScan.columns, threads: 2) { try scan.compute($0) }
         #expect(a.serialized() == b.serialized())
-        let parts = try (0..<2).map { i in ("s\(i)", try runTable(units: scan.units.count, columns: PoolScan.columns, shard: Shard(index: i, count: 2), threads: 1) { try scan.compute($0) }) }
+        let parts = try (0..<2).map { i in
+            (
+                "s\(i)",
+                try runTable(
+                    units: scan.units.count, columns: PoolScan.columns, shard: Shard(index: i, count: 2), threads: 1
+                ) { try scan.compute($0) }
+            )
+        }
         #expect(try UnitTable.merge(parts).serialized() == a.serialized())
         // all subsets enumerated when fewer than S exist: C(43, 43) = 1
         #expect(scan.units.filter { $0.size == 43 }.count == 1)
@@ -62,8 +81,9 @@ import Testing
         let ckpt = NSTemporaryDirectory() + "ckpt-\(UUID().uuidString).units"
         var t = UnitTable(signature: EngineTests.signature, columns: cols, units: 300, shard: .whole)
         let token = CancellationToken()
-        let first = UnitRunner(threads: 2, label: "test", progress: false,
-                               checkpoint: .create(path: ckpt, overwrite: false), cancellation: token)
+        let first = UnitRunner(
+            threads: 2, label: "test", progress: false,
+            checkpoint: .create(path: ckpt, overwrite: false), cancellation: token)
         let finished = try first.run(&t) { r in
             if r == 70 {
                 token.cancel()
@@ -74,8 +94,9 @@ import Testing
         let loaded = try UnitTable.read(ckpt)
         var resumed = loaded.table
         #expect(resumed.completed > 0 && resumed.completed < 300)
-        let again = UnitRunner(threads: 1, label: "test", progress: false,
-                               checkpoint: .resume(path: ckpt, intactBytes: loaded.intactBytes))
+        let again = UnitRunner(
+            threads: 1, label: "test", progress: false,
+            checkpoint: .resume(path: ckpt, intactBytes: loaded.intactBytes))
         #expect(try again.run(&resumed) { try boot.replicate($0) })
         #expect(resumed.serialized() == full.serialized())
         #expect(try UnitTable.read(ckpt).table.serialized() == full.serialized())
@@ -88,14 +109,18 @@ import Testing
         for (queries, models, error, seeds) in [(330, 30, 0.25, 1...4), (40, 12, 0.12, 11...16)] {
             func matrix(_ seed: UInt64) throws -> OutcomeMatrix {
                 var spec = SyntheticMatrix.Spec(law: .gaussian, queries: queries, models: models)
-                spec.rho = 0.5; spec.error = error; spec.spread = error / 2; spec.seed = seed
+                spec.rho = 0.5
+                spec.error = error
+                spec.spread = error / 2
+                spec.seed = seed
                 return try SyntheticMatrix(spec).raw.applyCoverage(.complete).0
             }
             let warm = try TetrachoricWarmStart(PairwiseStatistics(matrix(UInt64(seeds.lowerBound))))
             var corrected = 0
             for seed in seeds.dropFirst() {
                 let x = try matrix(UInt64(seed))
-                let cold = try PairwiseStatistics(x), hot = try PairwiseStatistics(x, warmStart: warm)
+                let cold = try PairwiseStatistics(x)
+                let hot = try PairwiseStatistics(x, warmStart: warm)
                 #expect(cold.status == hot.status)
                 corrected += cold.correctedPairs
                 for (a, b) in zip(cold.r, hot.r) where !a.isNaN {
@@ -112,7 +137,9 @@ import Testing
         let runs = 120
         for r in 0..<runs {
             var spec = SyntheticMatrix.Spec(law: .shock, queries: 400, models: 4)
-            spec.pi = 0.05; spec.q = 0.3; spec.seed = UInt64(1000 + r)
+            spec.pi = 0.05
+            spec.q = 0.3
+            spec.seed = UInt64(1000 + r)
             let sim = try SyntheticMatrix(spec)
             let x = try sim.raw.applyCoverage(.complete).0
             let boot = try Bootstrap(x, stats: [.beta], seed: UInt64(r))
@@ -127,16 +154,20 @@ import Testing
     /// Replicates where a model is never or always wrong are kept, not fatal.
     @Test func degenerateReplicatesAreHandled() throws {
         var rows = [[Bool]]()
-        for q in 0..<60 { rows.append([q != 7, q % 3 != 0, q % 4 != 0]) } // model 0 errs once
+        for q in 0..<60 { rows.append([q != 7, q % 3 != 0, q % 4 != 0]) }  // model 0 errs once
         let x = OutcomeMatrix(modelNames: ["rare", "b", "c"], correct: rows)
         let boot = try Bootstrap(x, stats: BootstrapStatistic.standard, seed: 2)
-        let t = try runTable(units: 200, columns: BootstrapStatistic.standard.map(\.rawValue), threads: 2) { try boot.replicate($0) }
+        let t = try runTable(units: 200, columns: BootstrapStatistic.standard.map(\.rawValue), threads: 2) {
+            try boot.replicate($0)
+        }
         #expect(t.completed == 200)
         let beta = t.column("beta")
         #expect(beta.contains(0))
         let u = t.column("underpricing_tetrachoric")
         for r in 0..<200 where beta[r] == 0 && !u[r].isNaN { #expect(u[r] == 0) }
-        let summary = BootstrapSummary(stats: BootstrapStatistic.standard, estimates: try boot.estimate(), table: t, jackknife: try boot.jackknife(), alpha: 0.05)
+        let summary = BootstrapSummary(
+            stats: BootstrapStatistic.standard, estimates: try boot.estimate(), table: t,
+            jackknife: try boot.jackknife(), alpha: 0.05)
         let json = Report(command: "bootstrap", inputs: [], sections: [summary.section()]).render(.json)
         #expect(!json.contains("nan") && !json.contains("NaN"))
     }
@@ -162,32 +193,44 @@ import Testing
     /// SIGINT on the CLI: exit 130, a resume command, and the resumed result equals a full run.
     @Test func cliInterruptAndResume() throws {
         let ckpt = NSTemporaryDirectory() + "cli-\(UUID().uuidString).units"
-        let args = ["bootstrap", exampleMatrix, "--replicates", "3000", "--stats", "beta,mean_tetrachoric", "--threads", "1", "--seed", "4", "--format", "csv"]
-        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("cofail")
+        let args = [
+            "bootstrap", exampleMatrix, "--replicates", "3000", "--stats", "beta,mean_tetrachoric", "--threads", "1",
+            "--seed", "4", "--format", "csv",
+        ]
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("cofail")
         let p = Process()
         p.executableURL = exe
         p.arguments = args + ["--checkpoint", ckpt]
         let err = Pipe()
-        p.standardError = err; p.standardOutput = Pipe()
+        p.standardError = err
+        p.standardOutput = Pipe()
         try p.run()
         Thread.sleep(forTimeInterval: 1.5)
         p.interrupt()
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
-        if p.terminationStatus == 0 { return } // finished before the signal: nothing to resume
+        if p.terminationStatus == 0 { return }  // finished before the signal: nothing to resume
         #expect(p.terminationStatus == ExitStatus.interrupted.rawValue)
         #expect(stderr.contains("--resume"))
         let resumed = try runCLI(args + ["--checkpoint", ckpt, "--resume"])
         let whole = try runCLI(args)
         #expect(resumed.status == 0 && whole.status == 0)
-        let pick = { (s: String) in s.split(separator: "\n").filter { $0.hasPrefix("bootstrap,") }.joined(separator: "\n") }
+        let pick = { (s: String) in
+            s.split(separator: "\n").filter { $0.hasPrefix("bootstrap,") }.joined(separator: "\n")
+        }
         #expect(pick(resumed.stdout) == pick(whole.stdout))
         #expect(!pick(whole.stdout).isEmpty)
     }
 
     @Test func shardFromSlurmEnvironment() throws {
-        #expect(try Shard.fromEnvironment(["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "4"]) == Shard(index: 2, count: 4))
-        #expect(try Shard.fromEnvironment(["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_MIN": "1"]) == Shard(index: 2, count: 3))
+        #expect(
+            try Shard.fromEnvironment(["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "4"])
+                == Shard(index: 2, count: 4))
+        #expect(
+            try Shard.fromEnvironment([
+                "SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_MIN": "1",
+            ]) == Shard(index: 2, count: 3))
         #expect(try Shard.fromEnvironment([:]) == nil)
         #expect(throws: CoFailError.self) { try Shard.parse("3/3") }
     }

@@ -40,7 +40,8 @@ import Testing
             var e = cf_estimate()
             #expect(cf_orthant_tilted(s, t, d, 3, 2048, 10, 2, &e) == CF_OK)
             let z = (e.val - num(row, "p")) / (e.se * e.se + num(row, "err") * num(row, "err")).squareRoot()
-            #expect(abs(z) < 4, "shift \(num(row, "shift")): \(e.val) ± \(e.se) vs \(num(row, "p")) ± \(num(row, "err"))")
+            #expect(
+                abs(z) < 4, "shift \(num(row, "shift")): \(e.val) ± \(e.se) vs \(num(row, "p")) ± \(num(row, "err"))")
             #expect(e.rel_se < 0.01)
         }
     }
@@ -49,8 +50,11 @@ import Testing
     @Test func crudeMonteCarloThreadInvariantAndUnbiased() throws {
         let d = 67
         let s = try matrix("orthant_S.csv", d)
-        let t = try tau.map { $0 + 1.0 } // larger probability so 2e5 draws see hits
-        var one = cf_estimate(), two = cf_estimate(), three = cf_estimate(), vr = cf_estimate()
+        let t = try tau.map { $0 + 1.0 }  // larger probability so 2e5 draws see hits
+        var one = cf_estimate()
+        var two = cf_estimate()
+        var three = cf_estimate()
+        var vr = cf_estimate()
         #expect(cf_orthant_mc(s, t, d, 99, 200_000, 1, &one) == CF_OK)
         #expect(cf_orthant_mc(s, t, d, 99, 200_000, 2, &two) == CF_OK)
         #expect(cf_orthant_mc(s, t, d, 99, 200_000, 3, &three) == CF_OK)
@@ -63,10 +67,14 @@ import Testing
     /// Golden: R uniroot on the mean pairwise Clayton co-error.
     @Test func claytonThetaAgainstR() throws {
         var pools: [String: [Double]] = [:]
-        for row in try golden("clayton_p.csv") { pools[row["case"]!.trimmingCharacters(in: .whitespaces), default: []].append(num(row, "p")) }
+        for row in try golden("clayton_p.csv") {
+            pools[row["case"]!.trimmingCharacters(in: .whitespaces), default: []].append(num(row, "p"))
+        }
         for row in try golden("clayton.csv") {
             let p = pools[row["case"]!.trimmingCharacters(in: .whitespaces)]!
-            var theta = 0.0, why: Int32 = -1, lc = 0.0
+            var theta = 0.0
+            var why: Int32 = -1
+            var lc = 0.0
             #expect(cf_clayton_calibrate(p, p.count, num(row, "target"), &theta, &why) == CF_OK)
             #expect(why == 0)
             #expect(abs(theta / num(row, "theta") - 1) < 1e-9)

@@ -21,7 +21,9 @@ import Testing
     /// against cf_bvn_cdf call by call, on the golden grid and on 10⁴ random triples with mixed rules.
     @Test func bivariateNormalBatchMatchesScalar() throws {
         let rows = try golden("bvn.csv")
-        var h = rows.map { num($0, "h") }, k = rows.map { num($0, "k") }, r = rows.map { num($0, "r") }
+        var h = rows.map { num($0, "h") }
+        var k = rows.map { num($0, "k") }
+        var r = rows.map { num($0, "r") }
         var want = rows.map { num($0, "cdf") }
         var g = SplitMix64(state: 5)
         for _ in 0..<10_000 {
@@ -32,7 +34,8 @@ import Testing
         }
         var out = [Double](repeating: -1, count: h.count)
         #expect(cf_bvn_cdf_batch(h, k, r, h.count, &out) == CF_OK)
-        var worstGolden = 0.0, worstScalar = 0.0
+        var worstGolden = 0.0
+        var worstScalar = 0.0
         for i in 0..<h.count {
             var v = 0.0
             _ = cf_bvn_cdf(h[i], k[i], r[i], &v)
@@ -65,7 +68,8 @@ import Testing
             worst.log = max(worst.log, rel(cf_norm_logcdf(x), num(row, "logcdf")))
             // φ/Φ is subnormal beyond x ≈ 37.5: only absolute agreement is possible there
             let mills = num(row, "mills")
-            worst.mills = max(worst.mills, mills >= 1e-290 ? rel(cf_norm_mills(x), mills) : abs(cf_norm_mills(x) - mills) / 1e-290)
+            worst.mills = max(
+                worst.mills, mills >= 1e-290 ? rel(cf_norm_mills(x), mills) : abs(cf_norm_mills(x) - mills) / 1e-290)
         }
         #expect(worst.cdf <= 1e-15, "Φ worst relative error \(worst.cdf)")
         #expect(worst.log <= 1e-15, "log Φ worst relative error \(worst.log)")
@@ -80,10 +84,13 @@ import Testing
             let h = (Double(g.next() >> 11) * 0x1p-53 - 0.5) * (i % 2 == 0 ? 6 : 16)
             let k = (Double(g.next() >> 11) * 0x1p-53 - 0.5) * (i % 3 == 0 ? 16 : 6)
             let r = (Double(g.next() >> 11) * 0x1p-53 - 0.5) * 1.998
-            var p = 0.0, back = 0.0, p2 = 0.0
+            var p = 0.0
+            var back = 0.0
+            var p2 = 0.0
             _ = cf_bvn_cdf(h, k, r, &p)
             let start = i % 4 == 0 ? Double.nan : r + 0.1
-            #expect((start.isNaN ? cf_bvn_solve_r(h, k, p, &back) : cf_bvn_solve_r_warm(h, k, p, start, &back)) == CF_OK)
+            #expect(
+                (start.isNaN ? cf_bvn_solve_r(h, k, p, &back) : cf_bvn_solve_r_warm(h, k, p, start, &back)) == CF_OK)
             _ = cf_bvn_cdf(h, k, back, &p2)
             worst = max(worst, abs(p2 - p))
         }
@@ -94,7 +101,9 @@ import Testing
     @Test func tetrachoricAgainstR() throws {
         for row in try golden("tetrachoric.csv") {
             var s = cf_pair_stat()
-            #expect(cf_tetrachoric_pair(num(row, "n11"), num(row, "n10"), num(row, "n01"), num(row, "n00"), 1, .nan, &s) == CF_OK)
+            #expect(
+                cf_tetrachoric_pair(num(row, "n11"), num(row, "n10"), num(row, "n01"), num(row, "n00"), 1, .nan, &s)
+                    == CF_OK)
             #expect(abs(s.r - num(row, "r")) <= Tol.tetrachoric, "table \(row): r = \(s.r)")
             #expect(abs(s.phi - num(row, "phi")) <= 1e-12)
         }
@@ -114,13 +123,19 @@ import Testing
     /// Golden: scripts/goldens/cp_scipy.py (scipy.stats.beta.ppf).
     @Test func clopperPearsonAgainstSciPy() throws {
         for row in try golden("clopper_pearson.csv") {
-            let k = Int64(num(row, "k")), n = Int64(num(row, "n")), a = num(row, "level")
-            var lo = 0.0, hi = 0.0, lower = 0.0
+            let k = Int64(num(row, "k"))
+            let n = Int64(num(row, "n"))
+            let a = num(row, "level")
+            var lo = 0.0
+            var hi = 0.0
+            var lower = 0.0
             #expect(cf_binom_cp_interval(k, n, a, &lo, &hi) == CF_OK)
             #expect(cf_binom_cp_lower(k, n, a, &lower) == CF_OK)
             for (got, key) in [(lo, "lo"), (hi, "hi"), (lower, "lower")] {
                 let want = num(row, key)
-                #expect(abs(got - want) <= Tol.cpRelative * max(want, 1e-300), "k=\(k) n=\(n) level=\(a) \(key): \(got) vs \(want)")
+                #expect(
+                    abs(got - want) <= Tol.cpRelative * max(want, 1e-300),
+                    "k=\(k) n=\(n) level=\(a) \(key): \(got) vs \(want)")
             }
         }
     }
@@ -136,7 +151,9 @@ import Testing
             // (1e-7: the trapezoid grid stops one halving earlier there)
             for relTol in [1e-10, 1e-7] {
                 let lb = try SingleFactor.logBeta(p, rho: num(row, "rho"), relTol: relTol)
-                #expect(abs(lb - want) <= max(Tol.factorRelative, relTol), "\(row["case"]!) ρ=\(num(row, "rho")) tol \(relTol): log β_SF \(lb) vs \(want)")
+                #expect(
+                    abs(lb - want) <= max(Tol.factorRelative, relTol),
+                    "\(row["case"]!) ρ=\(num(row, "rho")) tol \(relTol): log β_SF \(lb) vs \(want)")
             }
         }
     }
@@ -145,14 +162,16 @@ import Testing
         var pools: [String: [Double]] = [:]
         for row in try golden("factor_p.csv") { pools[row["case"]!, default: []].append(num(row, "p")) }
         for row in try golden("implied_rho.csv") {
-            let p = pools[row["case"]!]!, want = num(row, "rho_star")
+            let p = pools[row["case"]!]!
+            let want = num(row, "rho_star")
             let q = try SingleFactor.impliedRho(p, beta: exp(num(row, "log_beta")))
             #expect(abs(q.value! - want) <= 1e-9)
             // the replicates' path: loose tolerances, Newton started from a hint (inexact first step)
             for hint in [Double.nan, want - 0.05, want + 0.03, 0.02, 0.98] {
                 var rho = 0.0
                 var why: Int32 = 0
-                #expect(cf_factor_implied_rho_tol(p, p.count, num(row, "log_beta"), 1e-7, 1e-9, hint, &rho, &why) == CF_OK)
+                #expect(
+                    cf_factor_implied_rho_tol(p, p.count, num(row, "log_beta"), 1e-7, 1e-9, hint, &rho, &why) == CF_OK)
                 #expect(abs(rho - want) <= 1e-7, "\(row["case"]!) hint \(hint): ρ* \(rho) vs \(want)")
             }
         }

@@ -9,7 +9,9 @@ import Testing
     }
 
     /// Expects a data error whose message names the line, column and offending value.
-    func expectDataError(_ text: String, suffix: String = ".csv", line: Int, column: Int? = nil, value: String? = nil, contains: String) {
+    func expectDataError(
+        _ text: String, suffix: String = ".csv", line: Int, column: Int? = nil, value: String? = nil, contains: String
+    ) {
         do {
             _ = try load(text, suffix: suffix)
             Issue.record("expected a data error for: \(text.debugDescription)")
@@ -41,19 +43,27 @@ import Testing
     }
 
     @Test func raggedRow() { expectDataError("query,a,b\nq1,1,0\nq2,1\n", line: 3, contains: "ragged row") }
-    @Test func unknownCellValue() { expectDataError("query,a,b\nq1,1,maybe\n", line: 2, column: 3, value: "maybe", contains: "unknown cell value") }
+    @Test func unknownCellValue() {
+        expectDataError("query,a,b\nq1,1,maybe\n", line: 2, column: 3, value: "maybe", contains: "unknown cell value")
+    }
     @Test func fractionalScoreNeedsThreshold() throws {
         expectDataError("query,a,b\nq1,1,0.7\n", line: 2, column: 3, value: "0.7", contains: "--threshold")
         let raw = try load("query,a,b\nq1,1,0.7\nq2,0.2,1\n", threshold: 0.5)
         let (x, _) = try raw.applyCoverage(.complete)
         #expect(x.errorCount(0) == 1 && x.errorCount(1) == 0)
     }
-    @Test func duplicateModel() { expectDataError("query,a,a\nq1,1,0\n", line: 1, column: 3, value: "a", contains: "duplicate model") }
-    @Test func duplicateQueryInWide() { expectDataError("query,a,b\nq1,1,0\nq1,0,0\n", line: 3, column: 1, value: "q1", contains: "duplicate query") }
+    @Test func duplicateModel() {
+        expectDataError("query,a,a\nq1,1,0\n", line: 1, column: 3, value: "a", contains: "duplicate model")
+    }
+    @Test func duplicateQueryInWide() {
+        expectDataError("query,a,b\nq1,1,0\nq1,0,0\n", line: 3, column: 1, value: "q1", contains: "duplicate query")
+    }
     @Test func emptyFile() { expectDataError("", line: 1, contains: "empty") }
     @Test func whitespaceOnlyFile() { expectDataError("\n\n  \n", line: 1, contains: "empty") }
     @Test func headerOnly() { expectDataError("query,a,b\n", line: 1, contains: "header only") }
-    @Test func modelWithNoAnsweredQuery() { expectDataError("query,a,b\nq1,1,\nq2,0,NA\n", line: 1, column: 3, value: "b", contains: "no answered query") }
+    @Test func modelWithNoAnsweredQuery() {
+        expectDataError("query,a,b\nq1,1,\nq2,0,NA\n", line: 1, column: 3, value: "b", contains: "no answered query")
+    }
     @Test func nonUTF8Bytes() throws {
         let bytes: [UInt8] = Array("query,a,b\nq1,1,0\nq2,".utf8) + [0xFF, 0xFE] + Array(",1\n".utf8)
         do {
@@ -68,33 +78,48 @@ import Testing
     @Test func unclosedQuote() { expectDataError("query,a\n\"q1,1\n", line: 2, contains: "never closed") }
 
     @Test func longCSV() throws {
-        let raw = try load("query,model,correct,cost,family,extra\nq1,a,1,0.01,fa,x\nq1,b,0,,fb,x\nq2,a,0,0.02,fa,x\nq2,b,1,,fb,x\n")
+        let raw = try load(
+            "query,model,correct,cost,family,extra\nq1,a,1,0.01,fa,x\nq1,b,0,,fb,x\nq2,a,0,0.02,fa,x\nq2,b,1,,fb,x\n")
         #expect(raw.format == .long)
         #expect(raw.modelNames == ["a", "b"])
         #expect(raw.families == ["fa", "fb"])
         #expect(raw.ignoredColumns == ["extra"])
         #expect(abs(raw.costSum[0] - 0.03) < 1e-15 && raw.costCount[0] == 2)
     }
-    @Test func longDuplicatePair() { expectDataError("query,model,correct\nq1,a,1\nq1,b,0\nq1,a,0\n", line: 4, contains: "duplicate (query, model)") }
-    @Test func longUnknownValue() { expectDataError("query,model,correct\nq1,a,2\n", line: 2, column: 3, value: "2", contains: "outside [0, 1]") }
-    @Test func longConflictingFamily() { expectDataError("query,model,correct,family\nq1,a,1,x\nq2,a,1,y\n", line: 3, contains: "family") }
+    @Test func longDuplicatePair() {
+        expectDataError("query,model,correct\nq1,a,1\nq1,b,0\nq1,a,0\n", line: 4, contains: "duplicate (query, model)")
+    }
+    @Test func longUnknownValue() {
+        expectDataError("query,model,correct\nq1,a,2\n", line: 2, column: 3, value: "2", contains: "outside [0, 1]")
+    }
+    @Test func longConflictingFamily() {
+        expectDataError("query,model,correct,family\nq1,a,1,x\nq2,a,1,y\n", line: 3, contains: "family")
+    }
 
     @Test func jsonLines() throws {
         let text = """
-        {"query": "q1", "model": "a", "correct": true, "cost": 0.5}
-        {"query": 2, "model": "a", "correct": 0}
+            {"query": "q1", "model": "a", "correct": true, "cost": 0.5}
+            {"query": 2, "model": "a", "correct": 0}
 
-        {"query": "q1", "model": "b", "correct": "incorrect", "family": "fb", "note": "x"}
-        {"query": 2, "model": "b", "correct": null}
-        """
+            {"query": "q1", "model": "b", "correct": "incorrect", "family": "fb", "note": "x"}
+            {"query": 2, "model": "b", "correct": null}
+            """
         let raw = try load(text, suffix: ".jsonl")
         #expect(raw.format == .jsonl)
         #expect(raw.queryIDs == ["q1", "2"])
         #expect(raw.missingCells == 1)
         #expect(raw.ignoredColumns == ["note"])
     }
-    @Test func jsonLinesBadLine() { expectDataError("{\"query\":\"q\",\"model\":\"a\",\"correct\":1}\n{not json}\n", suffix: ".jsonl", line: 2, contains: "JSON object") }
-    @Test func jsonLinesDuplicate() { expectDataError("{\"query\":\"q\",\"model\":\"a\",\"correct\":1}\n{\"query\":\"q\",\"model\":\"a\",\"correct\":0}\n", suffix: ".jsonl", line: 2, contains: "duplicate") }
+    @Test func jsonLinesBadLine() {
+        expectDataError(
+            "{\"query\":\"q\",\"model\":\"a\",\"correct\":1}\n{not json}\n", suffix: ".jsonl", line: 2,
+            contains: "JSON object")
+    }
+    @Test func jsonLinesDuplicate() {
+        expectDataError(
+            "{\"query\":\"q\",\"model\":\"a\",\"correct\":1}\n{\"query\":\"q\",\"model\":\"a\",\"correct\":0}\n",
+            suffix: ".jsonl", line: 2, contains: "duplicate")
+    }
 
     @Test func registryFamiliesAndCoverage() throws {
         let raw = try load("query,a,b,c\nq1,1,0,1\nq2,0,0,\nq3,1,1,\n")
@@ -118,6 +143,6 @@ import Testing
         let (x, _) = try raw.applyCoverage(.complete)
         #expect(x.n == 425)
         let c = try Certificate(x)
-        #expect(c.k == 16) // PROVENANCE.md: all_wrong=16 on complete rows
+        #expect(c.k == 16)  // PROVENANCE.md: all_wrong=16 on complete rows
     }
 }

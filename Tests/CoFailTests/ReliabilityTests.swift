@@ -13,9 +13,12 @@ import Testing
         return path
     }
 
-    static let signature = RunSignature(command: "test", input: EngineInput(path: "t", format: nil, threshold: nil,
-                                                                          minModelCoverage: nil, registry: nil),
-                                        matrixHash: "0", seed: 1, zeroCellCorrection: true)
+    static let signature = RunSignature(
+        command: "test",
+        input: EngineInput(
+            path: "t", format: nil, threshold: nil,
+            minModelCoverage: nil, registry: nil),
+        matrixHash: "0", seed: 1, zeroCellCorrection: true)
 
     /// β_full inside bootstrap replicates and scan subsets on a 40-model matrix: the same table
     /// for 1 and 2 threads over 20 repeated runs (the OpenBLAS pool was once toggled inside
@@ -35,7 +38,8 @@ import Testing
             let threads = run % 2 + 1
             var b = UnitTable(signature: Self.signature, columns: ["beta", "beta_full"], units: 4, shard: .whole)
             _ = try UnitRunner(threads: threads, label: "t", progress: false).run(&b) { try boot.replicate($0) }
-            var s = UnitTable(signature: Self.signature, columns: PoolScan.columns, units: scan.units.count, shard: .whole)
+            var s = UnitTable(
+                signature: Self.signature, columns: PoolScan.columns, units: scan.units.count, shard: .whole)
             _ = try UnitRunner(threads: threads, label: "t", progress: false).run(&s) { try scan.compute($0) }
             #expect(b.column("beta_full").allSatisfy { $0 > 0 })
             let now = (b.serialized(), s.serialized())
@@ -49,13 +53,17 @@ import Testing
 
     /// The reproduction through the CLI: samples of β_full equal for 1 and 2 threads.
     @Test func bootstrapSamplesWithBetaFullMatchAcrossThreads() throws {
-        let m = try simulated(["--law", "gaussian", "--rho", "0.4", "--error", "0.3", "--queries", "60", "--models", "6",
-                               "--seed", "3"])
+        let m = try simulated([
+            "--law", "gaussian", "--rho", "0.4", "--error", "0.3", "--queries", "60", "--models", "6",
+            "--seed", "3",
+        ])
         var samples: [String] = []
         for threads in ["1", "2", "2"] {
             let s = NSTemporaryDirectory() + "samples-\(UUID().uuidString).csv"
-            let r = try runCLI(["bootstrap", m, "--replicates", "20", "--stats", "beta,beta_full", "--threads", threads,
-                                "--samples", s, "--format", "json"])
+            let r = try runCLI([
+                "bootstrap", m, "--replicates", "20", "--stats", "beta,beta_full", "--threads", threads,
+                "--samples", s, "--format", "json",
+            ])
             try #require(r.status == 0, "\(r.stderr)")
             samples.append(try String(contentsOfFile: s, encoding: .utf8))
         }
@@ -65,8 +73,10 @@ import Testing
     /// LAPACK's error printer once wrote into the JSON report (dgels with LDB < columns when the
     /// Anderson history exceeded the pool size). The report must parse, and stdout carry only it.
     @Test func smallPoolFullCopulaKeepsStdoutJSON() throws {
-        let m = try simulated(["--law", "factor", "--loadings", "0.1:0.95", "--error", "0.3", "--heterogeneous", "0.25",
-                               "--queries", "40", "--models", "6", "--seed", "36"])
+        let m = try simulated([
+            "--law", "factor", "--loadings", "0.1:0.95", "--error", "0.3", "--heterogeneous", "0.25",
+            "--queries", "40", "--models", "6", "--seed", "36",
+        ])
         let r = try runCLI(["analyze", m, "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(!r.stdout.contains("DGELS") && !r.stderr.contains("DGELS"))
@@ -87,11 +97,17 @@ import Testing
     }
 
     @Test func unitFilesWithHostileHeadersExit65() throws {
-        let good = "#cofail-units 2\n" + (String(
-            data: try UnitTable.encoder().encode(UnitTable.Header(columns: ["x"], shard: "0/1", signature: Self.signature,
-                                                                  units: 2)), encoding: .utf8)!) + "\n"
-        for (bad, field) in [("\"units\":2", "\"units\":-1"), ("\"units\":2", "\"units\":100000000000"),
-                             ("\"shard\":\"0\\/1\"", "\"shard\":\"3\\/1\"")] {
+        let good =
+            "#cofail-units 2\n"
+            + (String(
+                data: try UnitTable.encoder().encode(
+                    UnitTable.Header(
+                        columns: ["x"], shard: "0/1", signature: Self.signature,
+                        units: 2)), encoding: .utf8)!) + "\n"
+        for (bad, field) in [
+            ("\"units\":2", "\"units\":-1"), ("\"units\":2", "\"units\":100000000000"),
+            ("\"shard\":\"0\\/1\"", "\"shard\":\"3\\/1\""),
+        ] {
             let text = good.replacingOccurrences(of: bad, with: field)
             #expect(text != good, "fixture did not change for \(field)")
             let path = try tempFile(text, suffix: ".units")
@@ -102,8 +118,10 @@ import Testing
     }
 
     @Test func boundsOnManyRandomColumnsDoesNotAbort() throws {
-        let m = try simulated(["--law", "shock", "--pi", "0", "--q", "0.5", "--queries", "100", "--models", "4000",
-                               "--seed", "2"])
+        let m = try simulated([
+            "--law", "shock", "--pi", "0", "--q", "0.5", "--queries", "100", "--models", "4000",
+            "--seed", "2",
+        ])
         let r = try runCLI(["bounds", m, "--format", "json"])
         #expect(r.status == 0 || r.status == 70, "\(r.status): \(r.stderr)")
     }
@@ -154,8 +172,10 @@ import Testing
         let dir = NSTemporaryDirectory() + "torn-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let ck = dir + "/ck.units"
-        let base = ["bootstrap", exampleMatrix, "--replicates", "40", "--stats", "beta,mean_phi", "--format", "json",
-                    "--threads", "2"]
+        let base = [
+            "bootstrap", exampleMatrix, "--replicates", "40", "--stats", "beta,mean_phi", "--format", "json",
+            "--threads", "2",
+        ]
         let whole = try runCLI(base)
         try #require(whole.status == 0, "\(whole.stderr)")
         _ = try runCLI(base + ["--checkpoint", ck])
@@ -178,7 +198,8 @@ import Testing
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
             .appendingPathComponent("cofail").path
         // a 4 KiB file-size limit stands in for a full disk (the write fails with EFBIG)
-        let script = "ulimit -f 4; trap '' XFSZ; exec '\(exe)' bootstrap '\(exampleMatrix)' --replicates 400 "
+        let script =
+            "ulimit -f 4; trap '' XFSZ; exec '\(exe)' bootstrap '\(exampleMatrix)' --replicates 400 "
             + "--stats beta,mean_phi --checkpoint '\(ck)'"
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/sh")

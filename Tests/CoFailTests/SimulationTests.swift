@@ -8,12 +8,15 @@ import Testing
 @Suite struct SimulationTests {
     @Test func curvesAgainstSciPy() throws {
         for row in try golden("curve.csv") {
-            let pi = num(row, "pi"), q = num(row, "q"), m = Int(num(row, "m"))
+            let pi = num(row, "pi")
+            let q = num(row, "q")
+            let m = Int(num(row, "m"))
             let pts: [CurvePoint]
             if row["law"] == "shock" {
                 pts = try Synthetic.shockCurve(pi: pi, q: q, maxModels: m)
             } else {
-                let p = pi + (1 - pi) * q, c = pi + (1 - pi) * q * q
+                let p = pi + (1 - pi) * q
+                let c = pi + (1 - pi) * q * q
                 pts = try Synthetic.claytonCurve(p: p, c: c, maxModels: m).points
             }
             let pt = try #require(pts.last)
@@ -52,9 +55,10 @@ import Testing
     }
 
     @Test func infeasibleParametersAreRejected() throws {
-        #expect(throws: CoFailError.self) { try FrechetBounds(models: 5, error: 0.3, coError: 0.4) }   // c > p
-        #expect(throws: CoFailError.self) { try FrechetBounds(models: 5, error: 0.8, coError: 0.5) }   // c < 2p − 1
-        #expect(throws: CoFailError.self) { try FrechetBounds(models: 5, error: 0.3, coError: 0.0) }   // negative variance
+        #expect(throws: CoFailError.self) { try FrechetBounds(models: 5, error: 0.3, coError: 0.4) }  // c > p
+        #expect(throws: CoFailError.self) { try FrechetBounds(models: 5, error: 0.8, coError: 0.5) }  // c < 2p − 1
+        // negative variance
+        #expect(throws: CoFailError.self) { try FrechetBounds(models: 5, error: 0.3, coError: 0.0) }
         #expect(throws: CoFailError.self) { try Synthetic.shockCurve(pi: 1.2, q: 0.3, maxModels: 5) }
         let r = try runCLI(["bounds", "--models", "5", "--error", "0.3", "--co-error", "0.4"])
         #expect(r.status == ExitStatus.usage.rawValue)
@@ -66,15 +70,22 @@ import Testing
     @Test(arguments: [SyntheticLaw.shock, .clayton, .gaussian, .factor])
     func samplingRecoversTruth(law: SyntheticLaw) throws {
         var spec = SyntheticMatrix.Spec(law: law, queries: 40_000, models: 6)
-        spec.pi = 0.03; spec.q = 0.3; spec.error = 0.25; spec.theta = 1.5; spec.rho = 0.4; spec.spread = 0.05
-        spec.seed = 42; spec.threads = 2
+        spec.pi = 0.03
+        spec.q = 0.3
+        spec.error = 0.25
+        spec.theta = 1.5
+        spec.rho = 0.4
+        spec.spread = 0.05
+        spec.seed = 42
+        spec.threads = 2
         let sim = try SyntheticMatrix(spec)
         let (x, _) = try sim.raw.applyCoverage(.complete)
         let c = try Certificate(x)
         let se = (sim.trueBeta * (1 - sim.trueBeta) / Double(x.n)).squareRoot()
         #expect(abs(c.beta - sim.trueBeta) < 4.5 * se, "\(law): β̂ \(c.beta) vs true \(sim.trueBeta) ± \(se)")
         for i in 0..<x.m {
-            let p = Double(x.errorCount(i)) / Double(x.n), t = sim.trueErrorRates[i]
+            let p = Double(x.errorCount(i)) / Double(x.n)
+            let t = sim.trueErrorRates[i]
             #expect(abs(p - t) < 4.5 * (t * (1 - t) / Double(x.n)).squareRoot())
         }
         if law == .gaussian {
@@ -85,7 +96,8 @@ import Testing
 
     @Test func drawsAreThreadInvariantAndRoundTrip() throws {
         var spec = SyntheticMatrix.Spec(law: .clayton, queries: 1000, models: 7)
-        spec.missing = 0.05; spec.seed = 9
+        spec.missing = 0.05
+        spec.seed = 9
         spec.threads = 1
         let a = try SyntheticMatrix(spec)
         spec.threads = 3
@@ -93,7 +105,9 @@ import Testing
         #expect(a.raw.serialized(as: .wide) == b.raw.serialized(as: .wide))
         // long formats list models in order of first appearance, so compare cells by model name
         func cells(_ r: RawMatrix) -> [String: [Character]] {
-            let lines = r.serialized(as: .wide).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            let lines = r.serialized(as: .wide).split(separator: "\n").map {
+                $0.split(separator: ",", omittingEmptySubsequences: false)
+            }
             var out: [String: [Character]] = [:]
             for (c, name) in lines[0].enumerated().dropFirst() {
                 out[String(name)] = lines.dropFirst().map { $0[c].first ?? "-" }
@@ -110,9 +124,14 @@ import Testing
 
     @Test func simulateMatrixCLIWritesTruth() throws {
         let out = NSTemporaryDirectory() + "sim-\(UUID().uuidString).csv"
-        let r = try runCLI(["simulate", "matrix", "--law", "shock", "--pi", "0.04", "--q", "0.3", "--queries", "3000", "--models", "5", "-o", out])
+        let r = try runCLI([
+            "simulate", "matrix", "--law", "shock", "--pi", "0.04", "--q", "0.3", "--queries", "3000", "--models", "5",
+            "-o", out,
+        ])
         #expect(r.status == 0, "\(r.stderr)")
-        let truth = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + ".truth.json"))) as? [String: Any]
+        let truth =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + ".truth.json")))
+            as? [String: Any]
         let beta = try #require(truth?["true_beta"] as? Double)
         #expect(abs(beta - (0.04 + 0.96 * pow(0.3, 5))) < 1e-15)
         #expect(try runCLI(["analyze", out, "--no-full"]).status == 0)
@@ -120,13 +139,16 @@ import Testing
 
     @Test func curvePlotIsSVG() throws {
         let svg = NSTemporaryDirectory() + "curve-\(UUID().uuidString).svg"
-        let r = try runCLI(["simulate", "curve", "--pi", "0.02", "--q", "0.3", "--max-models", "10", "--plot", svg, "--format", "json"])
+        let r = try runCLI([
+            "simulate", "curve", "--pi", "0.02", "--q", "0.3", "--max-models", "10", "--plot", svg, "--format", "json",
+        ])
         #expect(r.status == 0)
         let text = try String(contentsOfFile: svg, encoding: .utf8)
         #expect(text.hasPrefix("<svg") && text.contains("common shock") && text.contains("Clayton"))
         let top = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         let rows = (top?["shock"] as? [String: Any])?["curve"] as? [[String: Any]]
         #expect(rows?.count == 9)
-        #expect(Set(rows?.first?.keys.map { $0 } ?? []) == ["m", "p", "co_error", "rho", "beta_m", "beta_sf_m", "ratio"])
+        #expect(
+            Set(rows?.first?.keys.map { $0 } ?? []) == ["m", "p", "co_error", "rho", "beta_m", "beta_sf_m", "ratio"])
     }
 }

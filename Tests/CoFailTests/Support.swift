@@ -4,10 +4,10 @@ import Testing
 
 /// Tolerance tiers used across the tests (multiples of double epsilon where they apply).
 enum Tol {
-    static let bvnAbsolute = 1e-14      // issue 3: Φ₂ to ≤ 1e-14 absolute
-    static let tetrachoric = 1e-9       // issue 3: r to 1e-9 against R
-    static let factorRelative = 1e-8    // METHODS §3: β_SF to relative 1e-8
-    static let cpRelative = 1e-9        // GSL vs SciPy/Boost Beta quantiles
+    static let bvnAbsolute = 1e-14  // issue 3: Φ₂ to ≤ 1e-14 absolute
+    static let tetrachoric = 1e-9  // issue 3: r to 1e-9 against R
+    static let factorRelative = 1e-8  // METHODS §3: β_SF to relative 1e-8
+    static let cpRelative = 1e-9  // GSL vs SciPy/Boost Beta quantiles
 }
 
 /// Reads a committed golden CSV (header + rows) next to this file.
@@ -18,7 +18,9 @@ func golden(_ name: String) throws -> [[String: String]] {
     guard !lines.isEmpty else { throw CocoaError(.fileReadCorruptFile) }
     let header = lines.removeFirst().split(separator: ",").map(String.init)
     return lines.map { line in
-        Dictionary(uniqueKeysWithValues: zip(header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
+        Dictionary(
+            uniqueKeysWithValues: zip(
+                header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
     }
 }
 
@@ -30,30 +32,47 @@ func tempFile(_ bytes: [UInt8], suffix: String = ".csv") throws -> String {
     try Data(bytes).write(to: URL(fileURLWithPath: path))
     return path
 }
-func tempFile(_ text: String, suffix: String = ".csv") throws -> String { try tempFile(Array(text.utf8), suffix: suffix) }
+func tempFile(_ text: String, suffix: String = ".csv") throws -> String {
+    try tempFile(Array(text.utf8), suffix: suffix)
+}
 
 /// Runs the built `cofail` executable (it sits beside the test bundle).
-struct CLIResult { var status: Int32; var stdout: String; var stderr: String }
+struct CLIResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
 
 func runCLI(_ args: [String], stdin: String? = nil) throws -> CLIResult {
-    let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("cofail")
+    let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        .appendingPathComponent("cofail")
     let p = Process()
     p.executableURL = exe
     p.arguments = args
-    let out = Pipe(), err = Pipe(), inp = Pipe()
-    p.standardOutput = out; p.standardError = err; p.standardInput = inp
+    let out = Pipe()
+    let err = Pipe()
+    let inp = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    p.standardInput = inp
     try p.run()
     if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
     try inp.fileHandleForWriting.close()
     let o = out.fileHandleForReading.readDataToEndOfFile()
     let e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
-    return CLIResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    return CLIResult(
+        status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+        stderr: String(decoding: e, as: UTF8.self))
 }
 
 /// The bundled example, relative to the package root.
-let exampleMatrix = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../examples/zeroeval_math_l5/matrix.csv").standardized.path
-let exampleRegistry = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../examples/zeroeval_math_l5/models.csv").standardized.path
+let exampleMatrix = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+    "../../examples/zeroeval_math_l5/matrix.csv"
+).standardized.path
+let exampleRegistry = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+    "../../examples/zeroeval_math_l5/models.csv"
+).standardized.path
 
 /// Deterministic generator for property tests and synthetic matrices.
 struct SplitMix64: RandomNumberGenerator {

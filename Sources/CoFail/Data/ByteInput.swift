@@ -49,12 +49,17 @@ public struct ByteInput: Sendable {
 
     /// Rejects the first byte sequence that is not UTF-8, naming its line and column.
     static func validateUTF8(_ b: [UInt8], name: String) throws {
-        var i = 0, line = 1, lineStart = 0
+        var i = 0
+        var line = 1
+        var lineStart = 0
         let n = b.count
         while i < n {
             let c = b[i]
             if c < 0x80 {
-                if c == 0x0A { line += 1; lineStart = i + 1 }
+                if c == 0x0A {
+                    line += 1
+                    lineStart = i + 1
+                }
                 i += 1
                 continue
             }
@@ -62,24 +67,37 @@ public struct ByteInput: Sendable {
             var minScalar: UInt32 = 0
             var scalar: UInt32 = 0
             switch c {
-            case 0xC2...0xDF: need = 1; scalar = UInt32(c & 0x1F); minScalar = 0x80
-            case 0xE0...0xEF: need = 2; scalar = UInt32(c & 0x0F); minScalar = 0x800
-            case 0xF0...0xF4: need = 3; scalar = UInt32(c & 0x07); minScalar = 0x10000
+            case 0xC2...0xDF:
+                need = 1
+                scalar = UInt32(c & 0x1F)
+                minScalar = 0x80
+            case 0xE0...0xEF:
+                need = 2
+                scalar = UInt32(c & 0x0F)
+                minScalar = 0x800
+            case 0xF0...0xF4:
+                need = 3
+                scalar = UInt32(c & 0x07)
+                minScalar = 0x10000
             default: need = -1
             }
             var ok = need > 0 && i + need < n
             if ok {
                 for j in 1...need {
                     let cc = b[i + j]
-                    if cc & 0xC0 != 0x80 { ok = false; break }
+                    if cc & 0xC0 != 0x80 {
+                        ok = false
+                        break
+                    }
                     scalar = (scalar << 6) | UInt32(cc & 0x3F)
                 }
             }
             if ok && (scalar < minScalar || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar)) { ok = false }
             if !ok {
                 let hex = b[i..<min(n, i + 4)].map { String($0, radix: 16, uppercase: true) }.joined(separator: " ")
-                throw CoFailError.data(InputLocation(file: name, line: line, column: i - lineStart + 1),
-                                       value: "0x" + hex, message: "bytes are not valid UTF-8 (byte column shown)")
+                throw CoFailError.data(
+                    InputLocation(file: name, line: line, column: i - lineStart + 1),
+                    value: "0x" + hex, message: "bytes are not valid UTF-8 (byte column shown)")
             }
             i += need + 1
         }

@@ -27,25 +27,38 @@ struct CSVReader {
         fields.removeAll(keepingCapacity: true)
         // skip blank lines
         while pos < n {
-            if b[pos] == 0x0A { pos += 1; line += 1; continue }
-            if b[pos] == 0x0D, pos + 1 < n, b[pos + 1] == 0x0A { pos += 2; line += 1; continue }
+            if b[pos] == 0x0A {
+                pos += 1
+                line += 1
+                continue
+            }
+            if b[pos] == 0x0D, pos + 1 < n, b[pos + 1] == 0x0A {
+                pos += 2
+                line += 1
+                continue
+            }
             break
         }
         if pos >= n { return nil }
         let startLine = line
         while true {
-            if pos < n, b[pos] == 0x22 { // quoted field
+            if pos < n, b[pos] == 0x22 {  // quoted field
                 let qLine = line
                 var i = pos + 1
                 var escapes = false
                 while true {
                     if i >= n {
-                        throw CoFailError.data(InputLocation(file: input.name, line: qLine, column: fields.count + 1),
-                                               value: nil, message: "quoted field is never closed")
+                        throw CoFailError.data(
+                            InputLocation(file: input.name, line: qLine, column: fields.count + 1),
+                            value: nil, message: "quoted field is never closed")
                     }
                     let c = b[i]
                     if c == 0x22 {
-                        if i + 1 < n, b[i + 1] == 0x22 { escapes = true; i += 2; continue }
+                        if i + 1 < n, b[i + 1] == 0x22 {
+                            escapes = true
+                            i += 2
+                            continue
+                        }
                         break
                     }
                     if c == 0x0A { line += 1 }
@@ -53,10 +66,13 @@ struct CSVReader {
                 }
                 fields.append(CSVField(start: pos + 1, end: i, quoted: true, escapes: escapes))
                 pos = i + 1
-                if pos < n, b[pos] != 0x2C, b[pos] != 0x0A, !(b[pos] == 0x0D && pos + 1 < n && b[pos + 1] == 0x0A), !(b[pos] == 0x0D && pos + 1 == n) {
-                    throw CoFailError.data(InputLocation(file: input.name, line: line, column: fields.count),
-                                           value: String(decoding: b[pos..<min(n, pos + 20)], as: UTF8.self),
-                                           message: "unexpected text after a closing quote")
+                if pos < n, b[pos] != 0x2C, b[pos] != 0x0A, !(b[pos] == 0x0D && pos + 1 < n && b[pos + 1] == 0x0A),
+                    !(b[pos] == 0x0D && pos + 1 == n)
+                {
+                    throw CoFailError.data(
+                        InputLocation(file: input.name, line: line, column: fields.count),
+                        value: String(decoding: b[pos..<min(n, pos + 20)], as: UTF8.self),
+                        message: "unexpected text after a closing quote")
                 }
             } else {
                 var i = pos
@@ -67,9 +83,19 @@ struct CSVReader {
                 pos = i
             }
             if pos >= n { return startLine }
-            if b[pos] == 0x2C { pos += 1; if pos >= n { fields.append(CSVField(start: n, end: n, quoted: false, escapes: false)); return startLine }; continue }
+            if b[pos] == 0x2C {
+                pos += 1
+                if pos >= n {
+                    fields.append(CSVField(start: n, end: n, quoted: false, escapes: false))
+                    return startLine
+                }
+                continue
+            }
             if b[pos] == 0x0D { pos += 1 }
-            if pos < n, b[pos] == 0x0A { pos += 1; line += 1 }
+            if pos < n, b[pos] == 0x0A {
+                pos += 1
+                line += 1
+            }
             return startLine
         }
     }
@@ -84,7 +110,8 @@ struct CSVReader {
     /// Byte range of the field without surrounding spaces/tabs (unquoted fields).
     func trimmed(_ f: CSVField) -> (Int, Int) {
         let b = input.bytes
-        var s = f.start, e = f.end
+        var s = f.start
+        var e = f.end
         while s < e, b[s] == 0x20 || b[s] == 0x09 { s += 1 }
         while e > s, b[e - 1] == 0x20 || b[e - 1] == 0x09 { e -= 1 }
         return (s, e)

@@ -43,8 +43,10 @@ public struct CellParser: Sendable {
         default: break
         }
         // decimal numbers only: Swift's Double(_:) also reads hex floats ("0x1") and "inf"
-        let decimal = word.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2B || $0 == 0x2D
-            || $0 == 0x65 }
+        let decimal = word.utf8.allSatisfy {
+            ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2B || $0 == 0x2D
+                || $0 == 0x65
+        }
         guard decimal, let v = Double(word) else {
             return .failure(.unknown)
         }
@@ -79,7 +81,10 @@ public struct CellParser: Sendable {
 
     static func message(_ f: Failure) -> String {
         switch f {
-        case .unknown: return "unknown cell value; expected 1/0, true/false, correct/incorrect, yes/no, or empty/NA/null/nan for missing"
+        case .unknown:
+            return
+                "unknown cell value; expected 1/0, true/false, correct/incorrect, yes/no, or empty/NA/null/nan "
+                    + "for missing"
         case .fractional: return "fractional score; pass --threshold T to count scores >= T as correct"
         case .outOfRange: return "numeric score outside [0, 1]"
         case .unrepresentable: return "number does not fit a double (it would round to 0 or infinity)"

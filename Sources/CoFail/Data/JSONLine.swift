@@ -95,7 +95,7 @@ struct JSONLine {
         }
         func word(_ w: String, _ v: JSONScalar) throws -> JSONScalar {
             let u = Array(w.utf8)
-            guard p + u.count <= e, Array(b[p ..< p + u.count]) == u else {
+            guard p + u.count <= e, Array(b[p..<p + u.count]) == u else {
                 throw Failure(column: p - lineStart + 1, message: "invalid literal")
             }
             p += u.count
@@ -107,7 +107,8 @@ struct JSONLine {
         case UInt8(ascii: "f"): return try word("false", .bool(false))
         case UInt8(ascii: "n"): return try word("null", .null)
         case UInt8(ascii: "{"), UInt8(ascii: "["):
-            throw Failure(column: p - lineStart + 1, message: "fields must be scalars (string, number, true, false, null)")
+            throw Failure(
+                column: p - lineStart + 1, message: "fields must be scalars (string, number, true, false, null)")
         default: return .number(try number(b, &p, e, lineStart))
         }
     }
@@ -145,7 +146,7 @@ struct JSONLine {
                 throw bad
             }
         }
-        let token = String(decoding: b[start ..< p], as: UTF8.self)
+        let token = String(decoding: b[start..<p], as: UTF8.self)
         guard let v = Double(token) else {
             throw bad
         }
@@ -211,7 +212,9 @@ struct JSONLine {
             case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
                 var scalar = try hex4()
-                if scalar >= 0xD800, scalar < 0xDC00, p + 1 < e, b[p] == UInt8(ascii: "\\"), b[p + 1] == UInt8(ascii: "u") {
+                if scalar >= 0xD800, scalar < 0xDC00, p + 1 < e, b[p] == UInt8(ascii: "\\"),
+                    b[p + 1] == UInt8(ascii: "u")
+                {
                     p += 2
                     let low = try hex4()
                     guard low >= 0xDC00, low < 0xE000 else {

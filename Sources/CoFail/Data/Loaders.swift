@@ -20,14 +20,18 @@ public struct MatrixLoader: Sendable {
     public func load(_ input: ByteInput) throws -> RawMatrix {
         let b = input.bytes
         var first = 0
-        while first < b.count, b[first] == 0x20 || b[first] == 0x09 || b[first] == 0x0A || b[first] == 0x0D { first += 1 }
+        while first < b.count, b[first] == 0x20 || b[first] == 0x09 || b[first] == 0x0A || b[first] == 0x0D {
+            first += 1
+        }
         if first == b.count {
             throw CoFailError.data(InputLocation(file: input.name, line: 1), value: nil, message: "input is empty")
         }
         let fmt: InputFormat
-        if let format { fmt = format }
-        else if input.name.hasSuffix(".jsonl") || input.name.hasSuffix(".ndjson") || b[first] == 0x7B { fmt = .jsonl }
-        else {
+        if let format {
+            fmt = format
+        } else if input.name.hasSuffix(".jsonl") || input.name.hasSuffix(".ndjson") || b[first] == 0x7B {
+            fmt = .jsonl
+        } else {
             var r = CSVReader(input)
             var fields: [CSVField] = []
             _ = try r.next(into: &fields)
@@ -51,18 +55,22 @@ public struct MatrixLoader: Sendable {
         }
         let header = fields.map { reader.string($0) }
         guard header.count >= 2 else {
-            throw CoFailError.data(InputLocation(file: input.name, line: headerLine), value: header.first,
-                                   message: "a wide CSV needs a query-id column and at least one model column")
+            throw CoFailError.data(
+                InputLocation(file: input.name, line: headerLine), value: header.first,
+                message: "a wide CSV needs a query-id column and at least one model column")
         }
         let models = Array(header.dropFirst())
         var seen: [String: Int] = [:]
         for (j, name) in models.enumerated() {
             if name.isEmpty {
-                throw CoFailError.data(InputLocation(file: input.name, line: headerLine, column: j + 2), value: name, message: "empty model name in header")
+                throw CoFailError.data(
+                    InputLocation(file: input.name, line: headerLine, column: j + 2), value: name,
+                    message: "empty model name in header")
             }
             if let prev = seen[name] {
-                throw CoFailError.data(InputLocation(file: input.name, line: headerLine, column: j + 2, columnName: name), value: name,
-                                       message: "duplicate model name (also column \(prev + 2))")
+                throw CoFailError.data(
+                    InputLocation(file: input.name, line: headerLine, column: j + 2, columnName: name), value: name,
+                    message: "duplicate model name (also column \(prev + 2))")
             }
             seen[name] = j
         }
@@ -78,11 +86,14 @@ public struct MatrixLoader: Sendable {
             }
             let qid = reader.string(fields[0])
             if qid.isEmpty {
-                throw CoFailError.data(InputLocation(file: input.name, line: line, column: 1, columnName: header[0]), value: qid, message: "empty query id")
+                throw CoFailError.data(
+                    InputLocation(file: input.name, line: line, column: 1, columnName: header[0]), value: qid,
+                    message: "empty query id")
             }
             if let prev = queryLine[qid] {
-                throw CoFailError.data(InputLocation(file: input.name, line: line, column: 1, columnName: header[0]), value: qid,
-                                       message: "duplicate query id (first on line \(prev)): its (query, model) cells would be duplicated")
+                throw CoFailError.data(
+                    InputLocation(file: input.name, line: line, column: 1, columnName: header[0]), value: qid,
+                    message: "duplicate query id (first on line \(prev)): its (query, model) cells would be duplicated")
             }
             queryLine[qid] = line
             let q = queryIDs.count
@@ -91,23 +102,31 @@ public struct MatrixLoader: Sendable {
                 let f = fields[j + 1]
                 let (s, e) = f.quoted ? (f.start, f.end) : reader.trimmed(f)
                 switch cells.parse(b, s, e) {
-                case .success(.correct): correct[j].set(q); answered[j].set(q)
+                case .success(.correct):
+                    correct[j].set(q)
+                    answered[j].set(q)
                 case .success(.wrong): answered[j].set(q)
                 case .success(.missing): break
                 case .failure(let why):
-                    throw CoFailError.data(InputLocation(file: input.name, line: line, column: j + 2, columnName: models[j]),
-                                           value: reader.string(f), message: CellParser.message(why))
+                    throw CoFailError.data(
+                        InputLocation(file: input.name, line: line, column: j + 2, columnName: models[j]),
+                        value: reader.string(f), message: CellParser.message(why))
                 }
             }
         }
         if queryIDs.isEmpty {
-            throw CoFailError.data(InputLocation(file: input.name, line: headerLine), value: nil, message: "header only: the matrix has no query rows")
+            throw CoFailError.data(
+                InputLocation(file: input.name, line: headerLine), value: nil,
+                message: "header only: the matrix has no query rows")
         }
-        let raw = RawMatrix(source: input.name, format: .wide, queryIDs: queryIDs, modelNames: models,
-                            families: Array(repeating: nil, count: m), costSum: [], costCount: [], ignoredColumns: [],
-                            correct: correct.map { $0.padded(to: (queryIDs.count + 63) / 64) },
-                            answered: answered.map { $0.padded(to: (queryIDs.count + 63) / 64) })
-        try requireAnswered(raw) { j in InputLocation(file: input.name, line: headerLine, column: j + 2, columnName: models[j]) }
+        let raw = RawMatrix(
+            source: input.name, format: .wide, queryIDs: queryIDs, modelNames: models,
+            families: Array(repeating: nil, count: m), costSum: [], costCount: [], ignoredColumns: [],
+            correct: correct.map { $0.padded(to: (queryIDs.count + 63) / 64) },
+            answered: answered.map { $0.padded(to: (queryIDs.count + 63) / 64) })
+        try requireAnswered(raw) { j in
+            InputLocation(file: input.name, line: headerLine, column: j + 2, columnName: models[j])
+        }
         return raw
     }
 
@@ -126,7 +145,7 @@ public struct MatrixLoader: Sendable {
         var costCount: [Int] = []
         var correct: [BitColumn] = []
         var answered: [BitColumn] = []
-        var present: [BitColumn] = [] // cell seen (even if missing), to catch duplicates
+        var present: [BitColumn] = []  // cell seen (even if missing), to catch duplicates
 
         init(file: String) { self.file = file }
 
@@ -145,27 +164,39 @@ public struct MatrixLoader: Sendable {
             models.append(name)
             firstLine.append(line)
             families.append(nil)
-            costSum.append(0); costCount.append(0)
-            correct.append(BitColumn()); answered.append(BitColumn()); present.append(BitColumn())
+            costSum.append(0)
+            costCount.append(0)
+            correct.append(BitColumn())
+            answered.append(BitColumn())
+            present.append(BitColumn())
             return i
         }
 
-        mutating func add(q: Int, i: Int, value: CellValue, cost: Double?, family: String?, line: Int, column: (Int?, String)) throws {
+        mutating func add(
+            q: Int, i: Int, value: CellValue, cost: Double?, family: String?, line: Int, column: (Int?, String)
+        ) throws {
             if present[i].get(q) {
-                throw CoFailError.data(InputLocation(file: file, line: line, column: column.0, columnName: column.1),
-                                       value: "\(queryIDs[q]), \(models[i])", message: "duplicate (query, model) record")
+                throw CoFailError.data(
+                    InputLocation(file: file, line: line, column: column.0, columnName: column.1),
+                    value: "\(queryIDs[q]), \(models[i])", message: "duplicate (query, model) record")
             }
             present[i].set(q)
             switch value {
-            case .correct: correct[i].set(q); answered[i].set(q)
+            case .correct:
+                correct[i].set(q)
+                answered[i].set(q)
             case .wrong: answered[i].set(q)
             case .missing: break
             }
-            if let cost { costSum[i] += cost; costCount[i] += 1 }
+            if let cost {
+                costSum[i] += cost
+                costCount[i] += 1
+            }
             if let family, !family.isEmpty {
                 if let known = families[i], known != family {
-                    throw CoFailError.data(InputLocation(file: file, line: line, columnName: "family"), value: family,
-                                           message: "model '\(models[i])' was given family '\(known)' earlier")
+                    throw CoFailError.data(
+                        InputLocation(file: file, line: line, columnName: "family"), value: family,
+                        message: "model '\(models[i])' was given family '\(known)' earlier")
                 }
                 families[i] = family
             }
@@ -173,9 +204,10 @@ public struct MatrixLoader: Sendable {
 
         func finish(format: InputFormat, ignored: [String]) -> RawMatrix {
             let words = (queryIDs.count + 63) / 64
-            return RawMatrix(source: file, format: format, queryIDs: queryIDs, modelNames: models, families: families,
-                             costSum: costSum, costCount: costCount, ignoredColumns: ignored,
-                             correct: correct.map { $0.padded(to: words) }, answered: answered.map { $0.padded(to: words) })
+            return RawMatrix(
+                source: file, format: format, queryIDs: queryIDs, modelNames: models, families: families,
+                costSum: costSum, costCount: costCount, ignoredColumns: ignored,
+                correct: correct.map { $0.padded(to: words) }, answered: answered.map { $0.padded(to: words) })
         }
     }
 
@@ -189,45 +221,71 @@ public struct MatrixLoader: Sendable {
         var col: [String: Int] = [:]
         for (j, h) in header.enumerated() {
             if col[h] != nil {
-                throw CoFailError.data(InputLocation(file: input.name, line: headerLine, column: j + 1), value: h, message: "duplicate column name")
+                throw CoFailError.data(
+                    InputLocation(file: input.name, line: headerLine, column: j + 1), value: h,
+                    message: "duplicate column name")
             }
             col[h] = j
         }
         for required in ["query", "model", "correct"] where col[required] == nil {
-            throw CoFailError.data(InputLocation(file: input.name, line: headerLine), value: header.joined(separator: ","),
-                                   message: "long CSV header lacks the '\(required)' column (needs query, model, correct; optional cost, family)")
+            throw CoFailError.data(
+                InputLocation(file: input.name, line: headerLine), value: header.joined(separator: ","),
+                message:
+                    "long CSV header lacks the '\(required)' column (needs query, model, correct; optional cost, "
+                        + "family)"
+            )
         }
         let known: Set<String> = ["query", "model", "correct", "cost", "family"]
         let ignored = header.filter { !known.contains($0) }
-        let qc = col["query"]!, mc = col["model"]!, cc = col["correct"]!
-        let costC = col["cost"], famC = col["family"]
+        let qc = col["query"]!
+        let mc = col["model"]!
+        let cc = col["correct"]!
+        let costC = col["cost"]
+        let famC = col["family"]
         var sink = RecordSink(file: input.name)
         let b = input.bytes
         // Rows usually arrive grouped by query or by model: reuse the last index when the bytes repeat.
-        var lastQ = (start: 0, end: -1, index: 0), lastM = (start: 0, end: -1, index: 0)
+        var lastQ = (start: 0, end: -1, index: 0)
+        var lastM = (start: 0, end: -1, index: 0)
         func same(_ f: CSVField, _ last: (start: Int, end: Int, index: Int)) -> Bool {
             let len = f.end - f.start
             guard !f.escapes, len == last.end - last.start else { return false }
             var i = 0
-            while i < len { if b[f.start + i] != b[last.start + i] { return false }; i += 1 }
+            while i < len {
+                if b[f.start + i] != b[last.start + i] { return false }
+                i += 1
+            }
             return true
         }
         while let line = try reader.next(into: &fields) {
             if fields.count != header.count {
                 throw raggedRow(input, line: line, fields: fields, reader: reader, header: header)
             }
-            let fq = fields[qc], fm = fields[mc]
+            let fq = fields[qc]
+            let fm = fields[mc]
             let q: Int
-            if same(fq, lastQ) { q = lastQ.index } else {
+            if same(fq, lastQ) {
+                q = lastQ.index
+            } else {
                 let id = reader.string(fq)
-                if id.isEmpty { throw CoFailError.data(InputLocation(file: input.name, line: line, column: qc + 1, columnName: "query"), value: id, message: "empty query id") }
+                if id.isEmpty {
+                    throw CoFailError.data(
+                        InputLocation(file: input.name, line: line, column: qc + 1, columnName: "query"), value: id,
+                        message: "empty query id")
+                }
                 q = sink.query(id)
                 lastQ = (fq.start, fq.end, q)
             }
             let i: Int
-            if same(fm, lastM) { i = lastM.index } else {
+            if same(fm, lastM) {
+                i = lastM.index
+            } else {
                 let name = reader.string(fm)
-                if name.isEmpty { throw CoFailError.data(InputLocation(file: input.name, line: line, column: mc + 1, columnName: "model"), value: name, message: "empty model name") }
+                if name.isEmpty {
+                    throw CoFailError.data(
+                        InputLocation(file: input.name, line: line, column: mc + 1, columnName: "model"), value: name,
+                        message: "empty model name")
+                }
                 i = sink.model(name, line: line)
                 lastM = (fm.start, fm.end, i)
             }
@@ -237,16 +295,19 @@ public struct MatrixLoader: Sendable {
             switch cells.parse(b, s, e) {
             case .success(let v): value = v
             case .failure(let why):
-                throw CoFailError.data(InputLocation(file: input.name, line: line, column: cc + 1, columnName: "correct"),
-                                       value: reader.string(f), message: CellParser.message(why))
+                throw CoFailError.data(
+                    InputLocation(file: input.name, line: line, column: cc + 1, columnName: "correct"),
+                    value: reader.string(f), message: CellParser.message(why))
             }
             var cost: Double?
             if let costC {
                 let text = reader.string(fields[costC])
                 if !text.isEmpty {
                     guard let v = Double(text), v.isFinite, v >= 0 else {
-                        throw CoFailError.data(InputLocation(file: input.name, line: line, column: costC + 1, columnName: "cost"), value: text,
-                                               message: "cost must be a non-negative number of dollars")
+                        throw CoFailError.data(
+                            InputLocation(file: input.name, line: line, column: costC + 1, columnName: "cost"),
+                            value: text,
+                            message: "cost must be a non-negative number of dollars")
                     }
                     cost = v
                 }
@@ -255,10 +316,13 @@ public struct MatrixLoader: Sendable {
             try sink.add(q: q, i: i, value: value, cost: cost, family: family, line: line, column: (cc + 1, "correct"))
         }
         if sink.queryIDs.isEmpty {
-            throw CoFailError.data(InputLocation(file: input.name, line: headerLine), value: nil, message: "header only: no records")
+            throw CoFailError.data(
+                InputLocation(file: input.name, line: headerLine), value: nil, message: "header only: no records")
         }
         let raw = sink.finish(format: .long, ignored: ignored)
-        try requireAnswered(raw) { j in InputLocation(file: input.name, line: sink.firstLine[j], column: mc + 1, columnName: "model") }
+        try requireAnswered(raw) { j in
+            InputLocation(file: input.name, line: sink.firstLine[j], column: mc + 1, columnName: "model")
+        }
         return raw
     }
 
@@ -266,14 +330,16 @@ public struct MatrixLoader: Sendable {
         var sink = RecordSink(file: input.name)
         var ignored = Set<String>()
         let b = input.bytes
-        var lineNo = 0, start = 0
+        var lineNo = 0
+        var start = 0
         let known: Set<String> = ["query", "model", "correct", "cost", "family"]
         while start < b.count {
             var end = start
             while end < b.count, b[end] != 0x0A { end += 1 }
             lineNo += 1
             defer { start = end + 1 }
-            var s = start, e = end
+            var s = start
+            var e = end
             while s < e, b[s] == 0x20 || b[s] == 0x09 || b[s] == 0x0D { s += 1 }
             while e > s, b[e - 1] == 0x20 || b[e - 1] == 0x09 || b[e - 1] == 0x0D { e -= 1 }
             if s == e { continue }
@@ -281,9 +347,10 @@ public struct MatrixLoader: Sendable {
             do {
                 parsed = try JSONLine(b, from: s, to: e, lineStart: start)
             } catch let f as JSONLine.Failure {
-                let shown = String(decoding: b[s ..< min(e, s + 80)], as: UTF8.self)
-                throw CoFailError.data(InputLocation(file: input.name, line: lineNo, column: f.column), value: shown,
-                                       message: "not one JSON object of scalar fields: \(f.message)")
+                let shown = String(decoding: b[s..<min(e, s + 80)], as: UTF8.self)
+                throw CoFailError.data(
+                    InputLocation(file: input.name, line: lineNo, column: f.column), value: shown,
+                    message: "not one JSON object of scalar fields: \(f.message)")
             }
             let obj = parsed.fields.mapValues(\.value)
             func loc(_ key: String) -> InputLocation {
@@ -294,15 +361,20 @@ public struct MatrixLoader: Sendable {
             switch obj["query"] {
             case .string(let s)? where !s.isEmpty: qid = s
             case .number(let n)? where n == n.rounded() && abs(n) < 1e15: qid = String(Int64(n))
-            default: throw CoFailError.data(loc("query"), value: obj["query"]?.text, message: "missing or empty 'query' (string or integer)")
+            default:
+                throw CoFailError.data(
+                    loc("query"), value: obj["query"]?.text, message: "missing or empty 'query' (string or integer)")
             }
             guard case .string(let name)? = obj["model"], !name.isEmpty else {
-                throw CoFailError.data(loc("model"), value: obj["model"]?.text, message: "missing or empty 'model' (string)")
+                throw CoFailError.data(
+                    loc("model"), value: obj["model"]?.text, message: "missing or empty 'model' (string)")
             }
             let value: CellValue
             let cell: Result<CellValue, CellParser.Failure>
             switch obj["correct"] {
-            case nil: throw CoFailError.data(loc("correct"), value: nil, message: "missing 'correct' field (use null for a missing cell)")
+            case nil:
+                throw CoFailError.data(
+                    loc("correct"), value: nil, message: "missing 'correct' field (use null for a missing cell)")
             case .null?: cell = .success(.missing)
             case .bool(let v)?: cell = .success(v ? .correct : .wrong)
             case .number(let v)?: cell = cells.parse(score: v)
@@ -310,26 +382,31 @@ public struct MatrixLoader: Sendable {
             }
             switch cell {
             case .success(let v): value = v
-            case .failure(let why): throw CoFailError.data(loc("correct"), value: obj["correct"]?.text, message: CellParser.message(why))
+            case .failure(let why):
+                throw CoFailError.data(loc("correct"), value: obj["correct"]?.text, message: CellParser.message(why))
             }
             var cost: Double?
             switch obj["cost"] {
             case nil, .null?: break
             case .number(let v)? where v.isFinite && v >= 0: cost = v
-            case let other?: throw CoFailError.data(loc("cost"), value: other.text, message: "cost must be a non-negative number of dollars")
+            case let other?:
+                throw CoFailError.data(
+                    loc("cost"), value: other.text, message: "cost must be a non-negative number of dollars")
             }
             var family: String?
             switch obj["family"] {
             case nil, .null?: break
             case .string(let v)?: family = v
-            case let other?: throw CoFailError.data(loc("family"), value: other.text, message: "family must be a string")
+            case let other?:
+                throw CoFailError.data(loc("family"), value: other.text, message: "family must be a string")
             }
             let q = sink.query(qid)
             let i = sink.model(name, line: lineNo)
             try sink.add(q: q, i: i, value: value, cost: cost, family: family, line: lineNo, column: (nil, "correct"))
         }
         if sink.queryIDs.isEmpty {
-            throw CoFailError.data(InputLocation(file: input.name, line: max(lineNo, 1)), value: nil, message: "input has no records")
+            throw CoFailError.data(
+                InputLocation(file: input.name, line: max(lineNo, 1)), value: nil, message: "input has no records")
         }
         let raw = sink.finish(format: .jsonl, ignored: ignored.sorted())
         try requireAnswered(raw) { j in InputLocation(file: input.name, line: sink.firstLine[j], columnName: "model") }
@@ -339,7 +416,8 @@ public struct MatrixLoader: Sendable {
     /// A model with no answered query cannot be analysed: reject it, naming where it appears.
     func requireAnswered(_ raw: RawMatrix, location: (Int) -> InputLocation) throws {
         for j in 0..<raw.modelCount where raw.answeredCount(j) == 0 {
-            throw CoFailError.data(location(j), value: raw.modelNames[j], message: "model has no answered query (every cell is missing)")
+            throw CoFailError.data(
+                location(j), value: raw.modelNames[j], message: "model has no answered query (every cell is missing)")
         }
     }
 }
@@ -364,19 +442,31 @@ public struct ModelRegistry: Sendable {
         }
         let header = fields.map { reader.string($0).lowercased() }
         guard header.count >= 2, header[0] == "model", header[1] == "family" else {
-            throw CoFailError.data(InputLocation(file: input.name, line: headerLine), value: header.joined(separator: ","),
-                                   message: "registry header must start with model,family (optional tier,price_in,price_out)")
+            throw CoFailError.data(
+                InputLocation(file: input.name, line: headerLine), value: header.joined(separator: ","),
+                message: "registry header must start with model,family (optional tier,price_in,price_out)")
         }
         var entries: [String: Entry] = [:]
         while let line = try reader.next(into: &fields) {
             if fields.count != header.count {
                 throw raggedRow(input, line: line, fields: fields, reader: reader, header: header)
             }
-            let model = reader.string(fields[0]), family = reader.string(fields[1])
-            if model.isEmpty { throw CoFailError.data(InputLocation(file: input.name, line: line, column: 1, columnName: "model"), value: model, message: "empty model name") }
-            if family.isEmpty { throw CoFailError.data(InputLocation(file: input.name, line: line, column: 2, columnName: "family"), value: family, message: "empty family") }
+            let model = reader.string(fields[0])
+            let family = reader.string(fields[1])
+            if model.isEmpty {
+                throw CoFailError.data(
+                    InputLocation(file: input.name, line: line, column: 1, columnName: "model"), value: model,
+                    message: "empty model name")
+            }
+            if family.isEmpty {
+                throw CoFailError.data(
+                    InputLocation(file: input.name, line: line, column: 2, columnName: "family"), value: family,
+                    message: "empty family")
+            }
             if entries[model] != nil {
-                throw CoFailError.data(InputLocation(file: input.name, line: line, column: 1, columnName: "model"), value: model, message: "model listed twice in the registry")
+                throw CoFailError.data(
+                    InputLocation(file: input.name, line: line, column: 1, columnName: "model"), value: model,
+                    message: "model listed twice in the registry")
             }
             var e = Entry(family: family)
             for (j, h) in header.enumerated().dropFirst(2) {
@@ -386,17 +476,24 @@ public struct ModelRegistry: Sendable {
                 case "price_in", "price_out":
                     if text.isEmpty { continue }
                     guard let v = Double(text), v.isFinite, v >= 0 else {
-                        throw CoFailError.data(InputLocation(file: input.name, line: line, column: j + 1, columnName: h), value: text, message: "price must be a non-negative number")
+                        throw CoFailError.data(
+                            InputLocation(file: input.name, line: line, column: j + 1, columnName: h), value: text,
+                            message: "price must be a non-negative number")
                     }
                     if h == "price_in" { e.priceIn = v } else { e.priceOut = v }
                 default:
-                    throw CoFailError.data(InputLocation(file: input.name, line: headerLine, column: j + 1), value: h,
-                                           message: "unknown registry column (allowed: model,family,tier,price_in,price_out)")
+                    throw CoFailError.data(
+                        InputLocation(file: input.name, line: headerLine, column: j + 1), value: h,
+                        message: "unknown registry column (allowed: model,family,tier,price_in,price_out)")
                 }
             }
             entries[model] = e
         }
-        if entries.isEmpty { throw CoFailError.data(InputLocation(file: input.name, line: headerLine), value: nil, message: "header only: the registry lists no model") }
+        if entries.isEmpty {
+            throw CoFailError.data(
+                InputLocation(file: input.name, line: headerLine), value: nil,
+                message: "header only: the registry lists no model")
+        }
         return ModelRegistry(source: input.name, entries: entries)
     }
 }
@@ -407,9 +504,11 @@ public struct ModelRegistry: Sendable {
 func raggedRow(_ input: ByteInput, line: Int, fields: [CSVField], reader: CSVReader, header: [String]) -> CoFailError {
     if fields.count > header.count {
         let extra = fields[header.count]
-        return .data(InputLocation(file: input.name, line: line, column: header.count + 1), value: reader.string(extra),
-                     message: "ragged row: \(fields.count) fields, header has \(header.count)")
+        return .data(
+            InputLocation(file: input.name, line: line, column: header.count + 1), value: reader.string(extra),
+            message: "ragged row: \(fields.count) fields, header has \(header.count)")
     }
-    return .data(InputLocation(file: input.name, line: line, column: fields.count + 1, columnName: header[fields.count]),
-                 value: nil, message: "ragged row: \(fields.count) fields, header has \(header.count) (field missing)")
+    return .data(
+        InputLocation(file: input.name, line: line, column: fields.count + 1, columnName: header[fields.count]),
+        value: nil, message: "ragged row: \(fields.count) fields, header has \(header.count) (field missing)")
 }

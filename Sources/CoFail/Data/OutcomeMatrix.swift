@@ -16,19 +16,25 @@ public struct OutcomeMatrix: Sendable {
 
     public init(modelNames: [String], queryIDs: [String], families: [String?], errors: [UInt64]) {
         precondition(errors.count == modelNames.count * ((queryIDs.count + 63) / 64))
-        self.modelNames = modelNames; self.queryIDs = queryIDs; self.families = families; self.errors = errors
+        self.modelNames = modelNames
+        self.queryIDs = queryIDs
+        self.families = families
+        self.errors = errors
     }
 
     /// Builds a matrix from per-query rows of correctness (tests, simulation).
     public init(modelNames: [String], correct rows: [[Bool]], queryIDs: [String]? = nil, families: [String?]? = nil) {
-        let n = rows.count, m = modelNames.count, w = (n + 63) / 64
+        let n = rows.count
+        let m = modelNames.count
+        let w = (n + 63) / 64
         var e = [UInt64](repeating: 0, count: m * w)
         for (q, row) in rows.enumerated() {
             precondition(row.count == m)
             for i in 0..<m where !row[i] { e[i * w + q >> 6] |= 1 << UInt64(q & 63) }
         }
-        self.init(modelNames: modelNames, queryIDs: queryIDs ?? (0..<n).map(String.init),
-                  families: families ?? Array(repeating: nil, count: m), errors: e)
+        self.init(
+            modelNames: modelNames, queryIDs: queryIDs ?? (0..<n).map(String.init),
+            families: families ?? Array(repeating: nil, count: m), errors: e)
     }
 
     /// Errors of model i.
@@ -50,8 +56,9 @@ public struct OutcomeMatrix: Sendable {
     /// The matrix with its queries resampled at `indices` (a bootstrap replicate).
     public func resampled(_ indices: [UInt32]) throws -> OutcomeMatrix {
         let bits = try BitTables.gather(errors, words: words, models: m, indices: indices)
-        return OutcomeMatrix(modelNames: modelNames, queryIDs: Array(repeating: "", count: indices.count),
-                             families: families, errors: bits)
+        return OutcomeMatrix(
+            modelNames: modelNames, queryIDs: Array(repeating: "", count: indices.count),
+            families: families, errors: bits)
     }
 
     /// Whether model i erred on query q.
@@ -96,7 +103,9 @@ public struct CoverageReport: Sendable {
 
 extension RawMatrix {
     /// Applies the coverage policy (METHODS §0) and the registry's families.
-    public func applyCoverage(_ policy: CoveragePolicy, registry: ModelRegistry? = nil) throws -> (OutcomeMatrix, CoverageReport) {
+    public func applyCoverage(
+        _ policy: CoveragePolicy, registry: ModelRegistry? = nil
+    ) throws -> (OutcomeMatrix, CoverageReport) {
         var keep = Array(0..<modelCount)
         var dropped: [CoverageReport.DroppedModel] = []
         if case .minModelCoverage(let c) = policy {
@@ -104,10 +113,17 @@ extension RawMatrix {
             for i in 0..<modelCount {
                 let a = answeredCount(i)
                 let cov = Double(a) / Double(queryCount)
-                if cov < c { dropped.append(.init(name: modelNames[i], answered: a, coverage: cov)) } else { keep.append(i) }
+                if cov < c {
+                    dropped.append(.init(name: modelNames[i], answered: a, coverage: cov))
+                } else {
+                    keep.append(i)
+                }
             }
             if keep.isEmpty {
-                throw CoFailError.usage("--min-model-coverage \(c) drops every model of \(source) (highest coverage \(String(format: "%.4f", dropped.map(\.coverage).max() ?? 0)))")
+                throw CoFailError.usage(
+                    "--min-model-coverage \(c) drops every model of \(source) (highest coverage "
+                        + "\(String(format: "%.4f", dropped.map(\.coverage).max() ?? 0)))"
+                )
             }
         }
         let w = words
@@ -123,10 +139,11 @@ extension RawMatrix {
         if kept.isEmpty {
             let sparsest = keep.min { answeredCount($0) < answeredCount($1) } ?? 0
             let name = modelNames[sparsest]
-            throw CoFailError.data(InputLocation(file: source, columnName: name), value: name,
-                                   message: "no query is answered by every selected model (the sparsest, '\(name)', "
-                                       + "answers \(answeredCount(sparsest)) of \(queryCount)); "
-                                       + "try --min-model-coverage to drop sparse models")
+            throw CoFailError.data(
+                InputLocation(file: source, columnName: name), value: name,
+                message: "no query is answered by every selected model (the sparsest, '\(name)', "
+                    + "answers \(answeredCount(sparsest)) of \(queryCount)); "
+                    + "try --min-model-coverage to drop sparse models")
         }
         let nw = (kept.count + 63) / 64
         var errors = [UInt64](repeating: 0, count: keep.count * nw)
@@ -137,18 +154,26 @@ extension RawMatrix {
             }
         }
         var fams = keep.map { families[$0] }
-        var unused: [String] = [], missing: [String] = []
+        var unused: [String] = []
+        var missing: [String] = []
         if let registry {
             let names = Set(keep.map { modelNames[$0] })
             unused = registry.entries.keys.filter { !names.contains($0) }.sorted()
             for (c, i) in keep.enumerated() {
-                if let e = registry.entries[modelNames[i]] { fams[c] = e.family } else if fams[c] == nil { missing.append(modelNames[i]) }
+                if let e = registry.entries[modelNames[i]] {
+                    fams[c] = e.family
+                } else if fams[c] == nil {
+                    missing.append(modelNames[i])
+                }
             }
         }
-        let matrix = OutcomeMatrix(modelNames: keep.map { modelNames[$0] }, queryIDs: kept.map { queryIDs[$0] }, families: fams, errors: errors)
-        let report = CoverageReport(policy: policy, queriesIn: queryCount, modelsIn: modelCount, missingCells: missingCells,
-                                    droppedModels: dropped, droppedQueries: droppedQ, registryUnused: unused,
-                                    registryMissing: missing, ignoredColumns: ignoredColumns)
+        let matrix = OutcomeMatrix(
+            modelNames: keep.map { modelNames[$0] }, queryIDs: kept.map { queryIDs[$0] }, families: fams, errors: errors
+        )
+        let report = CoverageReport(
+            policy: policy, queriesIn: queryCount, modelsIn: modelCount, missingCells: missingCells,
+            droppedModels: dropped, droppedQueries: droppedQ, registryUnused: unused,
+            registryMissing: missing, ignoredColumns: ignoredColumns)
         return (matrix, report)
     }
 }

@@ -19,14 +19,19 @@ extension RawMatrix {
             out += "query,model,correct\n"
             for q in 0..<queryCount {
                 for i in 0..<modelCount where bit(answered, i, q) {
-                    out += Report.csvQuote(queryIDs[q]) + "," + Report.csvQuote(modelNames[i]) + (bit(correct, i, q) ? ",1\n" : ",0\n")
+                    out +=
+                        Report.csvQuote(queryIDs[q]) + "," + Report.csvQuote(modelNames[i])
+                        + (bit(correct, i, q) ? ",1\n" : ",0\n")
                 }
             }
         case .jsonl:
             for q in 0..<queryCount {
                 for i in 0..<modelCount where bit(answered, i, q) {
-                    out += JSONValue.object([("query", .string(queryIDs[q])), ("model", .string(modelNames[i])),
-                                             ("correct", .bool(bit(correct, i, q)))]).rendered(pretty: false) + "\n"
+                    out +=
+                        JSONValue.object([
+                            ("query", .string(queryIDs[q])), ("model", .string(modelNames[i])),
+                            ("correct", .bool(bit(correct, i, q))),
+                        ]).rendered(pretty: false) + "\n"
                 }
             }
         }

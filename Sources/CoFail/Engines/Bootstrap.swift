@@ -64,8 +64,10 @@ public struct Bootstrap: Sendable {
     /// Full-sample ρ*: brackets each replicate's root search.
     let rhoHint: Double
 
-    public init(_ x: OutcomeMatrix, stats: [BootstrapStatistic], seed: UInt64, correction: Bool = true,
-                fullPoints: Int = 10_000) throws {
+    public init(
+        _ x: OutcomeMatrix, stats: [BootstrapStatistic], seed: UInt64, correction: Bool = true,
+        fullPoints: Int = 10_000
+    ) throws {
         matrix = x
         self.stats = stats
         self.seed = seed
@@ -107,15 +109,17 @@ public struct Bootstrap: Sendable {
         }
         return try (0..<groups).map { g in
             let keep = (0..<n).filter { $0 % groups != g }.map(UInt32.init)
-            return try statistics(matrix.resampled(keep), unit: UnitContext.fullSample - 1 - UInt64(g),
-                                  precision: precision)
+            return try statistics(
+                matrix.resampled(keep), unit: UnitContext.fullSample - 1 - UInt64(g),
+                precision: precision)
         }
     }
 
     /// One statistic vector; NaN marks an undefined value (summaries report them as such).
     func statistics(_ x: OutcomeMatrix, unit: UInt64, precision: Precision) throws -> [Double] {
-        let context = UnitContext(precision: precision, correction: correction, seed: seed, unit: unit,
-                                  warmStart: warm, impliedRhoHint: rhoHint)
+        let context = UnitContext(
+            precision: precision, correction: correction, seed: seed, unit: unit,
+            warmStart: warm, impliedRhoHint: rhoHint)
         let s = try UnitStatistics(try SampleCounts(x), computing: request, context: context)
         return stats.map { $0.value(in: s) }
     }
@@ -127,7 +131,8 @@ public struct Bootstrap: Sendable {
 public enum BootstrapInterval {
     public static func quantile(_ sorted: [Double], _ q: Double) -> Double {
         let h = Double(sorted.count - 1) * q
-        let lo = Int(h.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
+        let lo = Int(h.rounded(.down))
+        let hi = min(lo + 1, sorted.count - 1)
         return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
     }
 
@@ -136,24 +141,33 @@ public enum BootstrapInterval {
     }
 
     /// BCa interval, or the reason it is undefined.
-    public static func bca(_ sorted: [Double], estimate: Double, jackknife: [Double], alpha: Double) -> Result<(Double, Double), BCaUndefined> {
+    public static func bca(
+        _ sorted: [Double], estimate: Double, jackknife: [Double], alpha: Double
+    ) -> Result<(Double, Double), BCaUndefined> {
         guard estimate.isFinite else { return .failure(.init(reason: "the full-sample estimate is undefined")) }
-        let below = Double(sorted.filter { $0 < estimate }.count), equal = Double(sorted.filter { $0 == estimate }.count)
+        let below = Double(sorted.filter { $0 < estimate }.count)
+        let equal = Double(sorted.filter { $0 == estimate }.count)
         let share = (below + 0.5 * equal) / Double(sorted.count)
-        guard share > 0, share < 1 else { return .failure(.init(reason: "every replicate lies on one side of the estimate (bias correction infinite)")) }
+        guard share > 0, share < 1 else {
+            return .failure(
+                .init(reason: "every replicate lies on one side of the estimate (bias correction infinite)"))
+        }
         let z0 = Normal.quantile(share)
         let jk = jackknife.filter(\.isFinite)
         guard jk.count >= 2 else { return .failure(.init(reason: "fewer than two defined jackknife values")) }
         let mean = jk.reduce(0, +) / Double(jk.count)
         let d = jk.map { mean - $0 }
-        let s2 = d.reduce(0) { $0 + $1 * $1 }, s3 = d.reduce(0) { $0 + $1 * $1 * $1 }
+        let s2 = d.reduce(0) { $0 + $1 * $1 }
+        let s3 = d.reduce(0) { $0 + $1 * $1 * $1 }
         let a = s2 > 0 ? s3 / (6 * pow(s2, 1.5)) : 0
         func adj(_ q: Double) -> Double {
             let z = Normal.quantile(q)
             return Normal.cdf(z0 + (z0 + z) / (1 - a * (z0 + z)))
         }
         let (q1, q2) = (adj(alpha / 2), adj(1 - alpha / 2))
-        guard q1.isFinite, q2.isFinite else { return .failure(.init(reason: "acceleration makes the adjusted levels undefined")) }
+        guard q1.isFinite, q2.isFinite else {
+            return .failure(.init(reason: "acceleration makes the adjusted levels undefined"))
+        }
         return .success((quantile(sorted, q1), quantile(sorted, q2)))
     }
 

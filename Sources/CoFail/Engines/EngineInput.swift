@@ -36,12 +36,17 @@ public struct EngineInput: Sendable {
     }
 
     /// Reloads the matrix a signature names and checks that its content has not changed.
-    public static func reload(_ signature: RunSignature) throws -> (raw: RawMatrix, matrix: OutcomeMatrix,
-                                                                   coverage: CoverageReport) {
+    public static func reload(
+        _ signature: RunSignature
+    ) throws -> (
+        raw: RawMatrix, matrix: OutcomeMatrix,
+        coverage: CoverageReport
+    ) {
         let loaded = try signature.input.load()
         guard loaded.hash == signature.matrixHash else {
-            throw CoFailError.usage("\(signature.matrix) has changed since the units were computed "
-                + "(content hash \(loaded.hash), units \(signature.matrixHash))")
+            throw CoFailError.usage(
+                "\(signature.matrix) has changed since the units were computed "
+                    + "(content hash \(loaded.hash), units \(signature.matrixHash))")
         }
         return (loaded.raw, loaded.matrix, loaded.coverage)
     }

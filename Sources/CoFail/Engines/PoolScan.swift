@@ -4,7 +4,9 @@ import Foundation
 /// when C(m, s) <= S), each analysed under the complete-coverage policy on its own columns.
 /// Subset j of size s is a pure function of (seed, s, j), whatever the thread count or shard.
 public struct PoolScan: Sendable {
-    public static let columns = ["size", "n_queries", "k_all_wrong", "beta", "mean_tetrachoric", "beta_sf", "underpricing", "underpricing_full"]
+    public static let columns = [
+        "size", "n_queries", "k_all_wrong", "beta", "mean_tetrachoric", "beta_sf", "underpricing", "underpricing_full",
+    ]
 
     public let raw: RawMatrix
     public let sizes: [Int]
@@ -17,21 +19,32 @@ public struct PoolScan: Sendable {
     let errors: [UInt64]
     let answered: [UInt64]
 
-    public init(_ raw: RawMatrix, sizes: [Int], subsets: Int, seed: UInt64, correction: Bool = true, full: Bool = false) throws {
+    public init(
+        _ raw: RawMatrix, sizes: [Int], subsets: Int, seed: UInt64, correction: Bool = true, full: Bool = false
+    ) throws {
         let m = raw.modelCount
         guard subsets >= 1 else { throw CoFailError.usage("--subsets must be at least 1 (got \(subsets))") }
-        for s in sizes where s < 2 || s > m { throw CoFailError.usage("pool size \(s) is outside 2...\(m) (the matrix has \(m) models)") }
-        self.raw = raw; self.sizes = sizes; subsetsPerSize = subsets; self.seed = seed; self.correction = correction; self.full = full
+        for s in sizes where s < 2 || s > m {
+            throw CoFailError.usage("pool size \(s) is outside 2...\(m) (the matrix has \(m) models)")
+        }
+        self.raw = raw
+        self.sizes = sizes
+        subsetsPerSize = subsets
+        self.seed = seed
+        self.correction = correction
+        self.full = full
         var u: [(Int, Int)] = []
         for s in sizes { for j in 0..<PoolScan.count(m: m, s: s, cap: subsets) { u.append((s, j)) } }
         units = u
         let w = raw.words
-        var e = [UInt64](), a = [UInt64]()
+        var e = [UInt64]()
+        var a = [UInt64]()
         for i in 0..<m {
             a.append(contentsOf: raw.answered[i])
             e.append(contentsOf: (0..<w).map { raw.answered[i][$0] & ~raw.correct[i][$0] })
         }
-        errors = e; answered = a
+        errors = e
+        answered = a
     }
 
     /// min(C(m, s), cap) without overflow.
@@ -39,23 +52,34 @@ public struct PoolScan: Sendable {
     public static func count(m: Int, s: Int, cap: Int) -> Int {
         var c = 1.0
         let t = min(s, m - s)
-        for k in 0..<t { c = c * Double(m - k) / Double(k + 1); if c > Double(cap) { return cap } }
+        for k in 0..<t {
+            c = c * Double(m - k) / Double(k + 1)
+            if c > Double(cap) { return cap }
+        }
         return min(cap, Int(c.rounded()))
     }
 
     /// Whether size s enumerates all subsets.
-    func exhaustive(_ s: Int) -> Bool { PoolScan.count(m: raw.modelCount, s: s, cap: subsetsPerSize + 1) <= subsetsPerSize }
+    func exhaustive(_ s: Int) -> Bool {
+        PoolScan.count(m: raw.modelCount, s: s, cap: subsetsPerSize + 1) <= subsetsPerSize
+    }
 
     /// The model indices of subset j of size s.
     public func subset(size s: Int, index j: Int) -> [Int] {
         let m = raw.modelCount
         if exhaustive(s) {
             // j-th combination in lexicographic order (combinatorial number system)
-            var out: [Int] = [], rank = j, start = 0
+            var out: [Int] = []
+            var rank = j
+            var start = 0
             for pos in 0..<s {
                 for v in start..<m {
                     let rest = PoolScan.binomial(m - v - 1, s - pos - 1)
-                    if rank < rest { out.append(v); start = v + 1; break }
+                    if rank < rest {
+                        out.append(v)
+                        start = v + 1
+                        break
+                    }
                     rank -= rest
                 }
             }
@@ -88,8 +112,9 @@ public struct PoolScan: Sendable {
         let (s, j) = units[u]
         let cols = subset(size: s, index: j)
         let w = raw.words
-        let (n, mask) = try BitTables.intersection(answered, words: w, models: raw.modelCount, columns: cols,
-                                                   wantMask: true)
+        let (n, mask) = try BitTables.intersection(
+            answered, words: w, models: raw.modelCount, columns: cols,
+            wantMask: true)
         guard n > 0 else {
             return [Double(s), 0] + Array(repeating: .nan, count: 6)
         }
@@ -101,8 +126,10 @@ public struct PoolScan: Sendable {
         let context = UnitContext(precision: .replicate, correction: correction, seed: seed, unit: UInt64(u))
         let st = try UnitStatistics(counts, computing: request, context: context)
         let underFull = st.full?.underpricingFull.valueOrNaN ?? .nan
-        return [Double(s), Double(n), Double(k), st.beta, st.pairwise?.meanTetrachoric.value ?? .nan,
-                st.betaSFTetrachoric.valueOrNaN, st.underpricingTetrachoric.valueOrNaN, underFull]
+        return [
+            Double(s), Double(n), Double(k), st.beta, st.pairwise?.meanTetrachoric.value ?? .nan,
+            st.betaSFTetrachoric.valueOrNaN, st.underpricingTetrachoric.valueOrNaN, underFull,
+        ]
     }
 
     /// Parses "2:67", "2:67:5" or "2,5,10".
@@ -128,7 +155,8 @@ public struct PoolScan: Sendable {
     /// Every requested size must be a pool the matrix can form: 2 ≤ s ≤ m.
     static func checked(_ sizes: [Int], text: String, models m: Int) throws -> [Int] {
         if let bad = sizes.first(where: { $0 < 2 || $0 > m }) {
-            throw CoFailError.usage("--sizes \(text): pool size \(bad) is outside 2...\(m) (the matrix has \(m) models)")
+            throw CoFailError.usage(
+                "--sizes \(text): pool size \(bad) is outside 2...\(m) (the matrix has \(m) models)")
         }
         return sizes
     }
@@ -147,8 +175,13 @@ public struct ScanSummary: Sendable {
 
     public init(_ t: UnitTable, full: Bool) {
         self.full = full
-        let size = t.column("size"), n = t.column("n_queries"), k = t.column("k_all_wrong"), beta = t.column("beta")
-        let bsf = t.column("beta_sf"), u = t.column("underpricing"), uf = t.column("underpricing_full")
+        let size = t.column("size")
+        let n = t.column("n_queries")
+        let k = t.column("k_all_wrong")
+        let beta = t.column("beta")
+        let bsf = t.column("beta_sf")
+        let u = t.column("underpricing")
+        let uf = t.column("underpricing_full")
         var bySize: [Int: [Int]] = [:]
         for i in 0..<t.units { bySize[Int(size[i]), default: []].append(i) }
         func med(_ v: [Double]) -> Double? { v.isEmpty ? nil : BootstrapInterval.quantile(v.sorted(), 0.5) }
@@ -157,12 +190,15 @@ public struct ScanSummary: Sendable {
             let complete = idx.filter { n[$0] > 0 }
             let tail = complete.filter { k[$0] > 0 }
             let uv = tail.map { u[$0] }.filter(\.isFinite).sorted()
-            return Row(size: s, subsets: idx.count, complete: complete.count,
-                       median: uv.isEmpty ? nil : BootstrapInterval.quantile(uv, 0.5),
-                       p10: uv.isEmpty ? nil : BootstrapInterval.quantile(uv, 0.1), p90: uv.isEmpty ? nil : BootstrapInterval.quantile(uv, 0.9),
-                       populatedShare: complete.isEmpty ? nil : Double(tail.count) / Double(complete.count),
-                       medianBeta: med(complete.map { beta[$0] }), medianBetaSF: med(complete.map { bsf[$0] }.filter(\.isFinite)),
-                       medianFull: full ? med(tail.map { uf[$0] }.filter(\.isFinite)) : nil)
+            return Row(
+                size: s, subsets: idx.count, complete: complete.count,
+                median: uv.isEmpty ? nil : BootstrapInterval.quantile(uv, 0.5),
+                p10: uv.isEmpty ? nil : BootstrapInterval.quantile(uv, 0.1),
+                p90: uv.isEmpty ? nil : BootstrapInterval.quantile(uv, 0.9),
+                populatedShare: complete.isEmpty ? nil : Double(tail.count) / Double(complete.count),
+                medianBeta: med(complete.map { beta[$0] }),
+                medianBetaSF: med(complete.map { bsf[$0] }.filter(\.isFinite)),
+                medianFull: full ? med(tail.map { uf[$0] }.filter(\.isFinite)) : nil)
         }
         let pairs = rows.compactMap { r in r.median.map { (Double(r.size), $0) } }
         spearman = pairs.count >= 3 ? ScanSummary.spearman(pairs.map(\.0), pairs.map(\.1)) : nil
@@ -170,7 +206,8 @@ public struct ScanSummary: Sendable {
 
     static func ranks(_ v: [Double]) -> [Double] {
         let order = v.indices.sorted { v[$0] < v[$1] }
-        var r = [Double](repeating: 0, count: v.count), i = 0
+        var r = [Double](repeating: 0, count: v.count)
+        var i = 0
         while i < order.count {
             var j = i
             while j + 1 < order.count && v[order[j + 1]] == v[order[i]] { j += 1 }
@@ -182,10 +219,19 @@ public struct ScanSummary: Sendable {
 
     /// Spearman's ρ: Pearson correlation of mid-ranks.
     static func spearman(_ x: [Double], _ y: [Double]) -> Double? {
-        let rx = ranks(x), ry = ranks(y), n = Double(x.count)
-        let mx = rx.reduce(0, +) / n, my = ry.reduce(0, +) / n
-        var sxy = 0.0, sxx = 0.0, syy = 0.0
-        for i in 0..<x.count { sxy += (rx[i] - mx) * (ry[i] - my); sxx += (rx[i] - mx) * (rx[i] - mx); syy += (ry[i] - my) * (ry[i] - my) }
+        let rx = ranks(x)
+        let ry = ranks(y)
+        let n = Double(x.count)
+        let mx = rx.reduce(0, +) / n
+        let my = ry.reduce(0, +) / n
+        var sxy = 0.0
+        var sxx = 0.0
+        var syy = 0.0
+        for i in 0..<x.count {
+            sxy += (rx[i] - mx) * (ry[i] - my)
+            sxx += (rx[i] - mx) * (rx[i] - mx)
+            syy += (ry[i] - my) * (ry[i] - my)
+        }
         return sxx > 0 && syy > 0 ? sxy / (sxx * syy).squareRoot() : nil
     }
 }

@@ -17,10 +17,18 @@ public struct ThroughputProfile: Sendable {
     public var rows: [Row] = []
 
     public init(models: Int, queries: Int, threads: Int, seed: UInt64 = 1) throws {
-        guard models >= 2, queries >= 10 else { throw CoFailError.usage("profile needs --models >= 2 and --queries >= 10") }
-        self.models = models; self.queries = queries; self.threads = max(1, threads)
+        guard models >= 2, queries >= 10 else {
+            throw CoFailError.usage("profile needs --models >= 2 and --queries >= 10")
+        }
+        self.models = models
+        self.queries = queries
+        self.threads = max(1, threads)
         var spec = SyntheticMatrix.Spec(law: .gaussian, queries: queries, models: models)
-        spec.rho = 0.36; spec.error = 0.25; spec.spread = 0.15; spec.seed = seed; spec.threads = self.threads
+        spec.rho = 0.36
+        spec.error = 0.25
+        spec.spread = 0.15
+        spec.seed = seed
+        spec.threads = self.threads
         let sim = try SyntheticMatrix(spec)
         let x = try sim.raw.applyCoverage(.complete).0
         let pairs = Double(models * (models - 1) / 2)
@@ -29,7 +37,8 @@ public struct ThroughputProfile: Sendable {
         // whose second core takes tens of milliseconds to come in.
         func rate(_ work: Double, _ body: () throws -> Void) rethrows -> Double {
             let t0 = DispatchTime.now().uptimeNanoseconds
-            var rounds = 0.0, elapsed = 0.0
+            var rounds = 0.0
+            var elapsed = 0.0
             repeat {
                 try body()
                 rounds += 1
@@ -54,26 +63,31 @@ public struct ThroughputProfile: Sendable {
         let key = RandomKey(seed: seed, domain: .crudeMonteCarlo, unit: 0)
         try both("draws_per_second", "Gaussian-copula draws (crude MC, \(d) dims)", "draws/s") { t in
             try rate(Double(draws)) {
-                _ = try OrthantKernel.crudeMonteCarlo(correlation: s, thresholds: tau, key: key, draws: draws, threads: t)
+                _ = try OrthantKernel.crudeMonteCarlo(
+                    correlation: s, thresholds: tau, key: key, draws: draws, threads: t)
             }
         }
         let boot = try Bootstrap(x, stats: BootstrapStatistic.standard, seed: seed)
         let input = EngineInput(path: "profile", format: nil, threshold: nil, minModelCoverage: nil, registry: nil)
-        let signature = RunSignature(command: "profile", input: input, matrixHash: "", seed: seed,
-                                     zeroCellCorrection: true)
+        let signature = RunSignature(
+            command: "profile", input: input, matrixHash: "", seed: seed,
+            zeroCellCorrection: true)
         let reps = max(8, min(200, 20_000 / max(1, models)))
         try both("replicates_per_second", "bootstrap replicates (standard statistics)", "replicates/s") { t in
             try rate(Double(reps)) {
-                var table = UnitTable(signature: signature, columns: BootstrapStatistic.standard.map(\.rawValue),
-                                      units: reps, shard: .whole)
+                var table = UnitTable(
+                    signature: signature, columns: BootstrapStatistic.standard.map(\.rawValue),
+                    units: reps, shard: .whole)
                 _ = try UnitRunner(threads: t, label: "profile", progress: false).run(&table) { try boot.replicate($0) }
             }
         }
-        let scan = try PoolScan(sim.raw, sizes: [max(2, models / 2)], subsets: max(8, min(100, 20_000 / max(1, models))), seed: seed)
+        let scan = try PoolScan(
+            sim.raw, sizes: [max(2, models / 2)], subsets: max(8, min(100, 20_000 / max(1, models))), seed: seed)
         try both("subsets_per_second", "scan subsets (size m/2)", "subsets/s") { t in
             try rate(Double(scan.units.count)) {
-                var table = UnitTable(signature: signature, columns: PoolScan.columns, units: scan.units.count,
-                                      shard: .whole)
+                var table = UnitTable(
+                    signature: signature, columns: PoolScan.columns, units: scan.units.count,
+                    shard: .whole)
                 _ = try UnitRunner(threads: t, label: "profile", progress: false).run(&table) { try scan.compute($0) }
             }
         }

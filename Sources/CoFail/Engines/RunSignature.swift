@@ -40,8 +40,9 @@ public struct RunSignature: Codable, Equatable, Sendable {
 
     /// How the matrix was read.
     public var input: EngineInput {
-        EngineInput(path: matrix, format: inputFormat.flatMap(InputFormat.init(rawValue:)), threshold: threshold,
-                    minModelCoverage: minModelCoverage, registry: registry)
+        EngineInput(
+            path: matrix, format: inputFormat.flatMap(InputFormat.init(rawValue:)), threshold: threshold,
+            minModelCoverage: minModelCoverage, registry: registry)
     }
 
     /// What differs from `other`, in words (matrix, seed, options), for refused resumes and merges.
@@ -59,15 +60,17 @@ public struct RunSignature: Codable, Equatable, Sendable {
         note("random-stream version", streams, other.streams)
         note("input format", inputFormat ?? "auto", other.inputFormat ?? "auto")
         note("threshold", threshold.map { "\($0)" } ?? "none", other.threshold.map { "\($0)" } ?? "none")
-        note("min model coverage", minModelCoverage.map { "\($0)" } ?? "none",
-             other.minModelCoverage.map { "\($0)" } ?? "none")
+        note(
+            "min model coverage", minModelCoverage.map { "\($0)" } ?? "none",
+            other.minModelCoverage.map { "\($0)" } ?? "none")
         note("registry", registry ?? "none", other.registry ?? "none")
         note("zero-cell correction", zeroCellCorrection, other.zeroCellCorrection)
         note("replicates", replicates.map(String.init) ?? "-", other.replicates.map(String.init) ?? "-")
         note("statistics", stats?.joined(separator: ",") ?? "-", other.stats?.joined(separator: ",") ?? "-")
         note("β_full points", fullPoints.map(String.init) ?? "-", other.fullPoints.map(String.init) ?? "-")
-        note("sizes", sizes?.map(String.init).joined(separator: ",") ?? "-",
-             other.sizes?.map(String.init).joined(separator: ",") ?? "-")
+        note(
+            "sizes", sizes?.map(String.init).joined(separator: ",") ?? "-",
+            other.sizes?.map(String.init).joined(separator: ",") ?? "-")
         note("subsets", subsets.map(String.init) ?? "-", other.subsets.map(String.init) ?? "-")
         note("full", full.map { "\($0)" } ?? "-", other.full.map { "\($0)" } ?? "-")
         return out

@@ -18,8 +18,15 @@ public enum Synthetic {
     /// Checks (p, c) describe a pairwise law: 0 < p < 1 and max(0, 2p − 1) <= c <= p.
     public static func validate(p: Double, c: Double) throws {
         guard p > 0, p < 1 else { throw CoFailError.usage("marginal error p must lie in (0, 1) (got \(p))") }
-        guard c <= p else { throw CoFailError.usage("co-error c = \(c) exceeds the error rate p = \(p): two models cannot both err more often than one does") }
-        guard c >= max(0, 2 * p - 1) else { throw CoFailError.usage("co-error c = \(c) is below the Fréchet lower bound max(0, 2p − 1) = \(max(0, 2 * p - 1))") }
+        guard c <= p else {
+            throw CoFailError.usage(
+                "co-error c = \(c) exceeds the error rate p = \(p): two models cannot both err more often than one does"
+            )
+        }
+        guard c >= max(0, 2 * p - 1) else {
+            throw CoFailError.usage(
+                "co-error c = \(c) is below the Fréchet lower bound max(0, 2p − 1) = \(max(0, 2 * p - 1))")
+        }
     }
 
     /// Tetrachoric ρ of an exchangeable pair: Φ₂(τ, τ; ρ) = c.
@@ -32,15 +39,19 @@ public enum Synthetic {
     public static func shockCurve(pi: Double, q: Double, maxModels: Int) throws -> [CurvePoint] {
         guard (0...1).contains(pi) else { throw CoFailError.usage("--pi must lie in [0, 1] (got \(pi))") }
         guard (0...1).contains(q) else { throw CoFailError.usage("--q must lie in [0, 1] (got \(q))") }
-        let p = pi + (1 - pi) * q, c = pi + (1 - pi) * q * q
+        let p = pi + (1 - pi) * q
+        let c = pi + (1 - pi) * q * q
         return try curve(p: p, c: c, maxModels: maxModels) { m in log(pi + (1 - pi) * pow(q, Double(m))) }
     }
 
     /// Clayton curve with the same marginals: θ from C(p, p; θ) = c, β_m = (m p^−θ − m + 1)^(−1/θ).
-    public static func claytonCurve(p: Double, c: Double, maxModels: Int) throws -> (theta: Double, points: [CurvePoint]) {
+    public static func claytonCurve(
+        p: Double, c: Double, maxModels: Int
+    ) throws -> (theta: Double, points: [CurvePoint]) {
         try validate(p: p, c: c)
         guard case .theta(let theta) = try ClaytonKernel.calibrate([p, p], meanCoError: c) else {
-            throw CoFailError.usage("no Clayton θ > 0 gives co-error \(c) at error rate \(p) (Clayton needs p² < c < p)")
+            throw CoFailError.usage(
+                "no Clayton θ > 0 gives co-error \(c) at error rate \(p) (Clayton needs p² < c < p)")
         }
         let points = try curve(p: p, c: c, maxModels: maxModels) { m in
             try ClaytonKernel.logJoint(Array(repeating: p, count: m), theta: theta)
@@ -52,7 +63,10 @@ public enum Synthetic {
         guard maxModels >= 2 else { throw CoFailError.usage("--max-models must be at least 2 (got \(maxModels))") }
         try validate(p: p, c: c)
         let rho = try tetrachoric(p: p, c: c)
-        guard rho >= 0 else { throw CoFailError.usage("co-error \(c) is below independence (p² = \(p * p)): the single-factor model needs ρ ≥ 0") }
+        guard rho >= 0 else {
+            throw CoFailError.usage(
+                "co-error \(c) is below independence (p² = \(p * p)): the single-factor model needs ρ ≥ 0")
+        }
         return try (2...maxModels).map { m in
             let lsf = try SingleFactor.logBeta(Array(repeating: p, count: m), rho: rho)
             let lb = try logBeta(m)
@@ -77,32 +91,52 @@ public struct FrechetBounds: Sendable {
 
     public init(models m: Int, error p: Double, coError c: Double) throws {
         guard m >= 2 else { throw CoFailError.usage("--models must be at least 2 (got \(m))") }
-        self.m = m; self.p = p; coError = c
+        self.m = m
+        self.p = p
+        coError = c
         if p == 0 || p == 1, c == p {
             // a pool that is never (always) wrong: every law has β = p
-            betaMin = p; betaMax = p
-            let why = p == 0 ? "the pool is never wrong (p = 0): no threshold exists" : "the pool is always wrong (p = 1): no threshold exists"
-            rho = .undefined(why); betaSF = .defined(p); shockPi = .undefined(why); shockQ = .undefined(why); betaShock = .defined(p)
+            betaMin = p
+            betaMax = p
+            let why =
+                p == 0
+                ? "the pool is never wrong (p = 0): no threshold exists"
+                : "the pool is always wrong (p = 1): no threshold exists"
+            rho = .undefined(why)
+            betaSF = .defined(p)
+            shockPi = .undefined(why)
+            shockQ = .undefined(why)
+            betaShock = .defined(p)
             return
         }
         try Synthetic.validate(p: p, c: c)
         guard let (lo, hi) = try LPKernel.frechetBounds(models: m, error: p, coError: c) else {
-            throw CoFailError.usage("no exchangeable law of \(m) models has error \(p) and co-error \(c) (the count of wrong models would need negative variance: c ≥ (m p² − p)/(m − 1) = \((Double(m) * p * p - p) / Double(m - 1)))")
+            throw CoFailError.usage(
+                "no exchangeable law of \(m) models has error \(p) and co-error \(c) (the count of wrong models "
+                    + "would need negative variance: c ≥ (m p² − p)/(m − 1) = "
+                    + "\((Double(m) * p * p - p) / Double(m - 1)))"
+            )
         }
         betaMin = lo
         betaMax = hi
         let r = try Synthetic.tetrachoric(p: p, c: c)
         rho = .defined(r)
-        betaSF = r >= 0 ? .defined(exp(try SingleFactor.logBeta(Array(repeating: p, count: m), rho: r)))
-                        : .undefined("co-error below independence: ρ = \(Report.fmt(r)) < 0 has no single-factor form")
+        betaSF =
+            r >= 0
+            ? .defined(exp(try SingleFactor.logBeta(Array(repeating: p, count: m), rho: r)))
+            : .undefined("co-error below independence: ρ = \(Report.fmt(r)) < 0 has no single-factor form")
         // shock: (c − π)(1 − π) = (p − π)²  ⇒  π = (c − p²)/(1 − 2p + c)
         if c >= p * p {
-            let pi = (c - p * p) / (1 - 2 * p + c), q = (p - pi) / (1 - pi)
-            shockPi = .defined(pi); shockQ = .defined(q)
+            let pi = (c - p * p) / (1 - 2 * p + c)
+            let q = (p - pi) / (1 - pi)
+            shockPi = .defined(pi)
+            shockQ = .defined(q)
             betaShock = .defined(pi + (1 - pi) * pow(q, Double(m)))
         } else {
             let why = "co-error below independence: no common-shock law has it"
-            shockPi = .undefined(why); shockQ = .undefined(why); betaShock = .undefined(why)
+            shockPi = .undefined(why)
+            shockQ = .undefined(why)
+            betaShock = .undefined(why)
         }
     }
 
@@ -111,7 +145,8 @@ public struct FrechetBounds: Sendable {
     public init(_ x: OutcomeMatrix) throws {
         guard x.m >= 2 else { throw CoFailError.usage("bounds need at least two models (the matrix has \(x.m))") }
         let g = try x.gram()
-        var pSum = 0.0, cSum = 0.0
+        var pSum = 0.0
+        var cSum = 0.0
         for i in 0..<x.m {
             pSum += Double(g[i * x.m + i]) / Double(x.n)
             for j in (i + 1)..<x.m where j < x.m { cSum += Double(g[i * x.m + j]) / Double(x.n) }

@@ -33,7 +33,11 @@ public struct SyntheticMatrix: Sendable {
         public var seed: UInt64 = 1
         public var threads = 1
 
-        public init(law: SyntheticLaw, queries: Int, models: Int) { self.law = law; self.queries = queries; self.models = models }
+        public init(law: SyntheticLaw, queries: Int, models: Int) {
+            self.law = law
+            self.queries = queries
+            self.models = models
+        }
 
         /// Evenly spaced per-model values centre ± spread.
         func spaced(_ centre: Double) -> [Double] {
@@ -47,7 +51,9 @@ public struct SyntheticMatrix: Sendable {
             case .gaussian: return Array(repeating: rho.squareRoot(), count: models)
             case .factor:
                 guard models > 1 else { return [loadings.lowerBound] }
-                return (0..<models).map { loadings.lowerBound + (loadings.upperBound - loadings.lowerBound) * Double($0) / Double(models - 1) }
+                return (0..<models).map {
+                    loadings.lowerBound + (loadings.upperBound - loadings.lowerBound) * Double($0) / Double(models - 1)
+                }
             default: return []
             }
         }
@@ -55,18 +61,26 @@ public struct SyntheticMatrix: Sendable {
         public func validate() throws {
             guard queries >= 1 else { throw CoFailError.usage("--queries must be at least 1 (got \(queries))") }
             guard models >= 1 else { throw CoFailError.usage("--models must be at least 1 (got \(models))") }
-            guard (0..<1).contains(missing) else { throw CoFailError.usage("--missing must lie in [0, 1) (got \(missing))") }
+            guard (0..<1).contains(missing) else {
+                throw CoFailError.usage("--missing must lie in [0, 1) (got \(missing))")
+            }
             let name = law == .shock ? "--q" : "--error"
             for v in parameters where !(v > 0 && v < 1) {
                 throw CoFailError.usage("\(name) ± --heterogeneous gives a per-model error rate \(v) outside (0, 1)")
             }
             switch law {
-            case .shock: guard (0...1).contains(pi) else { throw CoFailError.usage("--pi must lie in [0, 1] (got \(pi))") }
-            case .clayton: guard theta > 0, theta.isFinite else { throw CoFailError.usage("--theta must be positive (got \(theta))") }
-            case .gaussian: guard (0..<1).contains(rho) else { throw CoFailError.usage("--rho must lie in [0, 1) (got \(rho))") }
+            case .shock:
+                guard (0...1).contains(pi) else { throw CoFailError.usage("--pi must lie in [0, 1] (got \(pi))") }
+            case .clayton:
+                guard theta > 0, theta.isFinite else {
+                    throw CoFailError.usage("--theta must be positive (got \(theta))")
+                }
+            case .gaussian:
+                guard (0..<1).contains(rho) else { throw CoFailError.usage("--rho must lie in [0, 1) (got \(rho))") }
             case .factor:
                 guard loadings.lowerBound >= 0, loadings.upperBound < 1 else {
-                    throw CoFailError.usage("--loadings must lie in [0, 1) (got \(loadings.lowerBound):\(loadings.upperBound))")
+                    throw CoFailError.usage(
+                        "--loadings must lie in [0, 1) (got \(loadings.lowerBound):\(loadings.upperBound))")
                 }
             }
         }
@@ -81,28 +95,35 @@ public struct SyntheticMatrix: Sendable {
     public init(_ spec: Spec) throws {
         try spec.validate()
         self.spec = spec
-        let n = spec.queries, m = spec.models, w = (n + 63) / 64
-        let param = spec.parameters, load = spec.loadingValues
+        let n = spec.queries
+        let m = spec.models
+        let w = (n + 63) / 64
+        let param = spec.parameters
+        let load = spec.loadingValues
         let law: SimulateKernel.Law
         switch spec.law {
         case .shock: law = .shock
         case .clayton: law = .clayton
         case .gaussian, .factor: law = .factor
         }
-        let (errors, answered) = try SimulateKernel.draw(law: law, parameters: param, loadings: load.isEmpty ? nil : load,
-                                                         pi: spec.pi, theta: spec.theta, queries: n, models: m,
-                                                         missing: spec.missing, seed: spec.seed, threads: spec.threads)
-        var correct = [[UInt64]](), ans = [[UInt64]]()
+        let (errors, answered) = try SimulateKernel.draw(
+            law: law, parameters: param, loadings: load.isEmpty ? nil : load,
+            pi: spec.pi, theta: spec.theta, queries: n, models: m,
+            missing: spec.missing, seed: spec.seed, threads: spec.threads)
+        var correct = [[UInt64]]()
+        var ans = [[UInt64]]()
         for i in 0..<m {
-            let e = errors[i * w ..< (i + 1) * w], a = answered[i * w ..< (i + 1) * w]
+            let e = errors[i * w..<(i + 1) * w]
+            let a = answered[i * w..<(i + 1) * w]
             correct.append(zip(a, e).map { $0 & ~$1 })
             ans.append(Array(a))
         }
         let width = String(m - 1).count
-        raw = RawMatrix(source: "simulated:\(spec.law.rawValue)", format: .wide, queryIDs: (0..<n).map { "q\($0)" },
-                        modelNames: (0..<m).map { "model_" + String(repeating: "0", count: width - String($0).count) + String($0) },
-                        families: Array(repeating: nil, count: m), costSum: [], costCount: [], ignoredColumns: [],
-                        correct: correct, answered: ans)
+        raw = RawMatrix(
+            source: "simulated:\(spec.law.rawValue)", format: .wide, queryIDs: (0..<n).map { "q\($0)" },
+            modelNames: (0..<m).map { "model_" + String(repeating: "0", count: width - String($0).count) + String($0) },
+            families: Array(repeating: nil, count: m), costSum: [], costCount: [], ignoredColumns: [],
+            correct: correct, answered: ans)
         switch spec.law {
         case .shock:
             trueErrorRates = param.map { spec.pi + (1 - spec.pi) * $0 }
@@ -118,18 +139,24 @@ public struct SyntheticMatrix: Sendable {
 
     /// The sidecar describing the truth and every parameter, so a run can be reproduced.
     public func truthJSON() -> JSONValue {
-        var params: [(String, JSONValue)] = [("law", .string(spec.law.rawValue)), ("queries", .int(spec.queries)), ("models", .int(spec.models)),
-                                             ("seed", .string(String(spec.seed))), ("missing", .number(spec.missing)), ("heterogeneous_spread", .number(spec.spread))]
+        var params: [(String, JSONValue)] = [
+            ("law", .string(spec.law.rawValue)), ("queries", .int(spec.queries)), ("models", .int(spec.models)),
+            ("seed", .string(String(spec.seed))), ("missing", .number(spec.missing)),
+            ("heterogeneous_spread", .number(spec.spread)),
+        ]
         switch spec.law {
         case .shock: params += [("pi", .number(spec.pi)), ("q", .number(spec.q))]
         case .clayton: params += [("error", .number(spec.error)), ("theta", .number(spec.theta))]
         case .gaussian: params += [("error", .number(spec.error)), ("rho", .number(spec.rho))]
-        case .factor: params += [("error", .number(spec.error)), ("loadings", .array(spec.loadingValues.map { .number($0) }))]
+        case .factor:
+            params += [("error", .number(spec.error)), ("loadings", .array(spec.loadingValues.map { .number($0) }))]
         }
-        return .object([("schema_version", .string(reportSchemaVersion)), ("command", .string("simulate matrix")),
-                        ("parameters", .object(params)),
-                        ("true_beta", .number(trueBeta)),
-                        ("true_error_rates", .array(trueErrorRates.map { .number($0) })),
-                        ("model_names", .array(raw.modelNames.map { .string($0) }))])
+        return .object([
+            ("schema_version", .string(reportSchemaVersion)), ("command", .string("simulate matrix")),
+            ("parameters", .object(params)),
+            ("true_beta", .number(trueBeta)),
+            ("true_error_rates", .array(trueErrorRates.map { .number($0) })),
+            ("model_names", .array(raw.modelNames.map { .string($0) })),
+        ])
     }
 }

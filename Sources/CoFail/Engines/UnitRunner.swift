@@ -25,8 +25,10 @@ public struct UnitRunner: Sendable {
     public var checkpoint: CheckpointPlan?
     public var cancellation: CancellationToken
 
-    public init(threads: Int, label: String, progress: Bool, checkpoint: CheckpointPlan? = nil,
-                cancellation: CancellationToken = CancellationToken()) {
+    public init(
+        threads: Int, label: String, progress: Bool, checkpoint: CheckpointPlan? = nil,
+        cancellation: CancellationToken = CancellationToken()
+    ) {
         self.threads = max(1, threads)
         self.label = label
         self.progress = progress
@@ -57,7 +59,7 @@ public struct UnitRunner: Sendable {
             if cancellation.isCancelled {
                 break
             }
-            let units = Array(pending[cursor ..< min(cursor + batch, pending.count)])
+            let units = Array(pending[cursor..<min(cursor + batch, pending.count)])
             let results = ResultBox(count: units.count)
             let t = threads
             DispatchQueue.concurrentPerform(iterations: min(t, units.count)) { w in

@@ -25,14 +25,15 @@ public struct Shard: Sendable, Equatable {
     /// are taken relative to SLURM_ARRAY_TASK_MIN so `--array=1-4` works too.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Shard? {
         guard let id = env["SLURM_ARRAY_TASK_ID"].flatMap(Int.init),
-              let count = env["SLURM_ARRAY_TASK_COUNT"].flatMap(Int.init)
+            let count = env["SLURM_ARRAY_TASK_COUNT"].flatMap(Int.init)
         else {
             return nil
         }
         let base = env["SLURM_ARRAY_TASK_MIN"].flatMap(Int.init) ?? 0
         guard count >= 1, id - base >= 0, id - base < count else {
-            throw CoFailError.usage("SLURM_ARRAY_TASK_ID=\(id) does not fit SLURM_ARRAY_TASK_COUNT=\(count) "
-                + "(min \(base)); use --array=0-\(count - 1)")
+            throw CoFailError.usage(
+                "SLURM_ARRAY_TASK_ID=\(id) does not fit SLURM_ARRAY_TASK_COUNT=\(count) "
+                    + "(min \(base)); use --array=0-\(count - 1)")
         }
         return Shard(index: id - base, count: count)
     }
@@ -100,7 +101,7 @@ public struct UnitTable: Sendable {
     }
 
     public func row(_ u: Int) -> ArraySlice<Double> {
-        values[u * columns.count ..< (u + 1) * columns.count]
+        values[u * columns.count..<(u + 1) * columns.count]
     }
 
     public func column(_ name: String) -> [Double] {
@@ -174,10 +175,13 @@ public struct UnitTable: Sendable {
     /// (no checksum, or a wrong one) is dropped and reported, never used.
     public static func read(_ path: String) throws -> Loaded {
         let bytes = try ByteInput.read(path).bytes
-        func fail(_ line: Int, _ column: Int? = nil, _ field: String? = nil, _ value: String?,
-                  _ message: String) -> CoFailError {
-            .data(InputLocation(file: path, line: line, column: column, columnName: field), value: value,
-                  message: message)
+        func fail(
+            _ line: Int, _ column: Int? = nil, _ field: String? = nil, _ value: String?,
+            _ message: String
+        ) -> CoFailError {
+            .data(
+                InputLocation(file: path, line: line, column: column, columnName: field), value: value,
+                message: message)
         }
         var lines: [(start: Int, end: Int, terminated: Bool)] = []
         var start = 0
@@ -189,11 +193,12 @@ public struct UnitTable: Sendable {
             lines.append((start, bytes.count, false))
         }
         func text(_ k: Int) -> Substring {
-            Substring(String(decoding: bytes[lines[k].start ..< lines[k].end], as: UTF8.self))
+            Substring(String(decoding: bytes[lines[k].start..<lines[k].end], as: UTF8.self))
         }
         guard lines.count >= 2, text(0) == magic, lines[1].terminated else {
-            throw fail(1, nil, nil, lines.isEmpty ? nil : String(text(0).prefix(40)),
-                       "not a cofail unit table (checkpoint or shard file) of format 2")
+            throw fail(
+                1, nil, nil, lines.isEmpty ? nil : String(text(0).prefix(40)),
+                "not a cofail unit table (checkpoint or shard file) of format 2")
         }
         let headerText = text(1)
         let h: Header
@@ -208,8 +213,9 @@ public struct UnitTable: Sendable {
             throw fail(2, nil, field, nil, "unit-table header field has the wrong type")
         } catch let DecodingError.dataCorrupted(ctx) {
             let field = ctx.codingPath.map(\.stringValue).joined(separator: ".")
-            throw fail(2, nil, field.isEmpty ? nil : field, String(headerText.prefix(80)),
-                       "malformed unit-table header")
+            throw fail(
+                2, nil, field.isEmpty ? nil : field, String(headerText.prefix(80)),
+                "malformed unit-table header")
         } catch {
             throw fail(2, nil, nil, String(headerText.prefix(80)), "malformed unit-table header")
         }
@@ -233,7 +239,7 @@ public struct UnitTable: Sendable {
             let isLast = k == lines.count - 1
             let l = text(k)
             guard lines[k].terminated, let star = l.lastIndex(of: "*"),
-                  checksum(l[..<star].utf8) == l[l.index(after: star)...]
+                checksum(l[..<star].utf8) == l[l.index(after: star)...]
             else {
                 if isLast {
                     torn = lineNo
@@ -271,8 +277,9 @@ public struct UnitTable: Sendable {
         guard let first = parts.first else {
             throw CoFailError.usage("merge needs at least one shard file")
         }
-        var out = UnitTable(signature: first.table.signature, columns: first.table.columns,
-                            units: first.table.units, shard: .whole)
+        var out = UnitTable(
+            signature: first.table.signature, columns: first.table.columns,
+            units: first.table.units, shard: .whole)
         for (path, t) in parts {
             let diff = t.signature.differences(from: first.table.signature)
             guard diff.isEmpty, t.columns == first.table.columns, t.units == first.table.units else {
@@ -289,8 +296,9 @@ public struct UnitTable: Sendable {
         let missing = (0..<out.units).filter { !out.done[$0] }
         if !missing.isEmpty {
             let some = missing.prefix(5).map(String.init).joined(separator: ", ")
-            throw CoFailError.usage("the shards cover \(out.units - missing.count) of \(out.units) units; "
-                + "missing e.g. \(some)")
+            throw CoFailError.usage(
+                "the shards cover \(out.units - missing.count) of \(out.units) units; "
+                    + "missing e.g. \(some)")
         }
         return out
     }

@@ -12,8 +12,9 @@ enum ClaytonKernel {
     /// log C(u_1 … u_m; θ).
     static func logJoint(_ u: [Double], theta: Double) throws -> Double {
         var lc = 0.0
-        try kernelCheck(cf_clayton_log_joint(u, u.count, theta, &lc), "cf_clayton_log_joint",
-                        "the Clayton joint of \(u.count) models at θ = \(theta)")
+        try kernelCheck(
+            cf_clayton_log_joint(u, u.count, theta, &lc), "cf_clayton_log_joint",
+            "the Clayton joint of \(u.count) models at θ = \(theta)")
         return lc
     }
 

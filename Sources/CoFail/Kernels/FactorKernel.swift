@@ -5,8 +5,9 @@ enum FactorKernel {
     /// log β_SF(ρ) to relative error `relTol`; −∞ when some p_i = 0.
     static func logBeta(_ p: [Double], rho: Double, relTol: Double) throws -> Double {
         var lb = 0.0
-        try kernelCheck(cf_factor_log_beta(p, p.count, rho, relTol, &lb, nil), "cf_factor_log_beta",
-                        "β_SF of \(p.count) models at ρ = \(rho)")
+        try kernelCheck(
+            cf_factor_log_beta(p, p.count, rho, relTol, &lb, nil), "cf_factor_log_beta",
+            "β_SF of \(p.count) models at ρ = \(rho)")
         return lb
     }
 
@@ -26,8 +27,10 @@ enum FactorKernel {
     }
 
     /// ρ*: β_SF(ρ*) = β, with β_SF to `relTol`, ρ to `xTol`, bracketed near `hint` (NaN: none).
-    static func impliedRho(_ p: [Double], logBeta: Double, relTol: Double, xTol: Double,
-                           hint: Double) throws -> ImpliedRho {
+    static func impliedRho(
+        _ p: [Double], logBeta: Double, relTol: Double, xTol: Double,
+        hint: Double
+    ) throws -> ImpliedRho {
         var rho = 0.0
         var why: Int32 = 0
         let status = cf_factor_implied_rho_tol(p, p.count, logBeta, relTol, xTol, hint, &rho, &why)

@@ -22,15 +22,18 @@ enum NCMKernel {
         var minEigenvalueAfter: Double
     }
 
-    static func project(_ g: [Double], dimension d: Int, tolerance: Double, maxIterations: Int,
-                        memory: Int) throws -> Projection {
+    static func project(
+        _ g: [Double], dimension d: Int, tolerance: Double, maxIterations: Int,
+        memory: Int
+    ) throws -> Projection {
         var x = [Double](repeating: 0, count: d * d)
         var info = cf_ncm_info()
         let status = cf_ncm_project(g, d, tolerance, maxIterations, memory, &x, &info)
         try kernelCheck(status, "cf_ncm_project", "the nearest correlation matrix of \(d) models")
-        return Projection(x: x, iterations: Int(info.iterations), converged: info.converged != 0,
-                          frobenius: info.frobenius, minEigenvalueBefore: info.min_eig_before,
-                          negativeEigenvaluesBefore: Int(info.negative_before), minEigenvalueAfter: info.min_eig_after)
+        return Projection(
+            x: x, iterations: Int(info.iterations), converged: info.converged != 0,
+            frobenius: info.frobenius, minEigenvalueBefore: info.min_eig_before,
+            negativeEigenvaluesBefore: Int(info.negative_before), minEigenvalueAfter: info.min_eig_after)
     }
 
     /// The correlation matrix with eigenvalues floored at `floor`, rescaled to unit diagonal.

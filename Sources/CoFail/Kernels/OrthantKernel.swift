@@ -25,8 +25,10 @@ public struct Estimate: Sendable, Equatable {
 /// Gaussian orthant probabilities P(Z ≤ τ), Z ~ N(0, R) (METHODS §4, `cf_orthant.h`).
 enum OrthantKernel {
     /// Crude Monte Carlo; draw t uses stream t of `key`.
-    static func crudeMonteCarlo(correlation r: [Double], thresholds tau: [Double], key: RandomKey, draws: Int,
-                                threads: Int) throws -> Estimate {
+    static func crudeMonteCarlo(
+        correlation r: [Double], thresholds tau: [Double], key: RandomKey, draws: Int,
+        threads: Int
+    ) throws -> Estimate {
         var e = cf_estimate()
         let status = cf_orthant_mc(r, tau, tau.count, key.value, UInt64(draws), max(1, threads), &e)
         try kernelCheck(status, "cf_orthant_mc", "β_full by crude Monte Carlo in \(tau.count) dimensions")
@@ -34,8 +36,10 @@ enum OrthantKernel {
     }
 
     /// Botev's minimax-tilted estimator; shift s uses stream s of `key`.
-    static func tilted(correlation r: [Double], thresholds tau: [Double], key: RandomKey, points: Int, shifts: Int,
-                       threads: Int) throws -> Estimate {
+    static func tilted(
+        correlation r: [Double], thresholds tau: [Double], key: RandomKey, points: Int, shifts: Int,
+        threads: Int
+    ) throws -> Estimate {
         var e = cf_estimate()
         let status = cf_orthant_tilted(r, tau, tau.count, key.value, points, shifts, max(1, threads), &e)
         try kernelCheck(status, "cf_orthant_tilted", "β_full by the tilted estimator in \(tau.count) dimensions")

@@ -17,14 +17,17 @@ enum SimulateKernel {
     }
 
     /// Bit-packed error and answered columns of an n × m matrix drawn from `law`.
-    static func draw(law: Law, parameters: [Double], loadings: [Double]?, pi: Double, theta: Double, queries n: Int,
-                     models m: Int, missing: Double, seed: UInt64,
-                     threads: Int) throws -> (errors: [UInt64], answered: [UInt64]) {
+    static func draw(
+        law: Law, parameters: [Double], loadings: [Double]?, pi: Double, theta: Double, queries n: Int,
+        models m: Int, missing: Double, seed: UInt64,
+        threads: Int
+    ) throws -> (errors: [UInt64], answered: [UInt64]) {
         let w = (n + 63) / 64
         var errors = [UInt64](repeating: 0, count: m * w)
         var answered = [UInt64](repeating: 0, count: m * w)
-        let status = cf_simulate_matrix(law.code, parameters, loadings, pi, theta, n, m, missing, seed, max(1, threads),
-                                        &errors, &answered)
+        let status = cf_simulate_matrix(
+            law.code, parameters, loadings, pi, theta, n, m, missing, seed, max(1, threads),
+            &errors, &answered)
         try kernelCheck(status, "cf_simulate_matrix", "a synthetic \(n) × \(m) matrix")
         return (errors, answered)
     }

@@ -27,15 +27,18 @@ enum BitTables {
     }
 
     /// The AND of the listed columns (all when `columns` is nil): its popcount, and the mask.
-    static func intersection(_ bits: [UInt64], words: Int, models m: Int, columns: [Int]? = nil,
-                             wantMask: Bool = false) throws -> (count: Int, mask: [UInt64]) {
+    static func intersection(
+        _ bits: [UInt64], words: Int, models m: Int, columns: [Int]? = nil,
+        wantMask: Bool = false
+    ) throws -> (count: Int, mask: [UInt64]) {
         var mask = [UInt64](repeating: 0, count: wantMask ? words : 0)
         var k: Int64 = 0
         let cols = columns ?? []
         try bits.withUnsafeBufferPointer { b in
             try mask.withUnsafeMutableBufferPointer { out in
-                let status = cf_tables_all_wrong(b.baseAddress, words, m, columns == nil ? nil : cols, cols.count,
-                                                 wantMask ? out.baseAddress : nil, &k)
+                let status = cf_tables_all_wrong(
+                    b.baseAddress, words, m, columns == nil ? nil : cols, cols.count,
+                    wantMask ? out.baseAddress : nil, &k)
                 try kernelCheck(status, "cf_tables_all_wrong")
             }
         }

@@ -36,19 +36,24 @@ enum TetrachoricKernel {
         var status: [PairStatus]
     }
 
-    static func fit(gram: [Int64], models m: Int, queries n: Int, correction: Bool, warm: TetrachoricWarmStart?,
-                    threads: Int) throws -> Fit {
+    static func fit(
+        gram: [Int64], models m: Int, queries n: Int, correction: Bool, warm: TetrachoricWarmStart?,
+        threads: Int
+    ) throws -> Fit {
         var r = [Double](repeating: 0, count: m * m)
         var phi = [Double](repeating: 0, count: m * m)
         var flags = [Int32](repeating: 0, count: m * m)
-        let status = cf_tetrachoric_matrix(gram, m, Int64(n), correction ? 1 : 0, warm?.pairs, max(1, threads),
-                                           &r, &phi, &flags)
+        let status = cf_tetrachoric_matrix(
+            gram, m, Int64(n), correction ? 1 : 0, warm?.pairs, max(1, threads),
+            &r, &phi, &flags)
         try kernelCheck(status, "cf_tetrachoric_matrix", "the tetrachoric correlations of \(m) models")
         return Fit(r: r, phi: phi, status: flags.map { PairStatus(rawValue: $0) ?? .unconverged })
     }
 
-    static func warmStart(gram: [Int64], models m: Int, queries n: Int, correction: Bool,
-                          r: [Double]) throws -> TetrachoricWarmStart {
+    static func warmStart(
+        gram: [Int64], models m: Int, queries n: Int, correction: Bool,
+        r: [Double]
+    ) throws -> TetrachoricWarmStart {
         var w = [cf_tetra_warm](repeating: cf_tetra_warm(), count: m * m)
         try kernelCheck(cf_tetrachoric_warm(gram, m, Int64(n), correction ? 1 : 0, r, &w), "cf_tetrachoric_warm")
         return TetrachoricWarmStart(pairs: w)

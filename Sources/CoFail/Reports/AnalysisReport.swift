@@ -6,8 +6,9 @@ extension Report.Section {
         var s = Report.Section(key: "pairwise", title: "Pairwise error statistics")
         func mean(_ key: String, _ label: String, _ m: PairwiseStatistics.Mean?) {
             guard let m else { return }
-            s.add(key, label, Quantity(value: m.value, reason: m.reason),
-                  display: m.value.map { "\(Report.fmt($0))  (\(m.pairs) pairs)" })
+            s.add(
+                key, label, Quantity(value: m.value, reason: m.reason),
+                display: m.value.map { "\(Report.fmt($0))  (\(m.pairs) pairs)" })
         }
         mean("mean_phi", "mean φ (Pearson of errors)", p.meanPhi)
         mean("mean_tetrachoric", "mean tetrachoric r", p.meanTetrachoric)
@@ -22,8 +23,11 @@ extension Report.Section {
         s.add("boundary_pairs", "pairs at |r| = 1 (target on the attainable boundary)", .int(p.boundaryPairs))
         s.add("unconverged_pairs", "pairs whose Φ₂⁻¹ solve did not converge (excluded)", .int(p.unconvergedPairs))
         s.add("undefined_pairs", "pairs excluded (degenerate model)", .int(p.undefinedPairs))
-        s.add("excluded_models", "models excluded from means", .array(p.degenerateModels.map { .string(names[$0.index]) }),
-              display: p.degenerateModels.isEmpty ? "(none)" : p.degenerateModels.map { "\(names[$0.index]) — \($0.reason)" }.joined(separator: "; "))
+        s.add(
+            "excluded_models", "models excluded from means",
+            .array(p.degenerateModels.map { .string(names[$0.index]) }),
+            display: p.degenerateModels.isEmpty
+                ? "(none)" : p.degenerateModels.map { "\(names[$0.index]) — \($0.reason)" }.joined(separator: "; "))
         return s
     }
 
@@ -53,10 +57,14 @@ extension Analysis {
     }
 
     /// The full `analyze` report.
-    public func report(raw: RawMatrix, matrix x: OutcomeMatrix, coverage: CoverageReport, inputs: [(String, JSONValue)]) -> Report {
+    public func report(
+        raw: RawMatrix, matrix x: OutcomeMatrix, coverage: CoverageReport, inputs: [(String, JSONValue)]
+    ) -> Report {
         var r = Report(command: "analyze", inputs: inputs)
-        r.sections = [.data(raw, x, coverage), .certificate(certificate), .pairwise(pairwise, names: x.modelNames),
-                      .models(statistics, beta: certificate.beta)]
+        r.sections = [
+            .data(raw, x, coverage), .certificate(certificate), .pairwise(pairwise, names: x.modelNames),
+            .models(statistics, beta: certificate.beta),
+        ]
         if let residual {
             r.sections.append(.fullCopula(residual))
         }
@@ -80,9 +88,11 @@ extension Analysis {
                 case .boundary: status = "boundary: r = ±1 (target on the attainable boundary)"
                 case .unconverged: status = "undefined: the Φ₂⁻¹ solve did not converge"
                 }
-                let cells: [String] = [names[i], names[j], String(p.n11), String(p.n10), String(p.n01), String(p.n00),
-                                       p.phi.map { "\($0)" } ?? "", p.tetrachoric.map { "\($0)" } ?? "",
-                                       p.status == .corrected ? "true" : "false", status]
+                let cells: [String] = [
+                    names[i], names[j], String(p.n11), String(p.n10), String(p.n01), String(p.n00),
+                    p.phi.map { "\($0)" } ?? "", p.tetrachoric.map { "\($0)" } ?? "",
+                    p.status == .corrected ? "true" : "false", status,
+                ]
                 out += cells.map(Report.csvQuote).joined(separator: ",") + "\n"
             }
         }
@@ -102,8 +112,9 @@ extension Report.Section {
         s.add("ncm_frobenius_distance", "‖R_tet − R_psd‖_F", f.ncmFrobenius)
         s.add("ncm_mean_offdiagonal_before", "mean off-diagonal before", f.meanOffDiagonalBefore)
         s.add("ncm_mean_offdiagonal", "mean off-diagonal after (R_psd)", f.meanOffDiagonalAfter)
-        s.add("sampling_matrix", "sampling matrix",
-              .string("R_psd eigenvalues floored at \(FullCopula.eigenFloor), rescaled to unit diagonal"))
+        s.add(
+            "sampling_matrix", "sampling matrix",
+            .string("R_psd eigenvalues floored at \(FullCopula.eigenFloor), rescaled to unit diagonal"))
         let mcText = f.betaFullMC.value.map {
             "\(Report.fmt($0)) ± \(Report.fmt(f.betaFullMCSE.value ?? 0)) (\(f.mcHits) hits)"
         }

@@ -9,16 +9,29 @@ public struct BootstrapSummary: Sendable {
     public var jackknife: [[Double]]
     public var alpha: Double
 
-    public init(stats: [BootstrapStatistic], estimates: [Double], table: UnitTable, jackknife: [[Double]], alpha: Double) {
-        self.stats = stats; self.estimates = estimates; self.table = table; self.jackknife = jackknife; self.alpha = alpha
+    public init(
+        stats: [BootstrapStatistic], estimates: [Double], table: UnitTable, jackknife: [[Double]], alpha: Double
+    ) {
+        self.stats = stats
+        self.estimates = estimates
+        self.table = table
+        self.jackknife = jackknife
+        self.alpha = alpha
     }
 
     public func section() -> Report.Section {
-        var s = Report.Section(key: "bootstrap", title: "Bootstrap (\(table.units) replicates, \(Report.Section.pct(1 - alpha)) intervals)")
+        var s = Report.Section(
+            key: "bootstrap", title: "Bootstrap (\(table.units) replicates, \(Report.Section.pct(1 - alpha)) intervals)"
+        )
         s.add("replicates", "replicates (B)", .int(table.units))
         s.add("alpha", "interval level 1 − α", .number(1 - alpha))
         s.add("quantile_convention", "quantiles", .string("linear interpolation of order statistics (R type 7)"))
-        s.add("bca_convention", "BCa", .string("z0 from mid-rank share below the estimate; acceleration from a grouped jackknife (\(jackknife.count) groups)"))
+        s.add(
+            "bca_convention", "BCa",
+            .string(
+                "z0 from mid-rank share below the estimate; acceleration from a grouped jackknife "
+                    + "(\(jackknife.count) groups)"
+            ))
         for (c, stat) in stats.enumerated() {
             let key = stat.rawValue
             let values = table.column(key)
@@ -28,7 +41,9 @@ public struct BootstrapSummary: Sendable {
             s.add(key + "_defined", "  replicates where defined", .int(defined.count))
             guard defined.count >= 2 else {
                 let why = "fewer than two replicates where \(key) is defined"
-                for k in ["_se", "_ci_lo", "_ci_hi", "_bca_lo", "_bca_hi"] { s.add(key + k, "  " + k.dropFirst(), .null, reason: why) }
+                for k in ["_se", "_ci_lo", "_ci_hi", "_bca_lo", "_bca_hi"] {
+                    s.add(key + k, "  " + k.dropFirst(), .null, reason: why)
+                }
                 continue
             }
             let mean = defined.reduce(0, +) / Double(defined.count)
@@ -46,13 +61,19 @@ public struct BootstrapSummary: Sendable {
                 s.add(key + "_bca_hi", "  BCa upper", .null, reason: u.reason)
             }
             if stat == .beta {
-                s.add("share_beta_zero", "  share of replicates with β = 0 (kept, U = 0)", .number(Double(values.filter { $0 == 0 }.count) / Double(table.units)))
+                s.add(
+                    "share_beta_zero", "  share of replicates with β = 0 (kept, U = 0)",
+                    .number(Double(values.filter { $0 == 0 }.count) / Double(table.units)))
             }
             if stat == .underpricing_tetrachoric {
-                s.add("underpricing_ci_excludes_one", "  percentile interval of U_tet excludes 1", .bool(lo > 1 || hi < 1))
+                s.add(
+                    "underpricing_ci_excludes_one", "  percentile interval of U_tet excludes 1", .bool(lo > 1 || hi < 1)
+                )
             }
             if stat == .implied_rho {
-                s.add("implied_rho_undefined_share", "  share with ρ* undefined (β = 0 or below independence)", .number(Double(values.filter(\.isNaN).count) / Double(table.units)))
+                s.add(
+                    "implied_rho_undefined_share", "  share with ρ* undefined (β = 0 or below independence)",
+                    .number(Double(values.filter(\.isNaN).count) / Double(table.units)))
             }
         }
         return s
@@ -72,14 +93,20 @@ public struct BootstrapSummary: Sendable {
         let u = table.column(BootstrapStatistic.underpricing_tetrachoric.rawValue).filter(\.isFinite).sorted()
         guard u.count >= 2, let c = stats.firstIndex(of: .underpricing_tetrachoric) else { return nil }
         let (lo, hi) = BootstrapInterval.percentile(u, alpha: alpha)
-        let bins = 40, x0 = u.first!, x1 = max(u.last!, x0 + 1e-12), w = (x1 - x0) / Double(bins)
+        let bins = 40
+        let x0 = u.first!
+        let x1 = max(u.last!, x0 + 1e-12)
+        let w = (x1 - x0) / Double(bins)
         var counts = [Double](repeating: 0, count: bins)
         for v in u { counts[min(bins - 1, Int((v - x0) / w))] += 1 }
         var pts: [(x: Double, y: Double)] = []
         for b in 0..<bins {
-            pts.append((x0 + Double(b) * w, counts[b])); pts.append((x0 + Double(b + 1) * w, counts[b]))
+            pts.append((x0 + Double(b) * w, counts[b]))
+            pts.append((x0 + Double(b + 1) * w, counts[b]))
         }
-        var chart = SVGChart(title: "Bootstrap distribution of U_tet = β / β_SF(ρ̄_tet)", xLabel: "U_tet", yLabel: "replicates", logY: false)
+        var chart = SVGChart(
+            title: "Bootstrap distribution of U_tet = β / β_SF(ρ̄_tet)", xLabel: "U_tet", yLabel: "replicates",
+            logY: false)
         chart.series = [SVGChart.Series(name: "replicates", points: pts, color: "#2471a3")]
         chart.verticals = [(lo, "\(Report.Section.pct(1 - alpha)) lower"), (hi, "upper"), (estimates[c], "estimate")]
         if x0 <= 1 && 1 <= x1 { chart.verticals.append((1, "U = 1")) }

@@ -11,10 +11,18 @@ extension Report.Section {
         s.add("missing_cells", "missing cells", .int(c.missingCells))
         s.add("coverage_policy", "coverage policy", .string(c.policy.name))
         if case .minModelCoverage(let v) = c.policy { s.add("min_model_coverage", "min model coverage", .number(v)) }
-        s.add("dropped_models", "models dropped", .array(c.droppedModels.map { .string($0.name) }),
-              display: c.droppedModels.isEmpty ? "(none)" : c.droppedModels.map { "\($0.name) (coverage \(String(format: "%.3f", $0.coverage)))" }.joined(separator: ", "))
-        s.add("dropped_queries", "queries dropped (incomplete)", .array(c.droppedQueries.map { .string($0) }),
-              display: c.droppedQueries.isEmpty ? "(none)" : "\(c.droppedQueries.count): " + c.droppedQueries.prefix(12).joined(separator: ", ") + (c.droppedQueries.count > 12 ? ", … (all listed in JSON)" : ""))
+        s.add(
+            "dropped_models", "models dropped", .array(c.droppedModels.map { .string($0.name) }),
+            display: c.droppedModels.isEmpty
+                ? "(none)"
+                : c.droppedModels.map { "\($0.name) (coverage \(String(format: "%.3f", $0.coverage)))" }.joined(
+                    separator: ", "))
+        s.add(
+            "dropped_queries", "queries dropped (incomplete)", .array(c.droppedQueries.map { .string($0) }),
+            display: c.droppedQueries.isEmpty
+                ? "(none)"
+                : "\(c.droppedQueries.count): " + c.droppedQueries.prefix(12).joined(separator: ", ")
+                    + (c.droppedQueries.count > 12 ? ", … (all listed in JSON)" : ""))
         s.add("ignored_columns", "input columns ignored", .array(c.ignoredColumns.map { .string($0) }))
         if !c.registryUnused.isEmpty || !c.registryMissing.isEmpty || x.families.contains(where: { $0 != nil }) {
             s.add("registry_unused", "registry models not in matrix", .array(c.registryUnused.map { .string($0) }))
@@ -38,8 +46,10 @@ extension Report.Section {
         s.add("beta_lower", "β_L(δ=\(Report.fmt(o.delta))) one-sided", .number(c.betaLower))
         s.add("certified_ceiling", "certified ceiling 1 − β_L(δ)", .number(c.certifiedCeiling))
         s.add("best_accuracy", "best single model A*", .number(c.bestAccuracy))
-        s.add("best_models", "best model(s)", .array(c.bestModels.map { .string($0) }),
-              reason: c.bestModels.isEmpty ? "counts-only mode" : nil, display: c.bestModels.isEmpty ? "(counts only)" : nil)
+        s.add(
+            "best_models", "best model(s)", .array(c.bestModels.map { .string($0) }),
+            reason: c.bestModels.isEmpty ? "counts-only mode" : nil,
+            display: c.bestModels.isEmpty ? "(counts only)" : nil)
         s.add("oracle_accuracy", "oracle accuracy 1 − β", .number(c.oracleAccuracy))
         s.add("oracle_gain", "oracle gain G = A_or − A*", .number(c.oracleGain))
         s.add("resolvable_mass", "resolvable mass (best wrong, some right)", .number(c.resolvableMass))
@@ -52,19 +62,23 @@ extension Report.Section {
             s.add("no_policy_pays", "no selection policy can pay for itself (H < o)", .bool(c.noPolicyPays ?? false))
         }
         s.add("materiality", "materiality μ", .number(o.materiality))
-        s.add("regime", "regime", .string(c.regime.rawValue),
-              display: c.regime.rawValue + (c.regime == .ceilingBound
-                ? " (β_L(δ) > μ: a material co-failure tail is certified)"
-                : " (β_L(δ) ≤ μ: the gain is resolvable disagreement; only routing can collect it)"))
+        s.add(
+            "regime", "regime", .string(c.regime.rawValue),
+            display: c.regime.rawValue
+                + (c.regime == .ceilingBound
+                    ? " (β_L(δ) > μ: a material co-failure tail is certified)"
+                    : " (β_L(δ) ≤ μ: the gain is resolvable disagreement; only routing can collect it)"))
         if !c.models.isEmpty {
             let fams = c.models.contains { $0.family != nil }
             var cols: [(String, String)] = [("model", "model"), ("correct", "correct"), ("accuracy", "accuracy")]
             if fams { cols.append(("family", "family")) }
-            s.table("models", "Per-model accuracy", columns: cols, rows: c.models.map { mm in
-                var row: [JSONValue] = [.string(mm.name), .int(mm.correct), .number(mm.accuracy)]
-                if fams { row.append(mm.family.map { .string($0) } ?? .null) }
-                return row
-            })
+            s.table(
+                "models", "Per-model accuracy", columns: cols,
+                rows: c.models.map { mm in
+                    var row: [JSONValue] = [.string(mm.name), .int(mm.correct), .number(mm.accuracy)]
+                    if fams { row.append(mm.family.map { .string($0) } ?? .null) }
+                    return row
+                })
         }
         return s
     }

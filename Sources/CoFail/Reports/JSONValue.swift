@@ -16,7 +16,8 @@ public indirect enum JSONValue: Sendable, Equatable {
         case let (.number(x), .number(y)): return x == y
         case let (.string(x), .string(y)): return x == y
         case let (.array(x), .array(y)): return x == y
-        case let (.object(x), .object(y)): return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case let (.object(x), .object(y)):
+            return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
         default: return false
         }
     }
@@ -46,18 +47,32 @@ public indirect enum JSONValue: Sendable, Equatable {
             out += s
         case .string(let s): JSONValue.escape(s, into: &out)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
-            let scalar = items.allSatisfy { if case .object = $0 { return false }; if case .array = $0 { return false }; return true }
+            if items.isEmpty {
+                out += "[]"
+                return
+            }
+            let scalar = items.allSatisfy {
+                if case .object = $0 { return false }
+                if case .array = $0 { return false }
+                return true
+            }
             out += "["
             for (n, item) in items.enumerated() {
                 if n > 0 { out += "," }
-                if let indent, !scalar { out += "\n" + String(repeating: "  ", count: indent + 1) } else if indent != nil, n > 0 { out += " " }
+                if let indent, !scalar {
+                    out += "\n" + String(repeating: "  ", count: indent + 1)
+                } else if indent != nil, n > 0 {
+                    out += " "
+                }
                 item.write(into: &out, indent: indent.map { $0 + 1 })
             }
             if let indent, !scalar { out += "\n" + String(repeating: "  ", count: indent) }
             out += "]"
         case .object(let pairs):
-            if pairs.isEmpty { out += "{}"; return }
+            if pairs.isEmpty {
+                out += "{}"
+                return
+            }
             out += "{"
             for (n, (k, v)) in pairs.enumerated() {
                 if n > 0 { out += "," }
@@ -84,7 +99,9 @@ public indirect enum JSONValue: Sendable, Equatable {
                 if u.value < 0x20 {
                     let hex = String(u.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else { out.unicodeScalars.append(u) }
+                } else {
+                    out.unicodeScalars.append(u)
+                }
             }
         }
         out += "\""

@@ -20,13 +20,21 @@ public struct Report: Sendable {
         public var title: String
         public var items: [Item] = []
 
-        public init(key: String, title: String) { self.key = key; self.title = title }
+        public init(key: String, title: String) {
+            self.key = key
+            self.title = title
+        }
 
-        public mutating func add(_ key: String, _ label: String, _ value: JSONValue, reason: String? = nil, display: String? = nil) {
+        public mutating func add(
+            _ key: String, _ label: String, _ value: JSONValue, reason: String? = nil, display: String? = nil
+        ) {
             items.append(.field(key: key, label: label, value: value, reason: reason, display: display))
         }
         public mutating func add(_ key: String, _ label: String, _ q: Quantity, display: String? = nil) {
-            items.append(.field(key: key, label: label, value: .num(q.value), reason: q.value == nil ? (q.reason ?? "undefined") : nil, display: display))
+            items.append(
+                .field(
+                    key: key, label: label, value: .num(q.value),
+                    reason: q.value == nil ? (q.reason ?? "undefined") : nil, display: display))
         }
         public mutating func table(_ key: String, _ title: String, columns: [(String, String)], rows: [[JSONValue]]) {
             items.append(.table(key: key, title: title, columns: columns.map { (key: $0.0, label: $0.1) }, rows: rows))
@@ -38,11 +46,16 @@ public struct Report: Sendable {
     public var sections: [Section]
 
     public init(command: String, inputs: [(String, JSONValue)], sections: [Section] = []) {
-        self.command = command; self.inputs = inputs; self.sections = sections
+        self.command = command
+        self.inputs = inputs
+        self.sections = sections
     }
 
     public func json() -> JSONValue {
-        var top: [(String, JSONValue)] = [("schema_version", .string(reportSchemaVersion)), ("command", .string(command)), ("inputs", .object(inputs))]
+        var top: [(String, JSONValue)] = [
+            ("schema_version", .string(reportSchemaVersion)), ("command", .string(command)),
+            ("inputs", .object(inputs)),
+        ]
         for s in sections {
             var obj: [(String, JSONValue)] = []
             for item in s.items {
@@ -72,7 +85,8 @@ public struct Report: Sendable {
         var out = "section,key,value,reason\n"
         for s in sections {
             for case let .field(key, _, value, reason, _) in s.items {
-                out += [s.key, key, Report.csvCell(value), reason ?? ""].map(Report.csvQuote).joined(separator: ",") + "\n"
+                out +=
+                    [s.key, key, Report.csvCell(value), reason ?? ""].map(Report.csvQuote).joined(separator: ",") + "\n"
             }
         }
         return out
@@ -91,7 +105,8 @@ public struct Report: Sendable {
     }
 
     static func csvQuote(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 
     /// Human-readable: a titled block per section, aligned labels, tables as columns.
@@ -99,23 +114,39 @@ public struct Report: Sendable {
         var out = ""
         for s in sections {
             out += "\n\(s.title)\n" + String(repeating: "-", count: s.title.count) + "\n"
-            let width = s.items.compactMap { if case let .field(_, label, _, _, _) = $0 { return label.count } else { return nil } }.max() ?? 0
+            let width =
+                s.items.compactMap {
+                    if case let .field(_, label, _, _, _) = $0 { return label.count } else { return nil }
+                }.max() ?? 0
             for item in s.items {
                 switch item {
                 case let .field(_, label, value, reason, display):
                     let text: String
-                    if let reason, value == .null { text = "undefined — \(reason)" } else { text = display ?? Report.human(value) }
+                    if let reason, value == .null {
+                        text = "undefined — \(reason)"
+                    } else {
+                        text = display ?? Report.human(value)
+                    }
                     out += "  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + text + "\n"
                 case let .table(_, title, columns, rows):
                     out += "  \(title)\n"
                     let cells = rows.map { $0.map(Report.human) }
-                    let widths = columns.indices.map { c in max(columns[c].label.count, cells.map { $0[c].count }.max() ?? 0) }
-                    out += "    " + columns.indices.map { columns[$0].label.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ") + "\n"
-                    for row in cells {
-                        out += "    " + row.indices.map { c in
-                            c == 0 ? row[c].padding(toLength: widths[c], withPad: " ", startingAt: 0)
-                                   : String(repeating: " ", count: widths[c] - row[c].count) + row[c]
+                    let widths = columns.indices.map { c in
+                        max(columns[c].label.count, cells.map { $0[c].count }.max() ?? 0)
+                    }
+                    out +=
+                        "    "
+                        + columns.indices.map {
+                            columns[$0].label.padding(toLength: widths[$0], withPad: " ", startingAt: 0)
                         }.joined(separator: "  ") + "\n"
+                    for row in cells {
+                        out +=
+                            "    "
+                            + row.indices.map { c in
+                                c == 0
+                                    ? row[c].padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                                    : String(repeating: " ", count: widths[c] - row[c].count) + row[c]
+                            }.joined(separator: "  ") + "\n"
                     }
                 }
             }

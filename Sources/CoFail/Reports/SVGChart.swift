@@ -9,7 +9,10 @@ public struct SVGChart: Sendable {
         public var color: String
         public var dashed = false
         public init(name: String, points: [(x: Double, y: Double)], color: String, dashed: Bool = false) {
-            self.name = name; self.points = points; self.color = color; self.dashed = dashed
+            self.name = name
+            self.points = points
+            self.color = color
+            self.dashed = dashed
         }
     }
     public struct Band: Sendable {
@@ -17,7 +20,9 @@ public struct SVGChart: Sendable {
         public var points: [(x: Double, lo: Double, hi: Double)]
         public var color: String
         public init(name: String, points: [(x: Double, lo: Double, hi: Double)], color: String) {
-            self.name = name; self.points = points; self.color = color
+            self.name = name
+            self.points = points
+            self.color = color
         }
     }
     public var title: String
@@ -32,24 +37,37 @@ public struct SVGChart: Sendable {
     public var verticals: [(x: Double, label: String)] = []
 
     public init(title: String, xLabel: String, yLabel: String, logY: Bool) {
-        self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.logY = logY
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.logY = logY
     }
 
     public func render(width: Double = 720, height: Double = 440) -> String {
-        let left = 70.0, right = 170.0, top = 40.0, bottom = 50.0
-        let pw = width - left - right, ph = height - top - bottom
-        let ys = series.flatMap { $0.points.map(\.y) } + bands.flatMap { $0.points.flatMap { [$0.lo, $0.hi] } } + references.map(\.y)
+        let left = 70.0
+        let right = 170.0
+        let top = 40.0
+        let bottom = 50.0
+        let pw = width - left - right
+        let ph = height - top - bottom
+        let ys =
+            series.flatMap { $0.points.map(\.y) } + bands.flatMap { $0.points.flatMap { [$0.lo, $0.hi] } }
+            + references.map(\.y)
         let xs = series.flatMap { $0.points.map(\.x) } + bands.flatMap { $0.points.map(\.x) } + verticals.map(\.x)
         let usable = ys.filter { $0.isFinite && (!logY || $0 > 0) }
         var (y0, y1) = (usable.min() ?? 0.1, usable.max() ?? 1)
         var (x0, x1) = (xs.min() ?? 0, xs.max() ?? 1)
-        if x0 == x1 { x0 -= 1; x1 += 1 }
+        if x0 == x1 {
+            x0 -= 1
+            x1 += 1
+        }
         if logY {
-            y0 = pow(10, floor(log10(y0))); y1 = pow(10, ceil(log10(y1)))
+            y0 = pow(10, floor(log10(y0)))
+            y1 = pow(10, ceil(log10(y1)))
             if y0 == y1 { y1 *= 10 }
         } else {
             let pad = (y1 - y0) * 0.05 + (y1 == y0 ? 1 : 0)
-            y0 = y0 >= 0 ? 0 : y0 - pad   // counts and other non-negative data start at 0
+            y0 = y0 >= 0 ? 0 : y0 - pad  // counts and other non-negative data start at 0
             y1 += pad
         }
         func tx(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * pw }
@@ -58,7 +76,9 @@ public struct SVGChart: Sendable {
             return top + (1 - v) * ph
         }
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
+        var s =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
+                + "font-family=\"sans-serif\" font-size=\"12\">\n"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         s += "<text x=\"\(f(left + pw / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">\(esc(title))</text>\n"
         // grid and ticks
@@ -72,43 +92,65 @@ public struct SVGChart: Sendable {
             }
         } else {
             for k in 0...5 {
-                let v = y0 + (y1 - y0) * Double(k) / 5, y = ty(v)
+                let v = y0 + (y1 - y0) * Double(k) / 5
+                let y = ty(v)
                 s += "<line x1=\"\(f(left))\" x2=\"\(f(left + pw))\" y1=\"\(f(y))\" y2=\"\(f(y))\" stroke=\"#ddd\"/>"
                 s += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(Report.fmt(v))</text>\n"
             }
         }
         for k in 0...5 {
-            let v = x0 + (x1 - x0) * Double(k) / 5, x = tx(v)
+            let v = x0 + (x1 - x0) * Double(k) / 5
+            let x = tx(v)
             s += "<text x=\"\(f(x))\" y=\"\(f(top + ph + 18))\" text-anchor=\"middle\">\(Report.fmt(v))</text>\n"
         }
-        s += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(pw))\" height=\"\(f(ph))\" fill=\"none\" stroke=\"#333\"/>\n"
+        s +=
+            "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(pw))\" height=\"\(f(ph))\" fill=\"none\" "
+                + "stroke=\"#333\"/>\n"
         s += "<text x=\"\(f(left + pw / 2))\" y=\"\(f(height - 12))\" text-anchor=\"middle\">\(esc(xLabel))</text>\n"
-        s += "<text transform=\"translate(18,\(f(top + ph / 2))) rotate(-90)\" text-anchor=\"middle\">\(esc(yLabel))</text>\n"
+        s +=
+            "<text transform=\"translate(18,\(f(top + ph / 2))) rotate(-90)\" "
+                + "text-anchor=\"middle\">\(esc(yLabel))</text>\n"
         for b in bands where !b.points.isEmpty {
             let upper = b.points.map { "\(f(tx($0.x))),\(f(ty($0.hi)))" }
             let lower = b.points.reversed().map { "\(f(tx($0.x))),\(f(ty($0.lo)))" }
-            s += "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(b.color)\" fill-opacity=\"0.2\" stroke=\"none\"/>\n"
+            s +=
+                "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(b.color)\" "
+                    + "fill-opacity=\"0.2\" stroke=\"none\"/>\n"
         }
         for r in references where r.y.isFinite && (!logY || r.y > 0) {
-            s += "<line x1=\"\(f(left))\" x2=\"\(f(left + pw))\" y1=\"\(f(ty(r.y)))\" y2=\"\(f(ty(r.y)))\" stroke=\"#888\" stroke-dasharray=\"2,3\"/>"
-            s += "<text x=\"\(f(left + pw - 4))\" y=\"\(f(ty(r.y) - 4))\" text-anchor=\"end\" fill=\"#666\">\(esc(r.label))</text>\n"
+            s +=
+                "<line x1=\"\(f(left))\" x2=\"\(f(left + pw))\" y1=\"\(f(ty(r.y)))\" y2=\"\(f(ty(r.y)))\" "
+                    + "stroke=\"#888\" stroke-dasharray=\"2,3\"/>"
+            s +=
+                "<text x=\"\(f(left + pw - 4))\" y=\"\(f(ty(r.y) - 4))\" text-anchor=\"end\" "
+                    + "fill=\"#666\">\(esc(r.label))</text>\n"
         }
         for (k, v) in verticals.enumerated() where v.x.isFinite {
-            s += "<line x1=\"\(f(tx(v.x)))\" x2=\"\(f(tx(v.x)))\" y1=\"\(f(top))\" y2=\"\(f(top + ph))\" stroke=\"#c0392b\" stroke-dasharray=\"4,3\"/>"
-            s += "<text x=\"\(f(tx(v.x) + 3))\" y=\"\(f(top + 14 + 14 * Double(k)))\" fill=\"#c0392b\">\(esc(v.label))</text>\n"
+            s +=
+                "<line x1=\"\(f(tx(v.x)))\" x2=\"\(f(tx(v.x)))\" y1=\"\(f(top))\" y2=\"\(f(top + ph))\" "
+                    + "stroke=\"#c0392b\" stroke-dasharray=\"4,3\"/>"
+            s +=
+                "<text x=\"\(f(tx(v.x) + 3))\" y=\"\(f(top + 14 + 14 * Double(k)))\" "
+                    + "fill=\"#c0392b\">\(esc(v.label))</text>\n"
         }
         for sr in series {
             let pts = sr.points.filter { $0.y.isFinite && (!logY || $0.y > 0) }.map { "\(f(tx($0.x))),\(f(ty($0.y)))" }
-            s += "<polyline points=\"\(pts.joined(separator: " "))\" fill=\"none\" stroke=\"\(sr.color)\" stroke-width=\"2\"\(sr.dashed ? " stroke-dasharray=\"6,4\"" : "")/>\n"
+            s +=
+                "<polyline points=\"\(pts.joined(separator: " "))\" fill=\"none\" stroke=\"\(sr.color)\" "
+                    + "stroke-width=\"2\"\(sr.dashed ? " stroke-dasharray=\"6,4\"" : "")/>\n"
         }
         var ly = top + 10
         for sr in series {
-            s += "<line x1=\"\(f(left + pw + 12))\" x2=\"\(f(left + pw + 36))\" y1=\"\(f(ly))\" y2=\"\(f(ly))\" stroke=\"\(sr.color)\" stroke-width=\"2\"\(sr.dashed ? " stroke-dasharray=\"6,4\"" : "")/>"
+            s +=
+                "<line x1=\"\(f(left + pw + 12))\" x2=\"\(f(left + pw + 36))\" y1=\"\(f(ly))\" y2=\"\(f(ly))\" "
+                    + "stroke=\"\(sr.color)\" stroke-width=\"2\"\(sr.dashed ? " stroke-dasharray=\"6,4\"" : "")/>"
             s += "<text x=\"\(f(left + pw + 42))\" y=\"\(f(ly + 4))\">\(esc(sr.name))</text>\n"
             ly += 20
         }
         for b in bands {
-            s += "<rect x=\"\(f(left + pw + 12))\" y=\"\(f(ly - 6))\" width=\"24\" height=\"12\" fill=\"\(b.color)\" fill-opacity=\"0.2\"/>"
+            s +=
+                "<rect x=\"\(f(left + pw + 12))\" y=\"\(f(ly - 6))\" width=\"24\" height=\"12\" "
+                    + "fill=\"\(b.color)\" fill-opacity=\"0.2\"/>"
             s += "<text x=\"\(f(left + pw + 42))\" y=\"\(f(ly + 4))\">\(esc(b.name))</text>\n"
             ly += 20
         }
@@ -116,6 +158,7 @@ public struct SVGChart: Sendable {
     }
 
     private func esc(_ t: String) -> String {
-        t.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        t.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+            of: ">", with: "&gt;")
     }
 }

@@ -38,8 +38,9 @@ public struct Analysis: Sendable {
         certificate = try Certificate(x, options: options.certificate)
         clock.lap("certificate")
         let counts = try SampleCounts(x, threads: options.threads)
-        var context = UnitContext(precision: options.precision, correction: options.correction, seed: options.seed,
-                                  threads: options.threads)
+        var context = UnitContext(
+            precision: options.precision, correction: options.correction, seed: options.seed,
+            threads: options.threads)
         context.timed = true
         let request: StatisticSet = options.full ? StatisticSet.analysis.union(.full) : .analysis
         statistics = try UnitStatistics(counts, computing: request, context: context)

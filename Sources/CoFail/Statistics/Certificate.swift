@@ -10,7 +10,10 @@ public struct CertificateOptions: Sendable {
     public var overhead: Double?
 
     public init(alpha: Double = 0.05, delta: Double = 0.05, materiality: Double = 0.01, overhead: Double? = nil) {
-        self.alpha = alpha; self.delta = delta; self.materiality = materiality; self.overhead = overhead
+        self.alpha = alpha
+        self.delta = delta
+        self.materiality = materiality
+        self.overhead = overhead
     }
 }
 
@@ -22,7 +25,9 @@ public struct Certificate: Sendable {
         public var accuracy: Double
         public var family: String?
     }
-    public enum Regime: String, Sendable { case ceilingBound = "ceiling-bound", realizabilityBound = "realizability-bound" }
+    public enum Regime: String, Sendable {
+        case ceilingBound = "ceiling-bound", realizabilityBound = "realizability-bound"
+    }
 
     public var options: CertificateOptions
     public var n: Int
@@ -62,9 +67,14 @@ public struct Certificate: Sendable {
         guard n >= 1 else { throw CoFailError.usage("--queries must be at least 1 (got \(n))") }
         guard k >= 0, k <= n else { throw CoFailError.usage("--all-wrong must lie in 0...\(n) (got \(k))") }
         guard bestCorrect >= 0, bestCorrect <= n - k else {
-            throw CoFailError.usage("--best-correct must lie in 0...\(n - k): the best model cannot be right on a query every model got wrong (got \(bestCorrect))")
+            throw CoFailError.usage(
+                "--best-correct must lie in 0...\(n - k): the best model cannot be right on a query every model "
+                    + "got wrong (got \(bestCorrect))"
+            )
         }
-        try self.init(options: options, n: n, m: nil, k: k, models: [], bestCorrect: bestCorrect, bestModels: [], resolvableCount: n - k - bestCorrect)
+        try self.init(
+            options: options, n: n, m: nil, k: k, models: [], bestCorrect: bestCorrect, bestModels: [],
+            resolvableCount: n - k - bestCorrect)
     }
 
     /// Matrix mode.
@@ -74,17 +84,29 @@ public struct Certificate: Sendable {
         let best = correct.max()!
         let bestIdx = correct.indices.filter { correct[$0] == best }
         let resolvable = BitTables.popcount(x.errors, column: bestIdx[0], words: x.words, excluding: allWrong)
-        let models = (0..<x.m).map { ModelAccuracy(name: x.modelNames[$0], correct: correct[$0], accuracy: Double(correct[$0]) / Double(x.n), family: x.families[$0]) }
-        try self.init(options: options, n: x.n, m: x.m, k: k, models: models, bestCorrect: best,
-                      bestModels: bestIdx.map { x.modelNames[$0] }, resolvableCount: resolvable)
+        let models = (0..<x.m).map {
+            ModelAccuracy(
+                name: x.modelNames[$0], correct: correct[$0], accuracy: Double(correct[$0]) / Double(x.n),
+                family: x.families[$0])
+        }
+        try self.init(
+            options: options, n: x.n, m: x.m, k: k, models: models, bestCorrect: best,
+            bestModels: bestIdx.map { x.modelNames[$0] }, resolvableCount: resolvable)
     }
 
-    private init(options o: CertificateOptions, n: Int, m: Int?, k: Int, models: [ModelAccuracy], bestCorrect: Int, bestModels: [String], resolvableCount: Int) throws {
+    private init(
+        options o: CertificateOptions, n: Int, m: Int?, k: Int, models: [ModelAccuracy], bestCorrect: Int,
+        bestModels: [String], resolvableCount: Int
+    ) throws {
         guard o.alpha > 0, o.alpha < 1 else { throw CoFailError.usage("--alpha must lie in (0, 1) (got \(o.alpha))") }
         guard o.delta > 0, o.delta < 1 else { throw CoFailError.usage("--delta must lie in (0, 1) (got \(o.delta))") }
         options = o
-        self.n = n; self.m = m; self.k = k; self.models = models
-        self.bestCorrect = bestCorrect; self.bestModels = bestModels
+        self.n = n
+        self.m = m
+        self.k = k
+        self.models = models
+        self.bestCorrect = bestCorrect
+        self.bestModels = bestModels
         let dn = Double(n)
         beta = Double(k) / dn
         let (lo, hi) = try ClopperPearson.interval(successes: k, trials: n, alpha: o.alpha)
@@ -94,7 +116,8 @@ public struct Certificate: Sendable {
         betaCILo = lo
         betaCIHi = hi
         betaLower = lower
-        betaLowerHalf = lowerHalf; bestAccuracyLowerHalf = bestLowerHalf
+        betaLowerHalf = lowerHalf
+        bestAccuracyLowerHalf = bestLowerHalf
         bestAccuracy = Double(bestCorrect) / dn
         oracleAccuracy = Double(n - k) / dn
         let gainCount = (n - k) - bestCorrect

@@ -38,8 +38,10 @@ public struct FullCopula: Sendable {
     /// - Parameters:
     ///   - unit: the statistic unit whose random streams the estimators use (`RandomDomain`).
     ///   - threads: threads for the estimators (1 inside engine units).
-    init(pairwise pw: PairwiseStatistics, errorRates p: [Double], beta: Double, precision: Precision, seed: UInt64,
-         unit: UInt64, threads: Int) throws {
+    init(
+        pairwise pw: PairwiseStatistics, errorRates p: [Double], beta: Double, precision: Precision, seed: UInt64,
+        unit: UInt64, threads: Int
+    ) throws {
         draws = precision.crudeDraws
         qmcPoints = precision.qmcPoints * precision.qmcShifts
         let idx = p.indices.filter { p[$0] > 0 && p[$0] < 1 }
@@ -69,8 +71,9 @@ public struct FullCopula: Sendable {
         var mc: Estimate?
         if precision.crudeDraws > 0 {
             let key = RandomKey(seed: seed, domain: .crudeMonteCarlo, unit: unit)
-            let e = try OrthantKernel.crudeMonteCarlo(correlation: proj.sampling, thresholds: tau, key: key,
-                                                      draws: precision.crudeDraws, threads: threads)
+            let e = try OrthantKernel.crudeMonteCarlo(
+                correlation: proj.sampling, thresholds: tau, key: key,
+                draws: precision.crudeDraws, threads: threads)
             betaFullMC = .defined(e.value)
             betaFullMCSE = .defined(e.standardError)
             mcHits = e.hits
@@ -81,8 +84,9 @@ public struct FullCopula: Sendable {
         }
         clock.lap("beta_full_crude_mc")
         let key = RandomKey(seed: seed, domain: .qmcShift, unit: unit)
-        let vr = try OrthantKernel.tilted(correlation: proj.sampling, thresholds: tau, key: key,
-                                          points: precision.qmcPoints, shifts: precision.qmcShifts, threads: threads)
+        let vr = try OrthantKernel.tilted(
+            correlation: proj.sampling, thresholds: tau, key: key,
+            points: precision.qmcPoints, shifts: precision.qmcShifts, threads: threads)
         clock.lap("beta_full_tilted")
         timings = clock.laps
         betaFull = .defined(vr.value)
@@ -93,8 +97,9 @@ public struct FullCopula: Sendable {
                 let se = (mc.standardError * mc.standardError + vr.standardError * vr.standardError).squareRoot()
                 agreementZ = .defined((mc.value - vr.value) / se)
             } else {
-                agreementZ = .undefined("crude Monte Carlo had no hits in \(mc.samples) draws "
-                    + "(β_full ≈ \(Report.fmt(vr.value))); rely on the tilted estimator")
+                agreementZ = .undefined(
+                    "crude Monte Carlo had no hits in \(mc.samples) draws "
+                        + "(β_full ≈ \(Report.fmt(vr.value))); rely on the tilted estimator")
             }
         } else {
             agreementZ = .undefined("crude Monte Carlo not requested")
@@ -128,8 +133,9 @@ public struct FullCopula: Sendable {
                 g[a * d + b] = a == b ? 1 : pw.r[i * pw.m + j]
             }
         }
-        let ncm = try NCMKernel.project(g, dimension: d, tolerance: ncmTolerance, maxIterations: ncmMaxIterations,
-                                        memory: ncmAndersonMemory)
+        let ncm = try NCMKernel.project(
+            g, dimension: d, tolerance: ncmTolerance, maxIterations: ncmMaxIterations,
+            memory: ncmAndersonMemory)
         let sampling = try NCMKernel.floored(ncm.x, dimension: d, floor: eigenFloor)
         return Projection(rTet: g, ncm: ncm, sampling: sampling)
     }

@@ -47,24 +47,30 @@ public struct PairwiseStatistics: Sendable {
     /// Models whose every pair is undefined (p = 0 or p = 1), with the reason.
     public var degenerateModels: [(index: Int, reason: String)]
 
-    public init(_ x: OutcomeMatrix, correction: Bool = true, threads: Int = 1,
-                warmStart: TetrachoricWarmStart? = nil) throws {
-        try self.init(gram: try x.gram(threads: threads), n: x.n, families: x.families, correction: correction,
-                      threads: threads, warmStart: warmStart)
+    public init(
+        _ x: OutcomeMatrix, correction: Bool = true, threads: Int = 1,
+        warmStart: TetrachoricWarmStart? = nil
+    ) throws {
+        try self.init(
+            gram: try x.gram(threads: threads), n: x.n, families: x.families, correction: correction,
+            threads: threads, warmStart: warmStart)
     }
 
     /// From an m × m Gram matrix of error counts over n queries (a whole matrix, a resample or
     /// a masked column subset).
-    public init(gram g: [Int64], n: Int, families fams: [String?], correction: Bool = true, threads: Int = 1,
-                warmStart: TetrachoricWarmStart? = nil) throws {
+    public init(
+        gram g: [Int64], n: Int, families fams: [String?], correction: Bool = true, threads: Int = 1,
+        warmStart: TetrachoricWarmStart? = nil
+    ) throws {
         let m = fams.count
         precondition(g.count == m * m)
         self.m = m
         self.n = n
         self.correction = correction
         gram = g
-        let fit = try TetrachoricKernel.fit(gram: g, models: m, queries: n, correction: correction, warm: warmStart,
-                                            threads: threads)
+        let fit = try TetrachoricKernel.fit(
+            gram: g, models: m, queries: n, correction: correction, warm: warmStart,
+            threads: threads)
         r = fit.r
         phi = fit.phi
         status = fit.status
@@ -104,7 +110,8 @@ public struct PairwiseStatistics: Sendable {
                 }
             }
         }
-        let noPairs = m < 2
+        let noPairs =
+            m < 2
             ? "fewer than two models"
             : "no pair has a defined correlation (every pair involves a model that is never or always wrong)"
         meanPhi = all.mean(\.phi, noPairs)
@@ -143,9 +150,10 @@ public struct PairwiseStatistics: Sendable {
         let ei = Int(gram[i * m + i])
         let ej = Int(gram[j * m + j])
         let st = status[i * m + j]
-        return Pair(i: i, j: j, n11: n11, n10: ei - n11, n01: ej - n11, n00: n - ei - ej + n11,
-                    phi: st.isDefined ? phi[i * m + j] : nil, tetrachoric: st.isDefined ? r[i * m + j] : nil,
-                    status: st)
+        return Pair(
+            i: i, j: j, n11: n11, n10: ei - n11, n01: ej - n11, n00: n - ei - ej + n11,
+            phi: st.isDefined ? phi[i * m + j] : nil, tetrachoric: st.isDefined ? r[i * m + j] : nil,
+            status: st)
     }
 }
 
@@ -178,7 +186,8 @@ private struct MeanAccumulator {
 extension TetrachoricWarmStart {
     /// The warm start of every pair, linearised at a full sample's fits.
     public init(_ full: PairwiseStatistics) throws {
-        self = try TetrachoricKernel.warmStart(gram: full.gram, models: full.m, queries: full.n,
-                                               correction: full.correction, r: full.r)
+        self = try TetrachoricKernel.warmStart(
+            gram: full.gram, models: full.m, queries: full.n,
+            correction: full.correction, r: full.r)
     }
 }

@@ -15,8 +15,10 @@ public struct Precision: Sendable, Equatable {
     /// Crude Monte Carlo draws for β_full (the agreement check); 0 skips it.
     public var crudeDraws: Int
 
-    public init(betaSFRelTol: Double, impliedRhoRelTol: Double, impliedRhoXTol: Double, qmcPoints: Int, qmcShifts: Int,
-                crudeDraws: Int) {
+    public init(
+        betaSFRelTol: Double, impliedRhoRelTol: Double, impliedRhoXTol: Double, qmcPoints: Int, qmcShifts: Int,
+        crudeDraws: Int
+    ) {
         self.betaSFRelTol = betaSFRelTol
         self.impliedRhoRelTol = impliedRhoRelTol
         self.impliedRhoXTol = impliedRhoXTol
@@ -27,12 +29,14 @@ public struct Precision: Sendable, Equatable {
 
     /// Full-sample reports: β_SF to 1e-10, ρ* to 1e-13 (β_SF to 1e-12 inside it), β_full from
     /// 4096 points × 10 shifts and 10⁶ crude draws.
-    public static let report = Precision(betaSFRelTol: 1e-10, impliedRhoRelTol: 1e-12, impliedRhoXTol: 1e-13,
-                                         qmcPoints: 4096, qmcShifts: 10, crudeDraws: 1_000_000)
+    public static let report = Precision(
+        betaSFRelTol: 1e-10, impliedRhoRelTol: 1e-12, impliedRhoXTol: 1e-13,
+        qmcPoints: 4096, qmcShifts: 10, crudeDraws: 1_000_000)
 
     /// Replicates and subsets: β_SF to 1e-7 and ρ* to 1e-9 (far below any replicate-to-replicate
     /// spread of a matrix with fewer than 10⁷ queries), β_full from 1000 points × 10 shifts of
     /// the unit's own random shifts, no crude Monte Carlo.
-    public static let replicate = Precision(betaSFRelTol: 1e-7, impliedRhoRelTol: 1e-7, impliedRhoXTol: 1e-9,
-                                            qmcPoints: 1000, qmcShifts: 10, crudeDraws: 0)
+    public static let replicate = Precision(
+        betaSFRelTol: 1e-7, impliedRhoRelTol: 1e-7, impliedRhoXTol: 1e-9,
+        qmcPoints: 1000, qmcShifts: 10, crudeDraws: 0)
 }

@@ -5,14 +5,18 @@ public enum SingleFactor {
     /// log β_SF(ρ) = log ∫ φ(f) ∏ Φ((τ_i − √ρ f)/√(1−ρ)) df to relative error `relTol`.
     /// Models with p = 1 contribute a factor 1; any p = 0 gives −∞.
     /// - Throws: `KernelError` for ρ outside [0, 1] or p outside [0, 1].
-    public static func logBeta(_ p: [Double], rho: Double, relTol: Double = Precision.report.betaSFRelTol) throws -> Double {
+    public static func logBeta(
+        _ p: [Double], rho: Double, relTol: Double = Precision.report.betaSFRelTol
+    ) throws -> Double {
         try FactorKernel.logBeta(p, rho: rho, relTol: relTol)
     }
 
     /// β_SF(ρ̄) with its log, or why it is undefined (an undefined or negative mean correlation
     /// has no single-factor representation).
-    static func priced(_ p: [Double], rho: PairwiseStatistics.Mean, label: String,
-                       relTol: Double) throws -> (beta: Quantity, log: Quantity) {
+    static func priced(
+        _ p: [Double], rho: PairwiseStatistics.Mean, label: String,
+        relTol: Double
+    ) throws -> (beta: Quantity, log: Quantity) {
         guard let r = rho.value else {
             let why = "\(label) is undefined: \(rho.reason ?? "")"
             return (.undefined(why), .undefined(why))
@@ -39,23 +43,29 @@ public enum SingleFactor {
 
     /// ρ*: the root of β_SF(ρ*) = β on [0, 1), or why it is undefined.
     /// - Parameter hint: an expected root (NaN for none) that brackets the search.
-    public static func impliedRho(_ p: [Double], beta: Double, precision: Precision = .report,
-                                  hint: Double = .nan) throws -> Quantity {
-        let result = try FactorKernel.impliedRho(p, logBeta: beta > 0 ? log(beta) : -.infinity,
-                                                 relTol: precision.impliedRhoRelTol,
-                                                 xTol: precision.impliedRhoXTol, hint: hint)
+    public static func impliedRho(
+        _ p: [Double], beta: Double, precision: Precision = .report,
+        hint: Double = .nan
+    ) throws -> Quantity {
+        let result = try FactorKernel.impliedRho(
+            p, logBeta: beta > 0 ? log(beta) : -.infinity,
+            relTol: precision.impliedRhoRelTol,
+            xTol: precision.impliedRhoXTol, hint: hint)
         switch result {
         case .value(let rho): return .defined(rho)
         case .betaZero: return .undefined("β = 0: no single-factor correlation reproduces an empty tail")
-        case .belowIndependence: return .undefined("below independence: β is smaller than the product of the error rates")
+        case .belowIndependence:
+            return .undefined("below independence: β is smaller than the product of the error rates")
         case .neverWrongModel: return .undefined("a model is never wrong, so β_SF = 0 for every ρ")
         }
     }
 
     /// Clayton θ calibrated on the non-degenerate models' margins and the mean co-error
     /// (METHODS §5), with β_Clayton and U_Clayton; undefined cases carry their reason.
-    static func clayton(errorRates p: [Double], meanCoError: PairwiseStatistics.Mean,
-                        beta: Double) throws -> (theta: Quantity, beta: Quantity, underpricing: Quantity) {
+    static func clayton(
+        errorRates p: [Double], meanCoError: PairwiseStatistics.Mean,
+        beta: Double
+    ) throws -> (theta: Quantity, beta: Quantity, underpricing: Quantity) {
         let ok = p.filter { $0 > 0 && $0 < 1 }
         guard let target = meanCoError.value, ok.count >= 2 else {
             let why = meanCoError.reason ?? "fewer than two non-degenerate models"

@@ -74,8 +74,10 @@ public struct UnitContext: Sendable {
     /// Record the wall time of each stage in `UnitStatistics.timings`.
     public var timed = false
 
-    public init(precision: Precision, correction: Bool = true, seed: UInt64 = 1, unit: UInt64 = UnitContext.fullSample,
-                threads: Int = 1, warmStart: TetrachoricWarmStart? = nil, impliedRhoHint: Double = .nan) {
+    public init(
+        precision: Precision, correction: Bool = true, seed: UInt64 = 1, unit: UInt64 = UnitContext.fullSample,
+        threads: Int = 1, warmStart: TetrachoricWarmStart? = nil, impliedRhoHint: Double = .nan
+    ) {
         self.precision = precision
         self.correction = correction
         self.seed = seed
@@ -137,8 +139,9 @@ public struct UnitStatistics: Sendable {
             return
         }
         var clock = Stopwatch()
-        let pw = try PairwiseStatistics(gram: c.gram, n: c.n, families: c.families, correction: context.correction,
-                                        threads: context.threads, warmStart: context.warmStart)
+        let pw = try PairwiseStatistics(
+            gram: c.gram, n: c.n, families: c.families, correction: context.correction,
+            threads: context.threads, warmStart: context.warmStart)
         pairwise = pw
         clock.lap("pairwise_tetrachoric")
         if request.contains(.tetrachoricSF) {
@@ -157,8 +160,9 @@ public struct UnitStatistics: Sendable {
         }
         clock.lap("single_factor_and_clayton")
         if request.contains(.full) {
-            let f = try FullCopula(pairwise: pw, errorRates: p, beta: beta, precision: precision, seed: context.seed,
-                                   unit: context.unit, threads: context.threads)
+            let f = try FullCopula(
+                pairwise: pw, errorRates: p, beta: beta, precision: precision, seed: context.seed,
+                unit: context.unit, threads: context.threads)
             full = f
             clock.laps += f.timings
         }
