@@ -43,6 +43,13 @@ public struct InputLocation: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+extension CoFailError {
+    /// A parameter outside its domain (see `invalidParameter`).
+    static func invalid(_ name: String, _ value: some CustomStringConvertible, _ requirement: String) -> CoFailError {
+        .invalidParameter(name: name, value: value.description, requirement: requirement)
+    }
+}
+
 /// Every failure cofail reports to a user.
 public enum CoFailError: Error, CustomStringConvertible, Sendable {
     /// Malformed data: location, the offending value (if any) and what is wrong.
@@ -51,6 +58,9 @@ public enum CoFailError: Error, CustomStringConvertible, Sendable {
     case unreadable(path: String, reason: String)
     /// An option value or combination that cannot be honoured.
     case usage(String)
+    /// A parameter outside its domain: its name (as the library spells it, `min_model_coverage`),
+    /// the value given, and what it must satisfy. The CLI words the name as its flag.
+    case invalidParameter(name: String, value: String, requirement: String)
     /// A C kernel returned a failure status.
     case kernel(KernelError)
     /// An output could not be written.
@@ -65,6 +75,7 @@ public enum CoFailError: Error, CustomStringConvertible, Sendable {
             return "\(loc): \(message)"
         case let .unreadable(path, reason): return "\(path): cannot read input: \(reason)"
         case let .usage(message): return message
+        case let .invalidParameter(name, value, requirement): return "\(name) must \(requirement) (got \(value))"
         case let .kernel(error):
             return error.description
         case let .output(path, reason): return "\(path): cannot write output: \(reason)"
@@ -76,7 +87,7 @@ public enum CoFailError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .data: return .dataError
         case .unreadable: return .noInput
-        case .usage: return .usage
+        case .usage, .invalidParameter: return .usage
         case .kernel: return .software
         case .output: return .ioError
         case .interrupted: return .interrupted

@@ -6,7 +6,7 @@ struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
             "Certificate plus the residual decomposition: tetrachoric, single-factor, full Gaussian and Clayton "
-                + "copulas (METHODS §1–§5).",
+            + "copulas (METHODS §1–§5).",
         discussion: """
             Example:  cofail analyze examples/zeroeval_math_l5/matrix.csv --registry \
             examples/zeroeval_math_l5/models.csv --pairs pairs.csv

@@ -7,7 +7,7 @@ struct BootstrapCommand: ParsableCommand {
         commandName: "bootstrap",
         abstract:
             "Joint bootstrap of β, A*, G, mean φ, mean tetrachoric, β_SF, U_tet and ρ* with percentile and BCa "
-                + "intervals (METHODS §6).",
+            + "intervals (METHODS §6).",
         discussion: """
             Example:  cofail bootstrap examples/zeroeval_math_l5/matrix.csv --replicates 2000 --plot u.svg
             Scale out: run with --shard i/N (or as a Slurm job array) and combine with 'cofail merge'.

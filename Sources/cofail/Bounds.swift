@@ -5,7 +5,7 @@ struct Bounds: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
             "Smallest and largest β consistent with a pool's error rate and pairwise co-error (Fréchet bounds, "
-                + "Prop. 3).",
+            + "Prop. 3).",
         discussion: """
             From parameters:  cofail bounds --models 10 --error 0.3 --co-error 0.15
             From a matrix:    cofail bounds matrix.csv

@@ -82,6 +82,10 @@ func runReporting(_ body: () throws -> Void) throws {
     ReportStream.protect()
     do {
         try body()
+    } catch let CoFailError.invalidParameter(name, value, requirement) {
+        let flag = "--" + name.replacingOccurrences(of: "_", with: "-")
+        note("error: \(flag) must \(requirement) (got \(value))")
+        throw ExitCode(ExitStatus.usage.rawValue)
     } catch let e as CoFailError {
         note("error: \(e.description)")
         throw ExitCode(e.exitStatus.rawValue)

@@ -15,7 +15,7 @@ struct Simulate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
                 "β_m against the single-factor β_SF,m for m = 2…M under a common shock and under Clayton with the "
-                    + "same marginals.",
+                + "same marginals.",
             discussion: """
                 Example:  cofail simulate curve --pi 0.02 --q 0.3 --max-models 30 --plot curve.svg
                 The common-shock ratio is 1 at m = 2 and grows without bound; the Clayton ratio moves far

@@ -9,18 +9,11 @@ import Testing
         return (raw, try! raw.applyCoverage(.complete).0)
     }()
 
-    static let signature = RunSignature(
-        command: "test",
-        input: EngineInput(
-            path: "test", format: nil, threshold: nil,
-            minModelCoverage: nil, registry: nil),
-        matrixHash: "0", seed: 1, zeroCellCorrection: true)
-
     func runTable(
         units: Int, columns: [String], shard: Shard = .whole, threads: Int, checkpoint: CheckpointPlan? = nil,
         compute: @escaping @Sendable (Int) throws -> [Double]
     ) throws -> UnitTable {
-        var t = UnitTable(signature: EngineTests.signature, columns: columns, units: units, shard: shard)
+        var t = UnitTable(signature: testSignature, columns: columns, units: units, shard: shard)
         _ = try UnitRunner(threads: threads, label: "test", progress: false, checkpoint: checkpoint)
             .run(&t, compute: compute)
         return t
@@ -79,7 +72,7 @@ import Testing
         let cols = ["beta", "best_accuracy", "mean_tetrachoric"]
         let full = try runTable(units: 300, columns: cols, threads: 2) { try boot.replicate($0) }
         let ckpt = NSTemporaryDirectory() + "ckpt-\(UUID().uuidString).units"
-        var t = UnitTable(signature: EngineTests.signature, columns: cols, units: 300, shard: .whole)
+        var t = UnitTable(signature: testSignature, columns: cols, units: 300, shard: .whole)
         let token = CancellationToken()
         let first = UnitRunner(
             threads: 2, label: "test", progress: false,

@@ -47,7 +47,7 @@ import Testing
         expectDataError("query,a,b\nq1,1,maybe\n", line: 2, column: 3, value: "maybe", contains: "unknown cell value")
     }
     @Test func fractionalScoreNeedsThreshold() throws {
-        expectDataError("query,a,b\nq1,1,0.7\n", line: 2, column: 3, value: "0.7", contains: "--threshold")
+        expectDataError("query,a,b\nq1,1,0.7\n", line: 2, column: 3, value: "0.7", contains: "threshold")
         let raw = try load("query,a,b\nq1,1,0.7\nq2,0.2,1\n", threshold: 0.5)
         let (x, _) = try raw.applyCoverage(.complete)
         #expect(x.errorCount(0) == 1 && x.errorCount(1) == 0)

@@ -13,13 +13,6 @@ import Testing
         return path
     }
 
-    static let signature = RunSignature(
-        command: "test",
-        input: EngineInput(
-            path: "t", format: nil, threshold: nil,
-            minModelCoverage: nil, registry: nil),
-        matrixHash: "0", seed: 1, zeroCellCorrection: true)
-
     /// β_full inside bootstrap replicates and scan subsets on a 40-model matrix: the same table
     /// for 1 and 2 threads over 20 repeated runs (the OpenBLAS pool was once toggled inside
     /// concurrent units, which made these results differ between runs).
@@ -36,10 +29,10 @@ import Testing
         var first: (String, String)?
         for run in 0..<20 {
             let threads = run % 2 + 1
-            var b = UnitTable(signature: Self.signature, columns: ["beta", "beta_full"], units: 4, shard: .whole)
+            var b = UnitTable(signature: testSignature, columns: ["beta", "beta_full"], units: 4, shard: .whole)
             _ = try UnitRunner(threads: threads, label: "t", progress: false).run(&b) { try boot.replicate($0) }
             var s = UnitTable(
-                signature: Self.signature, columns: PoolScan.columns, units: scan.units.count, shard: .whole)
+                signature: testSignature, columns: PoolScan.columns, units: scan.units.count, shard: .whole)
             _ = try UnitRunner(threads: threads, label: "t", progress: false).run(&s) { try scan.compute($0) }
             #expect(b.column("beta_full").allSatisfy { $0 > 0 })
             let now = (b.serialized(), s.serialized())
@@ -102,7 +95,7 @@ import Testing
             + (String(
                 data: try UnitTable.encoder().encode(
                     UnitTable.Header(
-                        columns: ["x"], shard: "0/1", signature: Self.signature,
+                        columns: ["x"], shard: "0/1", signature: testSignature,
                         units: 2)), encoding: .utf8)!) + "\n"
         for (bad, field) in [
             ("\"units\":2", "\"units\":-1"), ("\"units\":2", "\"units\":100000000000"),

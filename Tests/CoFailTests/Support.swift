@@ -85,3 +85,8 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// The run signature of engine tests that do not go through a command.
+let testSignature = RunSignature(
+    command: "test", input: EngineInput(path: "test", format: nil, threshold: nil, minModelCoverage: nil, registry: nil),
+    matrixHash: "0", seed: 1, zeroCellCorrection: true)

@@ -84,8 +84,8 @@ public struct CellParser: Sendable {
         case .unknown:
             return
                 "unknown cell value; expected 1/0, true/false, correct/incorrect, yes/no, or empty/NA/null/nan "
-                    + "for missing"
-        case .fractional: return "fractional score; pass --threshold T to count scores >= T as correct"
+                + "for missing"
+        case .fractional: return "fractional score; give a score threshold T to count scores >= T as correct"
         case .outOfRange: return "numeric score outside [0, 1]"
         case .unrepresentable: return "number does not fit a double (it would round to 0 or infinity)"
         }

@@ -232,7 +232,7 @@ public struct MatrixLoader: Sendable {
                 InputLocation(file: input.name, line: headerLine), value: header.joined(separator: ","),
                 message:
                     "long CSV header lacks the '\(required)' column (needs query, model, correct; optional cost, "
-                        + "family)"
+                    + "family)"
             )
         }
         let known: Set<String> = ["query", "model", "correct", "cost", "family"]

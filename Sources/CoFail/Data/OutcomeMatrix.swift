@@ -120,10 +120,9 @@ extension RawMatrix {
                 }
             }
             if keep.isEmpty {
-                throw CoFailError.usage(
-                    "--min-model-coverage \(c) drops every model of \(source) (highest coverage "
-                        + "\(String(format: "%.4f", dropped.map(\.coverage).max() ?? 0)))"
-                )
+                let highest = String(format: "%.4f", dropped.map(\.coverage).max() ?? 0)
+                let why = "keep at least one model of \(source) (the highest coverage is \(highest))"
+                throw CoFailError.invalid("min_model_coverage", c, why)
             }
         }
         let w = words
@@ -143,7 +142,7 @@ extension RawMatrix {
                 InputLocation(file: source, columnName: name), value: name,
                 message: "no query is answered by every selected model (the sparsest, '\(name)', "
                     + "answers \(answeredCount(sparsest)) of \(queryCount)); "
-                    + "try --min-model-coverage to drop sparse models")
+                    + "a minimum model coverage drops sparse models first")
         }
         let nw = (kept.count + 63) / 64
         var errors = [UInt64](repeating: 0, count: keep.count * nw)

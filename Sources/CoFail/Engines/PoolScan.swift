@@ -23,7 +23,9 @@ public struct PoolScan: Sendable {
         _ raw: RawMatrix, sizes: [Int], subsets: Int, seed: UInt64, correction: Bool = true, full: Bool = false
     ) throws {
         let m = raw.modelCount
-        guard subsets >= 1 else { throw CoFailError.usage("--subsets must be at least 1 (got \(subsets))") }
+        guard subsets >= 1 else {
+            throw CoFailError.invalid("subsets", subsets, "be at least 1")
+        }
         for s in sizes where s < 2 || s > m {
             throw CoFailError.usage("pool size \(s) is outside 2...\(m) (the matrix has \(m) models)")
         }
@@ -137,17 +139,17 @@ public struct PoolScan: Sendable {
         if text.contains(":") {
             let p = text.split(separator: ":").map { Int($0) }
             guard (p.count == 2 || p.count == 3), p.allSatisfy({ $0 != nil }), let a = p[0], let b = p[1], a <= b else {
-                throw CoFailError.usage("--sizes must be FROM:TO[:STEP] or a comma list (got '\(text)')")
+                throw CoFailError.invalid("sizes", "'\(text)'", "be FROM:TO[:STEP] or a comma list")
             }
             let step = p.count == 3 ? p[2]! : 1
             guard step >= 1 else {
-                throw CoFailError.usage("--sizes step must be positive (got \(step))")
+                throw CoFailError.invalid("sizes", "'\(text)'", "have a positive step")
             }
             return try checked(Array(stride(from: a, through: b, by: step)), text: text, models: m)
         }
         let list = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !list.isEmpty, list.allSatisfy({ $0 != nil }) else {
-            throw CoFailError.usage("--sizes must be FROM:TO[:STEP] or a comma list (got '\(text)')")
+            throw CoFailError.invalid("sizes", "'\(text)'", "be FROM:TO[:STEP] or a comma list")
         }
         return try checked(list.map { $0! }, text: text, models: m)
     }
@@ -155,8 +157,8 @@ public struct PoolScan: Sendable {
     /// Every requested size must be a pool the matrix can form: 2 ≤ s ≤ m.
     static func checked(_ sizes: [Int], text: String, models m: Int) throws -> [Int] {
         if let bad = sizes.first(where: { $0 < 2 || $0 > m }) {
-            throw CoFailError.usage(
-                "--sizes \(text): pool size \(bad) is outside 2...\(m) (the matrix has \(m) models)")
+            let why = "list pool sizes in 2...\(m) (the matrix has \(m) models; \(bad) is outside)"
+            throw CoFailError.invalid("sizes", "'\(text)'", why)
         }
         return sizes
     }

@@ -18,7 +18,8 @@ public struct ThroughputProfile: Sendable {
 
     public init(models: Int, queries: Int, threads: Int, seed: UInt64 = 1) throws {
         guard models >= 2, queries >= 10 else {
-            throw CoFailError.usage("profile needs --models >= 2 and --queries >= 10")
+            throw CoFailError.invalid(
+                models < 2 ? "models" : "queries", models < 2 ? models : queries, "be at least 2 models and 10 queries")
         }
         self.models = models
         self.queries = queries

@@ -37,8 +37,8 @@ public enum Synthetic {
 
     /// Common-shock curve: p = π + (1−π)q, c = π + (1−π)q², β_m = π + (1−π)q^m.
     public static func shockCurve(pi: Double, q: Double, maxModels: Int) throws -> [CurvePoint] {
-        guard (0...1).contains(pi) else { throw CoFailError.usage("--pi must lie in [0, 1] (got \(pi))") }
-        guard (0...1).contains(q) else { throw CoFailError.usage("--q must lie in [0, 1] (got \(q))") }
+        guard (0...1).contains(pi) else { throw CoFailError.invalid("pi", pi, "lie in [0, 1]") }
+        guard (0...1).contains(q) else { throw CoFailError.invalid("q", q, "lie in [0, 1]") }
         let p = pi + (1 - pi) * q
         let c = pi + (1 - pi) * q * q
         return try curve(p: p, c: c, maxModels: maxModels) { m in log(pi + (1 - pi) * pow(q, Double(m))) }
@@ -60,7 +60,7 @@ public enum Synthetic {
     }
 
     static func curve(p: Double, c: Double, maxModels: Int, logBeta: (Int) throws -> Double) throws -> [CurvePoint] {
-        guard maxModels >= 2 else { throw CoFailError.usage("--max-models must be at least 2 (got \(maxModels))") }
+        guard maxModels >= 2 else { throw CoFailError.invalid("max_models", maxModels, "be at least 2") }
         try validate(p: p, c: c)
         let rho = try tetrachoric(p: p, c: c)
         guard rho >= 0 else {
@@ -90,7 +90,7 @@ public struct FrechetBounds: Sendable {
     public var betaShock: Quantity
 
     public init(models m: Int, error p: Double, coError c: Double) throws {
-        guard m >= 2 else { throw CoFailError.usage("--models must be at least 2 (got \(m))") }
+        guard m >= 2 else { throw CoFailError.invalid("models", m, "be at least 2") }
         self.m = m
         self.p = p
         coError = c

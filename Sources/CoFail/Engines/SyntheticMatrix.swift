@@ -59,28 +59,29 @@ public struct SyntheticMatrix: Sendable {
         }
 
         public func validate() throws {
-            guard queries >= 1 else { throw CoFailError.usage("--queries must be at least 1 (got \(queries))") }
-            guard models >= 1 else { throw CoFailError.usage("--models must be at least 1 (got \(models))") }
+            guard queries >= 1 else { throw CoFailError.invalid("queries", queries, "be at least 1") }
+            guard models >= 1 else { throw CoFailError.invalid("models", models, "be at least 1") }
             guard (0..<1).contains(missing) else {
-                throw CoFailError.usage("--missing must lie in [0, 1) (got \(missing))")
+                throw CoFailError.invalid("missing", missing, "lie in [0, 1)")
             }
-            let name = law == .shock ? "--q" : "--error"
+            let name = law == .shock ? "q" : "error"
             for v in parameters where !(v > 0 && v < 1) {
-                throw CoFailError.usage("\(name) ± --heterogeneous gives a per-model error rate \(v) outside (0, 1)")
+                let why = "give per-model error rates inside (0, 1) with the heterogeneous spread"
+                throw CoFailError.invalid(name, v, why)
             }
             switch law {
             case .shock:
-                guard (0...1).contains(pi) else { throw CoFailError.usage("--pi must lie in [0, 1] (got \(pi))") }
+                guard (0...1).contains(pi) else { throw CoFailError.invalid("pi", pi, "lie in [0, 1]") }
             case .clayton:
                 guard theta > 0, theta.isFinite else {
-                    throw CoFailError.usage("--theta must be positive (got \(theta))")
+                    throw CoFailError.invalid("theta", theta, "be positive")
                 }
             case .gaussian:
-                guard (0..<1).contains(rho) else { throw CoFailError.usage("--rho must lie in [0, 1) (got \(rho))") }
+                guard (0..<1).contains(rho) else { throw CoFailError.invalid("rho", rho, "lie in [0, 1)") }
             case .factor:
                 guard loadings.lowerBound >= 0, loadings.upperBound < 1 else {
-                    throw CoFailError.usage(
-                        "--loadings must lie in [0, 1) (got \(loadings.lowerBound):\(loadings.upperBound))")
+                    throw CoFailError.invalid(
+                        "loadings", "\(loadings.lowerBound):\(loadings.upperBound)", "lie in [0, 1)")
                 }
             }
         }

@@ -87,7 +87,7 @@ public struct UnitTable: Sendable {
         let (cells, overflow) = units.multipliedReportingOverflow(by: max(1, columns))
         if overflow || cells > maxCells {
             return "\(units) units × \(columns) values exceed the \(maxCells) values (4 GiB) a run keeps in memory; "
-                + "split the run into shards (--shard i/N) and merge them"
+                + "split the run into shards and merge them"
         }
         return nil
     }

@@ -78,7 +78,7 @@ public struct SVGChart: Sendable {
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
         var s =
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
-                + "font-family=\"sans-serif\" font-size=\"12\">\n"
+            + "font-family=\"sans-serif\" font-size=\"12\">\n"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         s += "<text x=\"\(f(left + pw / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">\(esc(title))</text>\n"
         // grid and ticks
@@ -105,52 +105,52 @@ public struct SVGChart: Sendable {
         }
         s +=
             "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(pw))\" height=\"\(f(ph))\" fill=\"none\" "
-                + "stroke=\"#333\"/>\n"
+            + "stroke=\"#333\"/>\n"
         s += "<text x=\"\(f(left + pw / 2))\" y=\"\(f(height - 12))\" text-anchor=\"middle\">\(esc(xLabel))</text>\n"
         s +=
             "<text transform=\"translate(18,\(f(top + ph / 2))) rotate(-90)\" "
-                + "text-anchor=\"middle\">\(esc(yLabel))</text>\n"
+            + "text-anchor=\"middle\">\(esc(yLabel))</text>\n"
         for b in bands where !b.points.isEmpty {
             let upper = b.points.map { "\(f(tx($0.x))),\(f(ty($0.hi)))" }
             let lower = b.points.reversed().map { "\(f(tx($0.x))),\(f(ty($0.lo)))" }
             s +=
                 "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(b.color)\" "
-                    + "fill-opacity=\"0.2\" stroke=\"none\"/>\n"
+                + "fill-opacity=\"0.2\" stroke=\"none\"/>\n"
         }
         for r in references where r.y.isFinite && (!logY || r.y > 0) {
             s +=
                 "<line x1=\"\(f(left))\" x2=\"\(f(left + pw))\" y1=\"\(f(ty(r.y)))\" y2=\"\(f(ty(r.y)))\" "
-                    + "stroke=\"#888\" stroke-dasharray=\"2,3\"/>"
+                + "stroke=\"#888\" stroke-dasharray=\"2,3\"/>"
             s +=
                 "<text x=\"\(f(left + pw - 4))\" y=\"\(f(ty(r.y) - 4))\" text-anchor=\"end\" "
-                    + "fill=\"#666\">\(esc(r.label))</text>\n"
+                + "fill=\"#666\">\(esc(r.label))</text>\n"
         }
         for (k, v) in verticals.enumerated() where v.x.isFinite {
             s +=
                 "<line x1=\"\(f(tx(v.x)))\" x2=\"\(f(tx(v.x)))\" y1=\"\(f(top))\" y2=\"\(f(top + ph))\" "
-                    + "stroke=\"#c0392b\" stroke-dasharray=\"4,3\"/>"
+                + "stroke=\"#c0392b\" stroke-dasharray=\"4,3\"/>"
             s +=
                 "<text x=\"\(f(tx(v.x) + 3))\" y=\"\(f(top + 14 + 14 * Double(k)))\" "
-                    + "fill=\"#c0392b\">\(esc(v.label))</text>\n"
+                + "fill=\"#c0392b\">\(esc(v.label))</text>\n"
         }
         for sr in series {
             let pts = sr.points.filter { $0.y.isFinite && (!logY || $0.y > 0) }.map { "\(f(tx($0.x))),\(f(ty($0.y)))" }
             s +=
                 "<polyline points=\"\(pts.joined(separator: " "))\" fill=\"none\" stroke=\"\(sr.color)\" "
-                    + "stroke-width=\"2\"\(sr.dashed ? " stroke-dasharray=\"6,4\"" : "")/>\n"
+                + "stroke-width=\"2\"\(sr.dashed ? " stroke-dasharray=\"6,4\"" : "")/>\n"
         }
         var ly = top + 10
         for sr in series {
             s +=
                 "<line x1=\"\(f(left + pw + 12))\" x2=\"\(f(left + pw + 36))\" y1=\"\(f(ly))\" y2=\"\(f(ly))\" "
-                    + "stroke=\"\(sr.color)\" stroke-width=\"2\"\(sr.dashed ? " stroke-dasharray=\"6,4\"" : "")/>"
+                + "stroke=\"\(sr.color)\" stroke-width=\"2\"\(sr.dashed ? " stroke-dasharray=\"6,4\"" : "")/>"
             s += "<text x=\"\(f(left + pw + 42))\" y=\"\(f(ly + 4))\">\(esc(sr.name))</text>\n"
             ly += 20
         }
         for b in bands {
             s +=
                 "<rect x=\"\(f(left + pw + 12))\" y=\"\(f(ly - 6))\" width=\"24\" height=\"12\" "
-                    + "fill=\"\(b.color)\" fill-opacity=\"0.2\"/>"
+                + "fill=\"\(b.color)\" fill-opacity=\"0.2\"/>"
             s += "<text x=\"\(f(left + pw + 42))\" y=\"\(f(ly + 4))\">\(esc(b.name))</text>\n"
             ly += 20
         }

@@ -64,13 +64,15 @@ public struct Certificate: Sendable {
 
     /// Counts-only mode: k all-wrong queries out of n, best model correct on `bestCorrect`.
     public init(allWrong k: Int, queries n: Int, bestCorrect: Int, options: CertificateOptions = .init()) throws {
-        guard n >= 1 else { throw CoFailError.usage("--queries must be at least 1 (got \(n))") }
-        guard k >= 0, k <= n else { throw CoFailError.usage("--all-wrong must lie in 0...\(n) (got \(k))") }
+        guard n >= 1 else {
+            throw CoFailError.invalid("queries", n, "be at least 1")
+        }
+        guard k >= 0, k <= n else {
+            throw CoFailError.invalid("all_wrong", k, "lie in 0...\(n)")
+        }
         guard bestCorrect >= 0, bestCorrect <= n - k else {
-            throw CoFailError.usage(
-                "--best-correct must lie in 0...\(n - k): the best model cannot be right on a query every model "
-                    + "got wrong (got \(bestCorrect))"
-            )
+            let why = "lie in 0...\(n - k): the best model cannot be right on a query every model got wrong"
+            throw CoFailError.invalid("best_correct", bestCorrect, why)
         }
         try self.init(
             options: options, n: n, m: nil, k: k, models: [], bestCorrect: bestCorrect, bestModels: [],
@@ -98,8 +100,12 @@ public struct Certificate: Sendable {
         options o: CertificateOptions, n: Int, m: Int?, k: Int, models: [ModelAccuracy], bestCorrect: Int,
         bestModels: [String], resolvableCount: Int
     ) throws {
-        guard o.alpha > 0, o.alpha < 1 else { throw CoFailError.usage("--alpha must lie in (0, 1) (got \(o.alpha))") }
-        guard o.delta > 0, o.delta < 1 else { throw CoFailError.usage("--delta must lie in (0, 1) (got \(o.delta))") }
+        guard o.alpha > 0, o.alpha < 1 else {
+            throw CoFailError.invalid("alpha", o.alpha, "lie in (0, 1)")
+        }
+        guard o.delta > 0, o.delta < 1 else {
+            throw CoFailError.invalid("delta", o.delta, "lie in (0, 1)")
+        }
         options = o
         self.n = n
         self.m = m
