@@ -6,9 +6,13 @@
  * Single-factor Gaussian copula all-wrong probability (METHODS §3):
  *   β_SF(ρ) = ∫ φ(f) ∏_i Φ((τ_i − √ρ f)/√(1−ρ)) df,   τ_i = Φ⁻¹(p_i).
  * Evaluated in log space: the log-integrand is strictly concave, so its mode is found by
- * Newton and the scaled integrand is integrated by adaptive Gauss–Kronrod (21 points) over
- * the range where it exceeds e^-60 of its peak. Relative error <= `rel_tol` (use 1e-10) for
- * any ρ in [0, 1], including β_SF far below 1e-300 and ρ = 0.99999.
+ * Newton. The scaled integrand is integrated on a trapezoid grid around the mode, halved until
+ * two levels agree to max(rel_tol, 0.1·√rel_tol) (the trapezoid error of this smooth, rapidly
+ * decaying integrand is far below that change: scripts/checks/trapezoid_error.py). Where a
+ * factor is a near-step (√(1−ρ)/√ρ < 0.1, ρ → 1) or the grid does not settle, adaptive
+ * Gauss–Kronrod (21 points) runs on panels split at the mode, at geometric distances from it
+ * and at every kink τ_i/√ρ. Relative error <= `rel_tol` (use 1e-10) for any ρ in [0, 1],
+ * including β_SF far below 1e-300 and ρ = 0.99999; CF_EMAXITER when neither path converges.
  * p_i = 1 contributes a factor 1; any p_i = 0 gives β_SF = 0 (log = -INFINITY).
  * CF_EDOM for ρ outside [0, 1] or p outside [0, 1]. `err` (may be NULL) receives the
  * estimated relative error.
@@ -27,14 +31,16 @@ enum { CF_RHO_OK = 0, CF_RHO_BELOW_INDEPENDENCE = 1, CF_RHO_BETA_ZERO = 2, CF_RH
 
 /*
  * Implied tail correlation ρ*: the root of β_SF(ρ*) = β on [0, 1) (METHODS §3), found by
- * Brent's method on log β_SF − log β to |Δρ| <= 1e-12. `log_beta` is log β.
+ * Newton on log β_SF − log β (d log β_SF/dρ from the same integral), inside a bracket that every
+ * step shrinks (bisection when Newton leaves it), to |Δρ| <= 1e-13 with β_SF to 1e-12.
+ * `log_beta` is log β.
  * *why = CF_RHO_BETA_ZERO when β = 0, CF_RHO_BELOW_INDEPENDENCE when β < ∏ p_i;
  * β >= min p_i gives ρ* = 1.
  */
 int cf_factor_implied_rho(const double *p, size_t m, double log_beta, double *rho, int *why);
 
-/* The same with the β_SF tolerance, the Brent tolerance on ρ and a hint (NaN for none) that
- * brackets the search near an expected root — for bootstrap replicates (1e-8, 1e-9, ρ̂*). */
+/* The same with the β_SF tolerance, the tolerance on ρ and a hint (NaN for none) that
+ * brackets the search near an expected root — for bootstrap replicates (1e-7, 1e-9, ρ̂*). */
 int cf_factor_implied_rho_tol(const double *p, size_t m, double log_beta, double rel_tol, double xtol, double hint,
                               double *rho, int *why);
 

@@ -67,6 +67,11 @@ enum Interrupts {
     static let token = CancellationToken()
 
     static func install() -> CancellationToken {
+        // a parent may start us with SIGINT blocked (test runners do): Ctrl-C must still reach us
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &set, nil)
         signal(SIGINT) { _ in
             if Interrupts.token.isCancelled {
                 _exit(130)

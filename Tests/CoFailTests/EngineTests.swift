@@ -199,12 +199,22 @@ import Testing
         p.standardError = err
         p.standardOutput = Pipe()
         try p.run()
-        Thread.sleep(forTimeInterval: 1.5)
+        // interrupt once the first units are on disk: far from the 3000, so the run cannot have
+        // finished, and the signal lands while units are being computed
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let lines = (try? String(contentsOfFile: ckpt, encoding: .utf8))?.split(separator: "\n").count ?? 0
+            if lines >= 4 {
+                break
+            }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
         p.interrupt()
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
-        if p.terminationStatus == 0 { return }  // finished before the signal: nothing to resume
-        #expect(p.terminationStatus == ExitStatus.interrupted.rawValue)
+        #expect(p.terminationStatus == ExitStatus.interrupted.rawValue, "\(stderr)")
+        let saved = try UnitTable.read(ckpt).table.completed
+        #expect(saved > 0 && saved < 3000)
         #expect(stderr.contains("--resume"))
         let resumed = try runCLI(args + ["--checkpoint", ckpt, "--resume"])
         let whole = try runCLI(args)
