@@ -14,4 +14,6 @@
 #include "cf_orthant.h"
 #include "cf_simulate.h"
 #include "cf_lp.h"
+#include "cf_vote.h"
+#include "cf_student.h"
 #endif

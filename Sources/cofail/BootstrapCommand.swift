@@ -24,8 +24,7 @@ struct BootstrapCommand: ParsableCommand {
     var full = false
     @Option(name: .customLong("full-draws"), help: "Tilted-estimator points per replicate for β_full.")
     var fullDraws: Int = 10_000
-    @Option(help: "Interval level: 1 − alpha.")
-    var alpha: Double = 0.05
+    @OptionGroup var interval: IntervalOptions
     @Option(help: "Write replicate-level values as CSV.")
     var samples: String?
     @Option(help: "Write an SVG of the U_tet distribution with its interval.")
@@ -36,9 +35,6 @@ struct BootstrapCommand: ParsableCommand {
     @OptionGroup var out: OutputOptions
 
     func validate() throws {
-        if !(alpha > 0 && alpha < 1) {
-            throw ValidationError("--alpha must lie in (0, 1) (got \(alpha))")
-        }
         if fullDraws < 10 || fullDraws > 100_000_000 {
             throw ValidationError("--full-draws must lie in 10...10^8 (got \(fullDraws))")
         }
@@ -89,12 +85,12 @@ struct BootstrapCommand: ParsableCommand {
             }
             let summary = BootstrapSummary(
                 stats: list, estimates: try boot.estimate(), table: table,
-                jackknife: try boot.jackknife(), alpha: alpha)
+                jackknife: try boot.jackknife(), alpha: interval.alpha)
             let inputs: [(String, JSONValue)] = [
                 ("matrix", .string(matrix)), ("replicates", .int(replicates)),
                 ("seed", .string(String(engine.common.seed))),
                 ("stats", .string(list.map(\.rawValue).joined(separator: ","))),
-                ("alpha", .number(alpha)),
+                ("alpha", .number(interval.alpha)),
             ]
             try finishBootstrap(
                 summary, raw: raw, x: x, cov: cov, samples: samples, plot: plot, out: out,

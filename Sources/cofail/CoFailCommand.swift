@@ -22,8 +22,8 @@ struct CoFailCommand: ParsableCommand {
             """,
         version: "0.2.0",
         subcommands: [
-            Certify.self, Analyze.self, BootstrapCommand.self, ScanCommand.self, MergeCommand.self, Simulate.self,
-            Bounds.self, ProfileCommand.self,
+            Certify.self, Analyze.self, BootstrapCommand.self, ScanCommand.self, VoteCommand.self, MergeCommand.self,
+            Simulate.self, Bounds.self, ProfileCommand.self,
         ]
     )
 }

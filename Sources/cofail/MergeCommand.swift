@@ -10,8 +10,7 @@ struct MergeCommand: ParsableCommand {
     )
     @Argument(help: "Shard files written by 'cofail bootstrap|scan --shard i/N'.")
     var files: [String]
-    @Option(help: "Bootstrap interval level: 1 − alpha.")
-    var alpha: Double = 0.05
+    @OptionGroup var interval: IntervalOptions
     @Option(help: "Bootstrap: write replicate-level values as CSV.")
     var samples: String?
     @Option(help: "Write the run's SVG plot.")
@@ -20,7 +19,6 @@ struct MergeCommand: ParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give the shard files to merge") }
-        if !(alpha > 0 && alpha < 1) { throw ValidationError("--alpha must lie in (0, 1) (got \(alpha))") }
     }
 
     func run() throws {
@@ -46,10 +44,10 @@ struct MergeCommand: ParsableCommand {
                     fullPoints: sig.fullPoints ?? 10_000)
                 let summary = BootstrapSummary(
                     stats: stats, estimates: try boot.estimate(), table: table,
-                    jackknife: try boot.jackknife(), alpha: alpha)
+                    jackknife: try boot.jackknife(), alpha: interval.alpha)
                 let inputs: [(String, JSONValue)] = [
                     ("replicates", .int(table.units)), ("stats", .string(statNames.joined(separator: ","))),
-                    ("alpha", .number(alpha)),
+                    ("alpha", .number(interval.alpha)),
                 ]
                 try finishBootstrap(
                     summary, raw: raw, x: x, cov: cov, samples: samples, plot: plot, out: out,
@@ -60,8 +58,23 @@ struct MergeCommand: ParsableCommand {
                 try finishScan(
                     table, full: sig.full ?? false, seed: sig.seed, subsets: subsets, plot: plot, out: out,
                     inputs: echo + [("sizes", .string(sizes)), ("subsets", .int(subsets))])
+            case "vote":
+                guard let v = sig.vote else {
+                    throw CoFailError.usage("\(files[0]) is a vote run without its vote options")
+                }
+                let pool = try VotePool(x, models: v.models)
+                let o = try v.options(
+                    seed: sig.seed, correction: sig.zeroCellCorrection, alpha: interval.alpha,
+                    threads: ProcessInfo.processInfo.activeProcessorCount)
+                let vote = try VoteEngine(pool, options: o)
+                guard vote.units == table.units else {
+                    throw CoFailError.usage("\(files[0]) has \(table.units) units; the vote run defines \(vote.units)")
+                }
+                try finishVote(
+                    vote, table: table, pool: pool, costRatio: nil, subsetsOut: nil, plot: plot, out: out,
+                    sections: [.data(raw, x, cov)], inputs: echo + [("alpha", .number(interval.alpha))])
             default:
-                throw CoFailError.usage("\(files[0]) does not come from bootstrap or scan")
+                throw CoFailError.usage("\(files[0]) does not come from bootstrap, scan or vote")
             }
         }
     }

@@ -119,3 +119,15 @@ struct RunOptions: ParsableArguments {
         }
     }
 }
+
+/// The level of bootstrap and jackknife intervals: bootstrap, vote and merge.
+struct IntervalOptions: ParsableArguments {
+    @Option(help: "Interval level: the intervals cover 1 − alpha.")
+    var alpha: Double = 0.05
+
+    func validate() throws {
+        if !(alpha > 0 && alpha < 1) {
+            throw ValidationError("--alpha must lie in (0, 1) (got \(alpha))")
+        }
+    }
+}

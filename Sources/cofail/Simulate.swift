@@ -8,7 +8,7 @@ struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
             "Synthetic laws with known truth: the underpricing curve and matrices to test pipelines on (METHODS §8).",
-        subcommands: [Curve.self, Matrix.self]
+        subcommands: [Curve.self, Matrix.self, Vote.self]
     )
 
     struct Curve: ParsableCommand {
@@ -198,6 +198,63 @@ struct Simulate: ParsableCommand {
                     "simulated \(queries) x \(models) (\(law.rawValue)), true β = "
                         + "\(Report.fmt(sim.trueBeta))\(truthNote)"
                 )
+            }
+        }
+    }
+
+    struct Vote: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Majority floor Φ(Φ⁻¹(p)/√ρ) and exact E_m curve of a single-factor ensemble (Prop. 5).",
+            discussion: """
+                Example:  cofail simulate vote --error 0.3 --rho 0.4 --sizes 1,3,5,11,101 --cost-ratio 0.001
+                With --cost-ratio, adds the break-even ensemble size (Props. 6–7).
+                """
+        )
+        @Option(help: "Member error rate p.") var error: Double
+        @Option(help: "Latent correlation ρ in [0, 1].") var rho: Double
+        @Option(help: "Pool sizes, comma-separated (default 1,3,5,…,10001).") var sizes: String?
+        @Option(name: .customLong("cost-ratio"), help: "Cost per member per query / value of a correct answer.")
+        var costRatio: Double?
+        @OptionGroup var out: OutputOptions
+
+        func validate() throws {
+            if !(error >= 0 && error <= 1) {
+                throw ValidationError("--error must lie in [0, 1] (got \(error))")
+            }
+            if !(rho >= 0 && rho <= 1) {
+                throw ValidationError("--rho must lie in [0, 1] (got \(rho))")
+            }
+            if let c = costRatio, !(c > 0 && c.isFinite) {
+                throw ValidationError("--cost-ratio must be a positive number (got \(c))")
+            }
+            _ = try sizeList()
+        }
+
+        func sizeList() throws -> [Int] {
+            guard let sizes else {
+                return MajorityFloor.defaultSizes
+            }
+            let list = sizes.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !list.isEmpty, list.allSatisfy({ $0 != nil && $0! >= 1 && $0! <= 10_000_000 }) else {
+                throw ValidationError("--sizes must be a comma list of pool sizes in 1...10^7 (got '\(sizes)')")
+            }
+            return list.map { $0! }
+        }
+
+        func run() throws {
+            try runReporting {
+                let floor = try MajorityFloor(error: error, rho: rho, sizes: try sizeList())
+                var report = Report(
+                    command: "simulate vote",
+                    inputs: [
+                        ("error", .number(error)), ("rho", .number(rho)), ("sizes", .string(sizes ?? "default")),
+                        ("cost_ratio", .num(costRatio)),
+                    ],
+                    sections: [.majorityFloor(floor, reason: nil, calibration: "given p and ρ", pool: nil)])
+                if let costRatio {
+                    report.sections.append(.breakEven(try BreakEven(error: error, rho: rho, costRatio: costRatio)))
+                }
+                try emit(report.render(out.format), to: out.output)
             }
         }
     }

@@ -50,7 +50,8 @@ import Testing
             ]
             for (u, v) in pairs {
                 // β_SF and ρ* come from integrals to 1e-10 of reordered inputs: allow that too
-                let ok = PropertyTests.close(u, v, models: m) || (u != nil && v != nil && abs(u! - v!) <= 1e-9 * abs(u!))
+                let ok =
+                    PropertyTests.close(u, v, models: m) || (u != nil && v != nil && abs(u! - v!) <= 1e-9 * abs(u!))
                 #expect(ok, "\(String(describing: u)) vs \(String(describing: v))")
             }
         }

@@ -88,5 +88,6 @@ struct SplitMix64: RandomNumberGenerator {
 
 /// The run signature of engine tests that do not go through a command.
 let testSignature = RunSignature(
-    command: "test", input: EngineInput(path: "test", format: nil, threshold: nil, minModelCoverage: nil, registry: nil),
+    command: "test",
+    input: EngineInput(path: "test", format: nil, threshold: nil, minModelCoverage: nil, registry: nil),
     matrixHash: "0", seed: 1, zeroCellCorrection: true)

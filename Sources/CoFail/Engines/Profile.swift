@@ -82,6 +82,22 @@ public struct ThroughputProfile: Sendable {
                 _ = try UnitRunner(threads: t, label: "profile", progress: false).run(&table) { try boot.replicate($0) }
             }
         }
+        var voteOptions = VoteOptions()
+        voteOptions.subsets = min(20_000, VoteEngine.binomial(models, min(3, models)))
+        voteOptions.replicates = 0
+        if models >= 3 {
+            let vote = try VoteEngine(VotePool(x), options: voteOptions)
+            try both("vote_subsets_per_second", "majority-vote subsets (size 3)", "subsets/s") { t in
+                try rate(Double(vote.units)) {
+                    var table = UnitTable(
+                        signature: signature, columns: VoteEngine.columns, units: vote.units,
+                        shard: .whole)
+                    _ = try UnitRunner(threads: t, label: "profile", progress: false).run(&table) {
+                        try vote.compute($0)
+                    }
+                }
+            }
+        }
         let scan = try PoolScan(
             sim.raw, sizes: [max(2, models / 2)], subsets: max(8, min(100, 20_000 / max(1, models))), seed: seed)
         try both("subsets_per_second", "scan subsets (size m/2)", "subsets/s") { t in

@@ -25,6 +25,8 @@ public struct RunSignature: Codable, Equatable, Sendable {
     public var sizes: [Int]?
     public var subsets: Int?
     public var full: Bool?
+    /// vote
+    public var vote: VoteSignature?
 
     public init(command: String, input: EngineInput, matrixHash: String, seed: UInt64, zeroCellCorrection: Bool) {
         self.command = command
@@ -73,6 +75,55 @@ public struct RunSignature: Codable, Equatable, Sendable {
             other.sizes?.map(String.init).joined(separator: ",") ?? "-")
         note("subsets", subsets.map(String.init) ?? "-", other.subsets.map(String.init) ?? "-")
         note("full", full.map { "\($0)" } ?? "-", other.full.map { "\($0)" } ?? "-")
+        note("vote options", vote.map { "\($0)" } ?? "-", other.vote.map { "\($0)" } ?? "-")
         return out
+    }
+}
+
+/// The options of a vote run: the pool (model names after coverage and band) and everything that
+/// shapes its units and its report.
+public struct VoteSignature: Codable, Equatable, Sendable, CustomStringConvertible {
+    public var models: [String]
+    public var size: Int
+    public var maxSubsets: Int
+    public var subsets: Int?
+    public var control: String
+    public var correlations: [String]
+    public var replicates: Int
+
+    public init(options o: VoteOptions, models: [String]) {
+        self.models = models
+        size = o.size
+        maxSubsets = o.maxSubsets
+        subsets = o.subsets
+        control = o.control.rawValue
+        correlations = o.correlations.map(\.rawValue)
+        replicates = o.replicates
+    }
+
+    /// The options this signature records (seed and correction come from the run signature).
+    public func options(seed: UInt64, correction: Bool, alpha: Double, threads: Int) throws -> VoteOptions {
+        var o = VoteOptions()
+        o.size = size
+        o.maxSubsets = maxSubsets
+        o.subsets = subsets
+        o.control = VoteControl(rawValue: control) ?? .headroom
+        o.correlations = try correlations.map { name in
+            guard let c = VoteCorrelation(rawValue: name) else {
+                throw CoFailError.usage("unit file names an unknown correlation '\(name)'")
+            }
+            return c
+        }
+        o.replicates = replicates
+        o.seed = seed
+        o.correction = correction
+        o.alpha = alpha
+        o.threads = threads
+        return o
+    }
+
+    public var description: String {
+        "k=\(size), \(models.count) models, subsets \(subsets.map(String.init) ?? "all≤\(maxSubsets)"), "
+            + "control \(control), \(correlations.joined(separator: "+")), \(replicates) replicates"
     }
 }

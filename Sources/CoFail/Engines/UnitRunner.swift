@@ -53,14 +53,16 @@ public struct UnitRunner: Sendable {
         let start = Date()
         let total = pending.count
         var finished = 0
-        let batch = max(threads * 16, 64)
+        // large runs of small units (millions of vote subsets) take bigger batches: a batch costs
+        // one fan-out, a checkpoint append and a progress update
+        let batch = max(threads * 16, 64, min(65_536, pending.count / 200))
         var cursor = 0
         while cursor < pending.count {
             if cancellation.isCancelled {
                 break
             }
             let units = Array(pending[cursor..<min(cursor + batch, pending.count)])
-            let results = ResultBox(count: units.count)
+            let results = ResultSlots<[Double]>(count: units.count)
             let t = threads
             DispatchQueue.concurrentPerform(iterations: min(t, units.count)) { w in
                 var k = w
@@ -73,15 +75,15 @@ public struct UnitRunner: Sendable {
                     k += t
                 }
             }
-            var lines = ""
             for (k, u) in units.enumerated() {
                 switch results.take(k) {
                 case .success(let row): table.set(u, row)
                 case .failure(let e): throw e
                 }
-                lines += table.line(u)
             }
-            try writer?.write(lines)
+            if let writer {
+                try writer.write(units.map { table.line($0) }.joined())
+            }
             cursor += units.count
             finished += units.count
             if progress {
@@ -104,24 +106,28 @@ public struct UnitRunner: Sendable {
     }
 }
 
-/// Per-batch result slots written by worker threads, each slot by exactly one thread.
-final class ResultBox: @unchecked Sendable {
-    private var slots: [Result<[Double], Error>?]
-    private let lock = NSLock()
+/// Result slots written by worker threads, each slot by exactly one thread and read only after
+/// every writer has finished (`concurrentPerform` returns): disjoint writes need no lock.
+final class ResultSlots<T>: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<Result<T, Error>?>
+    private let count: Int
 
     init(count: Int) {
-        slots = Array(repeating: nil, count: count)
+        self.count = count
+        slots = .allocate(capacity: max(count, 1))
+        slots.initialize(repeating: nil, count: count)
     }
 
-    func store(_ k: Int, _ r: Result<[Double], Error>) {
-        lock.lock()
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+
+    func store(_ k: Int, _ r: Result<T, Error>) {
         slots[k] = r
-        lock.unlock()
     }
 
-    func take(_ k: Int) -> Result<[Double], Error> {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots[k]!
+    func take(_ k: Int) -> Result<T, Error> {
+        slots[k]!
     }
 }

@@ -14,6 +14,10 @@ public struct Report: Sendable {
         case field(key: String, label: String, value: JSONValue, reason: String?, display: String?)
         /// Rows of a table (JSON: an array of objects).
         case table(key: String, title: String, columns: [(key: String, label: String)], rows: [[JSONValue]])
+        /// A nested value that only the JSON report carries (its table form is a `display`).
+        case json(key: String, value: JSONValue)
+        /// A table for people only (the JSON report carries the same numbers under its own keys).
+        case display(title: String, columns: [(key: String, label: String)], rows: [[JSONValue]])
     }
     public struct Section: Sendable {
         public var key: String
@@ -36,6 +40,11 @@ public struct Report: Sendable {
                     key: key, label: label, value: .num(q.value),
                     reason: q.value == nil ? (q.reason ?? "undefined") : nil, display: display))
         }
+        /// A table only people see; the JSON report carries its numbers elsewhere.
+        public mutating func display(_ title: String, columns: [(String, String)], rows: [[JSONValue]]) {
+            items.append(.display(title: title, columns: columns.map { (key: $0.0, label: $0.1) }, rows: rows))
+        }
+
         public mutating func table(_ key: String, _ title: String, columns: [(String, String)], rows: [[JSONValue]]) {
             items.append(.table(key: key, title: title, columns: columns.map { (key: $0.0, label: $0.1) }, rows: rows))
         }
@@ -65,6 +74,10 @@ public struct Report: Sendable {
                     if let reason { obj.append((key + "_reason", .string(reason))) }
                 case let .table(key, _, columns, rows):
                     obj.append((key, .array(rows.map { row in .object(zip(columns, row).map { ($0.key, $1) }) })))
+                case let .json(key, value):
+                    obj.append((key, value))
+                case .display:
+                    break
                 }
             }
             top.append((s.key, .object(obj)))
@@ -128,7 +141,9 @@ public struct Report: Sendable {
                         text = display ?? Report.human(value)
                     }
                     out += "  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + text + "\n"
-                case let .table(_, title, columns, rows):
+                case .json:
+                    break
+                case let .table(_, title, columns, rows), let .display(title, columns, rows):
                     out += "  \(title)\n"
                     let cells = rows.map { $0.map(Report.human) }
                     let widths = columns.indices.map { c in

@@ -35,6 +35,34 @@ public struct SVGChart: Sendable {
     public var references: [(y: Double, label: String)] = []
     /// Vertical reference lines (x, label).
     public var verticals: [(x: Double, label: String)] = []
+    /// Points drawn as dots, each with its opacity (a density when binned).
+    public var scatter: [(x: Double, y: Double, opacity: Double)] = []
+    public var scatterColor = "#2471a3"
+
+    /// A 2-D histogram of many points: one dot per occupied cell of a bins × bins grid, its
+    /// opacity proportional to the cell's count.
+    public static func binned(_ pts: [(x: Double, y: Double)], bins: Int) -> [(x: Double, y: Double, opacity: Double)] {
+        guard let x0 = pts.map(\.x).min(), let x1 = pts.map(\.x).max(), let y0 = pts.map(\.y).min(),
+            let y1 = pts.map(\.y).max()
+        else {
+            return []
+        }
+        let wx = max(x1 - x0, 1e-12) / Double(bins)
+        let wy = max(y1 - y0, 1e-12) / Double(bins)
+        var counts: [Int: Int] = [:]
+        for p in pts {
+            let i = min(bins - 1, Int((p.x - x0) / wx))
+            let j = min(bins - 1, Int((p.y - y0) / wy))
+            counts[i * bins + j, default: 0] += 1
+        }
+        let most = Double(counts.values.max() ?? 1)
+        return counts.keys.sorted().map { key in
+            let i = key / bins
+            let j = key % bins
+            let o = 0.1 + 0.9 * Double(counts[key]!) / most
+            return (x0 + (Double(i) + 0.5) * wx, y0 + (Double(j) + 0.5) * wy, o)
+        }
+    }
 
     public init(title: String, xLabel: String, yLabel: String, logY: Bool) {
         self.title = title
@@ -52,8 +80,10 @@ public struct SVGChart: Sendable {
         let ph = height - top - bottom
         let ys =
             series.flatMap { $0.points.map(\.y) } + bands.flatMap { $0.points.flatMap { [$0.lo, $0.hi] } }
-            + references.map(\.y)
-        let xs = series.flatMap { $0.points.map(\.x) } + bands.flatMap { $0.points.map(\.x) } + verticals.map(\.x)
+            + references.map(\.y) + scatter.map(\.y)
+        let xs =
+            series.flatMap { $0.points.map(\.x) } + bands.flatMap { $0.points.map(\.x) } + verticals.map(\.x)
+            + scatter.map(\.x)
         let usable = ys.filter { $0.isFinite && (!logY || $0 > 0) }
         var (y0, y1) = (usable.min() ?? 0.1, usable.max() ?? 1)
         var (x0, x1) = (xs.min() ?? 0, xs.max() ?? 1)
@@ -132,6 +162,11 @@ public struct SVGChart: Sendable {
             s +=
                 "<text x=\"\(f(tx(v.x) + 3))\" y=\"\(f(top + 14 + 14 * Double(k)))\" "
                 + "fill=\"#c0392b\">\(esc(v.label))</text>\n"
+        }
+        for p in scatter where p.x.isFinite && p.y.isFinite {
+            s +=
+                "<circle cx=\"\(f(tx(p.x)))\" cy=\"\(f(ty(p.y)))\" r=\"2.5\" fill=\"\(scatterColor)\" "
+                + "fill-opacity=\"\(String(format: "%.2f", p.opacity))\"/>\n"
         }
         for sr in series {
             let pts = sr.points.filter { $0.y.isFinite && (!logY || $0.y > 0) }.map { "\(f(tx($0.x))),\(f(ty($0.y)))" }

@@ -1,0 +1,168 @@
+import Foundation
+
+/// The majority floor of a symmetric single-factor probit ensemble (METHODS §11.7, Prop. 5) and
+/// the break-even ensemble size of mean-vote fusion (METHODS §14.1, Props. 6–7).
+public struct MajorityFloor: Sendable {
+    /// Pool sizes of the curve when none are asked for.
+    public static let defaultSizes = [1, 3, 5, 7, 9, 11, 15, 21, 31, 51, 101, 201, 501, 1001, 10001]
+    /// Relative error of E_m.
+    public static let relTol = 1e-10
+
+    public struct Point: Sendable {
+        public var m: Int
+        /// E_m: the binary majority vote's error.
+        public var majorityError: Double
+        /// 1 − P_m: the mean-vote (continuous fusion) error.
+        public var meanVoteError: Double
+    }
+
+    public var error: Double
+    public var rho: Double
+    /// E_∞ = Φ(Φ⁻¹(p)/√ρ), with its limits at ρ = 0 and ρ = 1.
+    public var floor: Double
+    public var curve: [Point]
+
+    /// - Throws: `CoFailError.invalidParameter` for p or ρ outside [0, 1], a size below 1.
+    public init(error p: Double, rho: Double, sizes: [Int] = MajorityFloor.defaultSizes) throws {
+        guard p >= 0, p <= 1 else {
+            throw CoFailError.invalid("error", p, "lie in [0, 1]")
+        }
+        guard rho >= 0, rho <= 1 else {
+            throw CoFailError.invalid("rho", rho, "lie in [0, 1]")
+        }
+        if let bad = sizes.first(where: { $0 < 1 }) {
+            throw CoFailError.invalid("sizes", bad, "be at least 1")
+        }
+        error = p
+        self.rho = rho
+        floor = MajorityFloor.floor(error: p, rho: rho)
+        curve = try sizes.map { m in
+            Point(
+                m: m,
+                majorityError: try VoteKernel.majorityError(
+                    error: p, rho: rho, members: m,
+                    relTol: MajorityFloor.relTol),
+                meanVoteError: 1 - MajorityFloor.meanVoteAccuracy(error: p, rho: rho, members: Double(m)))
+        }
+    }
+
+    /// The single-factor majority error of a pool of members with error rates `p` (Poisson-binomial).
+    public static func poolError(errors p: [Double], rho: Double) throws -> Double {
+        try VoteKernel.majorityError(errors: p, rho: rho, relTol: relTol)
+    }
+
+    /// E_m(p, ρ) for one pool size.
+    public static func poolError(error p: Double, rho: Double, members m: Int) throws -> Double {
+        try VoteKernel.majorityError(error: p, rho: rho, members: m, relTol: relTol)
+    }
+
+    /// E_∞(p, ρ) = Φ(Φ⁻¹(p)/√ρ); ρ → 0 gives 0 for p < ½ and 1 for p > ½; p = ½ gives ½.
+    public static func floor(error p: Double, rho: Double) -> Double {
+        if p == 0.5 {
+            return 0.5
+        }
+        if rho == 0 {
+            return p < 0.5 ? 0 : 1
+        }
+        return Normal.cdf(Normal.quantile(p) / rho.squareRoot())
+    }
+
+    /// P_m = Φ(μ/σ_m), μ = −Φ⁻¹(p), σ_m² = ρ + (1 − ρ)/m (METHODS §14.1).
+    public static func meanVoteAccuracy(error p: Double, rho: Double, members m: Double) -> Double {
+        let sigma = (rho + (1 - rho) / m).squareRoot()
+        return Normal.cdf(-Normal.quantile(p) / sigma)
+    }
+
+    /// κ(m) = μ φ(μ/σ_m) / (2σ_m³) (Prop. 7).
+    public static func kappa(error p: Double, rho: Double, members m: Double) -> Double {
+        let mu = -Normal.quantile(p)
+        let sigma = (rho + (1 - rho) / m).squareRoot()
+        let z = mu / sigma
+        return mu * exp(-0.5 * z * z) / (2.0 * Double.pi).squareRoot() / (2 * sigma * sigma * sigma)
+    }
+}
+
+/// The break-even ensemble size (METHODS §14.1): the last member whose accuracy increment still
+/// pays its cost `costRatio` (cost per member per query / value of a correct answer).
+public struct BreakEven: Sendable {
+    public struct Point: Sendable {
+        public var m: Int
+        public var meanVoteAccuracy: Double
+        public var kappa: Double
+        /// P_m − P_{m−1} (nil at m = 1).
+        public var increment: Double?
+    }
+
+    public var error: Double
+    public var rho: Double
+    public var costRatio: Double
+    public var mu: Double
+    public var kappa1: Double
+    public var members: Quantity
+    public var membersLinear: Quantity
+    public var membersMajority: Quantity
+    public var kappaAtBreakEven: Quantity
+    public var curve: [Point]
+
+    /// The largest pool size searched (the increments of P_m fall like 1/m²).
+    public static let maxMembers = 100_000
+
+    public init(error p: Double, rho: Double, costRatio c: Double) throws {
+        guard p > 0, p < 1 else {
+            throw CoFailError.invalid("error", p, "lie in (0, 1)")
+        }
+        guard rho >= 0, rho <= 1 else {
+            throw CoFailError.invalid("rho", rho, "lie in [0, 1]")
+        }
+        guard c > 0, c.isFinite else {
+            throw CoFailError.invalid("cost_ratio", c, "be a positive number")
+        }
+        error = p
+        self.rho = rho
+        costRatio = c
+        mu = -Normal.quantile(p)
+        kappa1 = MajorityFloor.kappa(error: p, rho: rho, members: 1)
+        func accuracy(_ m: Int) -> Double {
+            MajorityFloor.meanVoteAccuracy(error: p, rho: rho, members: Double(m))
+        }
+        var pts: [Point] = []
+        for m in [1, 2, 3, 4, 5, 7, 10, 15, 20, 30, 50, 100] {
+            let a = accuracy(m)
+            pts.append(
+                Point(
+                    m: m, meanVoteAccuracy: a, kappa: MajorityFloor.kappa(error: p, rho: rho, members: Double(m)),
+                    increment: m == 1 ? nil : a - accuracy(m - 1)))
+        }
+        curve = pts
+        guard p < 0.5 else {
+            let why = "p ≥ ½: κ ≤ 0, so adding members does not improve the mean vote"
+            members = .undefined(why)
+            membersLinear = .undefined(why)
+            membersMajority = .undefined(why)
+            kappaAtBreakEven = .undefined(why)
+            return
+        }
+        // increments decrease (P_m concave in m for p < ½): the last m with increment ≥ c̃
+        var m = 1
+        while m < BreakEven.maxMembers, accuracy(m + 1) - accuracy(m) >= c {
+            m += 1
+        }
+        members = .defined(Double(m))
+        let kappaStar = MajorityFloor.kappa(error: p, rho: rho, members: Double(m))
+        kappaAtBreakEven = .defined(kappaStar)
+        membersLinear = .defined((1 + (1 + 4 * kappaStar * (1 - rho) / c).squareRoot()) / 2)
+        // binary majority, odd sizes added in pairs: stop before the first pair paying less than 2c̃
+        var odd = 1
+        var previous = 1 - p
+        while odd < BreakEven.maxMembers {
+            let next =
+                1 - (try VoteKernel.majorityError(error: p, rho: rho, members: odd + 2, relTol: MajorityFloor.relTol))
+            if next - previous < 2 * c {
+                break
+            }
+            previous = next
+            odd += 2
+        }
+        membersMajority = .defined(Double(odd))
+    }
+}
