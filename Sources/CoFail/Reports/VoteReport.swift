@@ -186,7 +186,7 @@ extension VoteSummary {
         {
             let b2 = reg.coefficients.count > 2 ? (reg.coefficients[2].estimate ?? 0) : 0
             let line = [lo, hi].map { (x: $0, y: b0 + b1 * $0 + b2 * meanHeadroom) }
-            chart.series = [SVGChart.Series(name: "OLS fit (at mean headroom)", points: line, color: "#c0392b")]
+            chart.series = [SVGChart.Series(name: "OLS at mean h", points: line, color: "#c0392b")]
             if let se = reg.coefficients[1].jackknifeSE, let t = tQuantile.value {
                 let mid = (lo + hi) / 2
                 let band = [lo, mid, hi].map { x -> (x: Double, lo: Double, hi: Double) in
@@ -194,7 +194,7 @@ extension VoteSummary {
                     let half = t * se * abs(x - mid)
                     return (x, y - half, y + half)
                 }
-                chart.bands = [SVGChart.Band(name: "slope ± t·jackknife SE", points: band, color: "#c0392b")]
+                chart.bands = [SVGChart.Band(name: "± t·jackknife SE", points: band, color: "#c0392b")]
             }
         }
         chart.references = [(0, "g = 0")]
