@@ -187,6 +187,59 @@ static int sf_trapezoid(const sf_ctx *c, double mode, double sigma, double rel_t
 
 enum { SF_LIMIT = 2000 };
 
+/* Reusable buffers of the β_SF integral and the ρ* search, sized for `cap` models; the QAG
+ * workspace is made on first need (only the adaptive path uses it). */
+struct cf_factor_workspace {
+    size_t cap;
+    double *tau; /* cap thresholds */
+    double *a; /* 4·cap: a, b and the integrand's scratch */
+    int *w; /* cap multiplicities */
+    double *pts; /* cap + 3 + 128 breakpoints */
+    gsl_integration_workspace *qag;
+    size_t qag_limit;
+};
+
+cf_factor_workspace *cf_factor_workspace_alloc(size_t m) {
+    if (m == 0)
+        return NULL;
+    cf_factor_workspace *ws = calloc(1, sizeof *ws);
+    if (!ws)
+        return NULL;
+    ws->cap = m;
+    ws->tau = malloc(m * sizeof *ws->tau);
+    ws->a = malloc(4 * m * sizeof *ws->a);
+    ws->w = malloc(m * sizeof *ws->w);
+    ws->pts = malloc((m + 3 + 2 * 64) * sizeof *ws->pts);
+    if (!ws->tau || !ws->a || !ws->w || !ws->pts) {
+        cf_factor_workspace_free(ws);
+        return NULL;
+    }
+    return ws;
+}
+
+void cf_factor_workspace_free(cf_factor_workspace *ws) {
+    if (!ws)
+        return;
+    free(ws->tau);
+    free(ws->a);
+    free(ws->w);
+    free(ws->pts);
+    if (ws->qag)
+        gsl_integration_workspace_free(ws->qag);
+    free(ws);
+}
+
+/* The QAG workspace with at least `limit` intervals. */
+static gsl_integration_workspace *qag_workspace(cf_factor_workspace *ws, size_t limit) {
+    if (ws->qag && ws->qag_limit >= limit)
+        return ws->qag;
+    if (ws->qag)
+        gsl_integration_workspace_free(ws->qag);
+    ws->qag = gsl_integration_workspace_alloc(limit);
+    ws->qag_limit = ws->qag ? limit : 0;
+    return ws->qag;
+}
+
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
@@ -196,8 +249,8 @@ static const double SF_DROP = 60.0; /* nats below the peak where the integrand i
 /* log ∫ φ(f) ∏ Φ(a_i − b_i f) df for non-degenerate models (b_i > 0 finite); scratch holds 2m
  * doubles. With drho (equal loadings from ρ), also d log β_SF / dρ when the trapezoid path
  * served, else NaN. */
-static int sf_integrate(const double *a, const double *b, const int *w, double *scratch, size_t m, double rel_tol,
-                        double rho, double *log_beta, double *err, double *drho) {
+static int sf_integrate(cf_factor_workspace *fw, const double *a, const double *b, const int *w, double *scratch,
+                        size_t m, double rel_tol, double rho, double *log_beta, double *err, double *drho) {
     sf_ctx c = {a, b, w, scratch, m, 0, 0, 0, 0};
     if (drho) {
         *drho = NAN;
@@ -237,9 +290,7 @@ static int sf_integrate(const double *a, const double *b, const int *w, double *
     /* Breakpoints: the mode, and — when the factors are near-steps of width √(1−ρ)/√ρ — every
      * kink τ_i/√ρ in range. An adaptive rule can step over a narrow kink it never samples and
      * still report a tiny error (seen at ρ = 0.99999: 2e-6 relative error at tolerance 1e-10). */
-    double *pts = malloc((m + 3 + 2 * 64) * sizeof *pts);
-    if (!pts)
-        return CF_ENOMEM;
+    double *pts = fw->pts;
     size_t np = 0;
     pts[np++] = lo;
     pts[np++] = mode;
@@ -271,11 +322,9 @@ static int sf_integrate(const double *a, const double *b, const int *w, double *
         u--;
     np = u;
     size_t limit = SF_LIMIT > 4 * np ? SF_LIMIT : 4 * np;
-    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(limit);
-    if (!ws) {
-        free(pts);
+    gsl_integration_workspace *ws = qag_workspace(fw, limit);
+    if (!ws)
         return CF_ENOMEM;
-    }
     c.want_drho = 0;
     gsl_function fn = {sf_scaled, &c};
     /* A rough pass (one 21-point rule per panel) sets the scale; then each panel is refined
@@ -302,8 +351,6 @@ static int sf_integrate(const double *a, const double *b, const int *w, double *
         abserr += e;
     }
     double abserr_total = abserr;
-    free(pts);
-    gsl_integration_workspace_free(ws);
     if (st != CF_OK)
         return st;
     if (!(total > 0))
@@ -340,9 +387,9 @@ static int sf_prepare(const double *p, size_t m, double *tau, size_t *mi, int *h
 }
 
 /* cf_factor_log_beta, plus d log β_SF / dρ in *drho when the integral supplied it (else NaN). */
-static int factor_log_beta(const double *p, size_t m, double rho, double rel_tol, double *log_beta, double *err,
-                           double *drho) {
-    if (!p || !log_beta || m == 0)
+static int factor_log_beta(cf_factor_workspace *ws, const double *p, size_t m, double rho, double rel_tol,
+                           double *log_beta, double *err, double *drho) {
+    if (!ws || !p || !log_beta || m == 0 || m > ws->cap)
         return CF_EINVAL;
     if (!(rho >= 0 && rho <= 1))
         return CF_EDOM;
@@ -350,9 +397,7 @@ static int factor_log_beta(const double *p, size_t m, double rho, double rel_tol
         rel_tol = 1e-10;
     if (drho)
         *drho = NAN;
-    double *tau = malloc(m * sizeof *tau);
-    if (!tau)
-        return CF_ENOMEM;
+    double *tau = ws->tau;
     size_t mi;
     int has_zero;
     double log_prod, log_min;
@@ -371,14 +416,8 @@ static int factor_log_beta(const double *p, size_t m, double rho, double rel_tol
         else {
             /* Models with equal error rates (common in resamples: counts out of n) share one
              * factor, raised to their number: fewer Φ evaluations, the same integrand. */
-            double *a = malloc(4 * mi * sizeof *a); /* a, b, and the integrand's scratch */
-            int *w = malloc(mi * sizeof *w);
-            if (!a || !w) {
-                free(a);
-                free(w);
-                free(tau);
-                return CF_ENOMEM;
-            }
+            double *a = ws->a; /* a, b, and the integrand's scratch */
+            int *w = ws->w;
             qsort(tau, mi, sizeof *tau, cmp_double);
             size_t u = 0;
             for (size_t i = 0; i < mi; i++) {
@@ -394,17 +433,26 @@ static int factor_log_beta(const double *p, size_t m, double rho, double rel_tol
                 a[i] = tau[i] * sa;
                 b[i] = sb;
             }
-            st = sf_integrate(a, b, w, b + u, u, rel_tol, rho, log_beta, err, drho);
-            free(a);
-            free(w);
+            st = sf_integrate(ws, a, b, w, b + u, u, rel_tol, rho, log_beta, err, drho);
         }
     }
-    free(tau);
     return st;
 }
 
+int cf_factor_log_beta_ws(cf_factor_workspace *ws, const double *p, size_t m, double rho, double rel_tol,
+                          double *log_beta, double *err) {
+    return factor_log_beta(ws, p, m, rho, rel_tol, log_beta, err, NULL);
+}
+
 int cf_factor_log_beta(const double *p, size_t m, double rho, double rel_tol, double *log_beta, double *err) {
-    return factor_log_beta(p, m, rho, rel_tol, log_beta, err, NULL);
+    if (!p || !log_beta || m == 0)
+        return CF_EINVAL;
+    cf_factor_workspace *ws = cf_factor_workspace_alloc(m);
+    if (!ws)
+        return CF_ENOMEM;
+    int st = factor_log_beta(ws, p, m, rho, rel_tol, log_beta, err, NULL);
+    cf_factor_workspace_free(ws);
+    return st;
 }
 
 int cf_factor_log_beta_loadings(const double *p, const double *lambda, size_t m, double rel_tol, double *log_beta,
@@ -421,16 +469,17 @@ int cf_factor_log_beta_loadings(const double *p, const double *lambda, size_t m,
     }
     if (err)
         *err = 0;
-    double *a = malloc(4 * m * sizeof *a); /* a, b, and the integrand's scratch */
-    if (!a)
+    cf_factor_workspace *ws = cf_factor_workspace_alloc(m);
+    if (!ws)
         return CF_ENOMEM;
+    double *a = ws->a; /* a, b, and the integrand's scratch */
     double *b = a + m, log_prod = 0;
     size_t mi = 0;
     int st = CF_OK;
     for (size_t i = 0; i < m; i++) {
         if (p[i] == 0) {
             *log_beta = -INFINITY;
-            free(a);
+            cf_factor_workspace_free(ws);
             return CF_OK;
         }
         if (p[i] == 1)
@@ -447,15 +496,16 @@ int cf_factor_log_beta_loadings(const double *p, const double *lambda, size_t m,
     if (mi == 0)
         *log_beta = log_prod;
     else {
-        st = sf_integrate(a, b, NULL, b + m, mi, rel_tol, 0, log_beta, err, NULL);
+        st = sf_integrate(ws, a, b, NULL, b + m, mi, rel_tol, 0, log_beta, err, NULL);
         if (st == CF_OK)
             *log_beta += log_prod;
     }
-    free(a);
+    cf_factor_workspace_free(ws);
     return st;
 }
 
 typedef struct {
+    cf_factor_workspace *ws;
     const double *p;
     size_t m;
     double log_beta, rel_tol;
@@ -464,7 +514,7 @@ typedef struct {
 
 static double rho_gap_d(double rho, rho_ctx *c, double *d) {
     double lb;
-    int st = factor_log_beta(c->p, c->m, rho, c->rel_tol, &lb, NULL, d);
+    int st = factor_log_beta(c->ws, c->p, c->m, rho, c->rel_tol, &lb, NULL, d);
     if (st != CF_OK) {
         c->status = st;
         return NAN;
@@ -480,21 +530,18 @@ int cf_factor_implied_rho(const double *p, size_t m, double log_beta, double *rh
     return cf_factor_implied_rho_tol(p, m, log_beta, 1e-12, 1e-13, NAN, rho, why);
 }
 
-int cf_factor_implied_rho_tol(const double *p, size_t m, double log_beta, double rel_tol, double xtol, double hint,
-                              double *rho, int *why) {
-    if (!p || !rho || !why || m == 0)
+int cf_factor_implied_rho_ws(cf_factor_workspace *ws, const double *p, size_t m, double log_beta, double rel_tol,
+                             double xtol, double hint, double *rho, int *why) {
+    if (!ws || !p || !rho || !why || m == 0 || m > ws->cap)
         return CF_EINVAL;
     if (isnan(log_beta) || log_beta > 0)
         return CF_EDOM;
     *rho = NAN;
-    double *tau = malloc(m * sizeof *tau);
-    if (!tau)
-        return CF_ENOMEM;
+    double *tau = ws->tau;
     size_t mi;
     int has_zero;
     double log_prod, log_min;
     int st = sf_prepare(p, m, tau, &mi, &has_zero, &log_prod, &log_min);
-    free(tau);
     if (st != CF_OK)
         return st;
     if (log_beta == -INFINITY) {
@@ -518,7 +565,7 @@ int cf_factor_implied_rho_tol(const double *p, size_t m, double log_beta, double
         *rho = 0;
         return CF_OK;
     }
-    rho_ctx c = {p, m, log_beta, rel_tol, CF_OK};
+    rho_ctx c = {ws, p, m, log_beta, rel_tol, CF_OK};
     /* log β_SF rises with ρ from log ∏p (ρ = 0) to log min p (ρ = 1). Newton on the bracket
      * [lo, hi] with d log β_SF/dρ from the same trapezoid sums (started at the hint, e.g. the
      * full-sample ρ* in a bootstrap, else at 1/2), bisecting when a step leaves it; Brent takes
@@ -581,4 +628,16 @@ int cf_factor_implied_rho_tol(const double *p, size_t m, double log_beta, double
     c.rel_tol = rel_tol;
     st = cf_brent(rho_gap, &c, lo, hi, flo, fhi, xtol, 200, rho);
     return c.status != CF_OK ? c.status : st;
+}
+
+int cf_factor_implied_rho_tol(const double *p, size_t m, double log_beta, double rel_tol, double xtol, double hint,
+                              double *rho, int *why) {
+    if (!p || !rho || !why || m == 0)
+        return CF_EINVAL;
+    cf_factor_workspace *ws = cf_factor_workspace_alloc(m);
+    if (!ws)
+        return CF_ENOMEM;
+    int st = cf_factor_implied_rho_ws(ws, p, m, log_beta, rel_tol, xtol, hint, rho, why);
+    cf_factor_workspace_free(ws);
+    return st;
 }

@@ -36,8 +36,11 @@ typedef struct {
     uint64_t hits; /* crude MC: draws inside the region; otherwise 0 */
 } cf_estimate;
 
-/* OpenBLAS threads used by the LAPACK calls of the kernels (the NCM's eigendecompositions). */
-#define CF_BLAS_THREADS 2
+/* OpenBLAS threads used by the LAPACK calls of the kernels. One: the engines run their own
+ * threads, and a larger OpenBLAS pool keeps its workers spinning after each call, taking cores
+ * from units that make no BLAS call at all. Only the NCM of very large pools would gain from
+ * more. */
+#define CF_BLAS_THREADS 1
 
 /* Process-wide set-up, run by itself when the library is loaded (idempotent, thread-safe):
  * switches GSL's aborting error handler off and fixes OpenBLAS's pool at CF_BLAS_THREADS.

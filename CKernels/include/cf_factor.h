@@ -3,6 +3,15 @@
 #include "cf_common.h"
 
 /*
+ * Reusable buffers of the functions below, for `m` models at most (NULL when out of memory).
+ * A workspace serves one call at a time: give each worker thread its own. The functions
+ * without `_ws` allocate one per call.
+ */
+typedef struct cf_factor_workspace cf_factor_workspace;
+cf_factor_workspace *cf_factor_workspace_alloc(size_t m);
+void cf_factor_workspace_free(cf_factor_workspace *ws);
+
+/*
  * Single-factor Gaussian copula all-wrong probability (METHODS §3):
  *   β_SF(ρ) = ∫ φ(f) ∏_i Φ((τ_i − √ρ f)/√(1−ρ)) df,   τ_i = Φ⁻¹(p_i).
  * Evaluated in log space: the log-integrand is strictly concave, so its mode is found by
@@ -18,6 +27,9 @@
  * estimated relative error.
  */
 int cf_factor_log_beta(const double *p, size_t m, double rho, double rel_tol, double *log_beta, double *err);
+/* The same in a workspace (CF_EINVAL when m exceeds its capacity). */
+int cf_factor_log_beta_ws(cf_factor_workspace *ws, const double *p, size_t m, double rho, double rel_tol,
+                          double *log_beta, double *err);
 
 /*
  * The same probability with per-model loadings: ∫ φ(f) ∏ Φ((τ_i − λ_i f)/√(1−λ_i²)) df,
@@ -43,5 +55,8 @@ int cf_factor_implied_rho(const double *p, size_t m, double log_beta, double *rh
  * brackets the search near an expected root — for bootstrap replicates (1e-7, 1e-9, ρ̂*). */
 int cf_factor_implied_rho_tol(const double *p, size_t m, double log_beta, double rel_tol, double xtol, double hint,
                               double *rho, int *why);
+/* The same in a workspace. */
+int cf_factor_implied_rho_ws(cf_factor_workspace *ws, const double *p, size_t m, double log_beta, double rel_tol,
+                             double xtol, double hint, double *rho, int *why);
 
 #endif

@@ -63,6 +63,8 @@ public struct Bootstrap: Sendable {
     let warm: TetrachoricWarmStart?
     /// Full-sample ρ*: brackets each replicate's root search.
     let rhoHint: Double
+    /// One factor workspace per concurrently running replicate.
+    let workspaces: WorkspacePool
 
     public init(
         _ x: OutcomeMatrix, stats: [BootstrapStatistic], seed: UInt64, correction: Bool = true,
@@ -76,6 +78,7 @@ public struct Bootstrap: Sendable {
         p.qmcPoints = max(1, fullPoints / p.qmcShifts)
         precision = p
         request = stats.reduce(into: StatisticSet()) { $0.formUnion($1.requirement) }
+        workspaces = WorkspacePool(models: x.m)
         warm = request.needsPairwise ? try TetrachoricWarmStart(PairwiseStatistics(x, correction: correction)) : nil
         if request.contains(.impliedRho) {
             let counts = try SampleCounts(x)
@@ -117,9 +120,10 @@ public struct Bootstrap: Sendable {
 
     /// One statistic vector; NaN marks an undefined value (summaries report them as such).
     func statistics(_ x: OutcomeMatrix, unit: UInt64, precision: Precision) throws -> [Double] {
-        let context = UnitContext(
+        var context = UnitContext(
             precision: precision, correction: correction, seed: seed, unit: unit,
             warmStart: warm, impliedRhoHint: rhoHint)
+        context.workspaces = workspaces
         let s = try UnitStatistics(try SampleCounts(x), computing: request, context: context)
         return stats.map { $0.value(in: s) }
     }

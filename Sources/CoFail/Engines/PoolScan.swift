@@ -18,6 +18,8 @@ public struct PoolScan: Sendable {
     public let units: [(size: Int, index: Int)]
     let errors: [UInt64]
     let answered: [UInt64]
+    /// One factor workspace per concurrently running subset.
+    let workspaces: WorkspacePool
 
     public init(
         _ raw: RawMatrix, sizes: [Int], subsets: Int, seed: UInt64, correction: Bool = true, full: Bool = false
@@ -45,6 +47,7 @@ public struct PoolScan: Sendable {
             a.append(contentsOf: raw.answered[i])
             e.append(contentsOf: (0..<w).map { raw.answered[i][$0] & ~raw.correct[i][$0] })
         }
+        workspaces = WorkspacePool(models: m)
         errors = e
         answered = a
     }
@@ -125,7 +128,8 @@ public struct PoolScan: Sendable {
         let gram = try BitTables.gram(errors, words: w, columns: cols, mask: mask)
         let counts = SampleCounts(n: n, k: k, gram: gram, families: Array(repeating: nil, count: s))
         let request: StatisticSet = full ? [.tetrachoricSF, .full] : [.tetrachoricSF]
-        let context = UnitContext(precision: .replicate, correction: correction, seed: seed, unit: UInt64(u))
+        var context = UnitContext(precision: .replicate, correction: correction, seed: seed, unit: UInt64(u))
+        context.workspaces = workspaces
         let st = try UnitStatistics(counts, computing: request, context: context)
         let underFull = st.full?.underpricingFull.valueOrNaN ?? .nan
         return [

@@ -3,7 +3,7 @@ internal import CKernels
 /// OpenBLAS's thread pool, which is process-wide: the library fixes it at `threads` when it is
 /// loaded and never changes it, so no result depends on scheduling or on `--threads`.
 public enum BLAS {
-    /// The pool size the LAPACK calls run with (2).
+    /// The pool size the LAPACK calls run with (1).
     public static var threads: Int {
         Int(cf_blas_threads())
     }

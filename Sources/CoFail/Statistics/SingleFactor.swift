@@ -14,8 +14,8 @@ public enum SingleFactor {
     /// β_SF(ρ̄) with its log, or why it is undefined (an undefined or negative mean correlation
     /// has no single-factor representation).
     static func priced(
-        _ p: [Double], rho: PairwiseStatistics.Mean, label: String,
-        relTol: Double
+        _ p: [Double], rho: PairwiseStatistics.Mean, label: String, relTol: Double,
+        workspace: FactorWorkspace? = nil
     ) throws -> (beta: Quantity, log: Quantity) {
         guard let r = rho.value else {
             let why = "\(label) is undefined: \(rho.reason ?? "")"
@@ -25,7 +25,7 @@ public enum SingleFactor {
             let why = "\(label) is negative (\(String(format: "%.4g", r))): no single-factor representation"
             return (.undefined(why), .undefined(why))
         }
-        let lb = try logBeta(p, rho: r, relTol: relTol)
+        let lb = try FactorKernel.logBeta(p, rho: r, relTol: relTol, workspace: workspace)
         let log: Quantity = lb == -.infinity ? .undefined("β_SF = 0: a model is never wrong") : .defined(lb)
         return (.defined(exp(lb)), log)
     }
@@ -47,10 +47,17 @@ public enum SingleFactor {
         _ p: [Double], beta: Double, precision: Precision = .report,
         hint: Double = .nan
     ) throws -> Quantity {
+        try impliedRho(p, beta: beta, precision: precision, hint: hint, workspace: nil)
+    }
+
+    /// The same in a caller's workspace.
+    static func impliedRho(
+        _ p: [Double], beta: Double, precision: Precision, hint: Double,
+        workspace: FactorWorkspace?
+    ) throws -> Quantity {
         let result = try FactorKernel.impliedRho(
-            p, logBeta: beta > 0 ? log(beta) : -.infinity,
-            relTol: precision.impliedRhoRelTol,
-            xTol: precision.impliedRhoXTol, hint: hint)
+            p, logBeta: beta > 0 ? log(beta) : -.infinity, relTol: precision.impliedRhoRelTol,
+            xTol: precision.impliedRhoXTol, hint: hint, workspace: workspace)
         switch result {
         case .value(let rho): return .defined(rho)
         case .betaZero: return .undefined("β = 0: no single-factor correlation reproduces an empty tail")

@@ -73,6 +73,8 @@ public struct UnitContext: Sendable {
     public var impliedRhoHint: Double
     /// Record the wall time of each stage in `UnitStatistics.timings`.
     public var timed = false
+    /// Kernel workspaces shared by an engine's units (nil: allocate per call).
+    public var workspaces: WorkspacePool?
 
     public init(
         precision: Precision, correction: Bool = true, seed: UInt64 = 1, unit: UInt64 = UnitContext.fullSample,
@@ -132,8 +134,15 @@ public struct UnitStatistics: Sendable {
             return
         }
         let precision = context.precision
+        let workspace = try context.workspaces?.acquire()
+        defer {
+            if let workspace {
+                context.workspaces?.release(workspace)
+            }
+        }
         if request.contains(.impliedRho) {
-            impliedRho = try SingleFactor.impliedRho(p, beta: beta, precision: precision, hint: context.impliedRhoHint)
+            impliedRho = try SingleFactor.impliedRho(
+                p, beta: beta, precision: precision, hint: context.impliedRhoHint, workspace: workspace)
         }
         guard request.needsPairwise else {
             return
@@ -146,12 +155,13 @@ public struct UnitStatistics: Sendable {
         clock.lap("pairwise_tetrachoric")
         if request.contains(.tetrachoricSF) {
             (betaSFTetrachoric, logBetaSFTetrachoric) = try SingleFactor.priced(
-                p, rho: pw.meanTetrachoric, label: "mean tetrachoric", relTol: precision.betaSFRelTol)
+                p, rho: pw.meanTetrachoric, label: "mean tetrachoric", relTol: precision.betaSFRelTol,
+                workspace: workspace)
             underpricingTetrachoric = SingleFactor.underpricing(beta, logBetaSFTetrachoric)
         }
         if request.contains(.pearsonSF) {
             (betaSFPearson, logBetaSFPearson) = try SingleFactor.priced(
-                p, rho: pw.meanPhi, label: "mean phi", relTol: precision.betaSFRelTol)
+                p, rho: pw.meanPhi, label: "mean phi", relTol: precision.betaSFRelTol, workspace: workspace)
             underpricingPearson = SingleFactor.underpricing(beta, logBetaSFPearson)
         }
         if request.contains(.clayton) {
