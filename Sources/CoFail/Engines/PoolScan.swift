@@ -20,9 +20,15 @@ public struct PoolScan: Sendable {
     let answered: [UInt64]
     /// One factor workspace per concurrently running subset.
     let workspaces: WorkspacePool
+    /// The full matrix's pairwise fits, when every subset keeps every query (no missing cell).
+    let fullPairwise: PairwiseStatistics?
 
+    /// - Parameter reusePairwise: when the matrix has no missing cell, every subset keeps every
+    ///   query, so its pair fits are the full matrix's: fit them once and take sub-blocks
+    ///   (bit-identical to refitting; false forces the refit, for tests).
     public init(
-        _ raw: RawMatrix, sizes: [Int], subsets: Int, seed: UInt64, correction: Bool = true, full: Bool = false
+        _ raw: RawMatrix, sizes: [Int], subsets: Int, seed: UInt64, correction: Bool = true, full: Bool = false,
+        reusePairwise: Bool = true
     ) throws {
         let m = raw.modelCount
         guard subsets >= 1 else {
@@ -50,6 +56,12 @@ public struct PoolScan: Sendable {
         workspaces = WorkspacePool(models: m)
         errors = e
         answered = a
+        if reusePairwise && raw.missingCells == 0 {
+            let x = try raw.applyCoverage(.complete).0
+            fullPairwise = try PairwiseStatistics(x, correction: correction, threads: 1)
+        } else {
+            fullPairwise = nil
+        }
     }
 
     /// min(C(m, s), cap) without overflow.
@@ -125,12 +137,13 @@ public struct PoolScan: Sendable {
         }
         // An error bit implies an answered bit, so the all-wrong set already lies inside the mask.
         let k = try BitTables.intersection(errors, words: w, models: raw.modelCount, columns: cols).count
-        let gram = try BitTables.gram(errors, words: w, columns: cols, mask: mask)
+        let known = fullPairwise.map { PairwiseStatistics(subsetOf: $0, columns: cols) }
+        let gram = try known?.gram ?? BitTables.gram(errors, words: w, columns: cols, mask: mask)
         let counts = SampleCounts(n: n, k: k, gram: gram, families: Array(repeating: nil, count: s))
         let request: StatisticSet = full ? [.tetrachoricSF, .full] : [.tetrachoricSF]
         var context = UnitContext(precision: .replicate, correction: correction, seed: seed, unit: UInt64(u))
         context.workspaces = workspaces
-        let st = try UnitStatistics(counts, computing: request, context: context)
+        let st = try UnitStatistics(counts, computing: request, context: context, pairwise: known)
         let underFull = st.full?.underpricingFull.valueOrNaN ?? .nan
         return [
             Double(s), Double(n), Double(k), st.beta, st.pairwise?.meanTetrachoric.value ?? .nan,

@@ -62,15 +62,42 @@ public struct PairwiseStatistics: Sendable {
         gram g: [Int64], n: Int, families fams: [String?], correction: Bool = true, threads: Int = 1,
         warmStart: TetrachoricWarmStart? = nil
     ) throws {
+        precondition(g.count == fams.count * fams.count)
+        let fit = try TetrachoricKernel.fit(
+            gram: g, models: fams.count, queries: n, correction: correction, warm: warmStart,
+            threads: threads)
+        self.init(gram: g, n: n, families: fams, correction: correction, fit: fit)
+    }
+
+    /// The statistics of a column subset of a sample whose every model answered every query:
+    /// each pair's 2×2 table, hence its fit, is the full sample's, so the sub-block is taken
+    /// instead of refitted (the means are summed in the same order: bit-identical to a refit).
+    public init(subsetOf full: PairwiseStatistics, columns: [Int]) {
+        let k = columns.count
+        var g = [Int64](repeating: 0, count: k * k)
+        var r = [Double](repeating: 0, count: k * k)
+        var phi = [Double](repeating: 0, count: k * k)
+        var status = [PairStatus](repeating: .ok, count: k * k)
+        for (a, i) in columns.enumerated() {
+            for (b, j) in columns.enumerated() {
+                g[a * k + b] = full.gram[i * full.m + j]
+                r[a * k + b] = full.r[i * full.m + j]
+                phi[a * k + b] = full.phi[i * full.m + j]
+                status[a * k + b] = full.status[i * full.m + j]
+            }
+        }
+        let fit = TetrachoricKernel.Fit(r: r, phi: phi, status: status)
+        self.init(
+            gram: g, n: full.n, families: Array(repeating: nil, count: k), correction: full.correction,
+            fit: fit)
+    }
+
+    private init(gram g: [Int64], n: Int, families fams: [String?], correction: Bool, fit: TetrachoricKernel.Fit) {
         let m = fams.count
-        precondition(g.count == m * m)
         self.m = m
         self.n = n
         self.correction = correction
         gram = g
-        let fit = try TetrachoricKernel.fit(
-            gram: g, models: m, queries: n, correction: correction, warm: warmStart,
-            threads: threads)
         r = fit.r
         phi = fit.phi
         status = fit.status

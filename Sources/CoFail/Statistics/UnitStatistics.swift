@@ -122,7 +122,12 @@ public struct UnitStatistics: Sendable {
 
     /// - Throws: `KernelError` when a kernel fails (undefined quantities are not errors: they
     ///   carry their reason).
-    public init(_ c: SampleCounts, computing request: StatisticSet, context: UnitContext) throws {
+    /// - Parameter pairwise: the sample's pairwise statistics when the caller already has them
+    ///   (a scan subset of a complete matrix); fitted from `c.gram` otherwise.
+    public init(
+        _ c: SampleCounts, computing request: StatisticSet, context: UnitContext,
+        pairwise known: PairwiseStatistics? = nil
+    ) throws {
         n = c.n
         k = c.k
         beta = Double(c.k) / Double(c.n)
@@ -148,9 +153,11 @@ public struct UnitStatistics: Sendable {
             return
         }
         var clock = Stopwatch()
-        let pw = try PairwiseStatistics(
-            gram: c.gram, n: c.n, families: c.families, correction: context.correction,
-            threads: context.threads, warmStart: context.warmStart)
+        let pw =
+            try known
+            ?? PairwiseStatistics(
+                gram: c.gram, n: c.n, families: c.families, correction: context.correction,
+                threads: context.threads, warmStart: context.warmStart)
         pairwise = pw
         clock.lap("pairwise_tetrachoric")
         if request.contains(.tetrachoricSF) {
