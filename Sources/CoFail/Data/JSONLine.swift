@@ -1,4 +1,4 @@
-/// A scalar JSON value of a JSON Lines record.
+/// A scalar JSON value of a JSON Lines record, materialised for messages and rare fields.
 enum JSONScalar: Equatable {
     case null
     case bool(Bool)
@@ -16,11 +16,23 @@ enum JSONScalar: Equatable {
 }
 
 /// One JSON object of scalar fields, parsed straight from the bytes of its line (RFC 8259
-/// grammar): every key keeps its 1-based byte column, a key given twice is an error, and a
-/// number that does not fit a double (1e-400, 1e400) is an error rather than 0 or infinity.
-struct JSONLine {
+/// grammar) into byte ranges of a reused buffer: no String or dictionary per record. Every key
+/// keeps its 1-based byte column, a key given twice is an error, and a number that does not fit
+/// a double (1e-400, 1e400) is an error rather than 0 or infinity.
+struct JSONLineParser {
+    enum Value {
+        case null
+        case bool(Bool)
+        case number(Double)
+        /// Bytes between the quotes; `escaped` when they hold backslash escapes.
+        case string(start: Int, end: Int, escaped: Bool)
+    }
+
     struct Field {
-        var value: JSONScalar
+        var keyStart: Int
+        var keyEnd: Int
+        var keyEscaped: Bool
+        var value: Value
         var column: Int
     }
 
@@ -29,10 +41,13 @@ struct JSONLine {
         var message: String
     }
 
-    var fields: [String: Field] = [:]
+    private(set) var fields: [Field] = []
+    private var bytes: [UInt8] = []
 
-    /// Parses bytes [s, e) of `b`; `lineStart` is the offset of the line's first byte.
-    init(_ b: [UInt8], from s: Int, to e: Int, lineStart: Int) throws {
+    /// Parses bytes [s, e) of `b`; `lineStart` is the offset of the line's first byte. The
+    /// fields stay valid until the next call.
+    mutating func parse(_ b: [UInt8], from s: Int, to e: Int, lineStart: Int) throws {
+        fields.removeAll(keepingCapacity: true)
         var p = s
         func fail(_ message: String) -> Failure {
             Failure(column: p - lineStart + 1, message: message)
@@ -60,14 +75,16 @@ struct JSONLine {
                 guard p < e, b[p] == UInt8(ascii: "\"") else {
                     throw fail("expected a quoted key")
                 }
-                let key = try JSONLine.string(b, &p, e, lineStart)
-                guard fields[key] == nil else {
+                let (ks, ke, kesc) = try JSONLineParser.stringRange(b, &p, e, lineStart)
+                for f in fields where JSONLineParser.sameKey(b, f, ks, ke, kesc) {
+                    let key = JSONLineParser.decode(b, ks, ke, kesc)
                     throw Failure(column: keyColumn, message: "key '\(key)' appears twice in one object")
                 }
                 try expect(UInt8(ascii: ":"), "':' after a key")
                 skipSpace()
                 let valueColumn = p - lineStart + 1
-                fields[key] = Field(value: try JSONLine.scalar(b, &p, e, lineStart), column: valueColumn)
+                let value = try JSONLineParser.scalar(b, &p, e, lineStart)
+                fields.append(Field(keyStart: ks, keyEnd: ke, keyEscaped: kesc, value: value, column: valueColumn))
                 skipSpace()
                 guard p < e else {
                     throw fail("unterminated object")
@@ -89,20 +106,63 @@ struct JSONLine {
         }
     }
 
-    static func scalar(_ b: [UInt8], _ p: inout Int, _ e: Int, _ lineStart: Int) throws -> JSONScalar {
+    /// Whether a field's key is `key` (plain ASCII, as the known keys are).
+    static func keyIs(_ b: [UInt8], _ f: Field, _ key: StaticString) -> Bool {
+        guard !f.keyEscaped, f.keyEnd - f.keyStart == key.utf8CodeUnitCount else {
+            return false
+        }
+        let k = key.utf8Start
+        for i in 0..<key.utf8CodeUnitCount where b[f.keyStart + i] != k[i] {
+            return false
+        }
+        return true
+    }
+
+    static func sameKey(_ b: [UInt8], _ f: Field, _ s: Int, _ e: Int, _ escaped: Bool) -> Bool {
+        if f.keyEscaped || escaped {
+            return decode(b, f.keyStart, f.keyEnd, f.keyEscaped) == decode(b, s, e, escaped)
+        }
+        return f.keyEnd - f.keyStart == e - s && b[f.keyStart..<f.keyEnd].elementsEqual(b[s..<e])
+    }
+
+    /// The text of a string range, escapes decoded (already validated by the parser).
+    static func decode(_ b: [UInt8], _ s: Int, _ e: Int, _ escaped: Bool) -> String {
+        guard escaped else {
+            return String(decoding: b[s..<e], as: UTF8.self)
+        }
+        var p = s - 1
+        return (try? unescape(b, &p, e + 1, 0)) ?? String(decoding: b[s..<e], as: UTF8.self)
+    }
+
+    /// A field's value as a `JSONScalar` (for messages and the rare fields).
+    static func scalarValue(_ b: [UInt8], _ f: Field) -> JSONScalar {
+        switch f.value {
+        case .null: return .null
+        case .bool(let v): return .bool(v)
+        case .number(let v): return .number(v)
+        case .string(let s, let e, let esc): return .string(decode(b, s, e, esc))
+        }
+    }
+
+    static func scalar(_ b: [UInt8], _ p: inout Int, _ e: Int, _ lineStart: Int) throws -> Value {
         guard p < e else {
             throw Failure(column: p - lineStart + 1, message: "missing value")
         }
-        func word(_ w: String, _ v: JSONScalar) throws -> JSONScalar {
-            let u = Array(w.utf8)
-            guard p + u.count <= e, Array(b[p..<p + u.count]) == u else {
+        func word(_ w: StaticString, _ v: Value) throws -> Value {
+            let n = w.utf8CodeUnitCount
+            guard p + n <= e else {
                 throw Failure(column: p - lineStart + 1, message: "invalid literal")
             }
-            p += u.count
+            for i in 0..<n where b[p + i] != w.utf8Start[i] {
+                throw Failure(column: p - lineStart + 1, message: "invalid literal")
+            }
+            p += n
             return v
         }
         switch b[p] {
-        case UInt8(ascii: "\""): return .string(try string(b, &p, e, lineStart))
+        case UInt8(ascii: "\""):
+            let (s, end, esc) = try stringRange(b, &p, e, lineStart)
+            return .string(start: s, end: end, escaped: esc)
         case UInt8(ascii: "t"): return try word("true", .bool(true))
         case UInt8(ascii: "f"): return try word("false", .bool(false))
         case UInt8(ascii: "n"): return try word("null", .null)
@@ -146,18 +206,51 @@ struct JSONLine {
                 throw bad
             }
         }
+        // one-digit integers (0/1 cells) without building a string
+        if p - start == 1 {
+            return Double(b[start] - 0x30)
+        }
         let token = String(decoding: b[start..<p], as: UTF8.self)
         guard let v = Double(token) else {
             throw bad
         }
-        try CellParser.checkRepresentable(v, token: token).mapError { _ in
-            Failure(column: start - lineStart + 1, message: "number \(token) does not fit a double")
-        }.get()
+        if case .failure = CellParser.checkRepresentable(v, token: token) {
+            throw Failure(column: start - lineStart + 1, message: "number \(token) does not fit a double")
+        }
         return v
     }
 
-    /// A JSON string starting at the opening quote; escapes decoded, surrogate pairs joined.
-    static func string(_ b: [UInt8], _ p: inout Int, _ e: Int, _ lineStart: Int) throws -> String {
+    /// The byte range inside a JSON string that starts at the opening quote at `p`, validated
+    /// (escapes, control characters); `p` ends after the closing quote.
+    static func stringRange(_ b: [UInt8], _ p: inout Int, _ e: Int, _ lineStart: Int) throws -> (Int, Int, Bool) {
+        let open = p
+        var q = p + 1
+        var escaped = false
+        while q < e {
+            let c = b[q]
+            if c == UInt8(ascii: "\"") {
+                p = q + 1
+                if escaped {
+                    var check = open
+                    _ = try unescape(b, &check, e, lineStart)
+                }
+                return (open + 1, q, escaped)
+            }
+            if c < 0x20 {
+                throw Failure(column: q - lineStart + 1, message: "control character inside a string")
+            }
+            if c == UInt8(ascii: "\\") {
+                escaped = true
+                q += 2
+                continue
+            }
+            q += 1
+        }
+        throw Failure(column: open - lineStart + 1, message: "unterminated string")
+    }
+
+    /// Decodes the JSON string starting at the opening quote at `p` (escapes, surrogate pairs).
+    static func unescape(_ b: [UInt8], _ p: inout Int, _ e: Int, _ lineStart: Int) throws -> String {
         let open = p
         p += 1
         var out: [UInt8] = []
@@ -188,9 +281,6 @@ struct JSONLine {
             if c == UInt8(ascii: "\"") {
                 p += 1
                 return String(decoding: out, as: UTF8.self)
-            }
-            if c < 0x20 {
-                throw fail("control character inside a string")
             }
             guard c == UInt8(ascii: "\\") else {
                 out.append(c)

@@ -328,80 +328,136 @@ public struct MatrixLoader: Sendable {
 
     func loadJSONL(_ input: ByteInput) throws -> RawMatrix {
         var sink = RecordSink(file: input.name)
-        var ignored = Set<String>()
+        var ignored: [String] = []
         let b = input.bytes
         var lineNo = 0
         var start = 0
-        let known: Set<String> = ["query", "model", "correct", "cost", "family"]
+        var parser = JSONLineParser()
+        // Records usually arrive grouped by query or by model: reuse the last index when the bytes repeat.
+        var lastQ = (start: 0, end: -1, index: 0)
+        var lastM = (start: 0, end: -1, index: 0)
+        func same(_ s: Int, _ e: Int, _ last: (start: Int, end: Int, index: Int)) -> Bool {
+            e - s == last.end - last.start && b[s..<e].elementsEqual(b[last.start..<last.end])
+        }
         while start < b.count {
             var end = start
-            while end < b.count, b[end] != 0x0A { end += 1 }
+            while end < b.count, b[end] != 0x0A {
+                end += 1
+            }
             lineNo += 1
             defer { start = end + 1 }
             var s = start
             var e = end
-            while s < e, b[s] == 0x20 || b[s] == 0x09 || b[s] == 0x0D { s += 1 }
-            while e > s, b[e - 1] == 0x20 || b[e - 1] == 0x09 || b[e - 1] == 0x0D { e -= 1 }
-            if s == e { continue }
-            let parsed: JSONLine
+            while s < e, b[s] == 0x20 || b[s] == 0x09 || b[s] == 0x0D {
+                s += 1
+            }
+            while e > s, b[e - 1] == 0x20 || b[e - 1] == 0x09 || b[e - 1] == 0x0D {
+                e -= 1
+            }
+            if s == e {
+                continue
+            }
             do {
-                parsed = try JSONLine(b, from: s, to: e, lineStart: start)
-            } catch let f as JSONLine.Failure {
+                try parser.parse(b, from: s, to: e, lineStart: start)
+            } catch let f as JSONLineParser.Failure {
                 let shown = String(decoding: b[s..<min(e, s + 80)], as: UTF8.self)
                 throw CoFailError.data(
                     InputLocation(file: input.name, line: lineNo, column: f.column), value: shown,
                     message: "not one JSON object of scalar fields: \(f.message)")
             }
-            let obj = parsed.fields.mapValues(\.value)
-            func loc(_ key: String) -> InputLocation {
-                InputLocation(file: input.name, line: lineNo, column: parsed.fields[key]?.column, columnName: key)
+            var query: JSONLineParser.Field?
+            var model: JSONLineParser.Field?
+            var correct: JSONLineParser.Field?
+            var costField: JSONLineParser.Field?
+            var familyField: JSONLineParser.Field?
+            for f in parser.fields {
+                if JSONLineParser.keyIs(b, f, "query") {
+                    query = f
+                } else if JSONLineParser.keyIs(b, f, "model") {
+                    model = f
+                } else if JSONLineParser.keyIs(b, f, "correct") {
+                    correct = f
+                } else if JSONLineParser.keyIs(b, f, "cost") {
+                    costField = f
+                } else if JSONLineParser.keyIs(b, f, "family") {
+                    familyField = f
+                } else {
+                    let key = JSONLineParser.decode(b, f.keyStart, f.keyEnd, f.keyEscaped)
+                    if !ignored.contains(key) {
+                        ignored.append(key)
+                    }
+                }
             }
-            for key in obj.keys where !known.contains(key) { ignored.insert(key) }
-            let qid: String
-            switch obj["query"] {
-            case .string(let s)? where !s.isEmpty: qid = s
-            case .number(let n)? where n == n.rounded() && abs(n) < 1e15: qid = String(Int64(n))
+            func loc(_ key: String, _ f: JSONLineParser.Field?) -> InputLocation {
+                InputLocation(file: input.name, line: lineNo, column: f?.column, columnName: key)
+            }
+            func text(_ f: JSONLineParser.Field?) -> String? {
+                f.map { JSONLineParser.scalarValue(b, $0).text }
+            }
+            let q: Int
+            switch query?.value {
+            case .string(let qs, let qe, let esc)? where qe > qs:
+                if !esc && same(qs, qe, lastQ) {
+                    q = lastQ.index
+                } else {
+                    q = sink.query(JSONLineParser.decode(b, qs, qe, esc))
+                    lastQ = esc ? (0, -1, 0) : (qs, qe, q)
+                }
+            case .number(let n)? where n == n.rounded() && abs(n) < 1e15:
+                q = sink.query(String(Int64(n)))
             default:
                 throw CoFailError.data(
-                    loc("query"), value: obj["query"]?.text, message: "missing or empty 'query' (string or integer)")
+                    loc("query", query), value: text(query), message: "missing or empty 'query' (string or integer)")
             }
-            guard case .string(let name)? = obj["model"], !name.isEmpty else {
+            let i: Int
+            switch model?.value {
+            case .string(let ms, let me, let esc)? where me > ms:
+                if !esc && same(ms, me, lastM) {
+                    i = lastM.index
+                } else {
+                    i = sink.model(JSONLineParser.decode(b, ms, me, esc), line: lineNo)
+                    lastM = esc ? (0, -1, 0) : (ms, me, i)
+                }
+            default:
                 throw CoFailError.data(
-                    loc("model"), value: obj["model"]?.text, message: "missing or empty 'model' (string)")
+                    loc("model", model), value: text(model), message: "missing or empty 'model' (string)")
             }
-            let value: CellValue
             let cell: Result<CellValue, CellParser.Failure>
-            switch obj["correct"] {
+            switch correct?.value {
             case nil:
                 throw CoFailError.data(
-                    loc("correct"), value: nil, message: "missing 'correct' field (use null for a missing cell)")
+                    loc("correct", nil), value: nil, message: "missing 'correct' field (use null for a missing cell)")
             case .null?: cell = .success(.missing)
             case .bool(let v)?: cell = .success(v ? .correct : .wrong)
             case .number(let v)?: cell = cells.parse(score: v)
-            case .string(let v)?: cell = cells.parse(word: v.trimmingCharacters(in: .whitespaces).lowercased())
+            case .string(let cs, let ce, let esc)?:
+                let word = JSONLineParser.decode(b, cs, ce, esc).trimmingCharacters(in: .whitespaces).lowercased()
+                cell = cells.parse(word: word)
             }
+            let value: CellValue
             switch cell {
             case .success(let v): value = v
             case .failure(let why):
-                throw CoFailError.data(loc("correct"), value: obj["correct"]?.text, message: CellParser.message(why))
+                throw CoFailError.data(
+                    loc("correct", correct), value: text(correct), message: CellParser.message(why))
             }
             var cost: Double?
-            switch obj["cost"] {
+            switch costField?.value {
             case nil, .null?: break
             case .number(let v)? where v.isFinite && v >= 0: cost = v
-            case let other?:
+            default:
                 throw CoFailError.data(
-                    loc("cost"), value: other.text, message: "cost must be a non-negative number of dollars")
+                    loc("cost", costField), value: text(costField),
+                    message: "cost must be a non-negative number of dollars")
             }
             var family: String?
-            switch obj["family"] {
+            switch familyField?.value {
             case nil, .null?: break
-            case .string(let v)?: family = v
-            case let other?:
-                throw CoFailError.data(loc("family"), value: other.text, message: "family must be a string")
+            case .string(let fs, let fe, let esc)?: family = JSONLineParser.decode(b, fs, fe, esc)
+            default:
+                throw CoFailError.data(
+                    loc("family", familyField), value: text(familyField), message: "family must be a string")
             }
-            let q = sink.query(qid)
-            let i = sink.model(name, line: lineNo)
             try sink.add(q: q, i: i, value: value, cost: cost, family: family, line: lineNo, column: (nil, "correct"))
         }
         if sink.queryIDs.isEmpty {
