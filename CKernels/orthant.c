@@ -316,7 +316,7 @@ done:
 
 typedef struct {
     const double *Lt, *ut, *mu, *gen;
-    size_t d, points, shifts, threads;
+    size_t d, points, first, last, threads; /* shifts first ..< last */
     uint64_t key;
     double *shift_log_mean;
 } tilt_job;
@@ -331,7 +331,7 @@ static void tilt_worker(void *arg, size_t t) {
         free(sh);
         return;
     }
-    for (size_t s = t; s < j->shifts; s += j->threads) {
+    for (size_t s = j->first + t; s < j->last; s += j->threads) {
         for (size_t k = 0; k + 1 < d; k += 2) {
             double u2[2];
             cf_rng_uniform2(j->key, s, k >> 1, u2);
@@ -376,15 +376,46 @@ static void tilt_worker(void *arg, size_t t) {
     free(sh);
 }
 
-int cf_orthant_tilted(const double *r, const double *tau, size_t d, uint64_t key, size_t points, size_t shifts,
-                      size_t threads, cf_estimate *out) {
+/* Mean and relative standard error of the shift means lm[0 ..< n] (kept in log space). */
+static void tilt_combine(const double *lm, size_t n, size_t points, cf_estimate *out) {
+    double mx = -INFINITY;
+    for (size_t s = 0; s < n; s++)
+        if (lm[s] > mx)
+            mx = lm[s];
+    out->samples = points * n;
+    if (mx == -INFINITY) {
+        out->val = 0;
+        out->log_val = -INFINITY;
+        out->se = 0;
+        out->rel_se = INFINITY;
+        return;
+    }
+    double mean = 0, ss = 0;
+    for (size_t s = 0; s < n; s++)
+        mean += exp(lm[s] - mx);
+    mean /= (double)n;
+    for (size_t s = 0; s < n; s++) {
+        double v = exp(lm[s] - mx) - mean;
+        ss += v * v;
+    }
+    double sd_mean = sqrt(ss / (double)(n - 1) / (double)n);
+    out->log_val = mx + log(mean);
+    out->val = exp(out->log_val);
+    out->rel_se = sd_mean / mean;
+    out->se = out->rel_se * out->val;
+}
+
+int cf_orthant_tilted_target(const double *r, const double *tau, size_t d, uint64_t key, size_t points, size_t shifts,
+                             double rel_target, size_t max_shifts, size_t threads, cf_estimate *out) {
     if (!out)
         return CF_EINVAL;
     int st = check_inputs(r, tau, d);
     if (st != CF_OK)
         return st;
-    if (points == 0 || shifts < 2)
+    if (points == 0 || shifts < 2 || max_shifts < shifts)
         return CF_EINVAL;
+    if (!(rel_target >= 0))
+        return CF_EDOM;
     if (threads < 1)
         threads = 1;
     memset(out, 0, sizeof *out);
@@ -395,7 +426,8 @@ int cf_orthant_tilted(const double *r, const double *tau, size_t d, uint64_t key
         return CF_OK;
     }
     double *L = malloc(d * d * sizeof *L), *u = malloc(d * sizeof *u), *mu = calloc(d, sizeof *mu);
-    double *y = calloc(2 * (d - 1), sizeof *y), *gen = malloc(d * sizeof *gen), *lm = malloc(shifts * sizeof *lm);
+    double *y = calloc(2 * (d - 1), sizeof *y), *gen = malloc(d * sizeof *gen);
+    double *lm = malloc(max_shifts * sizeof *lm);
     size_t *perm = malloc(d * sizeof *perm);
     if (!L || !u || !mu || !y || !gen || !lm || !perm) {
         st = CF_ENOMEM;
@@ -427,43 +459,27 @@ int cf_orthant_tilted(const double *r, const double *tau, size_t d, uint64_t key
         if (prime)
             gen[k++] = sqrt((double)p);
     }
-    tilt_job job = {L, u, mu, gen, d, points, shifts, threads, key, lm};
-    for (size_t s = 0; s < shifts; s++)
-        lm[s] = NAN;
-    st = cf_parallel(threads, tilt_worker, &job);
-    if (st != CF_OK)
-        goto done;
-    double mx = -INFINITY;
-    for (size_t s = 0; s < shifts; s++) {
-        if (isnan(lm[s])) {
-            st = CF_ENOMEM;
+    /* batches of `shifts` shifts until the relative standard error meets the target or the cap
+     * is reached; shift s always uses stream s, so the result is a function of the batches run */
+    size_t done_shifts = 0;
+    while (done_shifts < max_shifts) {
+        size_t last = done_shifts + shifts < max_shifts ? done_shifts + shifts : max_shifts;
+        for (size_t s = done_shifts; s < last; s++)
+            lm[s] = NAN;
+        tilt_job job = {L, u, mu, gen, d, points, done_shifts, last, threads, key, lm};
+        st = cf_parallel(threads, tilt_worker, &job);
+        if (st != CF_OK)
             goto done;
-        }
-        if (lm[s] > mx)
-            mx = lm[s];
+        for (size_t s = done_shifts; s < last; s++)
+            if (isnan(lm[s])) {
+                st = CF_ENOMEM;
+                goto done;
+            }
+        done_shifts = last;
+        tilt_combine(lm, done_shifts, points, out);
+        if (out->rel_se <= rel_target)
+            break;
     }
-    if (mx == -INFINITY) {
-        out->val = 0;
-        out->log_val = -INFINITY;
-        out->se = 0;
-        out->rel_se = INFINITY;
-        out->samples = points * shifts;
-        goto done;
-    }
-    double mean = 0, ss = 0;
-    for (size_t s = 0; s < shifts; s++)
-        mean += exp(lm[s] - mx);
-    mean /= (double)shifts;
-    for (size_t s = 0; s < shifts; s++) {
-        double v = exp(lm[s] - mx) - mean;
-        ss += v * v;
-    }
-    double sd_mean = sqrt(ss / (double)(shifts - 1) / (double)shifts);
-    out->log_val = mx + log(mean);
-    out->val = exp(out->log_val);
-    out->rel_se = sd_mean / mean;
-    out->se = out->rel_se * out->val;
-    out->samples = points * shifts;
 done:
     free(L);
     free(u);
@@ -473,4 +489,9 @@ done:
     free(lm);
     free(perm);
     return st;
+}
+
+int cf_orthant_tilted(const double *r, const double *tau, size_t d, uint64_t key, size_t points, size_t shifts,
+                      size_t threads, cf_estimate *out) {
+    return cf_orthant_tilted_target(r, tau, d, key, points, shifts, 0, shifts, threads, out);
 }

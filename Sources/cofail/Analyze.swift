@@ -26,6 +26,7 @@ struct Analyze: ParsableCommand {
     @Option(help: "Write the per-pair table (counts, φ, r, corrected flag) to this CSV file.")
     var pairs: String?
     @OptionGroup var pairwise: PairwiseOptions
+    @OptionGroup var fullPrecision: FullPrecisionOptions
     @Flag(name: .customLong("no-full"), help: "Skip the full Gaussian copula (nearest correlation matrix and β_full).")
     var noFull = false
     @Flag(help: "Add the wall time of each stage to the report.")
@@ -46,6 +47,7 @@ struct Analyze: ParsableCommand {
             o.threads = common.threads
             o.seed = common.seed
             o.precision.crudeDraws = draws
+            o.precision.fullRelError = fullPrecision.fullRelError ?? Precision.report.fullRelError
             o.full = !noFull
             let a = try Analysis(x, options: o)
             let echo: [(String, JSONValue)] =

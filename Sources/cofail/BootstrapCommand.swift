@@ -22,8 +22,9 @@ struct BootstrapCommand: ParsableCommand {
     var stats: String?
     @Flag(help: "Also propagate β_full (nearest correlation matrix and tilted estimator per replicate).")
     var full = false
-    @Option(name: .customLong("full-draws"), help: "Tilted-estimator points per replicate for β_full.")
-    var fullDraws: Int = 10_000
+    @Option(name: .customLong("full-draws"), help: "β_full: tilted-QMC points per batch (10 shifts) per replicate.")
+    var fullDraws: Int = 5000
+    @OptionGroup var fullPrecision: FullPrecisionOptions
     @OptionGroup var interval: IntervalOptions
     @Option(help: "Write replicate-level values as CSV.")
     var samples: String?
@@ -69,13 +70,14 @@ struct BootstrapCommand: ParsableCommand {
             let list = try statList()
             let boot = try Bootstrap(
                 x, stats: list, seed: engine.common.seed, correction: pairwise.correction,
-                fullPoints: fullDraws)
+                fullPoints: fullDraws, fullRelError: fullPrecision.fullRelError ?? Precision.replicate.fullRelError)
             var signature = RunSignature(
                 command: "bootstrap", input: ei, matrixHash: hash, seed: engine.common.seed,
                 zeroCellCorrection: pairwise.correction)
             signature.replicates = replicates
             signature.stats = list.map(\.rawValue)
             signature.fullPoints = fullDraws
+            signature.fullRelError = fullPrecision.fullRelError ?? Precision.replicate.fullRelError
             let table = try engine.execute(
                 engine: "bootstrap", signature: signature, columns: list.map(\.rawValue),
                 units: replicates, output: out.output

@@ -41,7 +41,8 @@ struct MergeCommand: ParsableCommand {
                 }
                 let boot = try Bootstrap(
                     x, stats: stats, seed: sig.seed, correction: sig.zeroCellCorrection,
-                    fullPoints: sig.fullPoints ?? 10_000)
+                    fullPoints: sig.fullPoints ?? 5000,
+                    fullRelError: sig.fullRelError ?? Precision.replicate.fullRelError)
                 let summary = BootstrapSummary(
                     stats: stats, estimates: try boot.estimate(), table: table,
                     jackknife: try boot.jackknife(), alpha: interval.alpha)

@@ -120,6 +120,22 @@ struct RunOptions: ParsableArguments {
     }
 }
 
+/// The precision of β_full: analyze, bootstrap and scan (METHODS §4).
+struct FullPrecisionOptions: ParsableArguments {
+    @Option(
+        name: .customLong("full-rel-error"),
+        help: ArgumentHelp(
+            "β_full: add tilted-QMC batches until the standard error is ≤ this fraction of β_full "
+                + "(default 1e-3 for analyze, 1e-2 per replicate or subset; 0: one batch)."))
+    var fullRelError: Double?
+
+    func validate() throws {
+        if let e = fullRelError, !(e >= 0 && e < 1) {
+            throw ValidationError("--full-rel-error must lie in [0, 1) (got \(e))")
+        }
+    }
+}
+
 /// The level of bootstrap and jackknife intervals: bootstrap, vote and merge.
 struct IntervalOptions: ParsableArguments {
     @Option(help: "Interval level: the intervals cover 1 − alpha.")

@@ -22,6 +22,7 @@ struct ScanCommand: ParsableCommand {
     var full = false
     @Option(help: "Write an SVG of median U_tet against pool size with the 10–90 band.")
     var plot: String?
+    @OptionGroup var fullPrecision: FullPrecisionOptions
     @OptionGroup var pairwise: PairwiseOptions
     @OptionGroup var input: InputOptions
     @OptionGroup var engine: EngineOptions
@@ -53,15 +54,17 @@ struct ScanCommand: ParsableCommand {
                 throw CoFailError.usage("--subsets \(subsets) over \(sizeList.count) sizes: \(problem)")
             }
             let seed = engine.common.seed
+            let relError = fullPrecision.fullRelError ?? Precision.replicate.fullRelError
             let scan = try PoolScan(
                 raw, sizes: sizeList, subsets: subsets, seed: seed,
-                correction: pairwise.correction, full: full)
+                correction: pairwise.correction, full: full, fullRelError: relError)
             var signature = RunSignature(
                 command: "scan", input: ei, matrixHash: hash, seed: seed,
                 zeroCellCorrection: pairwise.correction)
             signature.sizes = sizeList
             signature.subsets = subsets
             signature.full = full
+            signature.fullRelError = full ? relError : nil
             let table = try engine.execute(
                 engine: "scan", signature: signature, columns: PoolScan.columns,
                 units: scan.units.count, output: out.output

@@ -46,6 +46,32 @@ import Testing
         }
     }
 
+    /// The precision-targeted estimator: at each target the achieved relative standard error is
+    /// within it (or the point cap says why not), the value agrees with pmvnorm within the
+    /// combined errors, and tighter targets use more points.
+    @Test func precisionTargetedEstimatorMeetsItsTarget() throws {
+        let d = 67
+        let s = try matrix("orthant_S.csv", d)
+        let t0 = try tau
+        for row in try golden("orthant.csv") {
+            let t = t0.map { $0 + num(row, "shift") }
+            var used: [UInt64] = []
+            for target in [1e-2, 3e-3, 1e-3] {
+                var e = cf_estimate()
+                #expect(cf_orthant_tilted_target(s, t, d, 3, 512, 10, target, 4096, 2, &e) == CF_OK)
+                #expect(e.rel_se <= target, "target \(target): reached \(e.rel_se) with \(e.samples) points")
+                let z = (e.val - num(row, "p")) / (e.se * e.se + num(row, "err") * num(row, "err")).squareRoot()
+                #expect(abs(z) < 4, "target \(target): \(e.val) ± \(e.se) vs pmvnorm \(num(row, "p"))")
+                used.append(e.samples)
+            }
+            #expect(used[0] <= used[1] && used[1] <= used[2], "\(used)")
+            // a cap below what the target needs stops at the cap and says so through rel_se
+            var capped = cf_estimate()
+            #expect(cf_orthant_tilted_target(s, t, d, 3, 64, 10, 1e-6, 20, 2, &capped) == CF_OK)
+            #expect(capped.samples == 64 * 20 && capped.rel_se > 1e-6)
+        }
+    }
+
     /// Crude MC agrees with the golden within its error, and is identical for any thread count.
     @Test func crudeMonteCarloThreadInvariantAndUnbiased() throws {
         let d = 67
@@ -92,6 +118,8 @@ import Testing
         let a = try Analysis(x, options: o)
         let r = try #require(a.residual)
         #expect(r.ncmConverged)
+        // the default report precision: 0.1 % standard error, met
+        #expect(r.targetReached.value == 1 && r.betaFullSE.value! <= 1e-3 * r.betaFull.value!)
         #expect(abs(try #require(r.agreementZ.value)) < 4)
         #expect(r.negativeEigenvalues > 0)
         // same seed, other thread count: bit-identical Monte Carlo

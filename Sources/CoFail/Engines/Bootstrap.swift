@@ -68,7 +68,7 @@ public struct Bootstrap: Sendable {
 
     public init(
         _ x: OutcomeMatrix, stats: [BootstrapStatistic], seed: UInt64, correction: Bool = true,
-        fullPoints: Int = 10_000
+        fullPoints: Int = 5000, fullRelError: Double = Precision.replicate.fullRelError
     ) throws {
         matrix = x
         self.stats = stats
@@ -76,6 +76,7 @@ public struct Bootstrap: Sendable {
         self.correction = correction
         var p = Precision.replicate
         p.qmcPoints = max(1, fullPoints / p.qmcShifts)
+        p.fullRelError = fullRelError
         precision = p
         request = stats.reduce(into: StatisticSet()) { $0.formUnion($1.requirement) }
         workspaces = WorkspacePool(models: x.m)

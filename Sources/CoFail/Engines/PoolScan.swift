@@ -20,6 +20,8 @@ public struct PoolScan: Sendable {
     let answered: [UInt64]
     /// One factor workspace per concurrently running subset.
     let workspaces: WorkspacePool
+    /// Tolerances of every subset (`.replicate`, with the caller's β_full target).
+    let precision: Precision
     /// The full matrix's pairwise fits, when every subset keeps every query (no missing cell).
     let fullPairwise: PairwiseStatistics?
 
@@ -28,8 +30,11 @@ public struct PoolScan: Sendable {
     ///   (bit-identical to refitting; false forces the refit, for tests).
     public init(
         _ raw: RawMatrix, sizes: [Int], subsets: Int, seed: UInt64, correction: Bool = true, full: Bool = false,
-        reusePairwise: Bool = true
+        fullRelError: Double = Precision.replicate.fullRelError, reusePairwise: Bool = true
     ) throws {
+        var precision = Precision.replicate
+        precision.fullRelError = fullRelError
+        self.precision = precision
         let m = raw.modelCount
         guard subsets >= 1 else {
             throw CoFailError.invalid("subsets", subsets, "be at least 1")
@@ -141,7 +146,7 @@ public struct PoolScan: Sendable {
         let gram = try known?.gram ?? BitTables.gram(errors, words: w, columns: cols, mask: mask)
         let counts = SampleCounts(n: n, k: k, gram: gram, families: Array(repeating: nil, count: s))
         let request: StatisticSet = full ? [.tetrachoricSF, .full] : [.tetrachoricSF]
-        var context = UnitContext(precision: .replicate, correction: correction, seed: seed, unit: UInt64(u))
+        var context = UnitContext(precision: precision, correction: correction, seed: seed, unit: UInt64(u))
         context.workspaces = workspaces
         let st = try UnitStatistics(counts, computing: request, context: context, pairwise: known)
         let underFull = st.full?.underpricingFull.valueOrNaN ?? .nan

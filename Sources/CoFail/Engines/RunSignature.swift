@@ -21,6 +21,8 @@ public struct RunSignature: Codable, Equatable, Sendable {
     public var replicates: Int?
     public var stats: [String]?
     public var fullPoints: Int?
+    /// bootstrap and scan with β_full: the standard error asked for (fraction of β_full)
+    public var fullRelError: Double?
     /// scan
     public var sizes: [Int]?
     public var subsets: Int?
@@ -70,6 +72,7 @@ public struct RunSignature: Codable, Equatable, Sendable {
         note("replicates", replicates.map(String.init) ?? "-", other.replicates.map(String.init) ?? "-")
         note("statistics", stats?.joined(separator: ",") ?? "-", other.stats?.joined(separator: ",") ?? "-")
         note("β_full points", fullPoints.map(String.init) ?? "-", other.fullPoints.map(String.init) ?? "-")
+        note("β_full precision", fullRelError.map { "\($0)" } ?? "-", other.fullRelError.map { "\($0)" } ?? "-")
         note(
             "sizes", sizes?.map(String.init).joined(separator: ",") ?? "-",
             other.sizes?.map(String.init).joined(separator: ",") ?? "-")

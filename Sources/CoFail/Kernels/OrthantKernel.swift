@@ -35,14 +35,16 @@ enum OrthantKernel {
         return Estimate(e)
     }
 
-    /// Botev's minimax-tilted estimator; shift s uses stream s of `key`.
+    /// Botev's minimax-tilted estimator; shift s uses stream s of `key`. Batches of `shifts`
+    /// shifts run until the relative standard error is ≤ `relTarget` or `maxShifts` have run.
     static func tilted(
         correlation r: [Double], thresholds tau: [Double], key: RandomKey, points: Int, shifts: Int,
-        threads: Int
+        relTarget: Double, maxShifts: Int, threads: Int
     ) throws -> Estimate {
         var e = cf_estimate()
-        let status = cf_orthant_tilted(r, tau, tau.count, key.value, points, shifts, max(1, threads), &e)
-        try kernelCheck(status, "cf_orthant_tilted", "β_full by the tilted estimator in \(tau.count) dimensions")
+        let status = cf_orthant_tilted_target(
+            r, tau, tau.count, key.value, points, shifts, relTarget, max(shifts, maxShifts), max(1, threads), &e)
+        try kernelCheck(status, "cf_orthant_tilted_target", "the tilted estimator in \(tau.count) dimensions")
         return Estimate(e)
     }
 }

@@ -123,6 +123,11 @@ extension Report.Section {
         let vrText = f.betaFull.value.map { "\(Report.fmt($0)) ± \(Report.fmt(f.betaFullSE.value ?? 0))" }
         s.add("beta_full", "β_full tilted SOV-QMC (\(f.qmcPoints) points)", f.betaFull, display: vrText)
         s.add("beta_full_se", "β_full tilted standard error", f.betaFullSE)
+        s.add("beta_full_points", "tilted points used", .int(f.qmcPoints))
+        s.add("beta_full_rel_error_target", "standard error asked for (fraction of β_full)", .number(f.relErrorTarget))
+        s.add(
+            "beta_full_target_reached", "precision target met", f.targetReached.value.map { _ in .bool(true) } ?? .null,
+            reason: f.targetReached.reason)
         s.add("log_beta_full", "log β_full", f.logBetaFull)
         s.add("beta_full_agreement_z", "agreement z (MC − tilted)", f.agreementZ)
         s.add("underpricing_full", "U_full = β / β_full", f.underpricingFull)

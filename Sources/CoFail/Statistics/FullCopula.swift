@@ -31,7 +31,12 @@ public struct FullCopula: Sendable {
     public var agreementZ: Quantity = .undefined("not computed")
     public var underpricingFull: Quantity = .undefined("not computed")
     public var draws: Int
+    /// Tilted-estimator points used.
     public var qmcPoints: Int
+    /// The standard error asked for, as a fraction of β_full (0: a fixed number of points).
+    public var relErrorTarget: Double
+    /// 1 when the target was met; undefined, with the reason, when the point cap stopped it.
+    public var targetReached: Quantity = .undefined("no precision target (a fixed number of points)")
     /// Wall time of the NCM, crude MC and tilted stages, seconds.
     public var timings: [(stage: String, seconds: Double)] = []
 
@@ -43,7 +48,8 @@ public struct FullCopula: Sendable {
         unit: UInt64, threads: Int
     ) throws {
         draws = precision.crudeDraws
-        qmcPoints = precision.qmcPoints * precision.qmcShifts
+        qmcPoints = 0
+        relErrorTarget = precision.fullRelError
         let idx = p.indices.filter { p[$0] > 0 && p[$0] < 1 }
         let d = idx.count
         modelsUsed = d
@@ -85,9 +91,19 @@ public struct FullCopula: Sendable {
         clock.lap("beta_full_crude_mc")
         let key = RandomKey(seed: seed, domain: .qmcShift, unit: unit)
         let vr = try OrthantKernel.tilted(
-            correlation: proj.sampling, thresholds: tau, key: key,
-            points: precision.qmcPoints, shifts: precision.qmcShifts, threads: threads)
+            correlation: proj.sampling, thresholds: tau, key: key, points: precision.qmcPoints,
+            shifts: precision.qmcShifts, relTarget: precision.fullRelError,
+            maxShifts: precision.qmcMaxPoints / max(1, precision.qmcPoints), threads: threads)
         clock.lap("beta_full_tilted")
+        qmcPoints = vr.samples
+        if precision.fullRelError > 0 {
+            targetReached =
+                vr.relativeStandardError <= precision.fullRelError
+                ? .defined(1)
+                : .undefined(
+                    "the point cap (\(precision.qmcMaxPoints)) was reached at a relative standard error of "
+                        + "\(Report.fmt(vr.relativeStandardError))")
+        }
         timings = clock.laps
         betaFull = .defined(vr.value)
         betaFullSE = .defined(vr.standardError)

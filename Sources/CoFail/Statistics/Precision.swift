@@ -9,34 +9,41 @@ public struct Precision: Sendable, Equatable {
     /// β_SF tolerance inside the ρ* root search, and the tolerance on ρ* itself.
     public var impliedRhoRelTol: Double
     public var impliedRhoXTol: Double
-    /// Tilted QMC estimator of β_full: points per random shift, and the number of shifts.
+    /// Tilted QMC estimator of β_full: points per random shift, and shifts per batch.
     public var qmcPoints: Int
     public var qmcShifts: Int
+    /// Batches are added until the estimator's standard error is ≤ this fraction of β_full
+    /// (0: one batch), or until `qmcMaxPoints` points have been used.
+    public var fullRelError: Double
+    public var qmcMaxPoints: Int
     /// Crude Monte Carlo draws for β_full (the agreement check); 0 skips it.
     public var crudeDraws: Int
 
     public init(
         betaSFRelTol: Double, impliedRhoRelTol: Double, impliedRhoXTol: Double, qmcPoints: Int, qmcShifts: Int,
-        crudeDraws: Int
+        fullRelError: Double, qmcMaxPoints: Int, crudeDraws: Int
     ) {
         self.betaSFRelTol = betaSFRelTol
         self.impliedRhoRelTol = impliedRhoRelTol
         self.impliedRhoXTol = impliedRhoXTol
         self.qmcPoints = qmcPoints
         self.qmcShifts = qmcShifts
+        self.fullRelError = fullRelError
+        self.qmcMaxPoints = qmcMaxPoints
         self.crudeDraws = crudeDraws
     }
 
-    /// Full-sample reports: β_SF to 1e-10, ρ* to 1e-13 (β_SF to 1e-12 inside it), β_full from
-    /// 4096 points × 10 shifts and 10⁶ crude draws.
+    /// Full-sample reports: β_SF to 1e-10, ρ* to 1e-13 (β_SF to 1e-12 inside it), β_full to a
+    /// standard error of 0.1 % (batches of 1024 points × 10 shifts, at most 2²¹ points) and 10⁶
+    /// crude draws.
     public static let report = Precision(
-        betaSFRelTol: 1e-10, impliedRhoRelTol: 1e-12, impliedRhoXTol: 1e-13,
-        qmcPoints: 4096, qmcShifts: 10, crudeDraws: 1_000_000)
+        betaSFRelTol: 1e-10, impliedRhoRelTol: 1e-12, impliedRhoXTol: 1e-13, qmcPoints: 1024, qmcShifts: 10,
+        fullRelError: 1e-3, qmcMaxPoints: 1 << 21, crudeDraws: 1_000_000)
 
     /// Replicates and subsets: β_SF to 1e-7 and ρ* to 1e-9 (far below any replicate-to-replicate
-    /// spread of a matrix with fewer than 10⁷ queries), β_full from 1000 points × 10 shifts of
-    /// the unit's own random shifts, no crude Monte Carlo.
+    /// spread of a matrix with fewer than 10⁷ queries), β_full to 1 % from the unit's own random
+    /// shifts (batches of 500 points × 10 shifts, at most 2¹⁸ points), no crude Monte Carlo.
     public static let replicate = Precision(
-        betaSFRelTol: 1e-7, impliedRhoRelTol: 1e-7, impliedRhoXTol: 1e-9,
-        qmcPoints: 1000, qmcShifts: 10, crudeDraws: 0)
+        betaSFRelTol: 1e-7, impliedRhoRelTol: 1e-7, impliedRhoXTol: 1e-9, qmcPoints: 500, qmcShifts: 10,
+        fullRelError: 1e-2, qmcMaxPoints: 1 << 18, crudeDraws: 0)
 }
