@@ -7,7 +7,10 @@ import Foundation
 /// Gaussian copula (ρ = 0.36, error rates 0.25 ± 0.15), drawn by `cofail simulate`'s engine.
 func referenceRaw(n: Int = 330, m: Int = 67) -> RawMatrix {
     var spec = SyntheticMatrix.Spec(law: .gaussian, queries: n, models: m)
-    spec.rho = 0.36; spec.error = 0.25; spec.spread = 0.15; spec.seed = 7
+    spec.rho = 0.36
+    spec.error = 0.25
+    spec.spread = 0.15
+    spec.seed = 7
     return try! SyntheticMatrix(spec).raw
 }
 
@@ -24,7 +27,8 @@ func longCSV(rows: Int, models: Int = 100) -> ByteInput {
 }
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(5), maxIterations: 1000)
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(5), maxIterations: 1000)
 
     Benchmark("bvn_cdf x 1000 (r in [-0.99, 0.99])", configuration: .init(scalingFactor: .kilo)) { b in
         var s = 0.0
@@ -36,12 +40,19 @@ let benchmarks: @Sendable () -> Void = {
     }
     // the same 1000 arguments per round through the batch kernel (vectorised across calls)
     Benchmark("bvn_cdf batch of 1000 (r in [-0.99, 0.99])", configuration: .init(scalingFactor: .kilo)) { b in
-        var h = [Double](repeating: 0, count: 1000), k = h, r = h, out = h
-        var s = 0.0, round = 0
+        var h = [Double](repeating: 0, count: 1000)
+        var k = h
+        var r = h
+        var out = h
+        var s = 0.0
+        var round = 0
         for _ in 0..<(b.scaledIterations.count / 1000) {
             for i in 0..<1000 {
-                let it = round * 1000 + i, x = Double(i)
-                h[i] = -2 + 4 * x / 1000; k[i] = 1.5 - 3 * x / 1000; r[i] = -0.99 + 1.98 * Double((it * 13) % 997) / 997
+                let it = round * 1000 + i
+                let x = Double(i)
+                h[i] = -2 + 4 * x / 1000
+                k[i] = 1.5 - 3 * x / 1000
+                r[i] = -0.99 + 1.98 * Double((it * 13) % 997) / 997
             }
             _ = cf_bvn_cdf_batch(h, k, r, 1000, &out)
             s += out[round % 1000]
@@ -84,7 +95,10 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let big = longCSV(rows: 10_000_000)
-    Benchmark("load long CSV, 10^7 rows (100k queries x 100 models)", configuration: .init(maxDuration: .seconds(20), maxIterations: 3)) { b in
+    Benchmark(
+        "load long CSV, 10^7 rows (100k queries x 100 models)",
+        configuration: .init(maxDuration: .seconds(20), maxIterations: 3)
+    ) { b in
         for _ in b.scaledIterations { blackHole(try! MatrixLoader().load(big)) }
     }
     fullCopulaBenchmarks()
@@ -97,7 +111,8 @@ func indefiniteMatrix(_ n: Int, noise: Double = 0.25, seed: UInt64 = 3) -> [Doub
     for i in 0..<n {
         for j in 0..<i {
             let v = min(0.99, max(-0.99, lam[i] * lam[j] + noise * cf_rng_normal(seed, UInt64(i), UInt64(j))))
-            a[i * n + j] = v; a[j * n + i] = v
+            a[i * n + j] = v
+            a[j * n + i] = v
         }
         a[i * n + i] = 1
     }
@@ -112,26 +127,38 @@ let fullCopulaBenchmarks: @Sendable () -> Void = {
         let g = indefiniteMatrix(n, noise: noise)
         var w = [Double](repeating: 0, count: n)
         _ = cf_ncm_eigen_sym(g, n, &w, nil)
-        Benchmark("nearest correlation matrix \(n)x\(n) (min eigenvalue \(String(format: "%.2f", w[0])))", configuration: .init(maxDuration: .seconds(15), maxIterations: n > 100 ? 3 : 200)) { b in
+        Benchmark(
+            "nearest correlation matrix \(n)x\(n) (min eigenvalue \(String(format: "%.2f", w[0])))",
+            configuration: .init(maxDuration: .seconds(15), maxIterations: n > 100 ? 3 : 200)
+        ) { b in
             var x = [Double](repeating: 0, count: n * n)
             var info = cf_ncm_info()
-            for _ in b.scaledIterations { blackHole(cf_ncm_project(g, n, FullCopula.ncmTolerance, 1000, FullCopula.ncmAndersonMemory, &x, &info)) }
+            for _ in b.scaledIterations {
+                blackHole(cf_ncm_project(g, n, FullCopula.ncmTolerance, 1000, FullCopula.ncmAndersonMemory, &x, &info))
+            }
         }
     }
     // β_full ≈ 4e-7 in 67 dimensions: the NCM of a tetrachoric-like matrix, thresholds shifted down
     let d = 67
-    var x = [Double](repeating: 0, count: d * d), s = [Double](repeating: 0, count: d * d)
+    var x = [Double](repeating: 0, count: d * d)
+    var s = [Double](repeating: 0, count: d * d)
     var info = cf_ncm_info()
     _ = cf_ncm_project(indefiniteMatrix(d), d, FullCopula.ncmTolerance, 1000, FullCopula.ncmAndersonMemory, &x, &info)
     _ = cf_ncm_floor(x, d, 1e-8, &s)
     let tau = (0..<d).map { cf_norm_quantile(0.1 + 0.3 * Double($0) / Double(d - 1)) - 0.4 }
     for threads in [1, 2] {
-        Benchmark("crude MC 10^6 draws, 67 dims, \(threads) thread(s)", configuration: .init(maxDuration: .seconds(10), maxIterations: 20)) { b in
+        Benchmark(
+            "crude MC 10^6 draws, 67 dims, \(threads) thread(s)",
+            configuration: .init(maxDuration: .seconds(10), maxIterations: 20)
+        ) { b in
             var e = cf_estimate()
             for _ in b.scaledIterations { blackHole(cf_orthant_mc(s, tau, d, 1, 1_000_000, threads, &e)) }
         }
     }
-    Benchmark("tilted SOV-QMC 67 dims, 512 points x 10 shifts, 2 threads", configuration: .init(maxDuration: .seconds(10), maxIterations: 100)) { b in
+    Benchmark(
+        "tilted SOV-QMC 67 dims, 512 points x 10 shifts, 2 threads",
+        configuration: .init(maxDuration: .seconds(10), maxIterations: 100)
+    ) { b in
         var e = cf_estimate()
         for _ in b.scaledIterations { blackHole(cf_orthant_tilted(s, tau, d, 1, 512, 10, 2, &e)) }
     }
