@@ -483,8 +483,9 @@ public struct VoteSummary: Sendable {
         var m: Int
     }
 
-    static func tables(_ pw: PairwiseStatistics, n: Int) -> SampleTables {
+    static func tables(_ pw: PairwiseStatistics) -> SampleTables {
         let m = pw.m
+        let n = pw.n
         // (n − errors)/n, not 1 − errors/n: the two round differently, and a vote that ties its best
         // member must give g = 0 exactly
         let accuracy = (0..<m).map { Double(n - Int(pw.gram[$0 * m + $0])) / Double(n) }
@@ -618,7 +619,7 @@ public struct VoteSummary: Sendable {
         let x = e.matrix
         let o = e.options
         let pw = try PairwiseStatistics(x, correction: o.correction)
-        let t = VoteSummary.tables(pw, n: x.n)
+        let t = VoteSummary.tables(pw)
         var jk: [JackknifeAccumulator]? = []
         var byModel: (sum: [Double], count: [Int])? = (Array(repeating: 0, count: x.m), Array(repeating: 0, count: x.m))
         var rowList: [SubsetRow]? = keepRows ? [] : nil
@@ -804,7 +805,7 @@ public struct VoteSummary: Sendable {
         let xr = try x.resampled(idx)
         let correct = try BitTables.gather(e.correct, words: x.words, models: x.m, indices: idx)
         let pw = try PairwiseStatistics(xr, correction: e.options.correction, warmStart: warm)
-        let t = VoteSummary.tables(pw, n: x.n)
+        let t = VoteSummary.tables(pw)
         var counts: [Double] = []
         counts.reserveCapacity(e.units * 4)
         let chunk = 65_536

@@ -1,14 +1,5 @@
 internal import CKernels
 
-/// OpenBLAS's thread pool, which is process-wide: the library fixes it at `threads` when it is
-/// loaded and never changes it, so no result depends on scheduling or on `--threads`.
-public enum BLAS {
-    /// The pool size the LAPACK calls run with (1).
-    public static var threads: Int {
-        Int(cf_blas_threads())
-    }
-}
-
 /// Eigenvalues and the nearest correlation matrix (METHODS §4, `cf_ncm.h`).
 enum NCMKernel {
     struct Projection {
