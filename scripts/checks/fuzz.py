@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Seeded fuzzing of the cofail CLI: mutated wide/long/JSON Lines matrices, mutated unit files
-and extreme option values over every command. A case fails when the process dies by a signal,
+and extreme option values over certify, analyze, bounds, bootstrap, scan, vote and merge. A case fails when the process dies by a signal,
 hangs (more than 30 s), exits with a code the README does not document, or prints non-JSON on
 standard output under --format json with exit 0.
 
@@ -140,12 +140,16 @@ def main():
             else:
                 data = {"wide": wide, "long": long_csv, "jsonl": jsonl}[kind](rng)
                 open(path, "wb").write(mutate(rng, data) if rng.random() < 0.5 else data.encode())
-            command = rng.choice(["certify", "analyze", "bounds", "bootstrap", "scan"])
+            command = rng.choice(["certify", "analyze", "bounds", "bootstrap", "scan", "vote"])
             args = [command, path] + fmt
             if command == "analyze":
                 args += ["--draws", "2000"]
             if command == "bootstrap":
                 args += ["--replicates", rng.choice(["3", "0", "-5", "2000000000"])]
+            if command == "vote":
+                args += ["--replicates", rng.choice(["0", "3", "-1"]), "--size", rng.choice(["3", "5", "2", "99"])]
+                if rng.random() < 0.3:
+                    args += ["--accuracy-band", rng.choice(["0:1", "0.9:1", "1:0", "x"])]
             if command == "scan":
                 args += ["--subsets", rng.choice(["2", "0", "1000000000000"]), "--sizes",
                          rng.choice(["2:3", "2:99", "1", "x", "3,2"])]
