@@ -7,7 +7,7 @@ public enum ExitStatus: Int32, Sendable {
     case dataError = 65
     /// An input file could not be opened or read.
     case noInput = 66
-    /// A numerical kernel failed (a bug or an extreme case worth reporting).
+    /// A numerical kernel failed (a bug or an extreme case worth reporting): a `KernelError`.
     case software = 70
     /// An output file could not be written.
     case ioError = 74
@@ -50,7 +50,7 @@ extension CoFailError {
     }
 }
 
-/// Every failure cofail reports to a user.
+/// Every failure cofail reports to a user, except a numerical kernel's, which is thrown as `KernelError`.
 public enum CoFailError: Error, CustomStringConvertible, Sendable {
     /// Malformed data: location, the offending value (if any) and what is wrong.
     case data(InputLocation, value: String?, message: String)
@@ -61,8 +61,6 @@ public enum CoFailError: Error, CustomStringConvertible, Sendable {
     /// A parameter outside its domain: its name (as the library spells it, `min_model_coverage`),
     /// the value given, and what it must satisfy. The CLI words the name as its flag.
     case invalidParameter(name: String, value: String, requirement: String)
-    /// A C kernel returned a failure status.
-    case kernel(KernelError)
     /// An output could not be written.
     case output(path: String, reason: String)
     /// The run was interrupted; `resumeHint` says how to continue.
@@ -76,8 +74,6 @@ public enum CoFailError: Error, CustomStringConvertible, Sendable {
         case let .unreadable(path, reason): return "\(path): cannot read input: \(reason)"
         case let .usage(message): return message
         case let .invalidParameter(name, value, requirement): return "\(name) must \(requirement) (got \(value))"
-        case let .kernel(error):
-            return error.description
         case let .output(path, reason): return "\(path): cannot write output: \(reason)"
         case let .interrupted(hint): return "interrupted; \(hint)"
         }
@@ -88,7 +84,6 @@ public enum CoFailError: Error, CustomStringConvertible, Sendable {
         case .data: return .dataError
         case .unreadable: return .noInput
         case .usage, .invalidParameter: return .usage
-        case .kernel: return .software
         case .output: return .ioError
         case .interrupted: return .interrupted
         }

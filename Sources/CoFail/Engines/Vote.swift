@@ -231,17 +231,22 @@ public struct VoteEngine: Sendable {
         return out
     }
 
-    /// Calls `body` with every subset's index and members, in unit order.
-    func forEachSubset(_ body: (Int, [Int]) throws -> Void) rethrows {
+    /// Calls `body` with the index and members of subsets `first ..< last` (all by default), in
+    /// unit order: the first is unranked, the rest follow by the next-combination step.
+    func forEachSubset(from first: Int = 0, to last: Int? = nil, _ body: (Int, [Int]) throws -> Void) rethrows {
+        let stop = last ?? units
+        guard first < stop else {
+            return
+        }
         if sampled != nil {
-            for u in 0..<units {
+            for u in first..<stop {
                 try body(u, members(u))
             }
             return
         }
-        var c = Array(0..<k)
+        var c = members(first)
         let m = matrix.m
-        for u in 0..<units {
+        for u in first..<stop {
             try body(u, c)
             var i = k - 1
             while i >= 0 && c[i] == m - k + i {
@@ -814,8 +819,8 @@ public struct VoteSummary: Sendable {
             let end = min(e.units, start + chunk)
             var members: [Int] = []
             members.reserveCapacity((end - start) * e.k)
-            for u in start..<end {
-                members.append(contentsOf: e.members(u))
+            e.forEachSubset(from: start, to: end) { _, mem in
+                members.append(contentsOf: mem)
             }
             counts.append(
                 contentsOf: try VoteKernel.counts(correct, words: x.words, members: members, k: e.k)
