@@ -84,7 +84,32 @@ import Testing
         #expect(raw.modelNames == ["a", "b"])
         #expect(raw.families == ["fa", "fb"])
         #expect(raw.ignoredColumns == ["extra"])
-        #expect(abs(raw.costSum[0] - 0.03) < 1e-15 && raw.costCount[0] == 2)
+        #expect(raw.costs![0] == [0.01, 0.02])
+        #expect(try raw.costs![1].allSatisfy(\.isNaN))
+        #expect(raw.queryTypes == nil && raw.confidences == nil)
+    }
+    @Test func longTypeAndConfidence() throws {
+        let raw = try load(
+            "query,model,correct,type,confidence\nq1,a,1,math,0.9\nq1,b,0,math,NA\nq2,a,0,code,-1.5e-3\nq2,b,1,code,\n")
+        #expect(raw.queryTypes == ["math", "code"])
+        #expect(raw.confidences![0] == [0.9, -1.5e-3])
+        #expect(try raw.confidences![1].allSatisfy(\.isNaN))
+        let jsonl = try load(
+            #"{"query":"q1","model":"a","correct":1,"type":"t","confidence":0.25}"# + "\n"
+                + #"{"query":"q1","model":"b","correct":0,"type":"t","confidence":"nan"}"# + "\n", suffix: ".jsonl")
+        #expect(jsonl.queryTypes == ["t"] && jsonl.confidences![0] == [0.25] && jsonl.confidences![1][0].isNaN)
+    }
+    @Test func longBadConfidence() {
+        expectDataError(
+            "query,model,correct,confidence\nq1,a,1,inf\n", line: 2, column: 4, value: "inf", contains: "finite")
+        expectDataError(
+            "query,model,correct,confidence\nq1,a,1,high\n", line: 2, column: 4, value: "high",
+            contains: "finite number")
+    }
+    @Test func longConflictingType() {
+        expectDataError(
+            "query,model,correct,type\nq1,a,1,x\nq1,b,0,y\n", line: 3, value: "y", contains: "'x' on line 2")
+        expectDataError("query,model,correct,type\nq1,a,1,x\nq2,a,0,\n", line: 3, contains: "empty type")
     }
     @Test func longDuplicatePair() {
         expectDataError("query,model,correct\nq1,a,1\nq1,b,0\nq1,a,0\n", line: 4, contains: "duplicate (query, model)")

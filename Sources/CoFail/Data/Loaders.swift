@@ -121,7 +121,8 @@ public struct MatrixLoader: Sendable {
         }
         let raw = RawMatrix(
             source: input.name, format: .wide, queryIDs: queryIDs, modelNames: models,
-            families: Array(repeating: nil, count: m), costSum: [], costCount: [], ignoredColumns: [],
+            families: Array(repeating: nil, count: m), costs: nil, queryTypes: nil, confidences: nil,
+            ignoredColumns: [],
             correct: correct.map { $0.padded(to: (queryIDs.count + 63) / 64) },
             answered: answered.map { $0.padded(to: (queryIDs.count + 63) / 64) })
         try requireAnswered(raw) { j in
@@ -132,28 +133,41 @@ public struct MatrixLoader: Sendable {
 
     // MARK: long CSV and JSON Lines share one record sink
 
-    /// Accumulates (query, model, correct, cost, family) records.
+    /// One record's optional §0′ fields, already parsed.
+    struct Extras {
+        var cost: Double?
+        var family: String?
+        var type: String?
+        var confidence: Double?
+    }
+
+    /// Accumulates (query, model, correct, cost, family, type, confidence) records.
     struct RecordSink {
         let file: String
         var queryIndex: [String: Int] = [:]
         var queryIDs: [String] = []
+        var queryLine: [Int] = []
         var modelIndex: [String: Int] = [:]
         var models: [String] = []
         var firstLine: [Int] = []
         var families: [String?] = []
-        var costSum: [Double] = []
-        var costCount: [Int] = []
         var correct: [BitColumn] = []
         var answered: [BitColumn] = []
         var present: [BitColumn] = []  // cell seen (even if missing), to catch duplicates
+        /// Allocated when the first record carries the field; NaN = not given.
+        var costs: [[Double]]?
+        var confidences: [[Double]]?
+        var types: [String?]?
+        var typeLine: [Int] = []
 
         init(file: String) { self.file = file }
 
-        mutating func query(_ id: String) -> Int {
+        mutating func query(_ id: String, line: Int) -> Int {
             if let q = queryIndex[id] { return q }
             let q = queryIDs.count
             queryIndex[id] = q
             queryIDs.append(id)
+            queryLine.append(line)
             return q
         }
 
@@ -164,17 +178,28 @@ public struct MatrixLoader: Sendable {
             models.append(name)
             firstLine.append(line)
             families.append(nil)
-            costSum.append(0)
-            costCount.append(0)
             correct.append(BitColumn())
             answered.append(BitColumn())
             present.append(BitColumn())
             return i
         }
 
-        mutating func add(
-            q: Int, i: Int, value: CellValue, cost: Double?, family: String?, line: Int, column: (Int?, String)
-        ) throws {
+        /// Stores `v` at cell (i, q) of a model-major column set, growing it with NaN.
+        static func put(_ v: Double, _ cols: inout [[Double]]?, i: Int, q: Int) {
+            var c = cols ?? []
+            cols = nil
+            while c.count <= i {
+                c.append([])
+            }
+            if c[i].count <= q {
+                c[i].append(contentsOf: repeatElement(.nan, count: q - c[i].count + 1))
+            }
+            c[i][q] = v
+            cols = c
+        }
+
+        mutating func add(q: Int, i: Int, value: CellValue, extras x: Extras, line: Int, column: (Int?, String)) throws
+        {
             if present[i].get(q) {
                 throw CoFailError.data(
                     InputLocation(file: file, line: line, column: column.0, columnName: column.1),
@@ -188,11 +213,13 @@ public struct MatrixLoader: Sendable {
             case .wrong: answered[i].set(q)
             case .missing: break
             }
-            if let cost {
-                costSum[i] += cost
-                costCount[i] += 1
+            if let cost = x.cost {
+                RecordSink.put(cost, &costs, i: i, q: q)
             }
-            if let family, !family.isEmpty {
+            if let c = x.confidence {
+                RecordSink.put(c, &confidences, i: i, q: q)
+            }
+            if let family = x.family, !family.isEmpty {
                 if let known = families[i], known != family {
                     throw CoFailError.data(
                         InputLocation(file: file, line: line, columnName: "family"), value: family,
@@ -200,13 +227,65 @@ public struct MatrixLoader: Sendable {
                 }
                 families[i] = family
             }
+            if let t = x.type {
+                try setType(t, q: q, line: line)
+            }
         }
 
-        func finish(format: InputFormat, ignored: [String]) -> RawMatrix {
-            let words = (queryIDs.count + 63) / 64
+        /// Every record of a query must carry the same type (§0′).
+        mutating func setType(_ t: String, q: Int, line: Int) throws {
+            if t.isEmpty {
+                throw CoFailError.data(
+                    InputLocation(file: file, line: line, columnName: "type"), value: t,
+                    message: "empty type for query '\(queryIDs[q])' (the type column names every query's type)")
+            }
+            var ts = types ?? []
+            types = nil
+            if ts.count <= q {
+                ts.append(contentsOf: repeatElement(nil, count: q - ts.count + 1))
+                typeLine.append(contentsOf: repeatElement(0, count: q - typeLine.count + 1))
+            }
+            if let known = ts[q], known != t {
+                types = ts
+                throw CoFailError.data(
+                    InputLocation(file: file, line: line, columnName: "type"), value: t,
+                    message: "query '\(queryIDs[q])' has type '\(known)' on line \(typeLine[q]) and '\(t)' here")
+            }
+            if ts[q] == nil {
+                ts[q] = t
+                typeLine[q] = line
+            }
+            types = ts
+        }
+
+        func finish(format: InputFormat, ignored: [String]) throws -> RawMatrix {
+            let n = queryIDs.count
+            let words = (n + 63) / 64
+            func full(_ cols: [[Double]]?) -> [[Double]]? {
+                cols.map { c in
+                    (0..<models.count).map { i in
+                        let col = i < c.count ? c[i] : []
+                        return col + repeatElement(Double.nan, count: n - col.count)
+                    }
+                }
+            }
+            var queryTypes: [String]?
+            if let types {
+                var out: [String] = []
+                out.reserveCapacity(n)
+                for q in 0..<n {
+                    guard q < types.count, let t = types[q] else {
+                        throw CoFailError.data(
+                            InputLocation(file: file, line: queryLine[q], columnName: "type"), value: queryIDs[q],
+                            message: "query has no type although other queries have one")
+                    }
+                    out.append(t)
+                }
+                queryTypes = out
+            }
             return RawMatrix(
                 source: file, format: format, queryIDs: queryIDs, modelNames: models, families: families,
-                costSum: costSum, costCount: costCount, ignoredColumns: ignored,
+                costs: full(costs), queryTypes: queryTypes, confidences: full(confidences), ignoredColumns: ignored,
                 correct: correct.map { $0.padded(to: words) }, answered: answered.map { $0.padded(to: words) })
         }
     }
@@ -232,16 +311,18 @@ public struct MatrixLoader: Sendable {
                 InputLocation(file: input.name, line: headerLine), value: header.joined(separator: ","),
                 message:
                     "long CSV header lacks the '\(required)' column (needs query, model, correct; optional cost, "
-                    + "family)"
+                    + "family, type, confidence)"
             )
         }
-        let known: Set<String> = ["query", "model", "correct", "cost", "family"]
+        let known: Set<String> = ["query", "model", "correct", "cost", "family", "type", "confidence"]
         let ignored = header.filter { !known.contains($0) }
         let qc = col["query"]!
         let mc = col["model"]!
         let cc = col["correct"]!
         let costC = col["cost"]
         let famC = col["family"]
+        let typeC = col["type"]
+        let confC = col["confidence"]
         var sink = RecordSink(file: input.name)
         let b = input.bytes
         // Rows usually arrive grouped by query or by model: reuse the last index when the bytes repeat.
@@ -273,7 +354,7 @@ public struct MatrixLoader: Sendable {
                         InputLocation(file: input.name, line: line, column: qc + 1, columnName: "query"), value: id,
                         message: "empty query id")
                 }
-                q = sink.query(id)
+                q = sink.query(id, line: line)
                 lastQ = (fq.start, fq.end, q)
             }
             let i: Int
@@ -299,7 +380,7 @@ public struct MatrixLoader: Sendable {
                     InputLocation(file: input.name, line: line, column: cc + 1, columnName: "correct"),
                     value: reader.string(f), message: CellParser.message(why))
             }
-            var cost: Double?
+            var x = Extras()
             if let costC {
                 let text = reader.string(fields[costC])
                 if !text.isEmpty {
@@ -309,17 +390,28 @@ public struct MatrixLoader: Sendable {
                             value: text,
                             message: "cost must be a non-negative number of dollars")
                     }
-                    cost = v
+                    x.cost = v
                 }
             }
-            let family = famC.map { reader.string(fields[$0]) }
-            try sink.add(q: q, i: i, value: value, cost: cost, family: family, line: line, column: (cc + 1, "correct"))
+            if let confC {
+                let text = reader.string(fields[confC]).trimmingCharacters(in: .whitespaces)
+                switch MatrixLoader.confidence(text) {
+                case .success(let v): x.confidence = v
+                case .failure(let why):
+                    throw CoFailError.data(
+                        InputLocation(file: input.name, line: line, column: confC + 1, columnName: "confidence"),
+                        value: text, message: why.message)
+                }
+            }
+            x.family = famC.map { reader.string(fields[$0]) }
+            x.type = typeC.map { reader.string(fields[$0]) }
+            try sink.add(q: q, i: i, value: value, extras: x, line: line, column: (cc + 1, "correct"))
         }
         if sink.queryIDs.isEmpty {
             throw CoFailError.data(
                 InputLocation(file: input.name, line: headerLine), value: nil, message: "header only: no records")
         }
-        let raw = sink.finish(format: .long, ignored: ignored)
+        let raw = try sink.finish(format: .long, ignored: ignored)
         try requireAnswered(raw) { j in
             InputLocation(file: input.name, line: sink.firstLine[j], column: mc + 1, columnName: "model")
         }
@@ -370,6 +462,8 @@ public struct MatrixLoader: Sendable {
             var correct: JSONLineParser.Field?
             var costField: JSONLineParser.Field?
             var familyField: JSONLineParser.Field?
+            var typeField: JSONLineParser.Field?
+            var confField: JSONLineParser.Field?
             for f in parser.fields {
                 if JSONLineParser.keyIs(b, f, "query") {
                     query = f
@@ -381,6 +475,10 @@ public struct MatrixLoader: Sendable {
                     costField = f
                 } else if JSONLineParser.keyIs(b, f, "family") {
                     familyField = f
+                } else if JSONLineParser.keyIs(b, f, "type") {
+                    typeField = f
+                } else if JSONLineParser.keyIs(b, f, "confidence") {
+                    confField = f
                 } else {
                     let key = JSONLineParser.decode(b, f.keyStart, f.keyEnd, f.keyEscaped)
                     if !ignored.contains(key) {
@@ -400,11 +498,11 @@ public struct MatrixLoader: Sendable {
                 if !esc && same(qs, qe, lastQ) {
                     q = lastQ.index
                 } else {
-                    q = sink.query(JSONLineParser.decode(b, qs, qe, esc))
+                    q = sink.query(JSONLineParser.decode(b, qs, qe, esc), line: lineNo)
                     lastQ = esc ? (0, -1, 0) : (qs, qe, q)
                 }
             case .number(let n)? where n == n.rounded() && abs(n) < 1e15:
-                q = sink.query(String(Int64(n)))
+                q = sink.query(String(Int64(n)), line: lineNo)
             default:
                 throw CoFailError.data(
                     loc("query", query), value: text(query), message: "missing or empty 'query' (string or integer)")
@@ -441,32 +539,77 @@ public struct MatrixLoader: Sendable {
                 throw CoFailError.data(
                     loc("correct", correct), value: text(correct), message: CellParser.message(why))
             }
-            var cost: Double?
+            var x = Extras()
             switch costField?.value {
             case nil, .null?: break
-            case .number(let v)? where v.isFinite && v >= 0: cost = v
+            case .number(let v)? where v.isFinite && v >= 0: x.cost = v
             default:
                 throw CoFailError.data(
                     loc("cost", costField), value: text(costField),
                     message: "cost must be a non-negative number of dollars")
             }
-            var family: String?
             switch familyField?.value {
             case nil, .null?: break
-            case .string(let fs, let fe, let esc)?: family = JSONLineParser.decode(b, fs, fe, esc)
+            case .string(let fs, let fe, let esc)?: x.family = JSONLineParser.decode(b, fs, fe, esc)
             default:
                 throw CoFailError.data(
                     loc("family", familyField), value: text(familyField), message: "family must be a string")
             }
-            try sink.add(q: q, i: i, value: value, cost: cost, family: family, line: lineNo, column: (nil, "correct"))
+            switch typeField?.value {
+            case nil: break
+            case .string(let ts, let te, let esc)?: x.type = JSONLineParser.decode(b, ts, te, esc)
+            case .number(let v)? where v == v.rounded() && abs(v) < 1e15: x.type = String(Int64(v))
+            default:
+                throw CoFailError.data(
+                    loc("type", typeField), value: text(typeField), message: "type must be a non-empty string")
+            }
+            let confidence: Result<Double?, ConfidenceFailure>
+            switch confField?.value {
+            case nil, .null?: confidence = .success(nil)
+            case .number(let v)?: confidence = v.isFinite ? .success(v) : .failure(.notFinite)
+            case .string(let cs, let ce, let esc)?:
+                confidence = MatrixLoader.confidence(
+                    JSONLineParser.decode(b, cs, ce, esc).trimmingCharacters(in: .whitespaces))
+            case .bool?: confidence = .failure(.notANumber)
+            }
+            switch confidence {
+            case .success(let v): x.confidence = v
+            case .failure(let why):
+                throw CoFailError.data(loc("confidence", confField), value: text(confField), message: why.message)
+            }
+            try sink.add(q: q, i: i, value: value, extras: x, line: lineNo, column: (nil, "correct"))
         }
         if sink.queryIDs.isEmpty {
             throw CoFailError.data(
                 InputLocation(file: input.name, line: max(lineNo, 1)), value: nil, message: "input has no records")
         }
-        let raw = sink.finish(format: .jsonl, ignored: ignored.sorted())
+        let raw = try sink.finish(format: .jsonl, ignored: ignored.sorted())
         try requireAnswered(raw) { j in InputLocation(file: input.name, line: sink.firstLine[j], columnName: "model") }
         return raw
+    }
+
+    enum ConfidenceFailure: Error {
+        case notANumber
+        case notFinite
+
+        var message: String {
+            switch self {
+            case .notANumber: return "confidence must be a finite number (empty, NA, null or nan = missing)"
+            case .notFinite: return "confidence must be finite (inf and NaN are not confidences; write nan = missing)"
+            }
+        }
+    }
+
+    /// The confidence vocabulary of §0′: a finite real; empty, NA, null, nan (any case) = missing.
+    static func confidence(_ text: String) -> Result<Double?, ConfidenceFailure> {
+        switch text.lowercased() {
+        case "", "na", "null", "nan": return .success(nil)
+        default: break
+        }
+        guard let v = Double(text) else {
+            return .failure(.notANumber)
+        }
+        return v.isFinite ? .success(v) : .failure(.notFinite)
     }
 
     /// A model with no answered query cannot be analysed: reject it, naming where it appears.

@@ -99,18 +99,23 @@ public struct CoverageReport: Sendable {
     public var registryUnused: [String]
     public var registryMissing: [String]
     public var ignoredColumns: [String]
+    /// Input indices of the kept queries and models, in matrix order.
+    public var keptQueries: [Int]
+    public var keptModels: [Int]
 }
 
 extension RawMatrix {
-    /// Applies the coverage policy (METHODS §0) and the registry's families.
+    /// Applies the coverage policy (METHODS §0) and the registry's families to `models` (input
+    /// indices; default every model): a command applies it to the models it selects (§0′).
     public func applyCoverage(
-        _ policy: CoveragePolicy, registry: ModelRegistry? = nil
+        _ policy: CoveragePolicy, registry: ModelRegistry? = nil, models: [Int]? = nil
     ) throws -> (OutcomeMatrix, CoverageReport) {
-        var keep = Array(0..<modelCount)
+        let selected = models ?? Array(0..<modelCount)
+        var keep = selected
         var dropped: [CoverageReport.DroppedModel] = []
         if case .minModelCoverage(let c) = policy {
             keep = []
-            for i in 0..<modelCount {
+            for i in selected {
                 let a = answeredCount(i)
                 let cov = Double(a) / Double(queryCount)
                 if cov < c {
@@ -172,7 +177,7 @@ extension RawMatrix {
         let report = CoverageReport(
             policy: policy, queriesIn: queryCount, modelsIn: modelCount, missingCells: missingCells,
             droppedModels: dropped, droppedQueries: droppedQ, registryUnused: unused,
-            registryMissing: missing, ignoredColumns: ignoredColumns)
+            registryMissing: missing, ignoredColumns: ignoredColumns, keptQueries: kept, keptModels: keep)
         return (matrix, report)
     }
 }

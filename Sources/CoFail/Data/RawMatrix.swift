@@ -13,9 +13,13 @@ public struct RawMatrix: Sendable {
     public var modelNames: [String]
     /// Family per model from the records (long/JSONL `family` field), nil when not given.
     public var families: [String?]
-    /// Sum and count of per-record costs (dollars) per model, when the input has a cost field.
-    public var costSum: [Double]
-    public var costCount: [Int]
+    /// Per-cell cost in dollars (METHODS §0′), model-major `costs[i][q]`, NaN where a record gave
+    /// none; nil when the input has no cost field.
+    public var costs: [[Double]]?
+    /// The type of each query (§0′), nil when the input has no type field.
+    public var queryTypes: [String]?
+    /// Per-cell confidence (§0′), model-major, NaN where missing; nil when the input has none.
+    public var confidences: [[Double]]?
     /// Columns of the input that cofail does not use (reported, not silently dropped).
     public var ignoredColumns: [String]
     var correct: [[UInt64]]

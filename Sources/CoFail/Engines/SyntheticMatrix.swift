@@ -123,7 +123,8 @@ public struct SyntheticMatrix: Sendable {
         raw = RawMatrix(
             source: "simulated:\(spec.law.rawValue)", format: .wide, queryIDs: (0..<n).map { "q\($0)" },
             modelNames: (0..<m).map { "model_" + String(repeating: "0", count: width - String($0).count) + String($0) },
-            families: Array(repeating: nil, count: m), costSum: [], costCount: [], ignoredColumns: [],
+            families: Array(repeating: nil, count: m), costs: nil, queryTypes: nil, confidences: nil,
+            ignoredColumns: [],
             correct: correct, answered: ans)
         switch spec.law {
         case .shock:

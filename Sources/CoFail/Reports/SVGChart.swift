@@ -38,6 +38,8 @@ public struct SVGChart: Sendable {
     /// Points drawn as dots, each with its opacity (a density when binned).
     public var scatter: [(x: Double, y: Double, opacity: Double)] = []
     public var scatterColor = "#2471a3"
+    /// Labelled points (single models, a router's operating point).
+    public var marks: [(x: Double, y: Double, label: String, color: String)] = []
 
     /// A 2-D histogram of many points: one dot per occupied cell of a bins × bins grid, its
     /// opacity proportional to the cell's count.
@@ -80,10 +82,10 @@ public struct SVGChart: Sendable {
         let ph = height - top - bottom
         let ys =
             series.flatMap { $0.points.map(\.y) } + bands.flatMap { $0.points.flatMap { [$0.lo, $0.hi] } }
-            + references.map(\.y) + scatter.map(\.y)
+            + references.map(\.y) + scatter.map(\.y) + marks.map(\.y)
         let xs =
             series.flatMap { $0.points.map(\.x) } + bands.flatMap { $0.points.map(\.x) } + verticals.map(\.x)
-            + scatter.map(\.x)
+            + scatter.map(\.x) + marks.map(\.x)
         let usable = ys.filter { $0.isFinite && (!logY || $0 > 0) }
         var (y0, y1) = (usable.min() ?? 0.1, usable.max() ?? 1)
         var (x0, x1) = (xs.min() ?? 0, xs.max() ?? 1)
@@ -91,14 +93,21 @@ public struct SVGChart: Sendable {
             x0 -= 1
             x1 += 1
         }
+        let xTicks = SVGChart.niceTicks(x0, x1)
+        (x0, x1) = (xTicks.first!, xTicks.last!)
+        var yTicks: [Double] = []
         if logY {
             y0 = pow(10, floor(log10(y0)))
             y1 = pow(10, ceil(log10(y1)))
             if y0 == y1 { y1 *= 10 }
         } else {
             let pad = (y1 - y0) * 0.05 + (y1 == y0 ? 1 : 0)
+            // Shares that reach above ½ (accuracies) keep the probability scale's top at 1.
+            let share = y0 >= 0 && y1 > 0.5 && y1 <= 1
             y0 = y0 >= 0 ? 0 : y0 - pad  // counts and other non-negative data start at 0
-            y1 += pad
+            y1 = share ? 1 : y1 + pad
+            yTicks = SVGChart.niceTicks(y0, y1)
+            (y0, y1) = (yTicks.first!, yTicks.last!)
         }
         func tx(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * pw }
         func ty(_ y: Double) -> Double {
@@ -113,25 +122,38 @@ public struct SVGChart: Sendable {
         s += "<text x=\"\(f(left + pw / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">\(esc(title))</text>\n"
         // grid and ticks
         if logY {
-            var e = log10(y0)
-            while e <= log10(y1) + 1e-9 {
-                let y = ty(pow(10, e))
+            var e = Int(log10(y0).rounded())
+            let last = Int(log10(y1).rounded())
+            while e <= last {
+                let y = ty(pow(10, Double(e)))
                 s += "<line x1=\"\(f(left))\" x2=\"\(f(left + pw))\" y1=\"\(f(y))\" y2=\"\(f(y))\" stroke=\"#ddd\"/>"
-                s += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">1e\(Int(e.rounded()))</text>\n"
+                s += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(SVGChart.decade(e))</text>\n"
+                if e < last {
+                    for k in 2...9 {
+                        let ym = ty(Double(k) * pow(10, Double(e)))
+                        s += "<line x1=\"\(f(left - 3))\" x2=\"\(f(left))\" "
+                        s += "y1=\"\(f(ym))\" y2=\"\(f(ym))\" stroke=\"#333\"/>"
+                    }
+                }
                 e += 1
             }
         } else {
-            for k in 0...5 {
-                let v = y0 + (y1 - y0) * Double(k) / 5
+            let step = yTicks.count > 1 ? yTicks[1] - yTicks[0] : 1
+            for v in yTicks {
                 let y = ty(v)
                 s += "<line x1=\"\(f(left))\" x2=\"\(f(left + pw))\" y1=\"\(f(y))\" y2=\"\(f(y))\" stroke=\"#ddd\"/>"
-                s += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(Report.fmt(v))</text>\n"
+                s +=
+                    "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">"
+                    + "\(SVGChart.tickLabel(v, step: step))</text>\n"
             }
         }
-        for k in 0...5 {
-            let v = x0 + (x1 - x0) * Double(k) / 5
+        let xStep = xTicks.count > 1 ? xTicks[1] - xTicks[0] : 1
+        for v in xTicks {
             let x = tx(v)
-            s += "<text x=\"\(f(x))\" y=\"\(f(top + ph + 18))\" text-anchor=\"middle\">\(Report.fmt(v))</text>\n"
+            s += "<line x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(top + ph))\" y2=\"\(f(top + ph + 4))\" stroke=\"#333\"/>"
+            s +=
+                "<text x=\"\(f(x))\" y=\"\(f(top + ph + 18))\" text-anchor=\"middle\">"
+                + "\(SVGChart.tickLabel(v, step: xStep))</text>\n"
         }
         s +=
             "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(pw))\" height=\"\(f(ph))\" fill=\"none\" "
@@ -174,6 +196,11 @@ public struct SVGChart: Sendable {
                 "<polyline points=\"\(pts.joined(separator: " "))\" fill=\"none\" stroke=\"\(sr.color)\" "
                 + "stroke-width=\"2\"\(sr.dashed ? " stroke-dasharray=\"6,4\"" : "")/>\n"
         }
+        for p in marks where p.x.isFinite && p.y.isFinite {
+            s +=
+                "<circle cx=\"\(f(tx(p.x)))\" cy=\"\(f(ty(p.y)))\" r=\"4\" fill=\"\(p.color)\" stroke=\"white\"/>"
+            s += "<text x=\"\(f(tx(p.x) + 6))\" y=\"\(f(ty(p.y) - 6))\" font-size=\"10\">\(esc(p.label))</text>\n"
+        }
         var ly = top + 10
         for sr in series {
             s +=
@@ -188,6 +215,56 @@ public struct SVGChart: Sendable {
                 + "fill=\"\(b.color)\" fill-opacity=\"0.2\"/>"
             s += "<text x=\"\(f(left + pw + 42))\" y=\"\(f(ly + 4))\">\(esc(b.name))</text>\n"
             ly += 20
+        }
+        return s + "</svg>\n"
+    }
+
+    /// Tick positions at 1–2–5 multiples of a power of ten covering [lo, hi] with about `count`
+    /// intervals; the first and last ticks are the axis bounds.
+    static func niceTicks(_ lo: Double, _ hi: Double, count: Double = 5) -> [Double] {
+        guard hi > lo, lo.isFinite, hi.isFinite else {
+            return [lo, lo + 1]
+        }
+        let raw = (hi - lo) / count
+        let mag = pow(10, floor(log10(raw)))
+        let r = raw / mag
+        let step = (r <= 1 ? 1 : r <= 2 ? 2 : r <= 5 ? 5 : 10) * mag
+        let first = (lo / step).rounded(.down)
+        let last = (hi / step).rounded(.up)
+        return stride(from: first, through: last, by: 1).map { $0 * step }
+    }
+
+    /// A tick label with as many decimals as the step needs (integers on integer steps).
+    static func tickLabel(_ v: Double, step: Double) -> String {
+        if abs(v) < step * 1e-9 {
+            return "0"
+        }
+        if step >= 1e6 || step < 1e-5 {
+            return String(format: "%.3g", v)
+        }
+        let decimals = max(0, Int(-floor(log10(step) + 1e-9)))
+        return String(format: "%.\(decimals)f", v)
+    }
+
+    /// Labels of a log axis: 0.001 … 1 … 100000 written out, beyond that 1e±k.
+    static func decade(_ e: Int) -> String {
+        if e >= 0 && e <= 5 {
+            return String(Int(pow(10, Double(e))))
+        }
+        if e < 0 && e >= -4 {
+            return "0." + String(repeating: "0", count: -e - 1) + "1"
+        }
+        return "1e\(e)"
+    }
+
+    /// Charts stacked vertically in one SVG document, each `height` tall.
+    public static func stacked(_ charts: [SVGChart], width: Double = 720, height: Double = 440) -> String {
+        var s =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" "
+            + "height=\"\(Int(height * Double(charts.count)))\">\n"
+        for (k, c) in charts.enumerated() {
+            let body = c.render(width: width, height: height)
+            s += "<svg y=\"\(Int(height * Double(k)))\" " + body.dropFirst("<svg ".count)
         }
         return s + "</svg>\n"
     }

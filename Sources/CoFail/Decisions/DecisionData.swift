@@ -1,0 +1,220 @@
+/// Compensated (Neumaier) summation: budgets and costs accumulate many small terms.
+public struct CompensatedSum: Sendable {
+    public private(set) var sum = 0.0
+    private var carry = 0.0
+
+    public init() {}
+
+    public mutating func add(_ x: Double) {
+        let t = sum + x
+        if abs(sum) >= abs(x) {
+            carry += (sum - t) + x
+        } else {
+            carry += (x - t) + sum
+        }
+        sum = t
+    }
+
+    public var value: Double { sum + carry }
+}
+
+/// Constant per-query costs per model for inputs without a cost field (`--model-costs FILE`,
+/// CSV `model,cost`; METHODS §0′).
+public struct ModelCosts: Sendable {
+    public var source: String
+    public var costs: [String: Double]
+
+    public init(source: String, costs: [String: Double]) {
+        self.source = source
+        self.costs = costs
+    }
+
+    public static func load(_ path: String) throws -> ModelCosts {
+        let input = try ByteInput.read(path)
+        var reader = CSVReader(input)
+        var fields: [CSVField] = []
+        guard let headerLine = try reader.next(into: &fields) else {
+            throw CoFailError.data(
+                InputLocation(file: input.name, line: 1), value: nil, message: "model costs are empty")
+        }
+        let header = fields.map { reader.string($0).lowercased() }
+        guard header == ["model", "cost"] else {
+            throw CoFailError.data(
+                InputLocation(file: input.name, line: headerLine), value: header.joined(separator: ","),
+                message: "the model-cost header must be exactly model,cost")
+        }
+        var costs: [String: Double] = [:]
+        while let line = try reader.next(into: &fields) {
+            if fields.count != 2 {
+                throw raggedRow(input, line: line, fields: fields, reader: reader, header: header)
+            }
+            let model = reader.string(fields[0])
+            let text = reader.string(fields[1]).trimmingCharacters(in: .whitespaces)
+            if model.isEmpty {
+                throw CoFailError.data(
+                    InputLocation(file: input.name, line: line, column: 1, columnName: "model"), value: model,
+                    message: "empty model name")
+            }
+            if costs[model] != nil {
+                throw CoFailError.data(
+                    InputLocation(file: input.name, line: line, column: 1, columnName: "model"), value: model,
+                    message: "model listed twice")
+            }
+            guard let v = Double(text), v.isFinite, v >= 0 else {
+                throw CoFailError.data(
+                    InputLocation(file: input.name, line: line, column: 2, columnName: "cost"), value: text,
+                    message: "cost must be a non-negative number of dollars per query")
+            }
+            costs[model] = v
+        }
+        if costs.isEmpty {
+            throw CoFailError.data(
+                InputLocation(file: input.name, line: headerLine), value: nil, message: "header only: no model costs")
+        }
+        return ModelCosts(source: input.name, costs: costs)
+    }
+}
+
+/// The costs of the kept cells, model-major (`values[i·n + q]`), dollars per call.
+public struct CellCosts: Sendable {
+    public let n: Int
+    public let m: Int
+    public let values: [Double]
+
+    public init(n: Int, m: Int, values: [Double]) {
+        precondition(values.count == n * m)
+        self.n = n
+        self.m = m
+        self.values = values
+    }
+
+    @inline(__always)
+    public func cost(query q: Int, model i: Int) -> Double {
+        values[i * n + q]
+    }
+
+    /// Sum of model i's costs over the kept queries (compensated).
+    public func total(model i: Int) -> Double {
+        var s = CompensatedSum()
+        for q in 0..<n {
+            s.add(values[i * n + q])
+        }
+        return s.value
+    }
+
+    /// The kept cells' costs: from the records' cost field, or from constant per-model costs.
+    /// Nil when the input has neither. Costs are never imputed: a kept cell without one is an
+    /// error naming query and model; a cost field together with model costs is ambiguous.
+    public static func select(
+        _ raw: RawMatrix, _ coverage: CoverageReport, modelCosts: ModelCosts?
+    ) throws -> CellCosts? {
+        let n = coverage.keptQueries.count
+        let m = coverage.keptModels.count
+        if let modelCosts {
+            if raw.costs != nil {
+                throw CoFailError.usage(
+                    "\(raw.source) has a cost field and model costs were given (\(modelCosts.source)): "
+                        + "use one source of costs")
+            }
+            var values = [Double](repeating: 0, count: n * m)
+            for (c, i) in coverage.keptModels.enumerated() {
+                let name = raw.modelNames[i]
+                guard let v = modelCosts.costs[name] else {
+                    throw CoFailError.data(
+                        InputLocation(file: modelCosts.source, columnName: "model"), value: name,
+                        message: "no cost for this model of \(raw.source) (costs are never imputed)")
+                }
+                for q in 0..<n {
+                    values[c * n + q] = v
+                }
+            }
+            return CellCosts(n: n, m: m, values: values)
+        }
+        guard let costs = raw.costs else {
+            return nil
+        }
+        var values = [Double](repeating: 0, count: n * m)
+        for (c, i) in coverage.keptModels.enumerated() {
+            let col = costs[i]
+            for (newQ, q) in coverage.keptQueries.enumerated() {
+                let v = col[q]
+                if v.isNaN {
+                    throw CoFailError.data(
+                        InputLocation(file: raw.source, columnName: "cost"),
+                        value: "query \(raw.queryIDs[q]), model \(raw.modelNames[i])",
+                        message: "a kept cell has no cost (costs are never imputed)")
+                }
+                values[c * n + newQ] = v
+            }
+        }
+        return CellCosts(n: n, m: m, values: values)
+    }
+}
+
+/// A partition of the kept queries into types, numbered by first appearance in the input.
+public struct QueryTypes: Sendable {
+    public let names: [String]
+    /// Type index of each kept query.
+    public let index: [Int32]
+
+    public init(names: [String], index: [Int32]) {
+        self.names = names
+        self.index = index
+    }
+
+    /// The kept queries' types; nil when the input has no type field.
+    public static func select(_ raw: RawMatrix, _ coverage: CoverageReport) -> QueryTypes? {
+        guard let types = raw.queryTypes else {
+            return nil
+        }
+        var number: [String: Int32] = [:]
+        var names: [String] = []
+        var index: [Int32] = []
+        index.reserveCapacity(coverage.keptQueries.count)
+        for q in coverage.keptQueries {
+            let t = types[q]
+            if let k = number[t] {
+                index.append(k)
+            } else {
+                let k = Int32(names.count)
+                number[t] = k
+                names.append(t)
+                index.append(k)
+            }
+        }
+        return QueryTypes(names: names, index: index)
+    }
+}
+
+/// The portable held-out split of METHODS §13.7: `key(q) = SplitMix64(FNV-1a-64(id) XOR seed)`,
+/// queries sorted by (key, UTF-8 bytes of id), fold = rank mod k. Independent of input order.
+public enum HeldOutFolds {
+    public static func fnv1a64(_ s: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in s.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x0000_0100_0000_01b3
+        }
+        return h
+    }
+
+    public static func splitMix64(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Fold of each id (0..<k).
+    public static func assign(_ ids: [String], folds k: Int, seed: UInt64) -> [Int] {
+        let keys = ids.map { splitMix64(fnv1a64($0) ^ seed) }
+        let order = ids.indices.sorted { a, b in
+            keys[a] != keys[b] ? keys[a] < keys[b] : ids[a].utf8.lexicographicallyPrecedes(ids[b].utf8)
+        }
+        var fold = [Int](repeating: 0, count: ids.count)
+        for (rank, q) in order.enumerated() {
+            fold[q] = rank % k
+        }
+        return fold
+    }
+}
