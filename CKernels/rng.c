@@ -67,3 +67,11 @@ void cf_rng_bootstrap_indices(uint64_t key, size_t n, uint32_t *idx) {
             idx[j + 1] = (uint32_t)(u[1] * (double)n);
     }
 }
+
+void cf_rng_uniform_streams(uint64_t key, uint64_t first, size_t n, double *out) {
+    double u[2];
+    for (size_t q = 0; q < n; q++) {
+        cf_rng_uniform2(key, first + q, 0, u);
+        out[q] = u[0];
+    }
+}

@@ -16,4 +16,5 @@
 #include "cf_lp.h"
 #include "cf_vote.h"
 #include "cf_student.h"
+#include "cf_order.h"
 #endif

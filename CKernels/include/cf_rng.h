@@ -21,7 +21,8 @@ enum {
     CF_DOMAIN_SUBSET = 4, /* random model subsets (unit = subset) */
     CF_DOMAIN_SYNTHETIC = 5, /* synthetic matrices (stream = query) */
     CF_DOMAIN_MISSING = 6, /* missing cells of synthetic matrices (stream = query) */
-    CF_DOMAIN_NOISE = 7, /* noise injection (unit = replicate) */
+    CF_DOMAIN_NOISE = 7, /* noise injection (unit = level and replicate, stream = query) */
+    CF_DOMAIN_CONFIDENCE = 8, /* simulated confidences (unit = model, stream = query) */
 };
 
 /* Philox key of (seed, domain, unit): SplitMix64 finalisers chained over the three values. */
@@ -39,5 +40,9 @@ double cf_rng_normal(uint64_t key, uint64_t stream, uint64_t k);
 /* n bootstrap indices uniform on [0, n) from stream 0 of `key`: floor(u·n) with 53-bit u
  * (bias < n/2^53). */
 void cf_rng_bootstrap_indices(uint64_t key, size_t n, uint32_t *idx);
+
+/* out[q] = the first uniform of (key, stream first + q, index 0), q < n: one number per item
+ * (a query), independent of how many items are drawn. */
+void cf_rng_uniform_streams(uint64_t key, uint64_t first, size_t n, double *out);
 
 #endif

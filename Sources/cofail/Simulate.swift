@@ -143,6 +143,10 @@ struct Simulate: ParsableCommand {
         @Option(name: .customLong("output-format"), help: "Matrix format: wide, long or jsonl.") var outputFormat:
             InputFormat = .wide
         @Option(help: "Sidecar JSON with the truth (default: OUTPUT.truth.json when -o is a file).") var truth: String?
+        @Option(
+            name: .customLong("confidence-auc"),
+            help: "Add a binormal confidence per cell whose AUC for the model's own correctness is this (long/jsonl).")
+        var confidenceAUC: Double?
 
         /// The most cells a simulated matrix may have (its text is written in one piece).
         static let maxCells = 500_000_000
@@ -154,6 +158,14 @@ struct Simulate: ParsableCommand {
             ]
             for (name, v) in values where !v.isFinite {
                 throw ValidationError("\(name) must be a finite number (got \(v))")
+            }
+            if let a = confidenceAUC {
+                if !(a > 0 && a < 1) {
+                    throw ValidationError("--confidence-auc must lie in (0, 1) (got \(a))")
+                }
+                if outputFormat == .wide {
+                    throw ValidationError("--confidence-auc needs --output-format long or jsonl (wide has no column)")
+                }
             }
             if heterogeneous < 0 {
                 throw ValidationError("--heterogeneous must be at least 0 (got \(heterogeneous))")
@@ -187,6 +199,7 @@ struct Simulate: ParsableCommand {
                 spec.missing = missing
                 spec.seed = common.seed
                 spec.threads = common.threads
+                spec.confidenceAUC = confidenceAUC
                 let sim = try SyntheticMatrix(spec)
                 try emit(sim.raw.serialized(as: outputFormat), to: output)
                 let truthPath = truth ?? (output.flatMap { $0 == "-" ? nil : $0 + ".truth.json" })

@@ -102,6 +102,40 @@ let benchmarks: @Sendable () -> Void = {
         for _ in b.scaledIterations { blackHole(try! MatrixLoader().load(big)) }
     }
     fullCopulaBenchmarks()
+    routeBenchmarks()
+}
+
+/// Routing data: a synthetic pool with per-cell costs (uniform, scaled per model) and `types`
+/// query types assigned round-robin.
+func routeData(queries n: Int, models m: Int, types: Int) -> RouteData {
+    let (x, _) = try! referenceRaw(n: n, m: m).applyCoverage(.complete)
+    var costs = [Double](repeating: 0, count: n * m)
+    var u = [0.0, 0.0]
+    for i in 0..<m {
+        for q in 0..<n {
+            cf_rng_uniform2(13, UInt64(i), UInt64(q), &u)
+            costs[i * n + q] = (1 + Double(i)) * 1e-4 * (0.5 + u[0])
+        }
+    }
+    let t = QueryTypes(names: (0..<types).map { "t\($0)" }, index: (0..<n).map { Int32($0 % types) })
+    return try! RouteData(matrix: x, costs: CellCosts(n: n, m: m, values: costs), types: t)
+}
+
+let routeBenchmarks: @Sendable () -> Void = {
+    let perQuery = routeData(queries: 100_000, models: 100, types: 1)
+    Benchmark(
+        "route frontier, per-query partition, 10^5 queries x 100 models",
+        configuration: .init(maxDuration: .seconds(10), maxIterations: 20)
+    ) { b in
+        for _ in b.scaledIterations { blackHole(try! RouteFrontier(perQuery, partition: .query)) }
+    }
+    let typed = routeData(queries: 10_000, models: 1000, types: 1000)
+    Benchmark(
+        "route frontier, type partition, 10^3 types x 10^3 models (10^4 queries)",
+        configuration: .init(maxDuration: .seconds(10), maxIterations: 20)
+    ) { b in
+        for _ in b.scaledIterations { blackHole(try! RouteFrontier(typed, partition: .type)) }
+    }
 }
 
 /// An indefinite n x n "correlation" matrix: one factor plus symmetric noise (min eigenvalue < 0).

@@ -394,7 +394,7 @@ public struct MatrixLoader: Sendable {
                 }
             }
             if let confC {
-                let text = reader.string(fields[confC]).trimmingCharacters(in: .whitespaces)
+                let text = reader.string(fields[confC])
                 switch MatrixLoader.confidence(text) {
                 case .success(let v): x.confidence = v
                 case .failure(let why):
@@ -602,14 +602,19 @@ public struct MatrixLoader: Sendable {
 
     /// The confidence vocabulary of §0′: a finite real; empty, NA, null, nan (any case) = missing.
     static func confidence(_ text: String) -> Result<Double?, ConfidenceFailure> {
+        if text.isEmpty {
+            return .success(nil)
+        }
+        if let v = Double(text) {
+            if v.isFinite {
+                return .success(v)
+            }
+            return v.isNaN && text.lowercased() == "nan" ? .success(nil) : .failure(.notFinite)
+        }
         switch text.lowercased() {
-        case "", "na", "null", "nan": return .success(nil)
-        default: break
+        case "na", "null": return .success(nil)
+        default: return .failure(.notANumber)
         }
-        guard let v = Double(text) else {
-            return .failure(.notANumber)
-        }
-        return v.isFinite ? .success(v) : .failure(.notFinite)
     }
 
     /// A model with no answered query cannot be analysed: reject it, naming where it appears.

@@ -32,6 +32,9 @@ public struct SyntheticMatrix: Sendable {
         public var missing = 0.0
         public var seed: UInt64 = 1
         public var threads = 1
+        /// When set, every model gets a binormal confidence whose AUC for its own correctness is
+        /// this value: score = z + d·Y, z ~ N(0, 1), d = √2·Φ⁻¹(AUC) (so AUC = Φ(d/√2)).
+        public var confidenceAUC: Double?
 
         public init(law: SyntheticLaw, queries: Int, models: Int) {
             self.law = law
@@ -126,6 +129,9 @@ public struct SyntheticMatrix: Sendable {
             families: Array(repeating: nil, count: m), costs: nil, queryTypes: nil, confidences: nil,
             ignoredColumns: [],
             correct: correct, answered: ans)
+        if let auc = spec.confidenceAUC {
+            raw.confidences = SyntheticMatrix.confidences(raw, auc: auc, seed: spec.seed)
+        }
         switch spec.law {
         case .shock:
             trueErrorRates = param.map { spec.pi + (1 - spec.pi) * $0 }
@@ -139,12 +145,30 @@ public struct SyntheticMatrix: Sendable {
         }
     }
 
+    /// Binormal confidences (see `Spec.confidenceAUC`); NaN on missing cells. Normals from
+    /// Philox keyed by (seed, confidence domain, model), one stream per query.
+    static func confidences(_ raw: RawMatrix, auc: Double, seed: UInt64) -> [[Double]] {
+        let d = 2.0.squareRoot() * Normal.quantile(auc)
+        return (0..<raw.modelCount).map { i in
+            let key = RandomKey(seed: seed, domain: .confidence, unit: UInt64(i))
+            return (0..<raw.queryCount).map { q in
+                let w = q >> 6
+                let bit = UInt64(1) << UInt64(q & 63)
+                guard raw.answered[i][w] & bit != 0 else {
+                    return .nan
+                }
+                return key.normal(stream: UInt64(q)) + (raw.correct[i][w] & bit != 0 ? d : 0)
+            }
+        }
+    }
+
     /// The sidecar describing the truth and every parameter, so a run can be reproduced.
     public func truthJSON() -> JSONValue {
         var params: [(String, JSONValue)] = [
             ("law", .string(spec.law.rawValue)), ("queries", .int(spec.queries)), ("models", .int(spec.models)),
             ("seed", .string(String(spec.seed))), ("missing", .number(spec.missing)),
             ("heterogeneous_spread", .number(spec.spread)),
+            ("confidence_auc", .num(spec.confidenceAUC)),
         ]
         switch spec.law {
         case .shock: params += [("pi", .number(spec.pi)), ("q", .number(spec.q))]

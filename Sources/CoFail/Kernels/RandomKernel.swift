@@ -15,8 +15,10 @@ public enum RandomDomain: UInt32, Sendable, CaseIterable {
     case synthetic = 5
     /// Missing cells of synthetic matrices; stream = query.
     case missing = 6
-    /// Noise injection; unit = replicate.
+    /// Noise injection of the cascade's verifier; unit = (level, replicate), stream = query.
     case noise = 7
+    /// Simulated confidences; unit = model, stream = query.
+    case confidence = 8
 }
 
 /// A Philox4x32-10 key: the hash of (seed, domain, unit) (`cf_rng_key`). Numbers drawn from it
@@ -33,6 +35,18 @@ public struct RandomKey: Sendable, Equatable {
         var u = [0.0, 0.0]
         cf_rng_uniform2(value, stream, index, &u)
         return (u[0], u[1])
+    }
+
+    /// One uniform in (0, 1) per stream `first + q`, q < n (index 0 of each stream).
+    public func uniformPerStream(_ n: Int, first: UInt64 = 0) -> [Double] {
+        var out = [Double](repeating: 0, count: n)
+        cf_rng_uniform_streams(value, first, n, &out)
+        return out
+    }
+
+    /// Standard normal number `index` of `stream`.
+    public func normal(stream: UInt64, index: UInt64 = 0) -> Double {
+        cf_rng_normal(value, stream, index)
     }
 
     /// n indices uniform on [0, n) (a bootstrap resample of n items).

@@ -29,26 +29,41 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     public func rendered(pretty: Bool = true) -> String {
-        var out = ""
+        var out: [UInt8] = []
         write(into: &out, indent: pretty ? 0 : nil)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func write(into out: inout String, indent: Int?) {
+    /// Appends the UTF-8 of an ASCII literal.
+    @inline(__always)
+    private static func put(_ s: StaticString, _ out: inout [UInt8]) {
+        s.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
+    @inline(__always)
+    private static func newline(_ out: inout [UInt8], _ depth: Int) {
+        out.append(0x0A)
+        out.append(contentsOf: repeatElement(0x20, count: 2 * depth))
+    }
+
+    /// Writes UTF-8 bytes: reports are assembled in a byte buffer and decoded once.
+    private func write(into out: inout [UInt8], indent: Int?) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
+        case .null: JSONValue.put("null", &out)
+        case .bool(let b): b ? JSONValue.put("true", &out) : JSONValue.put("false", &out)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
         case .number(let d):
             // Shortest round-trip form; integral values keep a decimal point so types stay stable.
             precondition(d.isFinite, "non-finite number reached the JSON writer")
-            var s = "\(d)"
-            if !s.contains(".") && !s.contains("e") { s += ".0" }
-            out += s
+            let text = d.description.utf8
+            out.append(contentsOf: text)
+            if !text.contains(0x2E) && !text.contains(0x65) {
+                JSONValue.put(".0", &out)
+            }
         case .string(let s): JSONValue.escape(s, into: &out)
         case .array(let items):
             if items.isEmpty {
-                out += "[]"
+                JSONValue.put("[]", &out)
                 return
             }
             let scalar = items.allSatisfy {
@@ -56,54 +71,54 @@ public indirect enum JSONValue: Sendable, Equatable {
                 if case .array = $0 { return false }
                 return true
             }
-            out += "["
+            out.append(0x5B)
             for (n, item) in items.enumerated() {
-                if n > 0 { out += "," }
+                if n > 0 { out.append(0x2C) }
                 if let indent, !scalar {
-                    out += "\n" + String(repeating: "  ", count: indent + 1)
+                    JSONValue.newline(&out, indent + 1)
                 } else if indent != nil, n > 0 {
-                    out += " "
+                    out.append(0x20)
                 }
                 item.write(into: &out, indent: indent.map { $0 + 1 })
             }
-            if let indent, !scalar { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "]"
+            if let indent, !scalar { JSONValue.newline(&out, indent) }
+            out.append(0x5D)
         case .object(let pairs):
             if pairs.isEmpty {
-                out += "{}"
+                JSONValue.put("{}", &out)
                 return
             }
-            out += "{"
+            out.append(0x7B)
             for (n, (k, v)) in pairs.enumerated() {
-                if n > 0 { out += "," }
-                if let indent { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                if n > 0 { out.append(0x2C) }
+                if let indent { JSONValue.newline(&out, indent + 1) }
                 JSONValue.escape(k, into: &out)
-                out += indent == nil ? ":" : ": "
+                out.append(0x3A)
+                if indent != nil { out.append(0x20) }
                 v.write(into: &out, indent: indent.map { $0 + 1 })
             }
-            if let indent { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "}"
+            if let indent { JSONValue.newline(&out, indent) }
+            out.append(0x7D)
         }
     }
 
-    static func escape(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
+    static func escape(_ s: String, into out: inout [UInt8]) {
+        out.append(0x22)
+        for b in s.utf8 {
+            switch b {
+            case 0x22: JSONValue.put("\\\"", &out)
+            case 0x5C: JSONValue.put("\\\\", &out)
+            case 0x0A: JSONValue.put("\\n", &out)
+            case 0x0D: JSONValue.put("\\r", &out)
+            case 0x09: JSONValue.put("\\t", &out)
+            case 0..<0x20:
+                let hex = Array(String(b, radix: 16).utf8)
+                JSONValue.put("\\u", &out)
+                out.append(contentsOf: repeatElement(0x30, count: 4 - hex.count))
+                out.append(contentsOf: hex)
+            default: out.append(b)
             }
         }
-        out += "\""
+        out.append(0x22)
     }
 }

@@ -16,6 +16,8 @@ public struct Report: Sendable {
         case table(key: String, title: String, columns: [(key: String, label: String)], rows: [[JSONValue]])
         /// A nested value that only the JSON report carries (its table form is a `display`).
         case json(key: String, value: JSONValue)
+        /// A nested value built only when the JSON report is rendered (large arrays).
+        case deferredJSON(key: String, value: @Sendable () -> JSONValue)
         /// A table for people only (the JSON report carries the same numbers under its own keys).
         case display(title: String, columns: [(key: String, label: String)], rows: [[JSONValue]])
     }
@@ -40,6 +42,15 @@ public struct Report: Sendable {
                     key: key, label: label, value: .num(q.value),
                     reason: q.value == nil ? (q.reason ?? "undefined") : nil, display: display))
         }
+        /// A quantity as members of a JSON object: `key`, and `key_reason` when undefined.
+        static func quantityPair(_ key: String, _ q: Quantity) -> [(String, JSONValue)] {
+            var out: [(String, JSONValue)] = [(key, .num(q.value))]
+            if q.value == nil {
+                out.append((key + "_reason", .string(q.reason ?? "undefined")))
+            }
+            return out
+        }
+
         /// A table only people see; the JSON report carries its numbers elsewhere.
         public mutating func display(_ title: String, columns: [(String, String)], rows: [[JSONValue]]) {
             items.append(.display(title: title, columns: columns.map { (key: $0.0, label: $0.1) }, rows: rows))
@@ -76,6 +87,8 @@ public struct Report: Sendable {
                     obj.append((key, .array(rows.map { row in .object(zip(columns, row).map { ($0.key, $1) }) })))
                 case let .json(key, value):
                     obj.append((key, value))
+                case let .deferredJSON(key, value):
+                    obj.append((key, value()))
                 case .display:
                     break
                 }
@@ -141,7 +154,7 @@ public struct Report: Sendable {
                         text = display ?? Report.human(value)
                     }
                     out += "  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + text + "\n"
-                case .json:
+                case .json, .deferredJSON:
                     break
                 case let .table(_, title, columns, rows), let .display(title, columns, rows):
                     out += "  \(title)\n"

@@ -78,14 +78,6 @@ extension Report.Section {
         RouteCheck.policyCostAndValue(r.data, frontier: f, policy: p).cost
     }
 
-    static func quantityPair(_ key: String, _ q: Quantity) -> [(String, JSONValue)] {
-        var out: [(String, JSONValue)] = [(key, .num(q.value))]
-        if q.value == nil {
-            out.append((key + "_reason", .string(q.reason ?? "undefined")))
-        }
-        return out
-    }
-
     static func frontierJSON(_ r: RouteAnalysis, _ k: Int) -> JSONValue {
         let f = r.frontiers[k]
         let d = r.data
