@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Seeded fuzzing of the cofail CLI: mutated wide/long/JSON Lines matrices, mutated unit files
-and extreme option values over certify, analyze, bounds, bootstrap, scan, vote and merge. A case fails when the process dies by a signal,
+and extreme option values over certify, analyze, bounds, bootstrap, scan, vote, route, cascade and merge.
+A case fails when the process dies by a signal,
 hangs (more than 30 s), exits with a code the README does not document, or prints non-JSON on
 standard output under --format json with exit 0.
 
@@ -39,11 +40,24 @@ def wide(rng):
 
 
 def long_csv(rng):
-    lines = [rng.choice(["query,model,correct", "query,model,correct,cost", "query,model,correct,family",
-                         "model,query,correct"])]
+    header = rng.choice(["query,model,correct", "query,model,correct,cost", "query,model,correct,family",
+                         "model,query,correct", "query,model,correct,cost,type", "query,model,correct,confidence",
+                         "query,model,correct,cost,type,confidence"])
+    extra = header.count(",") - 2
+    lines = [header]
     for _ in range(rng.randint(0, 40)):
-        lines.append(",".join([rng.choice(["q1", "q2", "q3", "q4", ""]), rng.choice(["a", "b", "c", ""]),
-                               rng.choice(CELLS)] + ([rng.choice(["0.1", "-1", "x", ""])] if rng.random() < 0.3 else [])))
+        q = rng.choice(["q1", "q2", "q3", "q4", ""])
+        fields = [q, rng.choice(["a", "b", "c", ""]), rng.choice(CELLS)]
+        for name in header.split(",")[3:]:
+            if name == "type":
+                fields.append(rng.choice(["t" + q[-1:], "t" + q[-1:], "t" + q[-1:], "x", ""]))
+            elif name == "confidence":
+                fields.append(rng.choice(["0.1", "0.9", "0.5", "", "NA", "inf", "nan", "x", "-3", "1e400"]))
+            else:
+                fields.append(rng.choice(["0.1", "0.002", "0", "-1", "x", ""]))
+        if rng.random() < 0.3 and extra == 0:
+            fields.append(rng.choice(["0.1", "-1", "x", ""]))
+        lines.append(",".join(fields))
     return "\n".join(lines) + "\n"
 
 
@@ -54,6 +68,10 @@ def jsonl(rng):
                "correct": rng.choice([0, 1, True, False, None, 0.5, "yes", "x", 1e300])}
         if rng.random() < 0.2:
             rec["cost"] = rng.choice([0.1, -1, "x", None])
+        if rng.random() < 0.2:
+            rec["type"] = rng.choice(["t1", "t2", "", 3, None, True])
+        if rng.random() < 0.2:
+            rec["confidence"] = rng.choice([0.3, -2, "nan", "NA", "x", None, True, 1e308])
         text = json.dumps(rec)
         r = rng.random()
         if r < 0.05:
@@ -140,7 +158,7 @@ def main():
             else:
                 data = {"wide": wide, "long": long_csv, "jsonl": jsonl}[kind](rng)
                 open(path, "wb").write(mutate(rng, data) if rng.random() < 0.5 else data.encode())
-            command = rng.choice(["certify", "analyze", "bounds", "bootstrap", "scan", "vote"])
+            command = rng.choice(["certify", "analyze", "bounds", "bootstrap", "scan", "vote", "route", "cascade"])
             args = [command, path] + fmt
             if command == "analyze":
                 args += ["--draws", "2000"]
@@ -150,6 +168,17 @@ def main():
                 args += ["--replicates", rng.choice(["0", "3", "-1"]), "--size", rng.choice(["3", "5", "2", "99"])]
                 if rng.random() < 0.3:
                     args += ["--accuracy-band", rng.choice(["0:1", "0.9:1", "1:0", "x"])]
+            if command == "route":
+                args += rng.choice([[], ["--partition", rng.choice(["type", "query,none", "all", "x"])],
+                                    ["--budgets", rng.choice(["0,0.1", "-1", "x", "1e9"])],
+                                    ["--policy-budget", rng.choice(["0", "0.05", "-2"])],
+                                    ["--folds", rng.choice(["2", "1", "999"])], ["--budget-grid", "0"]])
+            if command == "cascade":
+                args += rng.choice([[], ["--cheap", rng.choice(["a", "b", "z"])], ["--strong", "c"],
+                                    ["--floor", rng.choice(["0.5", "2"])], ["--folds", rng.choice(["2", "1", "99"])],
+                                    ["--objective", rng.choice(["floor", "escalation", "x"])],
+                                    ["--noise-levels", rng.choice(["0,1", "2", "x"])], ["--noise-seeds", "2"],
+                                    ["--all-pairs"]])
             if command == "scan":
                 args += ["--subsets", rng.choice(["2", "0", "1000000000000"]), "--sizes",
                          rng.choice(["2:3", "2:99", "1", "x", "3,2"])]

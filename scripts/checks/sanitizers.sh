@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds cofail under AddressSanitizer (with UndefinedBehaviorSanitizer) and ThreadSanitizer and
 # runs the engines on small generated matrices: bootstrap with β_full and scan --full on two
-# threads, analyze, merge, a resumed checkpoint. Any sanitizer report fails the check.
+# threads, analyze, merge, a resumed checkpoint, route, and a cascade's threaded noise
+# replicates. Any sanitizer report fails the check.
 # The kernels are built for the x86-64 baseline (-DCF_NO_SIMD_CLONES): the resolvers of
 # target_clones run before TSan's runtime is ready and crash a TSan binary at load.
 set -euo pipefail
@@ -26,6 +27,11 @@ run_engines() {
     "$exe" bootstrap "$m" --replicates 30 --stats beta,mean_phi --checkpoint "$work/$tag.units" --threads 2 > /dev/null
     "$exe" bootstrap "$m" --replicates 30 --stats beta,mean_phi --checkpoint "$work/$tag.units" --resume \
         --threads 2 > /dev/null
+    local c="$work/$tag-c.csv"
+    "$exe" simulate matrix --law gaussian --rho 0.3 --error 0.35 --heterogeneous 0.1 --queries 300 --models 3 \
+        --seed 4 --confidence-auc 0.7 --output-format long -o "$c" 2>/dev/null
+    "$exe" cascade "$c" --cheap model_2 --strong model_0 --noise-seeds 4 --threads 2 --format json > /dev/null
+    "$exe" route examples/routing/matrix.csv --folds 3 --routes examples/routing/router.csv --format json > /dev/null
     echo "sanitizers: $tag clean"
 }
 for san in address thread; do

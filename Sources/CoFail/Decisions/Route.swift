@@ -327,6 +327,9 @@ public struct RouteFrontier: Sendable {
             return nil
         }
         for k in 0..<slopes.count where values[k + 1] >= target {
+            if values[k + 1] == target {
+                return budgets[k + 1]
+            }
             return min(budgets[k + 1], budgets[k] + (target - values[k]) / slopes[k])
         }
         return oracleCost
