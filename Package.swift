@@ -1,17 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Release C flags: -O3 for the kernels' loops; -fno-math-errno lets exp/log/sqrt compile to
-// inline instructions (the kernels check their own domains, so errno is never read).
-// No -ffast-math: the kernels rely on IEEE infinities, signed zeros and exact rounding.
-let cFlags: [CSetting] = [
-    .unsafeFlags(["-O3", "-fno-math-errno", "-std=gnu11"], .when(configuration: .release)),
-    .unsafeFlags(["-fno-math-errno", "-std=gnu11"], .when(configuration: .debug)),
-]
-
 let package = Package(
     name: "cofail",
-    platforms: [.macOS(.v13)],
     products: [
         .library(name: "CoFail", targets: ["CoFail"]),
         .executable(name: "cofail", targets: ["cofail"]),
@@ -25,7 +16,6 @@ let package = Package(
         .target(
             name: "CKernels",
             path: "CKernels",
-            cSettings: cFlags,
             linkerSettings: [
                 // OpenBLAS provides cblas_* and LAPACK for both LAPACKE and GSL, so
                 // libgslcblas is deliberately not linked.
@@ -61,5 +51,6 @@ let package = Package(
             path: "Tests/CoFailTests",
             exclude: ["Goldens"]
         ),
-    ]
+    ],
+    cLanguageStandard: .gnu11
 )

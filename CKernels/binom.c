@@ -38,7 +38,7 @@ static int beta_quantile(double x, double a, double b, double *out) {
             else if (hi == 1)
                 next = 1 - (1 - lo) / 16;
             else if (hi / lo > 4)
-                next = sqrt(lo * hi);
+                next = cf_sqrt(lo * hi);
             else
                 next = 0.5 * (lo + hi);
         }

@@ -44,7 +44,7 @@ CF_INLINE double asin_inline(double x) {
     const double *c = ASIN_P;
     double ax = fabs(x);
     int small = ax <= 0.5;
-    double t = small ? ax * ax : 0.5 * (1 - ax), s = small ? ax : sqrt(t);
+    double t = small ? ax * ax : 0.5 * (1 - ax), s = small ? ax : cf_sqrt(t);
     double t2 = t * t, t4 = t2 * t2, t8 = t4 * t4;
     double a = (c[0] + t * c[1]) + t2 * (c[2] + t * c[3]);
     double b = (c[4] + t * c[5]) + t2 * (c[6] + t * c[7]);
@@ -66,7 +66,7 @@ typedef struct {
 
 CF_INLINE arc_state arc_start(double h, double k, double r) {
     arc_state s = {h * k, 0.5 * (h * h + k * k), 0.5 * asin_inline(r), 0, 0};
-    s.ca = sqrt(0.5 * (1 + sqrt((1 - r) * (1 + r))));
+    s.ca = cf_sqrt(0.5 * (1 + cf_sqrt((1 - r) * (1 + r))));
     s.sa = 0.5 * r / s.ca;
     return s;
 }
@@ -127,10 +127,10 @@ typedef struct {
 CF_INLINE near_state near_start(double h, double k, double r) {
     double ar = fabs(r);
     k = r < 0 ? -k : k;
-    double hk = h * k, as = (1 - ar) * (1 + ar), a = sqrt(as), bs = (h - k) * (h - k);
+    double hk = h * k, as = (1 - ar) * (1 + ar), a = cf_sqrt(as), bs = (h - k) * (h - k);
     double asr = -0.5 * (bs / as + hk), c = (4 - hk) / 8, d = (12 - hk) / 80;
     double lead = a * cf_exp(asr) * (1 - c * (bs - as) * (1 - d * bs) / 3 + c * d * as * as);
-    double b = sqrt(bs), tail = cf_exp(-0.5 * hk) * CF_SQRT2PI * cf_Phi(-b / a) * b * (1 - c * bs * (1 - d * bs) / 3);
+    double b = cf_sqrt(bs), tail = cf_exp(-0.5 * hk) * CF_SQRT2PI * cf_Phi(-b / a) * b * (1 - c * bs * (1 - d * bs) / 3);
     near_state s = {h, k, r, hk, bs, c, d, 0.5 * a, (asr > -100 ? lead : 0) - (hk > -100 ? tail : 0)};
     return s;
 }
@@ -138,7 +138,7 @@ CF_INLINE near_state near_start(double h, double k, double r) {
 /* Node ah(1 + t): its square xs, √(1 − xs) and the two exponents. */
 CF_INLINE double near_node(near_state s, double t, double *e1, double *e2, double *rs) {
     double v = s.ah * (1 + t), xs = v * v;
-    *rs = sqrt(1 - xs);
+    *rs = cf_sqrt(1 - xs);
     *e1 = -0.5 * (s.bs / xs + s.hk);
     *e2 = -0.5 * s.hk * xs / ((1 + *rs) * (1 + *rs));
     return xs;
@@ -222,7 +222,7 @@ int cf_bvn_pdf(double h, double k, double r, double *out) {
         return CF_EDOM;
     double om = (1 - r) * (1 + r);
     double q = (h * h - 2 * r * h * k + k * k) / om;
-    *out = isinf(q) ? 0 : exp(-0.5 * q) / (2 * M_PI * sqrt(om));
+    *out = isinf(q) ? 0 : exp(-0.5 * q) / (2 * M_PI * cf_sqrt(om));
     return CF_OK;
 }
 
@@ -383,7 +383,7 @@ int cf_bvn_solve_r_margins(double h, double k, double p, double d, double theta0
         else
             hi = r;
         double om = (1 - r) * (1 + r);
-        double dens = exp(-0.5 * (h * h - 2 * r * h * k + k * k) / om) / (2 * M_PI * sqrt(om));
+        double dens = exp(-0.5 * (h * h - 2 * r * h * k + k * k) / om) / (2 * M_PI * cf_sqrt(om));
         double next = r - f / dens;
         if (!(next > lo && next < hi))
             next = 0.5 * (lo + hi); /* Newton left the bracket */

@@ -160,7 +160,7 @@ static int sf_trapezoid(const sf_ctx *c, double mode, double sigma, double rel_t
                 break;
         }
     }
-    double t = h * sum, gate = fmax(rel_tol, 0.1 * sqrt(rel_tol));
+    double t = h * sum, gate = fmax(rel_tol, 0.1 * cf_sqrt(rel_tol));
     for (int level = 1; level <= 3; level++) {
         h *= 0.5;
         double add = 0;
@@ -255,7 +255,7 @@ static int sf_integrate(cf_factor_workspace *fw, const double *a, const double *
     if (drho) {
         *drho = NAN;
         c.want_drho = 1;
-        c.dc = 1 / (sqrt(rho) * sqrt(1 - rho));
+        c.dc = 1 / (cf_sqrt(rho) * cf_sqrt(1 - rho));
         c.dscale = 0.5 / (1 - rho);
     }
     double mode, curv;
@@ -263,7 +263,7 @@ static int sf_integrate(cf_factor_workspace *fw, const double *a, const double *
     if (st != CF_OK)
         return st;
     c.gmax = sf_log_integrand(&c, mode, NULL, NULL);
-    double sigma = 1.0 / sqrt(-curv);
+    double sigma = 1.0 / cf_sqrt(-curv);
     double width = INFINITY; /* narrowest kink */
     for (size_t i = 0; i < m; i++)
         width = fmin(width, 1.0 / b[i]);
@@ -428,7 +428,7 @@ static int factor_log_beta(cf_factor_workspace *ws, const double *p, size_t m, d
                 tau[u] = tau[i];
                 w[u++] = 1;
             }
-            double *b = a + u, sa = 1 / sqrt(1 - rho), sb = sqrt(rho) / sqrt(1 - rho);
+            double *b = a + u, sa = 1 / cf_sqrt(1 - rho), sb = cf_sqrt(rho) / cf_sqrt(1 - rho);
             for (size_t i = 0; i < u; i++) {
                 a[i] = tau[i] * sa;
                 b[i] = sb;
@@ -484,7 +484,7 @@ int cf_factor_log_beta_loadings(const double *p, const double *lambda, size_t m,
         }
         if (p[i] == 1)
             continue;
-        double s = sqrt((1 - lambda[i]) * (1 + lambda[i]));
+        double s = cf_sqrt((1 - lambda[i]) * (1 + lambda[i]));
         if (lambda[i] == 0) {
             log_prod += log(p[i]);
             continue;

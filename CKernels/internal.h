@@ -37,6 +37,16 @@ int cf_bvn_solve_r_margins(double h, double k, double p, double d, double theta0
 /* log Φ(x) and the inverse Mills ratio φ(x)/Φ(x) from one evaluation (x not NaN). */
 double cf_norm_logcdf_mills(double x, double *mills);
 
+/* Square root without errno semantics: every kernel checks its own domain, and a libm sqrt
+ * that may set errno keeps the compiler from inlining it in loops it would vectorise. */
+CF_INLINE double cf_sqrt(double x) {
+#if __has_builtin(__builtin_elementwise_sqrt)
+    return __builtin_elementwise_sqrt(x);
+#else
+    return __builtin_sqrt(x);
+#endif
+}
+
 /*
  * exp(x) inlined so loops over quadrature nodes vectorise (glibc's exp is an opaque call).
  * Cody–Waite reduction x = k ln2 + r, |r| <= ln2/2, with fdlibm's split of ln 2 (k·LN2_HI is

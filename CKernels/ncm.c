@@ -226,7 +226,7 @@ int cf_ncm_project(const double *g, size_t n, double tol, size_t max_iter, size_
     }
     /* B = V₋ diag(√−λ₋) in place (column-major), then X = G + diag d + B Bᵀ by dsyrk. */
     for (size_t j = 0; j < neg; j++) {
-        double sc = sqrt(-w[j]);
+        double sc = cf_sqrt(-w[j]);
         for (size_t i = 0; i < n; i++)
             a[j * n + i] *= sc;
     }
@@ -244,7 +244,7 @@ int cf_ncm_project(const double *g, size_t n, double tol, size_t max_iter, size_
     double fro = 0;
     for (size_t i = 0; i < n * n; i++)
         fro += (g[i] - x[i]) * (g[i] - x[i]);
-    info->frobenius = sqrt(fro);
+    info->frobenius = cf_sqrt(fro);
     st = cf_ncm_eigen_sym(x, n, w, NULL);
     if (st == CF_OK)
         info->min_eig_after = w[0];
@@ -289,7 +289,7 @@ int cf_ncm_floor(const double *r, size_t n, double floor, double *out) {
         if (st == CF_OK) {
             double *s = w; /* reuse: 1/√diag */
             for (size_t i = 0; i < n; i++)
-                s[i] = 1 / sqrt(out[i * n + i]);
+                s[i] = 1 / cf_sqrt(out[i * n + i]);
             for (size_t i = 0; i < n; i++)
                 for (size_t j = 0; j < n; j++)
                     out[i * n + j] *= s[i] * s[j];

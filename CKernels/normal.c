@@ -75,7 +75,7 @@ double cf_norm_quantile_log(double log_p) {
     }
     /* Deep tail: asymptotic start, then Newton on log Φ(x) = log_p (monotone, concave). */
     double s = -2.0 * log_p;
-    double x = -sqrt(s - log(s) - log(2 * M_PI));
+    double x = -cf_sqrt(s - log(s) - log(2 * M_PI));
     for (int it = 0; it < 50; it++) {
         double step = (cf_norm_logcdf(x) - log_p) / cf_norm_mills(x);
         x -= step;

@@ -42,7 +42,7 @@ static int order_and_factor(const double *r, const double *tau, size_t d, double
             }
             if (s <= 1e-14)
                 continue;
-            double lp = cf_norm_logcdf((u[j] - c) / sqrt(s));
+            double lp = cf_norm_logcdf((u[j] - c) / cf_sqrt(s));
             if (lp < bestp) {
                 bestp = lp;
                 best = j;
@@ -78,7 +78,7 @@ static int order_and_factor(const double *r, const double *tau, size_t d, double
             st = CF_ENOTPD;
             break;
         }
-        double lkk = sqrt(s);
+        double lkk = cf_sqrt(s);
         L[k * d + k] = lkk;
         for (size_t j = k + 1; j < d; j++) {
             double v = S[j * d + k];
@@ -196,7 +196,7 @@ int cf_orthant_mc(const double *r, const double *tau, size_t d, uint64_t key, ui
     double p = (double)h / (double)draws;
     out->val = p;
     out->log_val = h ? log(p) : -INFINITY;
-    out->se = sqrt(p * (1 - p) / (double)draws);
+    out->se = cf_sqrt(p * (1 - p) / (double)draws);
     out->rel_se = h ? out->se / p : INFINITY;
     out->samples = draws;
     out->hits = h;
@@ -398,7 +398,7 @@ static void tilt_combine(const double *lm, size_t n, size_t points, cf_estimate 
         double v = exp(lm[s] - mx) - mean;
         ss += v * v;
     }
-    double sd_mean = sqrt(ss / (double)(n - 1) / (double)n);
+    double sd_mean = cf_sqrt(ss / (double)(n - 1) / (double)n);
     out->log_val = mx + log(mean);
     out->val = exp(out->log_val);
     out->rel_se = sd_mean / mean;
@@ -457,7 +457,7 @@ int cf_orthant_tilted_target(const double *r, const double *tau, size_t d, uint6
                 break;
             }
         if (prime)
-            gen[k++] = sqrt((double)p);
+            gen[k++] = cf_sqrt((double)p);
     }
     /* batches of `shifts` shifts until the relative standard error meets the target or the cap
      * is reached; shift s always uses stream s, so the result is a function of the batches run */

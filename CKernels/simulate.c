@@ -27,7 +27,7 @@ static double gamma_draw(ustream *s, double shape) {
         double g = gamma_draw(s, shape + 1);
         return g * pow(u_next(s), 1 / shape);
     }
-    double d = shape - 1.0 / 3.0, c = 1 / sqrt(9 * d);
+    double d = shape - 1.0 / 3.0, c = 1 / cf_sqrt(9 * d);
     for (;;) {
         double x = cf_norm_quantile(u_next(s)), v = 1 + c * x;
         if (v <= 0)
@@ -75,7 +75,7 @@ static void sim_worker(void *arg, size_t t) {
                     err = -log1p(e / v) / j->theta <= log(j->param[i]);
                 } else {
                     double l = j->loading[i], eps = cf_norm_quantile(u_next(&s));
-                    err = l * f + sqrt((1 - l) * (1 + l)) * eps <= j->tau[i];
+                    err = l * f + cf_sqrt((1 - l) * (1 + l)) * eps <= j->tau[i];
                 }
                 int missing = j->missing > 0 && u_next(&miss) < j->missing;
                 if (!missing)

@@ -101,7 +101,7 @@ static void pair_stat(double n11, double n10, double n01, double n00, margin gi,
     double pi = ei / n, pj = ej / n;
     out->tau_i = gi.tau;
     out->tau_j = gj.tau;
-    out->phi = (n11 * n00 - n10 * n01) / sqrt(ei * (n01 + n00) * ej * (n10 + n00));
+    out->phi = (n11 * n00 - n10 * n01) / cf_sqrt(ei * (n01 + n00) * ej * (n10 + n00));
     double target, r;
     out->flag = pair_target(n11, n10, n01, n00, correct, pi, pj, &target, &out->r);
     if (isnan(target))
@@ -199,7 +199,7 @@ int cf_tetrachoric_warm(const int64_t *gram, size_t m, int64_t n, int correct, c
                 pair_target((double)n11, (double)(ea - n11), (double)(eb - n11), (double)(n - ea - eb + n11), correct,
                             ea / dn, eb / dn, &target, &fixed);
             if (isfinite(target) && isfinite(rr) && fabs(rr) < 0.925) {
-                double om = sqrt((1 - rr) * (1 + rr));
+                double om = cf_sqrt((1 - rr) * (1 + rr));
                 double dens = exp(-0.5 * (h * h - 2 * rr * h * k + k * k) / (om * om)) / (2 * M_PI * om);
                 if (dens > 0) {
                     /* ∂Φ₂/∂h = φ(h)Φ((k − rh)/√(1−r²)); dθ = dr/√(1−r²) */

@@ -160,8 +160,8 @@ int cf_vote_majority_error(double p, double rho, int64_t m, double rel_tol, doub
         *out = binomial_tail(p, h, dm);
         return isfinite(*out) ? CF_OK : CF_EDOM;
     }
-    vote_ctx c = {cf_norm_quantile(p), sqrt(rho), sqrt(1 - rho), h, dm, NULL, 0, NULL};
-    double fstar = c.tau / c.sr, width = 8 * sqrt((1 - rho) / rho) / sqrt(dm);
+    vote_ctx c = {cf_norm_quantile(p), cf_sqrt(rho), cf_sqrt(1 - rho), h, dm, NULL, 0, NULL};
+    double fstar = c.tau / c.sr, width = 8 * cf_sqrt((1 - rho) / rho) / cf_sqrt(dm);
     return vote_integrate(&c, fstar, width, rel_tol, out);
 }
 
@@ -194,14 +194,14 @@ int cf_vote_majority_error_het(const double *p, size_t m, double rho, double rel
         mean += p[i];
     }
     mean /= (double)m;
-    double sr = sqrt(rho), s1r = sqrt(1 - rho);
+    double sr = cf_sqrt(rho), s1r = cf_sqrt(1 - rho);
     vote_ctx c = {0, sr, s1r, (double)((m + 1) / 2), (double)m, taus, m, work};
     int st;
     if (rho == 0) {
         *out = poisson_binomial_tail(&c, 0);
         st = CF_OK;
     } else {
-        double fstar = cf_norm_quantile(mean) / sr, width = 8 * sqrt((1 - rho) / rho) / sqrt((double)m);
+        double fstar = cf_norm_quantile(mean) / sr, width = 8 * cf_sqrt((1 - rho) / rho) / cf_sqrt((double)m);
         st = vote_integrate(&c, fstar, width, rel_tol, out);
     }
     free(work);
