@@ -19,6 +19,10 @@ struct CoFailCommand: ParsableCommand {
 
             Example:  cofail analyze examples/zeroeval_math_l5/matrix.csv --registry \
             examples/zeroeval_math_l5/models.csv
+
+            --format json reports follow the JSON Schemas in schema/<command>.schema.json of the \
+            source tree (schema_version \(reportSchemaVersion)). Shell completions: \
+            cofail --generate-completion-script bash|zsh|fish.
             """,
         version: "0.2.0",
         subcommands: [

@@ -1,0 +1,61 @@
+"""The command lines whose JSON reports define and check schema/*.schema.json: every command on
+the bundled data, with the option variants that add or remove keys. Shared by
+scripts/gen/report_schema.py (drafts the schemas) and scripts/checks/schema.py (validates)."""
+import json
+import os
+import subprocess
+import tempfile
+
+MATH = "examples/zeroeval_math_l5/matrix.csv"
+REGISTRY = "examples/zeroeval_math_l5/models.csv"
+ROUTING = "examples/routing/matrix.csv"
+CASCADE = "examples/cascade/matrix.csv"
+
+
+def runs(tmp):
+    """Argument lists (without the executable and --format json)."""
+    shard = [os.path.join(tmp, "s%d.units" % i) for i in range(2)]
+    nocost = os.path.join(tmp, "nocost.csv")
+    with open(CASCADE) as f, open(nocost, "w") as g:
+        for line in f:
+            parts = line.rstrip("\n").split(",")
+            g.write(",".join(parts[:3] + parts[4:]) + "\n")
+    return [
+        ["certify", MATH],
+        ["certify", MATH, "--overhead", "0.02", "--min-model-coverage", "0.5"],
+        ["certify", "--all-wrong", "16", "--queries", "425", "--best-correct", "379"],
+        ["analyze", MATH, "--registry", REGISTRY, "--draws", "20000"],
+        ["analyze", MATH, "--no-full"],
+        ["bootstrap", MATH, "--replicates", "40", "--threads", "2"],
+        ["bootstrap", MATH, "--replicates", "20", "--stats", "beta,beta_clayton", "--threads", "2"],
+        ["scan", MATH, "--sizes", "2:43:10", "--subsets", "5", "--threads", "2"],
+        ["scan", MATH, "--sizes", "2:6", "--subsets", "3", "--shard", "0/2", "-o", shard[0]],
+        ["scan", MATH, "--sizes", "2:6", "--subsets", "3", "--shard", "1/2", "-o", shard[1]],
+        ["merge"] + shard,
+        ["vote", MATH, "--replicates", "20", "--cost-ratio", "0.001", "--threads", "2"],
+        ["vote", MATH, "--replicates", "0", "--control", "none", "--correlation", "phi"],
+        ["route", ROUTING, "--routes", "examples/routing/router.csv", "--folds", "3"],
+        ["route", ROUTING, "--partition", "query", "--budgets", "0.001,0.01"],
+        ["cascade", CASCADE, "--cheap", "small", "--strong", "large", "--noise-seeds", "3"],
+        ["cascade", nocost, "--cheap", "medium", "--objective", "floor", "--noise-seeds", "2"],
+        ["cascade", CASCADE, "--all-pairs", "--noise-seeds", "2"],
+        ["bounds", "--models", "5", "--error", "0.3", "--co-error", "0.15"],
+        ["bounds", MATH],
+        ["simulate", "curve", "--pi", "0.03", "--q", "0.35", "--max-models", "8"],
+        ["simulate", "vote", "--error", "0.3", "--rho", "0.4", "--sizes", "1,3,5", "--cost-ratio", "0.001"],
+        ["profile", "--models", "8", "--queries", "200", "--threads", "2"],
+    ]
+
+
+def reports(exe):
+    """Yields (command, argv, parsed JSON report) for every run; raises if a run fails. The command
+    is the report's own (`merge` reports the merged engine's command)."""
+    tmp = tempfile.mkdtemp(prefix="cofail-schema-")
+    for argv in runs(tmp):
+        p = subprocess.run([exe] + argv + ["--format", "json"], capture_output=True, text=True)
+        if p.returncode != 0:
+            raise RuntimeError("cofail %s: exit %d\n%s" % (" ".join(argv), p.returncode, p.stderr[-2000:]))
+        if "--shard" in argv:
+            continue  # a shard writes its unit file; merge reports the result
+        report = json.loads(p.stdout)
+        yield report["command"], argv, report
