@@ -44,6 +44,7 @@ struct BootstrapCommand: ParsableCommand {
             throw ValidationError("--replicates \(replicates): \(problem)")
         }
         try engine.requireFile(matrix, command: "bootstrap")
+        try input.requireMatrixFile(command: "bootstrap")
     }
 
     func statList() throws -> [BootstrapStatistic] {

@@ -74,7 +74,7 @@ struct CascadeCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let raw = try MatrixLoader(format: input.inputFormat, threshold: input.threshold).load(matrix)
+            let raw = try input.raw(matrix)
             var o = CascadeOptions()
             o.floor = floor
             o.folds = folds

@@ -5,6 +5,11 @@ import Foundation
 extension OutputFormat: ExpressibleByArgument {}
 extension InputFormat: ExpressibleByArgument {}
 
+/// Log formats `--from` reads.
+enum LogSource: String, ExpressibleByArgument {
+    case inspect
+}
+
 /// Where the matrix comes from and how it is read and filtered (METHODS §0).
 struct InputOptions: ParsableArguments {
     @Option(name: .customLong("input-format"), help: "Input format: wide, long or jsonl (default: detected).")
@@ -22,6 +27,11 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Model registry CSV: model,family[,tier,price_in,price_out].")
     var registry: String?
 
+    @Option(name: .customLong("from"), help: "Read evaluation-harness logs instead of a matrix: inspect.")
+    var from: LogSource?
+
+    @OptionGroup var inspect: InspectOptions
+
     func validate() throws {
         if let t = threshold, !(t > 0 && t <= 1) { throw ValidationError("--threshold must lie in (0, 1] (got \(t))") }
         if let c = minModelCoverage, !(c >= 0 && c <= 1) {
@@ -31,8 +41,25 @@ struct InputOptions: ParsableArguments {
 
     var policy: CoveragePolicy { minModelCoverage.map { .minModelCoverage($0) } ?? .complete }
 
+    /// Engines record the matrix file's path and hash for shards and resumes: logs must be imported first.
+    func requireMatrixFile(command: String) throws {
+        if from != nil {
+            throw ValidationError(
+                "\(command) reads a matrix file (shards and checkpoints record its hash): "
+                    + "run 'cofail import \(from!.rawValue) … -o matrix.csv' first")
+        }
+    }
+
+    /// The input as loaded: a matrix file, or with --from the logs at `path` (a file or directory).
+    func raw(_ path: String) throws -> RawMatrix {
+        switch from {
+        case nil: return try MatrixLoader(format: inputFormat, threshold: threshold).load(path)
+        case .inspect?: return try inspect.importer(threshold: threshold).load([path])
+        }
+    }
+
     func load(_ path: String) throws -> (RawMatrix, OutcomeMatrix, CoverageReport) {
-        let raw = try MatrixLoader(format: inputFormat, threshold: threshold).load(path)
+        let raw = try raw(path)
         let reg = try registry.map { try ModelRegistry.load($0) }
         let (x, cov) = try raw.applyCoverage(policy, registry: reg)
         return (raw, x, cov)
@@ -45,6 +72,7 @@ struct InputOptions: ParsableArguments {
             ("coverage_policy", .string(policy.name)),
             ("min_model_coverage", .num(minModelCoverage)),
             ("registry", registry.map { .string($0) } ?? .null),
+            ("from", from.map { .string($0.rawValue) } ?? .null),
         ]
     }
 }

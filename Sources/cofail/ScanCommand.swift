@@ -33,6 +33,7 @@ struct ScanCommand: ParsableCommand {
             throw ValidationError("--subsets must be at least 1 (got \(subsets))")
         }
         try engine.requireFile(matrix, command: "scan")
+        try input.requireMatrixFile(command: "scan")
         if input.minModelCoverage != nil {
             throw ValidationError("scan applies the complete policy per subset; --min-model-coverage does not apply")
         }

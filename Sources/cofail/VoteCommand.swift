@@ -68,6 +68,7 @@ struct VoteCommand: ParsableCommand {
         _ = try band()
         _ = try correlations()
         try engine.requireFile(matrix, command: "vote")
+        try input.requireMatrixFile(command: "vote")
     }
 
     func band() throws -> ClosedRange<Double>? {

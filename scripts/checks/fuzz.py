@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Seeded fuzzing of the cofail CLI: mutated wide/long/JSON Lines matrices, mutated unit files
-and extreme option values over certify, analyze, bounds, bootstrap, scan, vote, route, cascade and merge.
+and extreme option values over certify, analyze, bounds, bootstrap, scan, vote, route, cascade and merge,
+and mutated Inspect AI logs through `import inspect` and `--from inspect`.
 A case fails when the process dies by a signal,
 hangs (more than 30 s), exits with a code the README does not document, or prints non-JSON on
 standard output under --format json with exit 0.
@@ -143,12 +144,21 @@ def main():
     if run(a.exe, ["simulate", "matrix", "--law", "shock", "--queries", "40", "--models", "5", "--seed", "1",
                    "-o", small])[0] != 0:
         sys.exit("fuzz: could not simulate a matrix")
+    fixtures = "Tests/CoFailTests/Fixtures/inspect"
+    inspect_logs = sorted(os.path.join(fixtures, f) for f in os.listdir(fixtures) if f.endswith(".json"))
     failures, counts = [], {}
     for case in range(a.cases):
-        kind = rng.choice(["wide", "long", "jsonl", "units", "options"])
+        kind = rng.choice(["wide", "long", "jsonl", "units", "options", "inspect"])
         path = os.path.join(tmp, "c%d" % case + (".jsonl" if kind == "jsonl" else ".csv"))
         fmt = ["--format", "json"]
-        if kind == "units":
+        if kind == "inspect":
+            path = os.path.join(tmp, "c%d.json" % case)
+            log = open(inspect_logs[rng.randrange(len(inspect_logs))], "rb").read()
+            open(path, "wb").write(mutate(rng, log.decode()) if rng.random() < 0.7 else log)
+            args = rng.choice([["import", "inspect", path], ["certify", "--from", "inspect", path] + fmt,
+                               ["import", "inspect", path, "--threshold", "0.5", "--scorer",
+                                rng.choice(["match", "x"])]])
+        elif kind == "units":
             path = os.path.join(tmp, "c%d.units" % case)
             open(path, "w").write(unit_file(rng, good_text))
             args = ["merge", path] + fmt
@@ -193,7 +203,7 @@ def main():
             problem = "killed by signal %d" % -code
         elif code not in DOCUMENTED:
             problem = "undocumented exit code %d" % code
-        elif code == 0:
+        elif code == 0 and "--format" in args:
             try:
                 json.loads(out)
             except ValueError:
