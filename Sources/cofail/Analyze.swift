@@ -31,6 +31,8 @@ struct Analyze: ParsableCommand {
     var noFull = false
     @Flag(help: "Add the wall time of each stage to the report.")
     var timings = false
+    @Option(help: "Write an SVG: the tetrachoric heat map (clustered) beside the eigenvalue spectrum.")
+    var plot: String?
 
     func validate() throws {
         if draws < 1 || draws > 1_000_000_000_000 {
@@ -56,6 +58,7 @@ struct Analyze: ParsableCommand {
                     ("zero_cell_correction", .bool(pairwise.correction)), ("full", .bool(!noFull)),
                 ]
             if let pairs { try emit(a.pairsCSV(names: x.modelNames), to: pairs) }
+            if let plot { try emit(try a.plot(names: x.modelNames), to: plot) }
             var report = a.report(raw: raw, matrix: x, coverage: cov, inputs: echo)
             if timings { report.sections.append(a.timingSection()) }
             try emit(report.render(out.format), to: out.output)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Draws every chart cofail makes (bootstrap, scan, vote, route, cascade, simulate curve) from the
+# Draws every chart cofail makes (analyze, bootstrap, scan, vote, route, cascade, simulate curve) from the
 # bundled data and renders each to PNG with rsvg-convert (librsvg2-bin): an SVG the renderer
 # rejects fails the check. Usage: scripts/checks/render_charts.sh [EXE]
 set -euo pipefail
@@ -15,6 +15,7 @@ m=examples/zeroeval_math_l5/matrix.csv
 "$exe" cascade examples/cascade/matrix.csv --cheap small --strong large --noise-seeds 3 --plot "$work/cascade.svg" \
     > /dev/null
 "$exe" simulate curve --pi 0.03 --q 0.35 --max-models 12 --plot "$work/curve.svg" > /dev/null
+"$exe" analyze "$m" --draws 20000 --plot "$work/analyze.svg" > /dev/null
 for svg in "$work"/*.svg; do
     rsvg-convert "$svg" -o "${svg%.svg}.png"
     [ -s "${svg%.svg}.png" ] || { echo "render: empty PNG from $svg" >&2; exit 1; }

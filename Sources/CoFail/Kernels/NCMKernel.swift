@@ -27,6 +27,13 @@ enum NCMKernel {
             negativeEigenvaluesBefore: Int(info.negative_before), minEigenvalueAfter: info.min_eig_after)
     }
 
+    /// Eigenvalues of the symmetric d × d matrix `a`, ascending.
+    static func eigenvalues(_ a: [Double], dimension d: Int) throws -> [Double] {
+        var w = [Double](repeating: 0, count: d)
+        try kernelCheck(cf_ncm_eigen_sym(a, d, &w, nil), "cf_ncm_eigen_sym", "the eigenvalues of \(d) models")
+        return w
+    }
+
     /// The correlation matrix with eigenvalues floored at `floor`, rescaled to unit diagonal.
     static func floored(_ r: [Double], dimension d: Int, floor: Double) throws -> [Double] {
         var out = [Double](repeating: 0, count: d * d)

@@ -50,7 +50,7 @@ public struct FullCopula: Sendable {
         draws = precision.crudeDraws
         qmcPoints = 0
         relErrorTarget = precision.fullRelError
-        let idx = p.indices.filter { p[$0] > 0 && p[$0] < 1 }
+        let idx = FullCopula.modelsUsed(errorRates: p)
         let d = idx.count
         modelsUsed = d
         if p.contains(0) {
@@ -139,6 +139,25 @@ public struct FullCopula: Sendable {
         var rTet: [Double]
         var ncm: NCMKernel.Projection
         var sampling: [Double]
+    }
+
+    /// The models the full copula uses: those with 0 < p < 1.
+    static func modelsUsed(errorRates p: [Double]) -> [Int] {
+        p.indices.filter { p[$0] > 0 && p[$0] < 1 }
+    }
+
+    /// Eigenvalues (ascending) of R_tet over the models used, before and after the nearest
+    /// correlation projection; nil with fewer than two such models.
+    public static func spectra(_ pw: PairwiseStatistics) throws -> (models: [Int], before: [Double], after: [Double])? {
+        let idx = modelsUsed(errorRates: (0..<pw.m).map(pw.errorRate))
+        guard idx.count >= 2 else {
+            return nil
+        }
+        let proj = try project(pw, models: idx)
+        return (
+            idx, try NCMKernel.eigenvalues(proj.rTet, dimension: idx.count),
+            try NCMKernel.eigenvalues(proj.ncm.x, dimension: idx.count)
+        )
     }
 
     static func project(_ pw: PairwiseStatistics, models idx: [Int]) throws -> Projection {
