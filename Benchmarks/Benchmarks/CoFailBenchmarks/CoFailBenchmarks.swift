@@ -129,6 +129,29 @@ let routeBenchmarks: @Sendable () -> Void = {
     ) { b in
         for _ in b.scaledIterations { blackHole(try! RouteFrontier(perQuery, partition: .query)) }
     }
+    var spec = SyntheticMatrix.Spec(law: .gaussian, queries: 100_000, models: 2)
+    spec.error = 0.35
+    spec.rho = 0.3
+    spec.seed = 5
+    spec.confidenceAUC = 0.75
+    let raw = try! SyntheticMatrix(spec).raw
+    let pair = try! CascadeInput(raw, cheap: "model_1", strong: "model_0", policy: .complete)
+    Benchmark(
+        "cascade operating curve, 10^5 queries (distinct confidences)",
+        configuration: .init(maxDuration: .seconds(10), maxIterations: 50)
+    ) { b in
+        for _ in b.scaledIterations { blackHole(try! CascadeCurve(pair.sample)) }
+    }
+    Benchmark(
+        "cascade report (curve, 5 folds, 11 noise levels x 20 seeds), 10^5 queries, 2 threads",
+        configuration: .init(maxDuration: .seconds(20), maxIterations: 10)
+    ) { b in
+        var o = CascadeOptions()
+        o.threads = 2
+        for _ in b.scaledIterations {
+            blackHole(try! CascadeAnalysis(pair.sample, ids: pair.ids, cheap: "model_1", strong: "model_0", options: o))
+        }
+    }
     let typed = routeData(queries: 10_000, models: 1000, types: 1000)
     Benchmark(
         "route frontier, type partition, 10^3 types x 10^3 models (10^4 queries)",
