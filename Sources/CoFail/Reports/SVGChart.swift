@@ -196,10 +196,28 @@ public struct SVGChart: Sendable {
                 "<polyline points=\"\(pts.joined(separator: " "))\" fill=\"none\" stroke=\"\(sr.color)\" "
                 + "stroke-width=\"2\"\(sr.dashed ? " stroke-dasharray=\"6,4\"" : "")/>\n"
         }
-        for p in marks where p.x.isFinite && p.y.isFinite {
-            s +=
-                "<circle cx=\"\(f(tx(p.x)))\" cy=\"\(f(ty(p.y)))\" r=\"4\" fill=\"\(p.color)\" stroke=\"white\"/>"
-            s += "<text x=\"\(f(tx(p.x) + 6))\" y=\"\(f(ty(p.y) - 6))\" font-size=\"10\">\(esc(p.label))</text>\n"
+        // Labels keep clear of each other: a label that would overlap one already placed moves down
+        // in 11-pixel steps, with a leader line back to its point.
+        var placed: [(x0: Double, x1: Double, y: Double)] = []
+        for p in marks.sorted(by: { $0.x < $1.x }) where p.x.isFinite && p.y.isFinite {
+            let (px, py) = (tx(p.x), ty(p.y))
+            s += "<circle cx=\"\(f(px))\" cy=\"\(f(py))\" r=\"4\" fill=\"\(p.color)\" stroke=\"white\"/>"
+            guard !p.label.isEmpty else {
+                s += "\n"
+                continue
+            }
+            let x0 = px + 6
+            let x1 = x0 + 6 * Double(p.label.count)
+            var y = py - 6
+            while placed.contains(where: { abs($0.y - y) < 11 && $0.x0 < x1 && x0 < $0.x1 }) {
+                y += 11
+            }
+            placed.append((x0, x1, y))
+            if y != py - 6 {
+                s +=
+                    "<line x1=\"\(f(px))\" y1=\"\(f(py))\" x2=\"\(f(x0))\" y2=\"\(f(y - 3))\" stroke=\"#999\" stroke-width=\"0.5\"/>"
+            }
+            s += "<text x=\"\(f(x0))\" y=\"\(f(y))\" font-size=\"10\">\(esc(p.label))</text>\n"
         }
         var ly = top + 10
         for sr in series {
