@@ -214,8 +214,8 @@ public struct SVGChart: Sendable {
             }
             placed.append((x0, x1, y))
             if y != py - 6 {
-                s +=
-                    "<line x1=\"\(f(px))\" y1=\"\(f(py))\" x2=\"\(f(x0))\" y2=\"\(f(y - 3))\" stroke=\"#999\" stroke-width=\"0.5\"/>"
+                s += "<line x1=\"\(f(px))\" y1=\"\(f(py))\" x2=\"\(f(x0))\" y2=\"\(f(y - 3))\" "
+                s += "stroke=\"#999\" stroke-width=\"0.5\"/>"
             }
             s += "<text x=\"\(f(x0))\" y=\"\(f(y))\" font-size=\"10\">\(esc(p.label))</text>\n"
         }
