@@ -12,6 +12,7 @@ add <- function(op, r_s, c_s, agree) rows[[length(rows) + 1]] <<- data.frame(ope
 
 # tetrachoric matrix: psych (smooth = FALSE, correct = .5) vs cofail's pairwise stage
 t <- system.time(tp <- tetrachoric(E, correct = .5, smooth = FALSE, global = TRUE))[["elapsed"]]
+t_whole <- t
 r_psych <- tp$rho; mean_psych <- mean(r_psych[upper.tri(r_psych)])
 add("tetrachoric matrix (psych::tetrachoric)", t, jnum(cj, "pairwise_tetrachoric"),
     sprintf("mean r: psych %.6f, cofail %.6f", mean_psych, jnum(cj, "mean_tetrachoric")))
@@ -22,6 +23,7 @@ names_ <- colnames(X)[-1]
 R <- diag(m); dimnames(R) <- list(names_, names_)
 for (k in seq_len(nrow(P))) { R[P$model_i[k], P$model_j[k]] <- R[P$model_j[k], P$model_i[k]] <- P$tetrachoric[k] }
 t <- system.time(np <- nearPD(R, corr = TRUE, do2eigen = FALSE, conv.tol = 1e-10, maxit = 1000))[["elapsed"]]
+t_whole <- t_whole + t
 Xn <- as.matrix(np$mat)
 add("nearest correlation matrix (Matrix::nearPD)", t, jnum(cj, "nearest_correlation_matrix"),
     sprintf("||R - X||_F: nearPD %.8f, cofail %.8f", norm(R - Xn, "F"), jnum(cj, "ncm_frobenius_distance")))
@@ -39,6 +41,7 @@ set.seed(1)
 t <- system.time(pr2 <- pmvnorm(upper = tau, corr = S, algorithm = GenzBretz(maxpts = 2e7, abseps = 2 * bse, releps = 0)))[["elapsed"]]
 add(sprintf("beta_full orthant, pmvnorm to cofail's precision (abseps %.1e)", 2 * bse), t, jnum(cj, "beta_full_tilted"),
     sprintf("pmvnorm %.4e +- %.1e, cofail %.4e +- %.1e (z %.2f)", pr2, attr(pr2, "error"), bf, bse, (pr2 - bf) / sqrt(attr(pr2, "error")^2 + bse^2)))
+t_whole <- t_whole + t
 
 # bootstrap of the standard statistics in R (psych tetrachoric per replicate, integrate, uniroot)
 bsf <- function(p, rho) integrate(function(f) dnorm(f) * sapply(f, function(z) prod(pnorm((qnorm(p) - sqrt(rho) * z) / sqrt(1 - rho)))), -Inf, Inf, rel.tol = 1e-8)$value
@@ -49,6 +52,19 @@ stat <- function(Eb) {
   rs <- if (beta > prod(p) && beta < min(p)) uniroot(function(r) log(bsf(p, r)) - log(beta), c(1e-6, 1 - 1e-6))$root else NA
   c(beta, best, 1 - beta - best, mean(ph[upper.tri(ph)]), mt, b, beta / b, rs)
 }
+# the whole analyze workflow in R: the steps above plus beta_SF at the mean tetrachoric and rho*
+p_full <- colMeans(E); beta_full_sample <- mean(apply(E, 1, min))
+t <- system.time({
+  bsf_tet <- bsf(p_full, mean_psych)
+  rho_star <- if (beta_full_sample > prod(p_full) && beta_full_sample < min(p_full))
+    uniroot(function(r) log(bsf(p_full, r)) - log(beta_full_sample), c(1e-6, 1 - 1e-6))$root else NA
+})[["elapsed"]]
+t_whole <- t_whole + t
+at <- scan(file.path(dir, "analyze_time.txt"), quiet = TRUE)
+add("analyze, whole process (R: tetrachoric + nearPD + pmvnorm at cofail's precision + beta_SF + rho*)", t_whole, at,
+    sprintf("beta_SF: R %.5e, cofail %.5e; rho*: R %.4f, cofail %.4f", bsf_tet, jnum(cj, "beta_sf_tetrachoric"),
+            rho_star, jnum(cj, "implied_rho")))
+
 set.seed(2)
 t <- system.time(for (b in seq_len(boot_r)) stat(E[sample.int(n, n, replace = TRUE), , drop = FALSE]))[["elapsed"]]
 bt <- scan(file.path(dir, "boot_time.txt"), quiet = TRUE)

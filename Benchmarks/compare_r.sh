@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side with the R tools users run today (issue 6): psych::tetrachoric, Matrix::nearPD,
 # mvtnorm::pmvnorm and an R bootstrap of the standard statistics, on the same generated
-# matrices, in the same run. Checks the numbers agree and prints time ratios.
+# matrices, in the same run. Checks the numbers agree and prints time ratios, including the whole
+# analyze process against the R workflow at cofail's β_full precision.
 # Usage: Benchmarks/compare_r.sh [models] [queries]      (defaults 67 330; a generated matrix)
 #        MATRIX=path/to/wide.csv Benchmarks/compare_r.sh  (an existing complete wide matrix)
 set -euo pipefail
@@ -33,7 +34,10 @@ PY
 else
   $COFAIL simulate matrix --law gaussian --rho 0.36 --error 0.25 --heterogeneous 0.15 --queries "$N" --models "$M" --seed 7 -o "$DIR/m.csv" 2>/dev/null
 fi
+start=$(date +%s.%N)
 $COFAIL analyze "$DIR/m.csv" --threads 2 --timings --format json --pairs "$DIR/pairs.csv" > "$DIR/cofail.json"
+end=$(date +%s.%N)
+echo "$end - $start" | bc -l > "$DIR/analyze_time.txt"
 BOOT_R=${BOOT_R:-20}; BOOT_C=2000
 start=$(date +%s.%N)
 $COFAIL bootstrap "$DIR/m.csv" --replicates $BOOT_C --threads 2 --format json > "$DIR/boot.json"
