@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .target(
@@ -28,7 +29,8 @@ let package = Package(
         ),
         .target(
             name: "CoFail",
-            dependencies: ["CKernels"],
+            // ZIPFoundation reads Inspect's .eval log containers (zip archives).
+            dependencies: ["CKernels", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             path: "Sources/CoFail"
         ),
         .executableTarget(

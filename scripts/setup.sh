@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian system libraries cofail links against, if any is missing.
 set -euo pipefail
-pkgs=(libopenblas-dev liblapacke-dev libgsl-dev)
+pkgs=(libopenblas-dev liblapacke-dev libgsl-dev zlib1g-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

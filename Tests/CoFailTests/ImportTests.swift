@@ -39,6 +39,19 @@ import Testing
         #expect(abs(raw.costs![gpt][q1] - (64 * 0.15 + 2 * 0.6) / 1e6) < 1e-18)
     }
 
+    @Test func evalContainersReadLikeJSONLogs() throws {
+        let dir = URL(fileURLWithPath: ImportTests.dir).deletingLastPathComponent().appendingPathComponent(
+            "inspect-eval"
+        ).path
+        let raw = try InspectImporter().load([dir])
+        #expect(ImportTests.cell(raw, "popularity/1", "ollama/gemma3") == true)
+        let gpt = (1...10).map { ImportTests.cell(raw, "popularity/\($0)", "openai/gpt-4o-mini") }
+        #expect(gpt == [true, true, false, true, true, true, false, true, true, true])
+        let bad = try tempFile("not a zip", suffix: ".eval")
+        let r = try runCLI(["import", "inspect", bad])
+        #expect(r.status == 65 && r.stderr.contains("not a zip archive"))
+    }
+
     @Test func commandsReadLogsDirectlyAndBadLogsAreDataErrors() throws {
         let r = try runCLI(["certify", "--from", "inspect", ImportTests.dir, "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -50,7 +63,7 @@ import Testing
                 try String(contentsOfFile: ImportTests.dir + "/popularity-gemma3.json", encoding: .utf8).prefix(500)),
             suffix: ".json")
         let t = try runCLI(["import", "inspect", truncated])
-        #expect(t.status == 65 && t.stderr.contains("not an Inspect JSON log"))
+        #expect(t.status == 65 && t.stderr.contains("not an Inspect log"))
         let copy = try tempFile(
             try String(contentsOfFile: ImportTests.dir + "/popularity-gemma3.json", encoding: .utf8), suffix: ".json")
         let dup = try runCLI(["import", "inspect", ImportTests.dir + "/popularity-gemma3.json", copy])

@@ -88,7 +88,7 @@ def jsonl(rng):
 
 
 def mutate(rng, data):
-    b = bytearray(data.encode("utf-8", "surrogatepass"))
+    b = bytearray(data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass"))
     for _ in range(rng.randint(0, 3)):
         if not b:
             break
@@ -144,17 +144,19 @@ def main():
     if run(a.exe, ["simulate", "matrix", "--law", "shock", "--queries", "40", "--models", "5", "--seed", "1",
                    "-o", small])[0] != 0:
         sys.exit("fuzz: could not simulate a matrix")
-    fixtures = "Tests/CoFailTests/Fixtures/inspect"
-    inspect_logs = sorted(os.path.join(fixtures, f) for f in os.listdir(fixtures) if f.endswith(".json"))
+    inspect_logs = sorted(os.path.join(d, f) for d in ["Tests/CoFailTests/Fixtures/inspect",
+                                                       "Tests/CoFailTests/Fixtures/inspect-eval"]
+                          for f in os.listdir(d) if f.endswith((".json", ".eval")))
     failures, counts = [], {}
     for case in range(a.cases):
         kind = rng.choice(["wide", "long", "jsonl", "units", "options", "inspect"])
         path = os.path.join(tmp, "c%d" % case + (".jsonl" if kind == "jsonl" else ".csv"))
         fmt = ["--format", "json"]
         if kind == "inspect":
-            path = os.path.join(tmp, "c%d.json" % case)
-            log = open(inspect_logs[rng.randrange(len(inspect_logs))], "rb").read()
-            open(path, "wb").write(mutate(rng, log.decode()) if rng.random() < 0.7 else log)
+            source = inspect_logs[rng.randrange(len(inspect_logs))]
+            path = os.path.join(tmp, "c%d%s" % (case, os.path.splitext(source)[1]))
+            log = open(source, "rb").read()
+            open(path, "wb").write(mutate(rng, log) if rng.random() < 0.7 else log)
             args = rng.choice([["import", "inspect", path], ["certify", "--from", "inspect", path] + fmt,
                                ["import", "inspect", path, "--threshold", "0.5", "--scorer",
                                 rng.choice(["match", "x"])]])

@@ -1,10 +1,11 @@
 import Foundation
+import ZIPFoundation
 
-/// Reads Inspect AI evaluation logs (the JSON log format, `version` 2) into correctness records:
-/// query = `task/sample id` (with `/epoch N` when the log has several epochs), model = the log's
-/// model, correct = the named scorer's value, cost from token usage and a price table, type =
-/// the task. The `.eval` container (a zip archive) is not read: convert it with
-/// `inspect log convert --to json`.
+/// Reads Inspect AI evaluation logs — the JSON log format (`version` 2) and the `.eval` container
+/// (a zip archive of `header.json` and one `samples/<id>_epoch_<n>.json` per sample, read with
+/// ZIPFoundation) — into correctness records: query = `task/sample id` (with `/epoch N` when the
+/// log has several epochs), model = the log's model, correct = the named scorer's value, cost
+/// from token usage and a price table, type = the task.
 public struct InspectImporter: Sendable {
     /// Scorer whose value is the correctness (default: the log's first scorer).
     public var scorer: String?
@@ -99,14 +100,17 @@ public struct InspectImporter: Sendable {
                 throw CoFailError.unreadable(path: p, reason: "no such file or directory")
             }
             if isDir.boolValue {
-                let names = try FileManager.default.contentsOfDirectory(atPath: p).filter { $0.hasSuffix(".json") }
+                let names = try FileManager.default.contentsOfDirectory(atPath: p).filter {
+                    $0.hasSuffix(".json") || $0.hasSuffix(".eval")
+                }
                 out += names.sorted().map { (p as NSString).appendingPathComponent($0) }
             } else {
                 out.append(p)
             }
         }
         if out.isEmpty {
-            throw CoFailError.unreadable(path: paths.joined(separator: " "), reason: "no Inspect .json log found")
+            throw CoFailError.unreadable(
+                path: paths.joined(separator: " "), reason: "no Inspect .json or .eval log found")
         }
         return out
     }
@@ -116,21 +120,8 @@ public struct InspectImporter: Sendable {
         var csv = "query,model,correct,cost,type\n"
         var seen: [String: String] = [:]
         for path in try InspectImporter.expand(paths) {
-            let input = try ByteInput.read(path)
-            if path.hasSuffix(".eval") {
-                throw CoFailError.data(
-                    InputLocation(file: path), value: nil,
-                    message: "the .eval container is a zip archive: convert it with 'inspect log convert --to json'")
-            }
-            let log: Log
-            do {
-                log = try JSONDecoder().decode(Log.self, from: Data(input.bytes))
-            } catch let e as DecodingError {
-                throw CoFailError.data(
-                    InputLocation(file: path), value: nil, message: "not an Inspect JSON log: \(InspectImporter.why(e))"
-                )
-            }
-            let samples = log.samples ?? []
+            let (log, samples) =
+                try path.hasSuffix(".eval") ? InspectImporter.readEval(path) : InspectImporter.readJSON(path)
             guard !samples.isEmpty else {
                 throw CoFailError.data(
                     InputLocation(file: path, columnName: "samples"), value: log.status,
@@ -170,6 +161,54 @@ public struct InspectImporter: Sendable {
         }
         return try MatrixLoader(format: .long).load(
             ByteInput(name: paths.joined(separator: " "), bytes: Array(csv.utf8)))
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ data: Data, file: String, part: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch let e as DecodingError {
+            throw CoFailError.data(
+                InputLocation(file: file, columnName: part), value: nil,
+                message: "not an Inspect log: \(InspectImporter.why(e))")
+        }
+    }
+
+    static func readJSON(_ path: String) throws -> (Log, [Log.Sample]) {
+        let input = try ByteInput.read(path)
+        let log = try decode(Log.self, Data(input.bytes), file: path, part: "log")
+        return (log, log.samples ?? [])
+    }
+
+    /// The `.eval` container: the log's header, then every `samples/*.json` entry in path order.
+    static func readEval(_ path: String) throws -> (Log, [Log.Sample]) {
+        let archive: Archive
+        do {
+            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+        } catch {
+            throw CoFailError.data(InputLocation(file: path), value: nil, message: "not a zip archive (\(error))")
+        }
+        func read(_ entry: Entry) throws -> Data {
+            var data = Data()
+            do {
+                _ = try archive.extract(entry) { data.append($0) }
+            } catch {
+                throw CoFailError.data(
+                    InputLocation(file: path, columnName: entry.path), value: nil,
+                    message: "unreadable archive entry (\(error))")
+            }
+            return data
+        }
+        guard let header = archive["header.json"] else {
+            throw CoFailError.data(
+                InputLocation(file: path, columnName: "header.json"), value: nil,
+                message: "the .eval archive has no header.json")
+        }
+        let log = try decode(Log.self, try read(header), file: path, part: "header.json")
+        let entries = archive.filter { $0.path.hasPrefix("samples/") && $0.path.hasSuffix(".json") }
+        let samples = try entries.sorted { $0.path < $1.path }.map { e in
+            try decode(Log.Sample.self, try read(e), file: path, part: e.path)
+        }
+        return (log, samples)
     }
 
     /// Inspect's value vocabulary: C/I/N, true/false, yes/no, 1/0; P and fractions need a threshold.
