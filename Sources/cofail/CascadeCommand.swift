@@ -93,13 +93,14 @@ struct CascadeCommand: ParsableCommand {
                     ("seed", .string(String(common.seed))), ("all_pairs", .bool(allPairs)),
                 ] + input.echo
             if allPairs {
-                let pairs = try CascadeInput.allPairs(raw, policy: input.policy)
+                let (pairs, skipped) = try CascadeInput.allPairs(raw, policy: input.policy)
                 let rows = try pairs.map { p in
                     try CascadeAnalysis(
                         p.sample, ids: p.ids, cheap: raw.modelNames[p.cheap], strong: raw.modelNames[p.strong],
                         options: o)
                 }
-                let report = Report(command: "cascade", inputs: inputs, sections: [.cascadePairs(rows)])
+                let report = Report(
+                    command: "cascade", inputs: inputs, sections: [.cascadePairs(rows, skipped: skipped)])
                 try emit(report.render(out.format), to: out.output)
                 return
             }

@@ -205,5 +205,13 @@ import Testing
         #expect(r.status == 65 && r.stderr.contains(":2:4"))
         let ok = try runCLI(["cascade", path, "--format", "json"])
         #expect(ok.status == 0, "\(ok.stderr)")
+        // A pair without costs on some of its cells is listed as skipped, not dropped silently.
+        let partial = try tempFile(
+            "query,model,correct,confidence,cost\nq1,a,0,0.5,1\nq1,b,1,,2\nq1,c,1,,\nq2,a,1,0.9,1\nq2,b,1,,2\n"
+                + "q2,c,0,,\n")
+        let raw = try MatrixLoader().load(partial)
+        let (pairs, skipped) = try CascadeInput.allPairs(raw, policy: .complete)
+        #expect(pairs.map { raw.modelNames[$0.strong] } == ["b"])
+        #expect(skipped.count == 1 && skipped[0].strong == "c" && skipped[0].reason.contains("no cost"))
     }
 }

@@ -431,14 +431,30 @@ public struct CascadeInput: Sendable {
 
     /// Every (cheap, strong) pair among models with confidences, the cheap one less accurate on
     /// the pair's kept queries.
-    public static func allPairs(_ raw: RawMatrix, policy: CoveragePolicy) throws -> [CascadeInput] {
+    /// A pair that could not be analysed, with the reason (coverage, confidences or costs).
+    public struct SkippedPair: Sendable {
+        public let cheap: String
+        public let strong: String
+        public let reason: String
+    }
+
+    /// Pairs whose data cannot be analysed are listed in `skipped`, never dropped silently.
+    public static func allPairs(
+        _ raw: RawMatrix, policy: CoveragePolicy
+    ) throws -> (pairs: [CascadeInput], skipped: [SkippedPair]) {
         guard let conf = raw.confidences else {
             throw CoFailError.usage("\(raw.source) has no confidence field")
         }
         var out: [CascadeInput] = []
+        var skipped: [SkippedPair] = []
         for s in modelsWithConfidence(raw) {
             for l in 0..<raw.modelCount where l != s {
-                guard let pair = try? CascadeInput(raw, cheap: s, strong: l, policy: policy, confidence: conf) else {
+                let pair: CascadeInput
+                do {
+                    pair = try CascadeInput(raw, cheap: s, strong: l, policy: policy, confidence: conf)
+                } catch let e as CoFailError {
+                    skipped.append(
+                        SkippedPair(cheap: raw.modelNames[s], strong: raw.modelNames[l], reason: e.description))
                     continue
                 }
                 let aS = pair.sample.cheapRight.filter { $0 }.count
@@ -448,6 +464,6 @@ public struct CascadeInput: Sendable {
                 }
             }
         }
-        return out
+        return (out, skipped)
     }
 }

@@ -186,9 +186,13 @@ extension Report.Section {
     }
 
     /// One row per (cheap, strong) pair (`cascade --all-pairs`).
-    public static func cascadePairs(_ rows: [CascadeAnalysis]) -> Report.Section {
+    public static func cascadePairs(_ rows: [CascadeAnalysis], skipped: [CascadeInput.SkippedPair]) -> Report.Section {
         var s = Report.Section(key: "cascade_pairs", title: "Every cascade pair (cheap less accurate than strong)")
         s.add("n_pairs", "pairs", .int(rows.count))
+        s.table(
+            "skipped_pairs", "Pairs skipped (their data cannot be analysed)",
+            columns: [("cheap_model", "cheap S"), ("strong_model", "strong L"), ("reason", "reason")],
+            rows: skipped.map { [.string($0.cheap), .string($0.strong), .string($0.reason)] })
         s.table(
             "pairs", "Pairs",
             columns: [
