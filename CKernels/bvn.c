@@ -130,7 +130,8 @@ CF_INLINE near_state near_start(double h, double k, double r) {
     double hk = h * k, as = (1 - ar) * (1 + ar), a = cf_sqrt(as), bs = (h - k) * (h - k);
     double asr = -0.5 * (bs / as + hk), c = (4 - hk) / 8, d = (12 - hk) / 80;
     double lead = a * cf_exp(asr) * (1 - c * (bs - as) * (1 - d * bs) / 3 + c * d * as * as);
-    double b = cf_sqrt(bs), tail = cf_exp(-0.5 * hk) * CF_SQRT2PI * cf_Phi(-b / a) * b * (1 - c * bs * (1 - d * bs) / 3);
+    double b = cf_sqrt(bs);
+    double tail = cf_exp(-0.5 * hk) * CF_SQRT2PI * cf_Phi(-b / a) * b * (1 - c * bs * (1 - d * bs) / 3);
     near_state s = {h, k, r, hk, bs, c, d, 0.5 * a, (asr > -100 ? lead : 0) - (hk > -100 ? tail : 0)};
     return s;
 }

@@ -123,7 +123,7 @@ import Testing
         #expect(t.minCostPerCorrect.value.value == 0)
         let p = t.policy(at: 0)!
         #expect(p.routes.map(\.model) == [0, 0], "ties: the first model in input order represents the point")
-        #expect(t.uniformlyBest(d) == [0, 1, 2])
+        #expect(t.uniformlyBest == [0, 1, 2])
         // Nobody right anywhere: oracle value 0, dollars per correct undefined.
         let never = try RouteTests.data(text: "query,model,correct,cost\nq1,a,0,1\nq1,b,0,2\n")
         let f = try RouteFrontier(never, partition: .query)

@@ -117,3 +117,39 @@ struct CSVReader {
         return (s, e)
     }
 }
+
+/// A small CSV side file (registry, model costs, prices, routes): the lower-cased header, then
+/// the text of each row's fields; a ragged row is an error naming its column.
+struct SideTable {
+    let input: ByteInput
+    let headerLine: Int
+    let header: [String]
+    private var reader: CSVReader
+    private var fields: [CSVField] = []
+
+    /// Reads the header of `path`; an empty file is an error with `empty` as its message.
+    init(_ path: String, empty: String) throws {
+        let input = try ByteInput.read(path)
+        var reader = CSVReader(input)
+        var fields: [CSVField] = []
+        guard let line = try reader.next(into: &fields) else {
+            throw CoFailError.data(InputLocation(file: input.name, line: 1), value: nil, message: empty)
+        }
+        self.input = input
+        headerLine = line
+        header = fields.map { reader.string($0).lowercased() }
+        self.reader = reader
+        self.fields = fields
+    }
+
+    /// The next row's line and field texts, nil at the end of the file.
+    mutating func next() throws -> (line: Int, values: [String])? {
+        guard let line = try reader.next(into: &fields) else {
+            return nil
+        }
+        if fields.count != header.count {
+            throw raggedRow(input, line: line, fields: fields, reader: reader, header: header)
+        }
+        return (line, fields.map { reader.string($0) })
+    }
+}

@@ -638,25 +638,17 @@ public struct ModelRegistry: Sendable {
     public var entries: [String: Entry]
 
     public static func load(_ path: String) throws -> ModelRegistry {
-        let input = try ByteInput.read(path)
-        var reader = CSVReader(input)
-        var fields: [CSVField] = []
-        guard let headerLine = try reader.next(into: &fields) else {
-            throw CoFailError.data(InputLocation(file: input.name, line: 1), value: nil, message: "registry is empty")
-        }
-        let header = fields.map { reader.string($0).lowercased() }
+        var table = try SideTable(path, empty: "registry is empty")
+        let (input, headerLine, header) = (table.input, table.headerLine, table.header)
         guard header.count >= 2, header[0] == "model", header[1] == "family" else {
             throw CoFailError.data(
                 InputLocation(file: input.name, line: headerLine), value: header.joined(separator: ","),
                 message: "registry header must start with model,family (optional tier,price_in,price_out)")
         }
         var entries: [String: Entry] = [:]
-        while let line = try reader.next(into: &fields) {
-            if fields.count != header.count {
-                throw raggedRow(input, line: line, fields: fields, reader: reader, header: header)
-            }
-            let model = reader.string(fields[0])
-            let family = reader.string(fields[1])
+        while let (line, values) = try table.next() {
+            let model = values[0]
+            let family = values[1]
             if model.isEmpty {
                 throw CoFailError.data(
                     InputLocation(file: input.name, line: line, column: 1, columnName: "model"), value: model,
@@ -674,7 +666,7 @@ public struct ModelRegistry: Sendable {
             }
             var e = Entry(family: family)
             for (j, h) in header.enumerated().dropFirst(2) {
-                let text = reader.string(fields[j])
+                let text = values[j]
                 switch h {
                 case "tier": e.tier = text.isEmpty ? nil : text
                 case "price_in", "price_out":

@@ -38,7 +38,7 @@ public struct CascadeSample: Sendable {
 
     /// Rank-scaled confidence `(midrank − ½)/n` (§13.8), ties sharing their midrank.
     public func rankScaled() throws -> [Double] {
-        let order = try Ordering.ascending(confidence).map { Int($0) }
+        let order = try Ordering.ascending(confidence)
         var r = [Double](repeating: 0, count: n)
         var start = 0
         while start < n {
@@ -81,7 +81,7 @@ public struct CascadeCurve: Sendable {
     public init(_ x: CascadeSample) throws {
         n = x.n
         let s = x.confidence
-        let order = try Ordering.ascending(s).map { Int($0) }
+        let order = try Ordering.ascending(s)
         var levels: [Double] = []
         var escalated = [0]
         var cheapRight = [0]

@@ -133,13 +133,9 @@ public struct CascadeHeldOut: Sendable {
     }
 }
 
-/// Standard deviation with ddof 1 (0 for fewer than two values).
+/// The spread of fold or replicate values: the sample standard deviation, 0 for a single value.
 func sampleSD(_ v: [Double]) -> Double {
-    guard v.count > 1 else {
-        return 0
-    }
-    let mean = v.reduce(0, +) / Double(v.count)
-    return (v.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(v.count - 1)).squareRoot()
+    v.count > 1 ? sampleStandardDeviation(v) : 0
 }
 
 /// The noise-injection collapse check (METHODS §13.8): the verifier's rank-scaled confidence

@@ -30,26 +30,17 @@ public struct ModelCosts: Sendable {
     }
 
     public static func load(_ path: String) throws -> ModelCosts {
-        let input = try ByteInput.read(path)
-        var reader = CSVReader(input)
-        var fields: [CSVField] = []
-        guard let headerLine = try reader.next(into: &fields) else {
-            throw CoFailError.data(
-                InputLocation(file: input.name, line: 1), value: nil, message: "model costs are empty")
-        }
-        let header = fields.map { reader.string($0).lowercased() }
+        var table = try SideTable(path, empty: "model costs are empty")
+        let (input, headerLine, header) = (table.input, table.headerLine, table.header)
         guard header == ["model", "cost"] else {
             throw CoFailError.data(
                 InputLocation(file: input.name, line: headerLine), value: header.joined(separator: ","),
                 message: "the model-cost header must be exactly model,cost")
         }
         var costs: [String: Double] = [:]
-        while let line = try reader.next(into: &fields) {
-            if fields.count != 2 {
-                throw raggedRow(input, line: line, fields: fields, reader: reader, header: header)
-            }
-            let model = reader.string(fields[0])
-            let text = reader.string(fields[1]).trimmingCharacters(in: .whitespaces)
+        while let (line, values) = try table.next() {
+            let model = values[0]
+            let text = values[1].trimmingCharacters(in: .whitespaces)
             if model.isEmpty {
                 throw CoFailError.data(
                     InputLocation(file: input.name, line: line, column: 1, columnName: "model"), value: model,

@@ -25,17 +25,23 @@ public struct RouteData: Sendable {
         self.matrix = matrix
         self.costs = costs
         self.types = types
+        correctCounts = (0..<matrix.m).map { matrix.n - matrix.errorCount($0) }
+        meanCosts = (0..<matrix.m).map { costs.total(model: $0) / Double(matrix.n) }
     }
+
+    /// Correct answers and mean cost C_m of each model, computed once (the report reads them often).
+    let correctCounts: [Int]
+    let meanCosts: [Double]
 
     public var n: Int { matrix.n }
     public var m: Int { matrix.m }
 
     /// Correct answers of model i (n minus its errors).
-    public func correctCount(_ i: Int) -> Int { n - matrix.errorCount(i) }
+    public func correctCount(_ i: Int) -> Int { correctCounts[i] }
 
     /// Single model i: mean cost C_m and accuracy A_m (§12.6).
-    public func meanCost(_ i: Int) -> Double { costs.total(model: i) / Double(n) }
-    public func accuracy(_ i: Int) -> Double { Double(correctCount(i)) / Double(n) }
+    public func meanCost(_ i: Int) -> Double { meanCosts[i] }
+    public func accuracy(_ i: Int) -> Double { Double(correctCounts[i]) / Double(n) }
 
     /// The cheapest model (ties: higher accuracy, then input order).
     public var cheapestModel: Int {
@@ -78,8 +84,9 @@ public struct RouteFrontier: Sendable {
     public let budgets: [Double]
     public let values: [Double]
     public let slopes: [Double]
-    /// Best correct count of each type (max_m K_tm).
-    let typeBest: [Int]
+    /// Models best on every type (Lemma 1): empty iff routing by type can beat every single
+    /// model; empty for the per-query partition, where the question is §1's oracle gain.
+    public let uniformlyBest: [Int]
     /// Cheapest hull vertex of each type (h_{t,0}).
     let base: [Int32]
     /// Hull segments of every type in the canonical fill order (slope descending, then type, then hull order).
@@ -104,15 +111,14 @@ public struct RouteFrontier: Sendable {
         let m = data.m
         var steps: [Step] = []
         var base: [Int32] = []
-        var best: [Int] = []
         var baseCost = CompensatedSum()
         var baseCorrect = 0
+        var uniformlyBest: [Int] = []
         switch partition {
         case .query:
             typeNames = data.matrix.queryIDs
             typeSizes = Array(repeating: 1, count: n)
             base.reserveCapacity(n)
-            best.reserveCapacity(n)
             let w = data.matrix.words
             let e = data.matrix.errors
             for q in 0..<n {
@@ -140,14 +146,10 @@ public struct RouteFrontier: Sendable {
                 baseCost.add(cheapCost)
                 if cheapRight {
                     baseCorrect += 1
-                    best.append(1)
                 } else if right >= 0 {
                     let dS = rightCost - cheapCost
                     steps.append(
                         Step(type: Int32(q), from: Int32(cheap), to: Int32(right), dK: 1, dS: dS, slope: 1 / dS))
-                    best.append(1)
-                } else {
-                    best.append(0)
                 }
             }
         case .none, .type:
@@ -182,13 +184,14 @@ public struct RouteFrontier: Sendable {
                     sums[k].add(data.costs.values[i * n + q])
                 }
             }
+            var best = [Int](repeating: 0, count: t)
             for ty in 0..<t {
                 let hull = RouteFrontier.hull(
                     counts: Array(kCount[ty * m..<(ty + 1) * m]), sums: (0..<m).map { sums[ty * m + $0].value })
                 base.append(Int32(hull[0]))
                 baseCost.add(sums[ty * m + hull[0]].value)
                 baseCorrect += kCount[ty * m + hull[0]]
-                best.append(kCount[ty * m + hull[hull.count - 1]])
+                best[ty] = kCount[ty * m + hull[hull.count - 1]]
                 for j in 1..<hull.count {
                     let (a, b) = (ty * m + hull[j - 1], ty * m + hull[j])
                     let dK = kCount[b] - kCount[a]
@@ -199,6 +202,7 @@ public struct RouteFrontier: Sendable {
                             slope: Double(dK) / dS))
                 }
             }
+            uniformlyBest = (0..<m).filter { i in (0..<t).allSatisfy { kCount[$0 * m + i] == best[$0] } }
         }
         // Within a type the hull's slopes already decrease, so a stable sort by slope keeps
         // type order, then hull order, among equal slopes.
@@ -207,7 +211,7 @@ public struct RouteFrontier: Sendable {
         }
         self.steps = order.map { steps[$0] }
         self.base = base
-        self.typeBest = best
+        self.uniformlyBest = uniformlyBest
         self.baseCorrect = baseCorrect
         let nd = Double(n)
         var budget = baseCost
@@ -376,23 +380,6 @@ public struct RouteFrontier: Sendable {
         }
         return RoutePolicy(
             budget: b, position: position, mix: mix, typeSizes: typeSizes, n: n, models: modelCount)
-    }
-
-    /// Models best on every type (Lemma 1): empty iff routing by type can beat every single model.
-    func uniformlyBest(_ data: RouteData) -> [Int] {
-        guard partition != .query else {
-            return []
-        }
-        let typeOf: [Int32] = partition == .type ? data.types!.index : Array(repeating: 0, count: n)
-        let m = data.m
-        var counts = [Int](repeating: 0, count: typeCount * m)
-        let w = data.matrix.words
-        for i in 0..<m {
-            for q in 0..<n where data.matrix.errors[i * w + q >> 6] & (UInt64(1) << UInt64(q & 63)) == 0 {
-                counts[Int(typeOf[q]) * m + i] += 1
-            }
-        }
-        return (0..<m).filter { i in (0..<typeCount).allSatisfy { counts[$0 * m + i] == typeBest[$0] } }
     }
 }
 

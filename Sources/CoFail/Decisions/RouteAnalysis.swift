@@ -18,10 +18,11 @@ public struct RouteAnalysis: Sendable {
     public let grid: [Double]
     public let policyBudgets: [Double]
     public let policies: [RoutePolicy]
+    /// Each policy's own expected cost, Σ_t π_t Σ_m x_tm c_tm.
+    public let policyCosts: [Double]
     public let cheapest: Int
     public let best: Int
     public let oracleAccuracy: Double
-    public let uniformlyBest: [[Int]]
 
     public init(_ data: RouteData, options o: RouteOptions) throws {
         self.data = data
@@ -49,7 +50,9 @@ public struct RouteAnalysis: Sendable {
             throw CoFailError.invalidParameter(
                 name: "policy_budget", value: String(b), requirement: "be at least every budget_min (\(need))")
         }
-        uniformlyBest = frontiers.map { $0.uniformlyBest(data) }
+        policyCosts = zip(frontiers, policies).map {
+            RouteCheck.policyCostAndValue(data, frontier: $0, policy: $1).cost
+        }
     }
 
     public var bestAccuracy: Double { data.accuracy(best) }

@@ -68,13 +68,8 @@ public struct RouterEvaluation: Sendable {
     public static func loadRoutes(
         _ path: String, data: RouteData, inputQueries: [String]
     ) throws -> (routes: [Int], ignored: Int) {
-        let input = try ByteInput.read(path)
-        var reader = CSVReader(input)
-        var fields: [CSVField] = []
-        guard let headerLine = try reader.next(into: &fields) else {
-            throw CoFailError.data(InputLocation(file: input.name, line: 1), value: nil, message: "routes are empty")
-        }
-        let header = fields.map { reader.string($0).lowercased() }
+        var table = try SideTable(path, empty: "routes are empty")
+        let (input, headerLine, header) = (table.input, table.headerLine, table.header)
         guard let qc = header.firstIndex(of: "query"), let mc = header.firstIndex(of: "model") else {
             throw CoFailError.data(
                 InputLocation(file: input.name, line: headerLine), value: header.joined(separator: ","),
@@ -92,12 +87,9 @@ public struct RouterEvaluation: Sendable {
         var routes = [Int](repeating: -1, count: data.n)
         var line = [Int](repeating: 0, count: data.n)
         var ignored = 0
-        while let l = try reader.next(into: &fields) {
-            if fields.count != header.count {
-                throw raggedRow(input, line: l, fields: fields, reader: reader, header: header)
-            }
-            let id = reader.string(fields[qc])
-            let name = reader.string(fields[mc])
+        while let (l, values) = try table.next() {
+            let id = values[qc]
+            let name = values[mc]
             guard let q = kept[id] else {
                 if known.contains(id) {
                     ignored += 1

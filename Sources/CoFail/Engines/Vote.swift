@@ -692,7 +692,7 @@ public struct VoteSummary: Sendable {
         let boot = try VoteSummary.bootstrap(engine: e, warm: try TetrachoricWarmStart(pw))
         var bootGain = boot.map(\.meanGain).sorted()
         if bootGain.count >= 2 {
-            gainBootstrapSE = .defined(VoteSummary.sd(bootGain))
+            gainBootstrapSE = .defined(sampleStandardDeviation(bootGain))
             let (lo, hi) = BootstrapInterval.percentile(bootGain, alpha: o.alpha)
             gainCILo = .defined(lo)
             gainCIHi = .defined(hi)
@@ -749,7 +749,7 @@ public struct VoteSummary: Sendable {
                 }
                 if bootFits.count >= 2 {
                     let v = bootFits.map { $0[j] }.sorted()
-                    c.bootstrapSE = VoteSummary.sd(v)
+                    c.bootstrapSE = sampleStandardDeviation(v)
                     let (lo, hi) = BootstrapInterval.percentile(v, alpha: o.alpha)
                     c.ciLo = lo
                     c.ciHi = hi
@@ -775,12 +775,6 @@ public struct VoteSummary: Sendable {
         let mean = leaveOut.reduce(0, +) / g
         let ss = leaveOut.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
         return (((g - 1) / g * ss).squareRoot(), mean)
-    }
-
-    /// Standard deviation with ddof 1.
-    static func sd(_ v: [Double]) -> Double {
-        let mean = v.reduce(0, +) / Double(v.count)
-        return (v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(v.count - 1)).squareRoot()
     }
 
     /// The naive i.i.d. query bootstrap: replicate r resamples the queries from the resampling

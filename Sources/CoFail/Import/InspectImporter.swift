@@ -117,7 +117,10 @@ public struct InspectImporter: Sendable {
 
     /// Reads every log and returns the long-format matrix (`query,model,correct,cost,type`).
     public func load(_ paths: [String]) throws -> RawMatrix {
-        var csv = "query,model,correct,cost,type\n"
+        // Records go straight into the long loader's sink; the import checks what the sink
+        // would otherwise report by line (a sample twice for one model), naming the files.
+        var sink = MatrixLoader.RecordSink(file: paths.joined(separator: " "))
+        var record = 0
         var seen: [String: String] = [:]
         for path in try InspectImporter.expand(paths) {
             let (log, samples) =
@@ -150,17 +153,20 @@ public struct InspectImporter: Sendable {
                             + (s.scores?.keys.sorted().joined(separator: ", ") ?? "none") + ")")
                 }
                 let cell = try correctness(score.value, file: path, query: query, scorer: name)
-                var cost = ""
+                var extras = MatrixLoader.Extras()
+                extras.type = log.eval.task
                 if let price, let u = s.output?.usage, let i = u.input_tokens, let o = u.output_tokens {
-                    cost = "\((price.input * Double(i) + price.output * Double(o)) / 1e6)"
+                    extras.cost = (price.input * Double(i) + price.output * Double(o)) / 1e6
                 }
-                csv +=
-                    [query, log.eval.model, cell, cost, log.eval.task].map(Report.csvQuote).joined(separator: ",")
-                    + "\n"
+                record += 1
+                let q = sink.query(query, line: record)
+                let m = sink.model(log.eval.model, line: record)
+                try sink.add(
+                    q: q, i: m, value: cell == "1" ? .correct : .wrong, extras: extras, line: record,
+                    column: (nil, "correct"))
             }
         }
-        return try MatrixLoader(format: .long).load(
-            ByteInput(name: paths.joined(separator: " "), bytes: Array(csv.utf8)))
+        return try sink.finish(format: .long, ignored: [])
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ data: Data, file: String, part: String) throws -> T {
@@ -258,26 +264,18 @@ public struct InspectImporter: Sendable {
 
     /// Reads a price table: CSV `model,price_in,price_out` in dollars per million tokens.
     public static func loadPrices(_ path: String) throws -> [String: (input: Double, output: Double)] {
-        let input = try ByteInput.read(path)
-        var reader = CSVReader(input)
-        var fields: [CSVField] = []
-        guard let headerLine = try reader.next(into: &fields) else {
-            throw CoFailError.data(InputLocation(file: input.name, line: 1), value: nil, message: "prices are empty")
-        }
-        let header = fields.map { reader.string($0).lowercased() }
+        var table = try SideTable(path, empty: "prices are empty")
+        let (input, headerLine, header) = (table.input, table.headerLine, table.header)
         guard header == ["model", "price_in", "price_out"] else {
             throw CoFailError.data(
                 InputLocation(file: input.name, line: headerLine), value: header.joined(separator: ","),
                 message: "the price header must be model,price_in,price_out (dollars per million tokens)")
         }
         var out: [String: (input: Double, output: Double)] = [:]
-        while let line = try reader.next(into: &fields) {
-            if fields.count != 3 {
-                throw raggedRow(input, line: line, fields: fields, reader: reader, header: header)
-            }
+        while let (line, values) = try table.next() {
             var v: [Double] = []
             for c in 1...2 {
-                let text = reader.string(fields[c])
+                let text = values[c]
                 guard let d = Double(text), d.isFinite, d >= 0 else {
                     throw CoFailError.data(
                         InputLocation(file: input.name, line: line, column: c + 1, columnName: header[c]), value: text,
@@ -285,7 +283,7 @@ public struct InspectImporter: Sendable {
                 }
                 v.append(d)
             }
-            out[reader.string(fields[0])] = (v[0], v[1])
+            out[values[0]] = (v[0], v[1])
         }
         return out
     }

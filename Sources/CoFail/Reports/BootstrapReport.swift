@@ -46,8 +46,7 @@ public struct BootstrapSummary: Sendable {
                 }
                 continue
             }
-            let mean = defined.reduce(0, +) / Double(defined.count)
-            let sd = (defined.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(defined.count - 1)).squareRoot()
+            let sd = sampleStandardDeviation(defined)
             s.add(key + "_se", "  bootstrap standard error", .number(sd))
             let (lo, hi) = BootstrapInterval.percentile(defined, alpha: alpha)
             s.add(key + "_ci_lo", "  percentile lower", .number(lo))

@@ -36,7 +36,9 @@ public struct SVGHeatmap: Sendable {
         var s =
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
             + "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        s += "<text x=\"\(f(left + side / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">\(esc(title))</text>\n"
+        s +=
+            "<text x=\"\(f(left + side / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">"
+            + "\(SVGChart.escape(title))</text>\n"
         for i in 0..<n {
             for j in 0..<n {
                 let x = left + Double(j) * cell
@@ -60,7 +62,7 @@ public struct SVGHeatmap: Sendable {
                 let y = top + (Double(i) + 0.5) * cell + size / 3
                 s +=
                     "<text x=\"\(f(left - 4))\" y=\"\(f(y))\" text-anchor=\"end\" font-size=\"\(f(size))\">"
-                    + "\(esc(String(label.prefix(22))))</text>\n"
+                    + "\(SVGChart.escape(String(label.prefix(22))))</text>\n"
             }
         }
         s += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(side))\" height=\"\(f(side))\" "
@@ -80,25 +82,6 @@ public struct SVGHeatmap: Sendable {
             s += "\n<text x=\"\(f(bx + 18))\" y=\"\(f(y + 4))\">\(label)</text>"
         }
         return s + "\n</svg>\n"
-    }
-
-    private func esc(_ t: String) -> String {
-        t.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
-            of: ">", with: "&gt;")
-    }
-}
-
-extension SVGChart {
-    /// Panels placed side by side in one SVG document.
-    public static func besides(_ panels: [(svg: String, width: Double)], height: Double) -> String {
-        let total = panels.reduce(0) { $0 + $1.width }
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(total))\" height=\"\(Int(height))\">\n"
-        var x = 0.0
-        for p in panels {
-            s += "<svg x=\"\(Int(x))\" " + p.svg.dropFirst("<svg ".count)
-            x += p.width
-        }
-        return s + "</svg>\n"
     }
 }
 
@@ -142,7 +125,8 @@ extension Analysis {
                     color: "#2471a3", dashed: true))
             spectrum.references.append((0, "0"))
         }
-        return SVGChart.besides(
-            [(map.render(width: 600, height: 600), 600), (spectrum.render(width: 620, height: 600), 620)], height: 600)
+        return SVGChart.compose(
+            [(map.render(width: 600, height: 600), 0, 0), (spectrum.render(width: 620, height: 600), 600, 0)],
+            width: 1220, height: 600)
     }
 }

@@ -61,21 +61,17 @@ extension Report.Section {
                 ("partition", "partition"), ("budget", "budget"), ("value", "V(B)"), ("cost", "cost"),
                 ("lambda_left", "λ⁻"), ("lambda_right", "λ⁺"), ("shares", "share by model"),
             ],
-            rows: zip(r.frontiers, r.policies).map { f, p in
+            rows: r.frontiers.indices.map { k in
+                let (f, p) = (r.frontiers[k], r.policies[k])
                 let lam = f.shadowPrices(at: p.budget)
                 let shares = zip(names, p.shareByModel).filter { $0.1 > 0 }.map { "\($0.0) \(Report.fmt($0.1))" }
                 return [
                     .string(f.partition.rawValue), .number(p.budget), .num(f.value(at: p.budget).value),
-                    .number(policyCost(r, f, p)), .num(lam.left.value), .num(lam.right.value),
+                    .number(r.policyCosts[k]), .num(lam.left.value), .num(lam.right.value),
                     .string(shares.joined(separator: ", ")),
                 ]
             })
         return s
-    }
-
-    /// The policy's own expected cost, Σ_t π_t Σ_m x_tm c_tm.
-    static func policyCost(_ r: RouteAnalysis, _ f: RouteFrontier, _ p: RoutePolicy) -> Double {
-        RouteCheck.policyCostAndValue(r.data, frontier: f, policy: p).cost
     }
 
     static func frontierJSON(_ r: RouteAnalysis, _ k: Int) -> JSONValue {
@@ -115,7 +111,7 @@ extension Report.Section {
         o += quantityPair("gain_at_best_cost", atBest.value.map { .defined($0 - r.bestAccuracy) } ?? atBest)
         o.append(("partition_oracle_gain", .number(f.oracleValue - r.bestAccuracy)))
         if f.partition != .query {
-            o.append(("uniformly_best_models", .array(r.uniformlyBest[k].map { .string(names[$0]) })))
+            o.append(("uniformly_best_models", .array(f.uniformlyBest.map { .string(names[$0]) })))
         }
         o.append(
             (
@@ -146,7 +142,7 @@ extension Report.Section {
         let lam = f.shadowPrices(at: p.budget)
         var pol: [(String, JSONValue)] = [("budget", .number(p.budget))]
         pol += quantityPair("value", f.value(at: p.budget))
-        pol.append(("cost", .number(policyCost(r, f, p))))
+        pol.append(("cost", .number(r.policyCosts[k])))
         pol += quantityPair("shadow_price_left", lam.left)
         pol += quantityPair("shadow_price_right", lam.right)
         pol.append(("fractional_types", .int(p.fractionalTypes)))
@@ -226,8 +222,8 @@ extension Report.Section {
     }
 }
 
-/// Independent recomputation of a policy's cost and value from per-type means (used by the
-/// report and by tests that check the policy spends at most B and attains V(B)).
+/// A policy's cost and value recomputed query by query from its weights (the report's policy
+/// cost, and the tests' check that the policy spends at most B and attains V(B)).
 public enum RouteCheck {
     public static func policyCostAndValue(
         _ d: RouteData, frontier f: RouteFrontier, policy p: RoutePolicy

@@ -119,7 +119,9 @@ public struct SVGChart: Sendable {
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
             + "font-family=\"sans-serif\" font-size=\"12\">\n"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        s += "<text x=\"\(f(left + pw / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">\(esc(title))</text>\n"
+        s +=
+            "<text x=\"\(f(left + pw / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">"
+            + "\(SVGChart.escape(title))</text>\n"
         // grid and ticks
         if logY {
             var e = Int(log10(y0).rounded())
@@ -158,10 +160,12 @@ public struct SVGChart: Sendable {
         s +=
             "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(pw))\" height=\"\(f(ph))\" fill=\"none\" "
             + "stroke=\"#333\"/>\n"
-        s += "<text x=\"\(f(left + pw / 2))\" y=\"\(f(height - 12))\" text-anchor=\"middle\">\(esc(xLabel))</text>\n"
+        s +=
+            "<text x=\"\(f(left + pw / 2))\" y=\"\(f(height - 12))\" text-anchor=\"middle\">"
+            + "\(SVGChart.escape(xLabel))</text>\n"
         s +=
             "<text transform=\"translate(18,\(f(top + ph / 2))) rotate(-90)\" "
-            + "text-anchor=\"middle\">\(esc(yLabel))</text>\n"
+            + "text-anchor=\"middle\">\(SVGChart.escape(yLabel))</text>\n"
         for b in bands where !b.points.isEmpty {
             let upper = b.points.map { "\(f(tx($0.x))),\(f(ty($0.hi)))" }
             let lower = b.points.reversed().map { "\(f(tx($0.x))),\(f(ty($0.lo)))" }
@@ -175,7 +179,7 @@ public struct SVGChart: Sendable {
                 + "stroke=\"#888\" stroke-dasharray=\"2,3\"/>"
             s +=
                 "<text x=\"\(f(left + pw - 4))\" y=\"\(f(ty(r.y) - 4))\" text-anchor=\"end\" "
-                + "fill=\"#666\">\(esc(r.label))</text>\n"
+                + "fill=\"#666\">\(SVGChart.escape(r.label))</text>\n"
         }
         for (k, v) in verticals.enumerated() where v.x.isFinite {
             s +=
@@ -183,7 +187,7 @@ public struct SVGChart: Sendable {
                 + "stroke=\"#c0392b\" stroke-dasharray=\"4,3\"/>"
             s +=
                 "<text x=\"\(f(tx(v.x) + 3))\" y=\"\(f(top + 14 + 14 * Double(k)))\" "
-                + "fill=\"#c0392b\">\(esc(v.label))</text>\n"
+                + "fill=\"#c0392b\">\(SVGChart.escape(v.label))</text>\n"
         }
         for p in scatter where p.x.isFinite && p.y.isFinite {
             s +=
@@ -217,21 +221,21 @@ public struct SVGChart: Sendable {
                 s += "<line x1=\"\(f(px))\" y1=\"\(f(py))\" x2=\"\(f(x0))\" y2=\"\(f(y - 3))\" "
                 s += "stroke=\"#999\" stroke-width=\"0.5\"/>"
             }
-            s += "<text x=\"\(f(x0))\" y=\"\(f(y))\" font-size=\"10\">\(esc(p.label))</text>\n"
+            s += "<text x=\"\(f(x0))\" y=\"\(f(y))\" font-size=\"10\">\(SVGChart.escape(p.label))</text>\n"
         }
         var ly = top + 10
         for sr in series {
             s +=
                 "<line x1=\"\(f(left + pw + 12))\" x2=\"\(f(left + pw + 36))\" y1=\"\(f(ly))\" y2=\"\(f(ly))\" "
                 + "stroke=\"\(sr.color)\" stroke-width=\"2\"\(sr.dashed ? " stroke-dasharray=\"6,4\"" : "")/>"
-            s += "<text x=\"\(f(left + pw + 42))\" y=\"\(f(ly + 4))\">\(esc(sr.name))</text>\n"
+            s += "<text x=\"\(f(left + pw + 42))\" y=\"\(f(ly + 4))\">\(SVGChart.escape(sr.name))</text>\n"
             ly += 20
         }
         for b in bands {
             s +=
                 "<rect x=\"\(f(left + pw + 12))\" y=\"\(f(ly - 6))\" width=\"24\" height=\"12\" "
                 + "fill=\"\(b.color)\" fill-opacity=\"0.2\"/>"
-            s += "<text x=\"\(f(left + pw + 42))\" y=\"\(f(ly + 4))\">\(esc(b.name))</text>\n"
+            s += "<text x=\"\(f(left + pw + 42))\" y=\"\(f(ly + 4))\">\(SVGChart.escape(b.name))</text>\n"
             ly += 20
         }
         return s + "</svg>\n"
@@ -277,17 +281,24 @@ public struct SVGChart: Sendable {
 
     /// Charts stacked vertically in one SVG document, each `height` tall.
     public static func stacked(_ charts: [SVGChart], width: Double = 720, height: Double = 440) -> String {
-        var s =
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" "
-            + "height=\"\(Int(height * Double(charts.count)))\">\n"
-        for (k, c) in charts.enumerated() {
-            let body = c.render(width: width, height: height)
-            s += "<svg y=\"\(Int(height * Double(k)))\" " + body.dropFirst("<svg ".count)
+        let panels = charts.enumerated().map {
+            (svg: $0.element.render(width: width, height: height), x: 0.0, y: height * Double($0.offset))
+        }
+        return compose(panels, width: width, height: height * Double(charts.count))
+    }
+
+    /// Rendered SVG documents placed at (x, y) inside one document of the given size.
+    public static func compose(_ panels: [(svg: String, x: Double, y: Double)], width: Double, height: Double) -> String
+    {
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\">\n"
+        for p in panels {
+            s += "<svg x=\"\(Int(p.x))\" y=\"\(Int(p.y))\" " + p.svg.dropFirst("<svg ".count)
         }
         return s + "</svg>\n"
     }
 
-    private func esc(_ t: String) -> String {
+    /// Text for SVG markup: &, < and > escaped.
+    static func escape(_ t: String) -> String {
         t.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
             of: ">", with: "&gt;")
     }
