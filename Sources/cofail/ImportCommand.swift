@@ -6,60 +6,177 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Matrices from evaluation-harness logs.",
-        subcommands: [Inspect.self]
+        subcommands: [Inspect.self, LMEval.self, HELM.self]
     )
 
-    struct Inspect: ParsableCommand {
+    struct Inspect: LogImport {
+        static let source = LogSource.inspect
         static let configuration = CommandConfiguration(
-            abstract: "Inspect AI JSON logs → a long matrix (query = task/sample id, model = the log's model).",
+            abstract: "Inspect AI logs → a long matrix (query = task/sample id, model = the log's model).",
             discussion: """
                 Example:  cofail import inspect logs/ --prices prices.csv -o matrix.csv
-                Reads *.json logs (directories: every *.json inside). Scores C/I/N, true/false, yes/no and 0/1 \
-                are correctness; P and fractions need --threshold. The .eval zip container is not read: convert \
-                it with 'inspect log convert --to json'. Every command reads logs directly with --from inspect.
+                Reads *.json logs and .eval containers (directories: every *.json and *.eval inside). Scores \
+                C/I/N, true/false, yes/no and 0/1 are correctness; P and fractions need --threshold. Every command \
+                reads logs directly with --from inspect.
                 """
         )
         @Argument(help: "Log files or directories.")
         var paths: [String]
-        @OptionGroup var log: InspectOptions
-        @Option(help: "Count fractional scores >= this value as correct (otherwise they are rejected).")
-        var threshold: Double?
-        @Option(name: .customLong("output-format"), help: "Matrix format: long or jsonl.")
-        var outputFormat: InputFormat = .long
-        @Option(name: [.short, .customLong("output")], help: "Matrix file ('-' or omitted: standard output).")
-        var output: String?
+        @OptionGroup var logs: LogOptions
+        @OptionGroup var output: ImportOutput
+    }
 
-        func validate() throws {
-            if let t = threshold, !(t > 0 && t <= 1) {
-                throw ValidationError("--threshold must lie in (0, 1] (got \(t))")
-            }
-            if outputFormat == .wide {
-                throw ValidationError("--output-format must be long or jsonl (costs and types need a long format)")
-            }
-        }
+    struct LMEval: LogImport {
+        static let source = LogSource.lmEval
+        static let configuration = CommandConfiguration(
+            commandName: "lm-eval",
+            abstract: "lm-evaluation-harness --log_samples output → a long matrix (query = task/doc_id).",
+            discussion: """
+                Example:  cofail import lm-eval results/ --metric exact_match,strict-match -o matrix.csv
+                Reads every samples_<task>_<date>.jsonl under the paths; the model is the model_name of the \
+                results_<date>.json beside it (or --model). Correct = the metric's per-sample value under one \
+                filter (default: the task's first accuracy-like metric and the filter of its first line, said on \
+                standard error). 0/1 and true/false are correctness; fractions need --threshold. A document \
+                sampled twice for one model is an error unless --aggregate says how to combine the samples. \
+                Every command reads these folders directly with --from lm-eval.
+                """
+        )
+        @Argument(help: "Output folders of lm_eval --log_samples, or samples files.")
+        var paths: [String]
+        @OptionGroup var logs: LogOptions
+        @OptionGroup var output: ImportOutput
+    }
 
-        func run() throws {
-            try runReporting {
-                let raw = try log.importer(threshold: threshold).load(paths)
-                try emit(raw.serialized(as: outputFormat), to: output)
-                note("imported \(raw.queryCount) queries × \(raw.modelCount) models from \(paths.count) path(s)")
-            }
+    struct HELM: LogImport {
+        static let source = LogSource.helm
+        static let configuration = CommandConfiguration(
+            commandName: "helm",
+            abstract: "HELM run folders → a long matrix (query = scenario/instance id, model = the run's model).",
+            discussion: """
+                Example:  cofail import helm benchmark_output/runs/my-suite --prices prices.csv -o matrix.csv
+                Reads every run folder (run_spec.json beside per_instance_stats.json) under the paths. Correct = \
+                one statistic's per-instance mean (default: the run's first accuracy-like statistic, said on \
+                standard error; fractions need --threshold). The scenario is the run name without its model= \
+                argument; perturbed copies of an instance are their own queries. Several train trials of an \
+                instance are an error unless --aggregate says how to combine them. With --prices, cost comes \
+                from num_prompt_tokens and num_completion_tokens. Every command reads runs directly with --from helm.
+                """
+        )
+        @Argument(help: "HELM run folders, suite folders above them, or per_instance_stats.json files.")
+        var paths: [String]
+        @OptionGroup var logs: LogOptions
+        @OptionGroup var output: ImportOutput
+    }
+}
+
+/// One `cofail import` subcommand: read the logs of `source`, write a long matrix.
+protocol LogImport: ParsableCommand {
+    static var source: LogSource { get }
+    var paths: [String] { get }
+    var logs: LogOptions { get }
+    var output: ImportOutput { get }
+}
+
+extension LogImport {
+    func validate() throws {
+        try logs.check(for: Self.source)
+    }
+
+    func run() throws {
+        try runReporting {
+            let raw = try logs.load(Self.source, paths, threshold: output.threshold)
+            try emit(raw.serialized(as: output.format), to: output.output)
+            note("imported \(raw.queryCount) queries × \(raw.modelCount) models from \(paths.count) path(s)")
         }
     }
 }
 
-/// How Inspect logs become correctness: `cofail import inspect` and `--from inspect`.
-struct InspectOptions: ParsableArguments {
-    @Option(help: "Inspect scorer whose value is the correctness (default: the log's first scorer).")
+/// Where and how `cofail import` writes the matrix.
+struct ImportOutput: ParsableArguments {
+    @Option(help: "Count fractional scores >= this value as correct (otherwise they are rejected).")
+    var threshold: Double?
+    @Option(name: .customLong("output-format"), help: "Matrix format: long or jsonl.")
+    var format: InputFormat = .long
+    @Option(name: [.short, .customLong("output")], help: "Matrix file ('-' or omitted: standard output).")
+    var output: String?
+
+    func validate() throws {
+        if let t = threshold, !(t > 0 && t <= 1) {
+            throw ValidationError("--threshold must lie in (0, 1] (got \(t))")
+        }
+        if format == .wide {
+            throw ValidationError("--output-format must be long or jsonl (costs and types need a long format)")
+        }
+    }
+}
+
+extension RepeatPolicy: ExpressibleByArgument {}
+
+/// How harness logs become correctness, for `cofail import SOURCE` and `--from SOURCE`. Each
+/// option belongs to the harnesses its help names; given for another it is a usage error.
+struct LogOptions: ParsableArguments {
+    @Option(help: "inspect: scorer whose value is the correctness (default: the log's first scorer).")
     var scorer: String?
-    @Option(help: "CSV model,price_in,price_out (dollars per million tokens): per-call costs from token usage.")
+    @Option(
+        help: "lm-eval: NAME or NAME,FILTER; helm: a statistic NAME. The correctness (default: first accuracy-like).")
+    var metric: String?
+    @Option(help: "lm-eval, helm: combine several samples of one query: first, mean or majority (default: error).")
+    var aggregate: RepeatPolicy?
+    @Option(help: "lm-eval, helm: model name for every run read (default: the name the logs give).")
+    var model: String?
+    @Option(help: "inspect, helm: CSV model,price_in,price_out ($ per million tokens): costs from token counts.")
     var prices: String?
 
-    func importer(threshold: Double? = nil) throws -> InspectImporter {
-        var i = InspectImporter(scorer: scorer, threshold: threshold)
-        if let prices {
-            i.prices = try InspectImporter.loadPrices(prices)
+    /// The options given that `source` does not read (all of them without a source).
+    func misplaced(for source: LogSource?) -> [String] {
+        var given: [(String, Bool, Set<LogSource>)] = [
+            ("--scorer", scorer != nil, [.inspect]),
+            ("--metric", metric != nil, [.lmEval, .helm]),
+            ("--aggregate", aggregate != nil, [.lmEval, .helm]),
+            ("--model", model != nil, [.lmEval, .helm]),
+            ("--prices", prices != nil, [.inspect, .helm]),
+        ]
+        given.removeAll { !$0.1 }
+        return given.filter { source == nil || !$0.2.contains(source!) }.map(\.0)
+    }
+
+    func check(for source: LogSource?) throws {
+        let wrong = misplaced(for: source)
+        guard wrong.isEmpty else {
+            let reader = source.map { "--from \($0.rawValue) / import \($0.rawValue)" } ?? "a matrix file"
+            throw ValidationError("\(wrong.joined(separator: ", ")) not read for \(reader)")
         }
-        return i
+        if let metric {
+            let parts = metric.split(separator: ",", omittingEmptySubsequences: false)
+            guard !parts[0].isEmpty, parts.count <= (source == .lmEval ? 2 : 1), parts.allSatisfy({ !$0.isEmpty })
+            else {
+                throw ValidationError(
+                    "--metric must be " + (source == .lmEval ? "NAME or NAME,FILTER" : "NAME") + " (got '\(metric)')")
+            }
+        }
+        if let model, model.isEmpty {
+            throw ValidationError("--model must not be empty")
+        }
+    }
+
+    /// The matrix the logs at `paths` hold; what each importer chose goes to standard error.
+    func load(_ source: LogSource, _ paths: [String], threshold: Double?) throws -> RawMatrix {
+        let table = try prices.map { try TokenPrices.load($0) } ?? [:]
+        switch source {
+        case .inspect:
+            var i = InspectImporter(scorer: scorer, threshold: threshold)
+            i.prices = table
+            return try i.load(paths)
+        case .lmEval:
+            let parts = metric.map { $0.split(separator: ",").map(String.init) }
+            return try LMEvalImporter(
+                metric: parts?.first, filter: parts.flatMap { $0.count > 1 ? $0[1] : nil }, threshold: threshold,
+                repeats: aggregate, model: model
+            ).load(paths, note: note)
+        case .helm:
+            var h = HELMImporter(metric: metric, threshold: threshold, repeats: aggregate, model: model)
+            h.prices = table
+            return try h.load(paths, note: note)
+        }
     }
 }

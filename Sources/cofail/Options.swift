@@ -8,6 +8,8 @@ extension InputFormat: ExpressibleByArgument {}
 /// Log formats `--from` reads.
 enum LogSource: String, ExpressibleByArgument {
     case inspect
+    case lmEval = "lm-eval"
+    case helm
 }
 
 /// Where the matrix comes from and how it is read and filtered (METHODS §0).
@@ -27,16 +29,18 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Model registry CSV: model,family[,tier,price_in,price_out].")
     var registry: String?
 
-    @Option(name: .customLong("from"), help: "Read evaluation-harness logs instead of a matrix: inspect.")
+    @Option(
+        name: .customLong("from"), help: "Read evaluation-harness logs instead of a matrix: inspect, lm-eval or helm.")
     var from: LogSource?
 
-    @OptionGroup var inspect: InspectOptions
+    @OptionGroup var logs: LogOptions
 
     func validate() throws {
         if let t = threshold, !(t > 0 && t <= 1) { throw ValidationError("--threshold must lie in (0, 1] (got \(t))") }
         if let c = minModelCoverage, !(c >= 0 && c <= 1) {
             throw ValidationError("--min-model-coverage must lie in [0, 1] (got \(c))")
         }
+        try logs.check(for: from)
     }
 
     var policy: CoveragePolicy { minModelCoverage.map { .minModelCoverage($0) } ?? .complete }
@@ -52,10 +56,10 @@ struct InputOptions: ParsableArguments {
 
     /// The input as loaded: a matrix file, or with --from the logs at `path` (a file or directory).
     func raw(_ path: String) throws -> RawMatrix {
-        switch from {
-        case nil: return try MatrixLoader(format: inputFormat, threshold: threshold).load(path)
-        case .inspect?: return try inspect.importer(threshold: threshold).load([path])
+        guard let from else {
+            return try MatrixLoader(format: inputFormat, threshold: threshold).load(path)
         }
+        return try logs.load(from, [path], threshold: threshold)
     }
 
     func load(_ path: String) throws -> (RawMatrix, OutcomeMatrix, CoverageReport) {

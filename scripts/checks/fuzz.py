@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Seeded fuzzing of the cofail CLI: mutated wide/long/JSON Lines matrices, mutated unit files
 and extreme option values over certify, analyze, bounds, bootstrap, scan, vote, route, cascade and merge,
-and mutated Inspect AI logs through `import inspect` and `--from inspect`.
+and mutated Inspect AI logs through `import inspect` and `--from inspect`, and mutated
+lm-evaluation-harness samples and results files and HELM run folders through `import lm-eval|helm`
+and `--from lm-eval|helm`.
 A case fails when the process dies by a signal,
 hangs (more than 30 s), exits with a code the README does not document, or prints non-JSON on
 standard output under --format json with exit 0.
@@ -147,9 +149,12 @@ def main():
     inspect_logs = sorted(os.path.join(d, f) for d in ["Tests/CoFailTests/Fixtures/inspect",
                                                        "Tests/CoFailTests/Fixtures/inspect-eval"]
                           for f in os.listdir(d) if f.endswith((".json", ".eval")))
+    lm_dir = "Tests/CoFailTests/Fixtures/lm-eval/runs/acme__alpha-7b"
+    lm_files = sorted(os.listdir(lm_dir))
+    helm_dir = "Tests/CoFailTests/Fixtures/helm/runs/simple_mcqa:model=cofail_coin"
     failures, counts = [], {}
     for case in range(a.cases):
-        kind = rng.choice(["wide", "long", "jsonl", "units", "options", "inspect"])
+        kind = rng.choice(["wide", "long", "jsonl", "units", "options", "inspect", "lm-eval", "helm"])
         path = os.path.join(tmp, "c%d" % case + (".jsonl" if kind == "jsonl" else ".csv"))
         fmt = ["--format", "json"]
         if kind == "inspect":
@@ -160,6 +165,26 @@ def main():
             args = rng.choice([["import", "inspect", path], ["certify", "--from", "inspect", path] + fmt,
                                ["import", "inspect", path, "--threshold", "0.5", "--scorer",
                                 rng.choice(["match", "x"])]])
+        elif kind == "lm-eval":
+            path = os.path.join(tmp, "c%d" % case, "model")
+            os.makedirs(path)
+            target = rng.choice(lm_files)
+            for f in lm_files:
+                data = open(os.path.join(lm_dir, f), "rb").read()
+                open(os.path.join(path, f), "wb").write(mutate(rng, data) if f == target else data)
+            args = rng.choice([["import", "lm-eval", path], ["certify", "--from", "lm-eval", path] + fmt,
+                               ["import", "lm-eval", path, "--aggregate", rng.choice(["first", "mean", "x"]),
+                                "--metric", rng.choice(["acc", "exact_match,flexible-extract", ",x", "acc_norm"])]])
+        elif kind == "helm":
+            path = os.path.join(tmp, "c%d" % case, "run")
+            os.makedirs(path)
+            target = rng.choice(["run_spec.json", "per_instance_stats.json"])
+            for f in ["run_spec.json", "per_instance_stats.json"]:
+                data = open(os.path.join(helm_dir, f), "rb").read()
+                open(os.path.join(path, f), "wb").write(mutate(rng, data) if f == target else data)
+            args = rng.choice([["import", "helm", path], ["certify", "--from", "helm", path] + fmt,
+                               ["import", "helm", path, "--aggregate", rng.choice(["first", "majority"]),
+                                "--metric", rng.choice(["exact_match", "num_prompt_tokens", "x,y"])]])
         elif kind == "units":
             path = os.path.join(tmp, "c%d.units" % case)
             open(path, "w").write(unit_file(rng, good_text))

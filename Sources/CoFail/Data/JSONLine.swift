@@ -15,10 +15,12 @@ enum JSONScalar: Equatable {
     }
 }
 
-/// One JSON object of scalar fields, parsed straight from the bytes of its line (RFC 8259
-/// grammar) into byte ranges of a reused buffer: no String or dictionary per record. Every key
-/// keeps its 1-based byte column, a key given twice is an error, and a number that does not fit
-/// a double (1e-400, 1e400) is an error rather than 0 or infinity.
+/// One JSON object, parsed straight from the bytes of its line (RFC 8259 grammar) into byte
+/// ranges of a reused buffer: no String or dictionary per record. Every key keeps its 1-based
+/// byte column, a key given twice is an error, and a number that does not fit a double (1e-400,
+/// 1e400) is an error rather than 0 or infinity. Top-level values are scalars unless
+/// `allowsNested`: then an object or array value is validated whole and kept as its byte range
+/// (harness logs carry documents and responses beside the few scalars an importer reads).
 struct JSONLineParser {
     enum Value {
         case null
@@ -26,7 +28,12 @@ struct JSONLineParser {
         case number(Double)
         /// Bytes between the quotes; `escaped` when they hold backslash escapes.
         case string(start: Int, end: Int, escaped: Bool)
+        /// A validated object or array: bytes from its opening to past its closing bracket.
+        case nested(start: Int, end: Int)
     }
+
+    /// Whether top-level object and array values are accepted (as `.nested`).
+    var allowsNested = false
 
     struct Field {
         var keyStart: Int
@@ -83,7 +90,14 @@ struct JSONLineParser {
                 try expect(UInt8(ascii: ":"), "':' after a key")
                 skipSpace()
                 let valueColumn = p - lineStart + 1
-                let value = try JSONLineParser.scalar(b, &p, e, lineStart)
+                let value: Value
+                if allowsNested, b[p] == UInt8(ascii: "{") || b[p] == UInt8(ascii: "[") {
+                    let open = p
+                    try JSONLineParser.skipNested(b, &p, e, lineStart, depth: 0)
+                    value = .nested(start: open, end: p)
+                } else {
+                    value = try JSONLineParser.scalar(b, &p, e, lineStart)
+                }
                 fields.append(Field(keyStart: ks, keyEnd: ke, keyEscaped: kesc, value: value, column: valueColumn))
                 skipSpace()
                 guard p < e else {
@@ -134,14 +148,103 @@ struct JSONLineParser {
         return (try? unescape(b, &p, e + 1, 0)) ?? String(decoding: b[s..<e], as: UTF8.self)
     }
 
-    /// A field's value as a `JSONScalar` (for messages and the rare fields).
+    /// A field's value as a `JSONScalar` (for messages and the rare fields); a nested value
+    /// becomes its JSON text.
     static func scalarValue(_ b: [UInt8], _ f: Field) -> JSONScalar {
         switch f.value {
         case .null: return .null
         case .bool(let v): return .bool(v)
         case .number(let v): return .number(v)
         case .string(let s, let e, let esc): return .string(decode(b, s, e, esc))
+        case .nested(let s, let e): return .string(String(decoding: b[s..<e], as: UTF8.self))
         }
+    }
+
+    /// Nesting deeper than this is refused (a hostile line cannot exhaust the stack).
+    static let maxDepth = 256
+
+    /// Validates the object or array starting at `p` (its opening bracket); `p` ends past it.
+    static func skipNested(_ b: [UInt8], _ p: inout Int, _ e: Int, _ lineStart: Int, depth: Int) throws {
+        func fail(_ message: String) -> Failure {
+            Failure(column: p - lineStart + 1, message: message)
+        }
+        func skipSpace() {
+            while p < e, b[p] == 0x20 || b[p] == 0x09 || b[p] == 0x0D || b[p] == 0x0A {
+                p += 1
+            }
+        }
+        guard depth < maxDepth else {
+            throw fail("nested deeper than \(maxDepth) levels")
+        }
+        let isObject = b[p] == UInt8(ascii: "{")
+        let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+        p += 1
+        skipSpace()
+        if p < e, b[p] == close {
+            p += 1
+            return
+        }
+        while true {
+            skipSpace()
+            if isObject {
+                guard p < e, b[p] == UInt8(ascii: "\"") else {
+                    throw fail("expected a quoted key")
+                }
+                _ = try stringRange(b, &p, e, lineStart)
+                skipSpace()
+                guard p < e, b[p] == UInt8(ascii: ":") else {
+                    throw fail("expected ':' after a key")
+                }
+                p += 1
+                skipSpace()
+            }
+            guard p < e else {
+                throw fail("missing value")
+            }
+            if b[p] == UInt8(ascii: "{") || b[p] == UInt8(ascii: "[") {
+                try skipNested(b, &p, e, lineStart, depth: depth + 1)
+            } else {
+                _ = try scalar(b, &p, e, lineStart)
+            }
+            skipSpace()
+            guard p < e else {
+                throw fail(isObject ? "unterminated object" : "unterminated array")
+            }
+            if b[p] == UInt8(ascii: ",") {
+                p += 1
+                continue
+            }
+            guard b[p] == close else {
+                throw fail(isObject ? "expected ',' or '}'" : "expected ',' or ']'")
+            }
+            p += 1
+            return
+        }
+    }
+
+    /// The strings of a nested value that is an array of strings, or nil when it is anything else.
+    static func strings(_ b: [UInt8], _ value: Value) -> [String]? {
+        guard case .nested(let s, let e) = value, b[s] == UInt8(ascii: "[") else {
+            return nil
+        }
+        var out: [String] = []
+        var p = s + 1
+        while p < e {
+            let c = b[p]
+            if c == UInt8(ascii: "\"") {
+                guard let (ks, ke, esc) = try? stringRange(b, &p, e, 0) else {
+                    return nil
+                }
+                out.append(decode(b, ks, ke, esc))
+            } else if c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A || c == UInt8(ascii: ",") {
+                p += 1
+            } else if c == UInt8(ascii: "]"), p == e - 1 {
+                p += 1
+            } else {
+                return nil
+            }
+        }
+        return out
     }
 
     static func scalar(_ b: [UInt8], _ p: inout Int, _ e: Int, _ lineStart: Int) throws -> Value {

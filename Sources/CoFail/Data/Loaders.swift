@@ -531,6 +531,8 @@ public struct MatrixLoader: Sendable {
             case .string(let cs, let ce, let esc)?:
                 let word = JSONLineParser.decode(b, cs, ce, esc).trimmingCharacters(in: .whitespaces).lowercased()
                 cell = cells.parse(word: word)
+            case .nested?:
+                throw CoFailError.data(loc("correct", correct), value: text(correct), message: "correct must be a scalar")
             }
             let value: CellValue
             switch cell {
@@ -570,7 +572,7 @@ public struct MatrixLoader: Sendable {
             case .string(let cs, let ce, let esc)?:
                 confidence = MatrixLoader.confidence(
                     JSONLineParser.decode(b, cs, ce, esc).trimmingCharacters(in: .whitespaces))
-            case .bool?: confidence = .failure(.notANumber)
+            case .bool?, .nested?: confidence = .failure(.notANumber)
             }
             switch confidence {
             case .success(let v): x.confidence = v

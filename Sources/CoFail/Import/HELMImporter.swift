@@ -1,0 +1,147 @@
+import Foundation
+
+/// Reads HELM run folders (`benchmark_output/runs/<suite>/<run>/`): `run_spec.json` names the
+/// run and its model (`adapter_spec.model`), `per_instance_stats.json` holds one entry per
+/// (instance, train trial, perturbation) with that instance's statistics. Query =
+/// `<scenario>/<instance_id>` (plus `/<perturbation>` for perturbed copies), where the scenario is
+/// the run name without its `model=` argument; model = the run's model; correct = one statistic's
+/// mean; type = the scenario; cost from `num_prompt_tokens` and `num_completion_tokens` with a
+/// price table.
+public struct HELMImporter: Sendable {
+    /// Statistic whose mean is the correctness (default per run: its first accuracy-like one).
+    public var metric: String?
+    /// Fractional means ≥ this count as correct (without it they are rejected).
+    public var threshold: Double?
+    /// How several train trials of one instance become one cell (without it they are an error).
+    public var repeats: RepeatPolicy?
+    /// Model name for every run read, instead of the run specs' model.
+    public var model: String?
+    /// Dollars per million prompt and completion tokens, per model.
+    public var prices: [String: (input: Double, output: Double)] = [:]
+
+    /// Statistics taken as correctness by default, searched in the order the run lists them.
+    public static let accuracyLike: Set<String> = [
+        "exact_match", "quasi_exact_match", "prefix_exact_match", "quasi_prefix_exact_match", "math_equiv",
+        "math_equiv_chain_of_thought", "equivalent", "equivalent_cot", "correct",
+    ]
+
+    public init(
+        metric: String? = nil, threshold: Double? = nil, repeats: RepeatPolicy? = nil, model: String? = nil
+    ) {
+        self.metric = metric
+        self.threshold = threshold
+        self.repeats = repeats
+        self.model = model
+    }
+
+    struct RunSpec: Decodable {
+        struct Adapter: Decodable {
+            let model: String
+        }
+        let name: String
+        let adapter_spec: Adapter
+    }
+
+    struct Perturbation: Decodable {
+        let name: String
+    }
+
+    struct Stat: Decodable {
+        struct Name: Decodable {
+            let name: String
+            let split: String?
+            let perturbation: Perturbation?
+        }
+        let name: Name
+        let count: Int
+        let sum: Double
+    }
+
+    struct InstanceStats: Decodable {
+        let instance_id: String
+        let train_trial_index: Int
+        let perturbation: Perturbation?
+        let stats: [Stat]
+    }
+
+    /// The run folders under `paths`: a folder holding `per_instance_stats.json`, or any folder
+    /// below one (searched recursively, sorted); a `per_instance_stats.json` file names its folder.
+    static func runFolders(_ paths: [String]) throws -> [String] {
+        let file = "per_instance_stats.json"
+        let found = try LogFiles.find(paths, recursive: true, what: "HELM \(file)") { $0 == file }
+        return try found.map { p in
+            guard (p as NSString).lastPathComponent == file else {
+                throw CoFailError.data(InputLocation(file: p), value: nil, message: "not a HELM \(file) or run folder")
+            }
+            return (p as NSString).deletingLastPathComponent
+        }
+    }
+
+    /// The run name without its `model=` (and `model_deployment=`) arguments: the scenario.
+    static func scenario(_ runName: String) -> String {
+        guard let colon = runName.firstIndex(of: ":") else {
+            return runName
+        }
+        let args = runName[runName.index(after: colon)...].split(separator: ",").filter {
+            !$0.hasPrefix("model=") && !$0.hasPrefix("model_deployment=")
+        }
+        let head = String(runName[..<colon])
+        return args.isEmpty ? head : head + ":" + args.joined(separator: ",")
+    }
+
+    /// Reads every run; `note` receives one line per run saying which statistic was read.
+    public func load(_ paths: [String], note: (String) -> Void = { _ in }) throws -> RawMatrix {
+        var table = ScoreTable(repeats: repeats, threshold: threshold)
+        for folder in try HELMImporter.runFolders(paths) {
+            let specPath = (folder as NSString).appendingPathComponent("run_spec.json")
+            let statsPath = (folder as NSString).appendingPathComponent("per_instance_stats.json")
+            let spec = try LogJSON.decode(
+                RunSpec.self, what: "a HELM run spec", Data(try ByteInput.read(specPath).bytes), file: specPath,
+                part: "run_spec")
+            let instances = try LogJSON.decode(
+                [InstanceStats].self, what: "HELM per-instance statistics", Data(try ByteInput.read(statsPath).bytes),
+                file: statsPath, part: "per_instance_stats")
+            guard let first = instances.first else {
+                throw CoFailError.data(
+                    InputLocation(file: statsPath), value: nil, message: "the run has no instances")
+            }
+            let modelName = model ?? spec.adapter_spec.model
+            let scenario = HELMImporter.scenario(spec.name)
+            let chosen: String
+            if let metric {
+                chosen = metric
+            } else {
+                guard let found = first.stats.first(where: { HELMImporter.accuracyLike.contains($0.name.name) }) else {
+                    throw CoFailError.data(
+                        InputLocation(file: statsPath, columnName: "[0].stats"), value: nil,
+                        message: "the run has no accuracy-like statistic: give --metric NAME")
+                }
+                chosen = found.name.name
+            }
+            for (k, inst) in instances.enumerated() {
+                var query = "\(scenario)/\(inst.instance_id)"
+                if let p = inst.perturbation {
+                    query += "/\(p.name)"
+                }
+                let at = InputLocation(file: statsPath, columnName: "[\(k)].stats.\(chosen)")
+                func mean(_ name: String) -> Double? {
+                    inst.stats.first { $0.name.name == name && $0.count > 0 }.map { $0.sum / Double($0.count) }
+                }
+                guard let value = mean(chosen) else {
+                    throw CoFailError.data(
+                        at, value: query, message: "instance has no statistic '\(chosen)' with a count")
+                }
+                let tokens = (mean("num_prompt_tokens"), mean("num_completion_tokens"))
+                try table.add(
+                    model: modelName, query: query, type: scenario, value: .number(value),
+                    cost: try TokenPrices.cost(prices, model: modelName, input: tokens.0, output: tokens.1, at: at),
+                    at: at)
+            }
+            note(
+                "\((folder as NSString).lastPathComponent): \(chosen)"
+                    + (metric == nil ? " (default: the run's first accuracy-like statistic)" : "")
+                    + ", \(instances.count) entries, model \(modelName)")
+        }
+        return try table.matrix(file: paths.joined(separator: " "))
+    }
+}
