@@ -29,25 +29,46 @@ typedef struct {
 
 static const double SQRT_2_PI = 0.79788456080286535588; /* √(2/π) */
 
-/* g(f) = log φ(f) + Σ log Φ(a_i − b_i f); optionally g' and g''. */
+/* Below this x, Φ(x) < 4e-138 and its logarithm is taken directly (no product can underflow). */
+static const double SF_LOG_CUT = -25.0;
+
+/* g(f) = log φ(f) + Σ log Φ(a_i − b_i f); optionally g' and g''. Φ and the Mills ratio φ/Φ come
+ * from the inlined erfcx table in a loop the compiler vectorises; Σ log Φ is one log of a running
+ * product, flushed to the sum before it could underflow (each factor is ≥ Φ(SF_LOG_CUT)). */
+CF_SIMD_CLONES
 static double sf_log_integrand(const sf_ctx *c, double f, double *d1, double *d2) {
-    double g = -0.5 * f * f - CF_LOG_SQRT2PI, s1 = 0, s2 = 0;
-    for (size_t i = 0; i < c->m; i++) {
-        double x = c->a[i] - c->b[i] * f, k = c->w ? c->w[i] : 1;
-        if (!d1 && !d2) {
-            g += k * cf_norm_logcdf(x);
-            continue;
+    size_t m = c->m;
+    const double *restrict a = c->a, *restrict b = c->b;
+    double *restrict cdf = c->ws, *restrict lam = c->ws + m;
+#pragma clang loop vectorize(assume_safety)
+    for (size_t i = 0; i < m; i++) {
+        double x = a[i] - b[i] * f, r, e, q = cf_phi_tail(fabs(x), &r, &e);
+        cdf[i] = x < 0 ? q : 1.0 - q;
+        lam[i] = x < 0 ? SQRT_2_PI / r : e / CF_SQRT2PI / (1.0 - q);
+    }
+    double g = -0.5 * f * f - CF_LOG_SQRT2PI, prod = 1, s1 = 0, s2 = 0;
+    for (size_t i = 0; i < m; i++) {
+        double x = a[i] - b[i] * f;
+        int k = c->w ? c->w[i] : 1;
+        if (x < SF_LOG_CUT) {
+            g += k * cf_norm_logcdf_mills(x, &lam[i]);
+        } else {
+            for (int r = 0; r < k; r++) {
+                prod *= cdf[i];
+                if (prod < 1e-150) {
+                    g += log(prod);
+                    prod = 1;
+                }
+            }
         }
-        double lam;
-        g += k * cf_norm_logcdf_mills(x, &lam);
-        s1 += k * c->b[i] * lam;
-        s2 += k * c->b[i] * c->b[i] * lam * (x + lam);
+        s1 += k * b[i] * lam[i];
+        s2 += k * b[i] * b[i] * lam[i] * (x + lam[i]);
     }
     if (d1)
         *d1 = -f - s1;
     if (d2)
         *d2 = -1 - s2;
-    return g;
+    return g + log(prod);
 }
 
 /* exp(g(f) − g_max) as φ(f)∏Φ(x_i) with a running product (one log per point instead of m),
@@ -58,12 +79,21 @@ static double sf_value(const sf_ctx *c, double f, double *drho) {
     size_t m = c->m;
     const double *restrict a = c->a, *restrict b = c->b;
     double *restrict cdf = c->ws, *restrict lam = c->ws + m;
-    /* the erfcx table is read-only: no dependence between iterations */
+    /* the erfcx table is read-only: no dependence between iterations; the Mills ratio (a
+     * division per model) only when the ρ-derivative is wanted */
+    if (c->want_drho) {
 #pragma clang loop vectorize(assume_safety)
-    for (size_t i = 0; i < m; i++) {
-        double x = a[i] - b[i] * f, r, e, q = cf_phi_tail(fabs(x), &r, &e);
-        cdf[i] = x < 0 ? q : 1.0 - q;
-        lam[i] = x < 0 ? SQRT_2_PI / r : e / CF_SQRT2PI / (1.0 - q);
+        for (size_t i = 0; i < m; i++) {
+            double x = a[i] - b[i] * f, r, e, q = cf_phi_tail(fabs(x), &r, &e);
+            cdf[i] = x < 0 ? q : 1.0 - q;
+            lam[i] = x < 0 ? SQRT_2_PI / r : e / CF_SQRT2PI / (1.0 - q);
+        }
+    } else {
+#pragma clang loop vectorize(assume_safety)
+        for (size_t i = 0; i < m; i++) {
+            double x = a[i] - b[i] * f, r, e, q = cf_phi_tail(fabs(x), &r, &e);
+            cdf[i] = x < 0 ? q : 1.0 - q;
+        }
     }
     double lg = -0.5 * f * f - CF_LOG_SQRT2PI - c->gmax, prod = 1, ds = 0;
     for (size_t i = 0; i < m; i++) {

@@ -58,7 +58,7 @@ struct ScanCommand: ParsableCommand {
             let relError = fullPrecision.fullRelError ?? Precision.replicate.fullRelError
             let scan = try PoolScan(
                 raw, sizes: sizeList, subsets: subsets, seed: seed,
-                correction: pairwise.correction, full: full, fullRelError: relError)
+                correction: pairwise.correction, full: full, fullRelError: relError, threads: engine.common.threads)
             var signature = RunSignature(
                 command: "scan", input: ei, matrixHash: hash, seed: seed,
                 zeroCellCorrection: pairwise.correction)

@@ -24,13 +24,16 @@ public struct PoolScan: Sendable {
     let precision: Precision
     /// The full matrix's pairwise fits, when every subset keeps every query (no missing cell).
     let fullPairwise: PairwiseStatistics?
+    /// Their tetrachoric matrix with NaN at undefined pairs (a subset's mean reads only this).
+    let definedR: [Double]
 
     /// - Parameter reusePairwise: when the matrix has no missing cell, every subset keeps every
     ///   query, so its pair fits are the full matrix's: fit them once and take sub-blocks
     ///   (bit-identical to refitting; false forces the refit, for tests).
+    /// - Parameter threads: threads of that one fit (subsets run on the engine's threads).
     public init(
         _ raw: RawMatrix, sizes: [Int], subsets: Int, seed: UInt64, correction: Bool = true, full: Bool = false,
-        fullRelError: Double = Precision.replicate.fullRelError, reusePairwise: Bool = true
+        fullRelError: Double = Precision.replicate.fullRelError, reusePairwise: Bool = true, threads: Int = 1
     ) throws {
         var precision = Precision.replicate
         precision.fullRelError = fullRelError
@@ -63,9 +66,12 @@ public struct PoolScan: Sendable {
         answered = a
         if reusePairwise && raw.missingCells == 0 {
             let x = try raw.applyCoverage(.complete).0
-            fullPairwise = try PairwiseStatistics(x, correction: correction, threads: 1)
+            let pw = try PairwiseStatistics(x, correction: correction, threads: max(1, threads))
+            fullPairwise = pw
+            definedR = zip(pw.r, pw.status).map { $1.isDefined ? $0 : .nan }
         } else {
             fullPairwise = nil
+            definedR = []
         }
     }
 
@@ -134,24 +140,39 @@ public struct PoolScan: Sendable {
         let (s, j) = units[u]
         let cols = subset(size: s, index: j)
         let w = raw.words
-        let (n, mask) = try BitTables.intersection(
-            answered, words: w, models: raw.modelCount, columns: cols,
-            wantMask: true)
+        // With the full matrix's fits (no missing cell) every subset keeps every query: the
+        // answered set needs no intersection, and the mean path needs no mask.
+        let lean = fullPairwise != nil && !full
+        let (n, mask) =
+            lean
+            ? (raw.queryCount, [])
+            : try BitTables.intersection(answered, words: w, models: raw.modelCount, columns: cols, wantMask: true)
         guard n > 0 else {
             return [Double(s), 0] + Array(repeating: .nan, count: 6)
         }
         // An error bit implies an answered bit, so the all-wrong set already lies inside the mask.
         let k = try BitTables.intersection(errors, words: w, models: raw.modelCount, columns: cols).count
-        let known = fullPairwise.map { PairwiseStatistics(subsetOf: $0, columns: cols) }
-        let gram = try known?.gram ?? BitTables.gram(errors, words: w, columns: cols, mask: mask)
-        let counts = SampleCounts(n: n, k: k, gram: gram, families: Array(repeating: nil, count: s))
         let request: StatisticSet = full ? [.tetrachoricSF, .full] : [.tetrachoricSF]
         var context = UnitContext(precision: precision, correction: correction, seed: seed, unit: UInt64(u))
         context.workspaces = workspaces
-        let st = try UnitStatistics(counts, computing: request, context: context, pairwise: known)
+        let st: UnitStatistics
+        var mean: PairwiseStatistics.Mean?
+        if lean, let fullPairwise {
+            // Only the subset's mean tetrachoric and error rates are needed: no sub-block copy.
+            let p = cols.map { Double(fullPairwise.gram[$0 * fullPairwise.m + $0]) / Double(n) }
+            mean = PairMeans.meanTetrachoric(definedR: definedR, models: fullPairwise.m, columns: cols)
+            st = try UnitStatistics(
+                n: n, k: k, errorRates: p, pairs: .meanTetrachoric(mean!), computing: request, context: context)
+        } else {
+            let known = fullPairwise.map { PairwiseStatistics(subsetOf: $0, columns: cols) }
+            let gram = try known?.gram ?? BitTables.gram(errors, words: w, columns: cols, mask: mask)
+            let counts = SampleCounts(n: n, k: k, gram: gram, families: Array(repeating: nil, count: s))
+            st = try UnitStatistics(counts, computing: request, context: context, pairwise: known)
+            mean = st.pairwise?.meanTetrachoric
+        }
         let underFull = st.full?.underpricingFull.valueOrNaN ?? .nan
         return [
-            Double(s), Double(n), Double(k), st.beta, st.pairwise?.meanTetrachoric.value ?? .nan,
+            Double(s), Double(n), Double(k), st.beta, mean?.value ?? .nan,
             st.betaSFTetrachoric.valueOrNaN, st.underpricingTetrachoric.valueOrNaN, underFull,
         ]
     }

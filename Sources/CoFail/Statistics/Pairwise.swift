@@ -30,20 +30,22 @@ public struct PairwiseStatistics: Sendable {
     public let status: [PairStatus]
     public let correction: Bool
 
-    public var meanPhi: Mean
-    public var meanTetrachoric: Mean
-    public var withinFamilyTetrachoric: Mean?
-    public var crossFamilyTetrachoric: Mean?
-    public var withinFamilyPhi: Mean?
-    public var crossFamilyPhi: Mean?
+    /// Every pair mean and the counts of pairs by status.
+    public let means: PairMeans
+    public var meanPhi: Mean { means.meanPhi }
+    public var meanTetrachoric: Mean { means.meanTetrachoric }
+    public var withinFamilyTetrachoric: Mean? { means.withinFamilyTetrachoric }
+    public var crossFamilyTetrachoric: Mean? { means.crossFamilyTetrachoric }
+    public var withinFamilyPhi: Mean? { means.withinFamilyPhi }
+    public var crossFamilyPhi: Mean? { means.crossFamilyPhi }
     /// Mean pairwise co-error n11/n over defined pairs (the Clayton target).
-    public var meanCoError: Mean
-    public var correctedPairs: Int
+    public var meanCoError: Mean { means.meanCoError }
+    public var correctedPairs: Int { means.correctedPairs }
     /// Pairs whose root sat at the boundary of the attainable range (r = ±1, rounding).
-    public var boundaryPairs: Int
-    public var undefinedPairs: Int
+    public var boundaryPairs: Int { means.boundaryPairs }
+    public var undefinedPairs: Int { means.undefinedPairs }
     /// Pairs whose Φ₂⁻¹ solve did not converge (undefined, excluded from the means).
-    public var unconvergedPairs: Int
+    public var unconvergedPairs: Int { means.unconvergedPairs }
     /// Models whose every pair is undefined (p = 0 or p = 1), with the reason.
     public var degenerateModels: [(index: Int, reason: String)]
 
@@ -101,59 +103,7 @@ public struct PairwiseStatistics: Sendable {
         r = fit.r
         phi = fit.phi
         status = fit.status
-        var all = MeanAccumulator()
-        var within = MeanAccumulator()
-        var cross = MeanAccumulator()
-        var corrected = 0
-        var boundary = 0
-        var undefined = 0
-        var unconverged = 0
-        let famKnown = fams.contains { $0 != nil }
-        for i in 0..<m {
-            for j in (i + 1)..<m {
-                let f = fit.status[i * m + j]
-                guard f.isDefined else {
-                    undefined += 1
-                    if f == .unconverged {
-                        unconverged += 1
-                    }
-                    continue
-                }
-                if f == .corrected {
-                    corrected += 1
-                }
-                if f == .boundary {
-                    boundary += 1
-                }
-                let rij = fit.r[i * m + j]
-                let pij = fit.phi[i * m + j]
-                all.add(r: rij, phi: pij, coError: Double(g[i * m + j]) / Double(n))
-                if famKnown, let a = fams[i], let b = fams[j] {
-                    if a == b {
-                        within.add(r: rij, phi: pij, coError: 0)
-                    } else {
-                        cross.add(r: rij, phi: pij, coError: 0)
-                    }
-                }
-            }
-        }
-        let noPairs =
-            m < 2
-            ? "fewer than two models"
-            : "no pair has a defined correlation (every pair involves a model that is never or always wrong)"
-        meanPhi = all.mean(\.phi, noPairs)
-        meanTetrachoric = all.mean(\.r, noPairs)
-        meanCoError = all.mean(\.coError, noPairs)
-        if famKnown {
-            withinFamilyTetrachoric = within.mean(\.r, "no two models of the same family")
-            withinFamilyPhi = within.mean(\.phi, "no two models of the same family")
-            crossFamilyTetrachoric = cross.mean(\.r, "no two models of different families")
-            crossFamilyPhi = cross.mean(\.phi, "no two models of different families")
-        }
-        correctedPairs = corrected
-        boundaryPairs = boundary
-        undefinedPairs = undefined
-        unconvergedPairs = unconverged
+        means = PairMeans(gram: g, r: fit.r, phi: fit.phi, status: fit.status, n: n, families: fams)
         var degenerate: [(Int, String)] = []
         for i in 0..<m {
             let e = g[i * m + i]
@@ -184,29 +134,170 @@ public struct PairwiseStatistics: Sendable {
     }
 }
 
+/// The pair means of METHODS §2 over the pairs (a, b), a < b, of m × m fits, with the counts of
+/// pairs by status. Sums run over a, then b, in `MeanAccumulator`'s lanes: `meanTetrachoric(definedR:…)`
+/// keeps that order.
+public struct PairMeans: Sendable {
+    public var meanPhi: PairwiseStatistics.Mean
+    public var meanTetrachoric: PairwiseStatistics.Mean
+    /// Mean pairwise co-error n11/n over defined pairs (the Clayton target).
+    public var meanCoError: PairwiseStatistics.Mean
+    public var withinFamilyTetrachoric: PairwiseStatistics.Mean?
+    public var crossFamilyTetrachoric: PairwiseStatistics.Mean?
+    public var withinFamilyPhi: PairwiseStatistics.Mean?
+    public var crossFamilyPhi: PairwiseStatistics.Mean?
+    public var correctedPairs = 0
+    public var boundaryPairs = 0
+    public var undefinedPairs = 0
+    public var unconvergedPairs = 0
+
+    init(gram g: [Int64], r: [Double], phi: [Double], status: [PairStatus], n: Int, families fams: [String?]) {
+        var all = MeanAccumulator()
+        var within = MeanAccumulator()
+        var cross = MeanAccumulator()
+        let famKnown = fams.contains { $0 != nil }
+        let k = fams.count
+        let dn = Double(n)
+        for a in 0..<k {
+            for b in (a + 1)..<k {
+                let at = a * k + b
+                let f = status[at]
+                guard f.isDefined else {
+                    undefinedPairs += 1
+                    unconvergedPairs += f == .unconverged ? 1 : 0
+                    continue
+                }
+                correctedPairs += f == .corrected ? 1 : 0
+                boundaryPairs += f == .boundary ? 1 : 0
+                all.add(lane: b, r: r[at], phi: phi[at], coError: Double(g[at]) / dn)
+                if famKnown, let x = fams[a], let y = fams[b] {
+                    if x == y {
+                        within.add(lane: b, r: r[at], phi: phi[at], coError: 0)
+                    } else {
+                        cross.add(lane: b, r: r[at], phi: phi[at], coError: 0)
+                    }
+                }
+            }
+        }
+        let noPairs = PairMeans.noPairs(models: k)
+        meanPhi = all.mean(\.phi, noPairs)
+        meanTetrachoric = all.mean(\.r, noPairs)
+        meanCoError = all.mean(\.coError, noPairs)
+        if famKnown {
+            withinFamilyTetrachoric = within.mean(\.r, "no two models of the same family")
+            withinFamilyPhi = within.mean(\.phi, "no two models of the same family")
+            crossFamilyTetrachoric = cross.mean(\.r, "no two models of different families")
+            crossFamilyPhi = cross.mean(\.phi, "no two models of different families")
+        }
+    }
+}
+
+extension PairMeans {
+    /// One value into lane `lane` mod 4 unless it is NaN (an undefined pair).
+    @inline(__always)
+    private static func add(_ v: Double, lane: Int, _ lanes: inout (Double, Double, Double, Double), _ count: inout Int)
+    {
+        guard !v.isNaN else {
+            return
+        }
+        switch lane & 3 {
+        case 0: lanes.0 += v
+        case 1: lanes.1 += v
+        case 2: lanes.2 += v
+        default: lanes.3 += v
+        }
+        count += 1
+    }
+
+    /// Why a mean over the pairs of k models has no pair.
+    static func noPairs(models k: Int) -> String {
+        k < 2
+            ? "fewer than two models"
+            : "no pair has a defined correlation (every pair involves a model that is never or always wrong)"
+    }
+
+    /// The mean tetrachoric over the pairs of `columns`, a column subset of a complete sample,
+    /// from `definedR` (the sample's m × m tetrachoric matrix with NaN at undefined pairs): the
+    /// defined pairs' r summed in (a, b) order in `MeanAccumulator`'s lanes, so bit for bit the mean
+    /// of the subset's own fits.
+    /// Reads one array, not four: a subset of a large pool is limited by memory traffic.
+    public static func meanTetrachoric(definedR: [Double], models m: Int, columns: [Int]) -> PairwiseStatistics.Mean {
+        let k = columns.count
+        var lanes = (0.0, 0.0, 0.0, 0.0)
+        var count = 0
+        definedR.withUnsafeBufferPointer { r in
+            columns.withUnsafeBufferPointer { columns in
+                for a in 0..<k {
+                    let row = columns[a] * m
+                    var b = a + 1
+                    while b < k && b & 3 != 0 {
+                        PairMeans.add(r[row + columns[b]], lane: b, &lanes, &count)
+                        b += 1
+                    }
+                    while b + 3 < k {
+                        PairMeans.add(r[row + columns[b]], lane: 0, &lanes, &count)
+                        PairMeans.add(r[row + columns[b + 1]], lane: 1, &lanes, &count)
+                        PairMeans.add(r[row + columns[b + 2]], lane: 2, &lanes, &count)
+                        PairMeans.add(r[row + columns[b + 3]], lane: 3, &lanes, &count)
+                        b += 4
+                    }
+                    while b < k {
+                        PairMeans.add(r[row + columns[b]], lane: b, &lanes, &count)
+                        b += 1
+                    }
+                }
+            }
+        }
+        let sum = MeanAccumulator.combine(lanes)
+        guard count > 0 else {
+            return PairwiseStatistics.Mean(value: nil, pairs: 0, reason: noPairs(models: k))
+        }
+        return PairwiseStatistics.Mean(value: sum / Double(count), pairs: count, reason: nil)
+    }
+}
+
 /// Sums of the defined pairs' statistics for one mean.
-private struct MeanAccumulator {
+/// Sums of the defined pairs' statistics for one mean, in four lanes chosen by the pair's
+/// second index (b mod 4) and combined as (0 + 1) + (2 + 3): independent additions that keep
+/// the order fixed, so every path that visits the same pairs gets the same bits.
+struct MeanAccumulator {
     struct Sums {
         var r = 0.0
         var phi = 0.0
         var coError = 0.0
     }
 
-    var sums = Sums()
+    var lanes = (Sums(), Sums(), Sums(), Sums())
     var count = 0
 
-    mutating func add(r: Double, phi: Double, coError: Double) {
-        sums.r += r
-        sums.phi += phi
-        sums.coError += coError
+    mutating func add(lane: Int, r: Double, phi: Double, coError: Double) {
+        switch lane & 3 {
+        case 0: MeanAccumulator.add(&lanes.0, r, phi, coError)
+        case 1: MeanAccumulator.add(&lanes.1, r, phi, coError)
+        case 2: MeanAccumulator.add(&lanes.2, r, phi, coError)
+        default: MeanAccumulator.add(&lanes.3, r, phi, coError)
+        }
         count += 1
+    }
+
+    private static func add(_ s: inout Sums, _ r: Double, _ phi: Double, _ coError: Double) {
+        s.r += r
+        s.phi += phi
+        s.coError += coError
+    }
+
+    /// The lanes' combination, the one order every mean uses.
+    static func combine(_ l: (Double, Double, Double, Double)) -> Double {
+        (l.0 + l.1) + (l.2 + l.3)
     }
 
     func mean(_ field: KeyPath<Sums, Double>, _ why: String) -> PairwiseStatistics.Mean {
         guard count > 0 else {
             return PairwiseStatistics.Mean(value: nil, pairs: 0, reason: why)
         }
-        return PairwiseStatistics.Mean(value: sums[keyPath: field] / Double(count), pairs: count, reason: nil)
+        let sum = MeanAccumulator.combine(
+            (lanes.0[keyPath: field], lanes.1[keyPath: field], lanes.2[keyPath: field], lanes.3[keyPath: field]))
+        return PairwiseStatistics.Mean(value: sum / Double(count), pairs: count, reason: nil)
     }
 }
 

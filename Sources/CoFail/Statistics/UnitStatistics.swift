@@ -105,6 +105,7 @@ public struct UnitStatistics: Sendable {
     public let bestAccuracy: Double
     /// G = (1 − β) − A*.
     public let oracleGain: Double
+    /// The pairwise fits (nil when the unit was given only their means).
     public var pairwise: PairwiseStatistics?
     public var betaSFTetrachoric: Quantity = .undefined("not requested")
     public var logBetaSFTetrachoric: Quantity = .undefined("not requested")
@@ -128,10 +129,28 @@ public struct UnitStatistics: Sendable {
         _ c: SampleCounts, computing request: StatisticSet, context: UnitContext,
         pairwise known: PairwiseStatistics? = nil
     ) throws {
-        n = c.n
-        k = c.k
-        beta = Double(c.k) / Double(c.n)
-        let p = c.errorRates
+        try self.init(
+            n: c.n, k: c.k, errorRates: c.errorRates, pairs: known.map { .fitted($0) } ?? .fit(c.gram, c.families),
+            computing: request, context: context)
+    }
+
+    /// Where a unit's pair statistics come from.
+    enum PairSource {
+        /// Fit them from the m × m Gram matrix of error counts.
+        case fit([Int64], [String?])
+        /// The sample's fits, already made.
+        case fitted(PairwiseStatistics)
+        /// Only the mean tetrachoric (enough for `.tetrachoricSF` alone).
+        case meanTetrachoric(PairwiseStatistics.Mean)
+    }
+
+    init(
+        n: Int, k: Int, errorRates p: [Double], pairs: PairSource, computing request: StatisticSet,
+        context: UnitContext
+    ) throws {
+        self.n = n
+        self.k = k
+        beta = Double(k) / Double(n)
         errorRates = p
         bestAccuracy = 1 - (p.min() ?? 1)
         oracleGain = 1 - beta - bestAccuracy
@@ -153,32 +172,40 @@ public struct UnitStatistics: Sendable {
             return
         }
         var clock = Stopwatch()
-        let pw =
-            try known
-            ?? PairwiseStatistics(
-                gram: c.gram, n: c.n, families: c.families, correction: context.correction,
-                threads: context.threads, warmStart: context.warmStart)
+        let pw: PairwiseStatistics?
+        switch pairs {
+        case .fit(let gram, let families):
+            pw = try PairwiseStatistics(
+                gram: gram, n: n, families: families, correction: context.correction, threads: context.threads,
+                warmStart: context.warmStart)
+        case .fitted(let known):
+            pw = known
+        case .meanTetrachoric:
+            precondition(request.subtracting(.tetrachoricSF).isEmpty, "a mean tetrachoric prices only β_SF(ρ̄_tet)")
+            pw = nil
+        }
         pairwise = pw
         clock.lap("pairwise_tetrachoric")
         if request.contains(.tetrachoricSF) {
             (betaSFTetrachoric, logBetaSFTetrachoric) = try SingleFactor.priced(
-                p, rho: pw.meanTetrachoric, label: "mean tetrachoric", relTol: precision.betaSFRelTol,
+                p, rho: pw?.meanTetrachoric ?? meanTetrachoric(pairs), label: "mean tetrachoric",
+                relTol: precision.betaSFRelTol,
                 workspace: workspace)
             underpricingTetrachoric = SingleFactor.underpricing(beta, logBetaSFTetrachoric)
         }
         if request.contains(.pearsonSF) {
             (betaSFPearson, logBetaSFPearson) = try SingleFactor.priced(
-                p, rho: pw.meanPhi, label: "mean phi", relTol: precision.betaSFRelTol, workspace: workspace)
+                p, rho: pw!.meanPhi, label: "mean phi", relTol: precision.betaSFRelTol, workspace: workspace)
             underpricingPearson = SingleFactor.underpricing(beta, logBetaSFPearson)
         }
         if request.contains(.clayton) {
             (claytonTheta, betaClayton, underpricingClayton) = try SingleFactor.clayton(
-                errorRates: p, meanCoError: pw.meanCoError, beta: beta)
+                errorRates: p, meanCoError: pw!.meanCoError, beta: beta)
         }
         clock.lap("single_factor_and_clayton")
         if request.contains(.full) {
             let f = try FullCopula(
-                pairwise: pw, errorRates: p, beta: beta, precision: precision, seed: context.seed,
+                pairwise: pw!, errorRates: p, beta: beta, precision: precision, seed: context.seed,
                 unit: context.unit, threads: context.threads)
             full = f
             clock.laps += f.timings
@@ -186,5 +213,12 @@ public struct UnitStatistics: Sendable {
         if context.timed {
             timings = clock.laps
         }
+    }
+
+    private func meanTetrachoric(_ source: PairSource) -> PairwiseStatistics.Mean {
+        guard case .meanTetrachoric(let mean) = source else {
+            preconditionFailure("pair fits are present")
+        }
+        return mean
     }
 }
