@@ -64,6 +64,9 @@ at <- scan(file.path(dir, "analyze_time.txt"), quiet = TRUE)
 add("analyze, whole process (R: tetrachoric + nearPD + pmvnorm at cofail's precision + beta_SF + rho*)", t_whole, at,
     sprintf("beta_SF: R %.5e, cofail %.5e; rho*: R %.4f, cofail %.4f", bsf_tet, jnum(cj, "beta_sf_tetrachoric"),
             rho_star, jnum(cj, "implied_rho")))
+at0 <- scan(file.path(dir, "analyze_time_nocheck.txt"), quiet = TRUE)
+add("analyze, same work as R (cofail --draws 0: no crude-MC agreement check, which R does not run)", t_whole, at0,
+    "same beta_full estimator and target as the row above")
 
 set.seed(2)
 t <- system.time(for (b in seq_len(boot_r)) stat(E[sample.int(n, n, replace = TRUE), , drop = FALSE]))[["elapsed"]]

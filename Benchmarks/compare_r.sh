@@ -38,6 +38,10 @@ start=$(date +%s.%N)
 $COFAIL analyze "$DIR/m.csv" --threads 2 --timings --format json --pairs "$DIR/pairs.csv" > "$DIR/cofail.json"
 end=$(date +%s.%N)
 echo "$end - $start" | bc -l > "$DIR/analyze_time.txt"
+start=$(date +%s.%N)
+$COFAIL analyze "$DIR/m.csv" --threads 2 --draws 0 --format json > /dev/null
+end=$(date +%s.%N)
+echo "$end - $start" | bc -l > "$DIR/analyze_time_nocheck.txt"
 BOOT_R=${BOOT_R:-20}; BOOT_C=2000
 start=$(date +%s.%N)
 $COFAIL bootstrap "$DIR/m.csv" --replicates $BOOT_C --threads 2 --format json > "$DIR/boot.json"

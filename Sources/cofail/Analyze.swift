@@ -20,7 +20,7 @@ struct Analyze: ParsableCommand {
     @OptionGroup var levels: CertificateFlags
     @OptionGroup var out: OutputOptions
 
-    @Option(help: "Crude Monte Carlo draws for β_full (the agreement check of the tilted estimator).")
+    @Option(help: "Crude Monte Carlo draws for β_full (the agreement check of the tilted estimator; 0 skips it).")
     var draws: Int = 1_000_000
     @OptionGroup var common: RunOptions
     @Option(help: "Write the per-pair table (counts, φ, r, corrected flag) to this CSV file.")
@@ -35,8 +35,8 @@ struct Analyze: ParsableCommand {
     var plot: String?
 
     func validate() throws {
-        if draws < 1 || draws > 1_000_000_000_000 {
-            throw ValidationError("--draws must lie in 1...10^12 (got \(draws))")
+        if draws < 0 || draws > 1_000_000_000_000 {
+            throw ValidationError("--draws must lie in 0...10^12 (got \(draws))")
         }
     }
 

@@ -29,6 +29,7 @@ def runs(tmp):
         ["certify", "--from", "helm", "Tests/CoFailTests/Fixtures/helm/runs"],
         ["analyze", MATH, "--registry", REGISTRY, "--draws", "20000"],
         ["analyze", MATH, "--no-full"],
+        ["analyze", MATH, "--draws", "0"],
         ["bootstrap", MATH, "--replicates", "40", "--threads", "2"],
         ["bootstrap", MATH, "--replicates", "20", "--stats", "beta,beta_clayton", "--threads", "2"],
         ["scan", MATH, "--sizes", "2:43:10", "--subsets", "5", "--threads", "2"],
