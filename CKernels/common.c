@@ -32,6 +32,8 @@ const char *cf_strerror(int status) {
 /* Provided by OpenBLAS; declared here so no OpenBLAS-specific header is needed. */
 extern void openblas_set_num_threads(int num_threads);
 extern int openblas_get_num_threads(void);
+/* OpenBLAS's pthread build: stops the pool's workers (weak: absent from other builds). */
+extern int blas_thread_shutdown_(void) __attribute__((weak));
 
 /* Process-wide settings, made once when the library is loaded and never changed afterwards:
  *  - GSL's default error handler aborts the process; it is switched off, so no path can reach
@@ -39,12 +41,16 @@ extern int openblas_get_num_threads(void);
  *  - OpenBLAS's thread pool is fixed at CF_BLAS_THREADS. Its size is process-global and
  *    changes the last bits of LAPACK results; fixing it once (rather than setting it around
  *    calls, which races with any concurrent caller) makes every result independent of the
- *    engines' thread counts and of scheduling. */
+ *    engines' thread counts and of scheduling. With one BLAS thread the pool that OpenBLAS
+ *    started when it loaded is never used, yet its workers spin (sched_yield) for a while after
+ *    start-up, taking a core from the engines' own threads: it is shut down. */
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 static void init_impl(void) {
     gsl_set_error_handler_off();
     openblas_set_num_threads(CF_BLAS_THREADS);
+    if (CF_BLAS_THREADS == 1 && blas_thread_shutdown_)
+        blas_thread_shutdown_();
 }
 
 __attribute__((constructor)) static void cf_load(void) {
