@@ -121,24 +121,15 @@ static double sf_scaled(double f, void *p) {
     return sf_value(p, f, NULL);
 }
 
-static int sf_mode(const sf_ctx *c, double *mode, double *curv) {
-    /* g' is strictly decreasing: bracket its root, then Newton with bisection fallback. */
-    double lo = -1, hi = 1, d1, d2;
-    for (int i = 0; i < 200; i++) {
-        sf_log_integrand(c, lo, &d1, NULL);
-        if (d1 > 0)
-            break;
-        lo *= 2;
-    }
-    for (int i = 0; i < 200; i++) {
-        sf_log_integrand(c, hi, &d1, NULL);
-        if (d1 < 0)
-            break;
-        hi *= 2;
-    }
-    double f = 0.5 * (lo + hi);
-    for (int it = 0; it < 200; it++) {
-        sf_log_integrand(c, f, &d1, &d2);
+/* The mode of g by Newton from 0, safeguarded by the bracket the signs of g' build up (g' is
+ * strictly decreasing and g'' <= −1, so a step is never longer than |g'|); with a bracket on
+ * both sides a step that leaves it bisects, with one side only it doubles away from it. The
+ * last evaluation's g and g'' are returned with the mode (they are g(mode) and g''(mode) to
+ * within the final step, 1e-13). */
+static int sf_mode(const sf_ctx *c, double *mode, double *curv, double *gmax) {
+    double lo = -INFINITY, hi = INFINITY, f = 0, d1, d2, g = NAN;
+    for (int it = 0; it < 400; it++) {
+        g = sf_log_integrand(c, f, &d1, &d2);
         if (d1 == 0)
             break;
         if (d1 > 0)
@@ -146,17 +137,21 @@ static int sf_mode(const sf_ctx *c, double *mode, double *curv) {
         else
             hi = f;
         double next = f - d1 / d2;
-        if (!(next > lo && next < hi))
-            next = 0.5 * (lo + hi);
-        double step = fabs(next - f);
-        f = next;
-        if (step <= 1e-13 * fmax(1, fabs(f)) || hi - lo <= 1e-13 * fmax(1, fabs(f)))
+        if (!(next > lo && next < hi)) {
+            if (isfinite(lo) && isfinite(hi))
+                next = 0.5 * (lo + hi);
+            else
+                next = isfinite(lo) ? lo + fmax(1, fabs(lo)) : hi - fmax(1, fabs(hi));
+        }
+        double step = fabs(next - f), scale = fmax(1, fabs(next));
+        if (step <= 1e-13 * scale || hi - lo <= 1e-13 * scale)
             break;
+        f = next;
     }
-    sf_log_integrand(c, f, NULL, &d2);
     *mode = f;
     *curv = d2;
-    return isfinite(f) && isfinite(d2) ? CF_OK : CF_EDOM;
+    *gmax = g;
+    return isfinite(f) && isfinite(d2) && isfinite(g) ? CF_OK : CF_EDOM;
 }
 
 /*
@@ -289,10 +284,9 @@ static int sf_integrate(cf_factor_workspace *fw, const double *a, const double *
         c.dscale = 0.5 / (1 - rho);
     }
     double mode, curv;
-    int st = sf_mode(&c, &mode, &curv);
+    int st = sf_mode(&c, &mode, &curv, &c.gmax);
     if (st != CF_OK)
         return st;
-    c.gmax = sf_log_integrand(&c, mode, NULL, NULL);
     double sigma = 1.0 / cf_sqrt(-curv);
     double width = INFINITY; /* narrowest kink */
     for (size_t i = 0; i < m; i++)
