@@ -3,12 +3,18 @@ args <- commandArgs(trailingOnly = TRUE); dir <- args[1]; boot_r <- as.integer(a
 suppressMessages({library(psych); library(Matrix); library(mvtnorm)})
 co <- jsonlite_free <- NULL
 # minimal JSON field reader (no jsonlite in Debian's base set): "key": number
-jnum <- function(txt, key) as.numeric(sub(paste0('.*"', key, '": *([-0-9.eE+]+).*'), "\\1", grep(paste0('"', key, '":'), txt, value = TRUE)[1]))
+jnum <- function(txt, key) {
+  line <- grep(paste0('"', key, '":'), txt, value = TRUE)[1]
+  as.numeric(sub(paste0('.*"', key, '": *([-0-9.eE+]+).*'), "\\1", line))
+}
 cj <- readLines(file.path(dir, "cofail.json"))
 X <- read.csv(file.path(dir, "m.csv"), check.names = FALSE)
 E <- 1 - as.matrix(X[, -1]); m <- ncol(E); n <- nrow(E)
 rows <- list()
-add <- function(op, r_s, c_s, agree) rows[[length(rows) + 1]] <<- data.frame(operation = op, R_seconds = r_s, cofail_seconds = c_s, ratio = r_s / c_s, agreement = agree)
+add <- function(op, r_s, c_s, agree) {
+  rows[[length(rows) + 1]] <<- data.frame(operation = op, R_seconds = r_s, cofail_seconds = c_s,
+                                          ratio = r_s / c_s, agreement = agree)
+}
 
 # tetrachoric matrix: psych (smooth = FALSE, correct = .5) vs cofail's pairwise stage
 t <- system.time(tp <- tetrachoric(E, correct = .5, smooth = FALSE, global = TRUE))[["elapsed"]]
@@ -35,21 +41,29 @@ set.seed(1)
 t <- system.time(pr <- pmvnorm(upper = tau, corr = S))[["elapsed"]]
 bf <- jnum(cj, "beta_full"); bse <- jnum(cj, "beta_full_se")
 add("beta_full orthant (mvtnorm::pmvnorm default)", t, jnum(cj, "beta_full_tilted"),
-    sprintf("pmvnorm %.4e +- %.1e, cofail %.4e +- %.1e (z %.2f)", pr, attr(pr, "error"), bf, bse, (pr - bf) / sqrt(attr(pr, "error")^2 + bse^2)))
+    sprintf("pmvnorm %.4e +- %.1e, cofail %.4e +- %.1e (z %.2f)", pr, attr(pr, "error"), bf, bse,
+            (pr - bf) / sqrt(attr(pr, "error")^2 + bse^2)))
 
 set.seed(1)
-t <- system.time(pr2 <- pmvnorm(upper = tau, corr = S, algorithm = GenzBretz(maxpts = 2e7, abseps = 2 * bse, releps = 0)))[["elapsed"]]
+t <- system.time(pr2 <- pmvnorm(upper = tau, corr = S,
+                                algorithm = GenzBretz(maxpts = 2e7, abseps = 2 * bse, releps = 0)))[["elapsed"]]
 add(sprintf("beta_full orthant, pmvnorm to cofail's precision (abseps %.1e)", 2 * bse), t, jnum(cj, "beta_full_tilted"),
-    sprintf("pmvnorm %.4e +- %.1e, cofail %.4e +- %.1e (z %.2f)", pr2, attr(pr2, "error"), bf, bse, (pr2 - bf) / sqrt(attr(pr2, "error")^2 + bse^2)))
+    sprintf("pmvnorm %.4e +- %.1e, cofail %.4e +- %.1e (z %.2f)", pr2, attr(pr2, "error"), bf, bse,
+            (pr2 - bf) / sqrt(attr(pr2, "error")^2 + bse^2)))
 t_whole <- t_whole + t
 
 # bootstrap of the standard statistics in R (psych tetrachoric per replicate, integrate, uniroot)
-bsf <- function(p, rho) integrate(function(f) dnorm(f) * sapply(f, function(z) prod(pnorm((qnorm(p) - sqrt(rho) * z) / sqrt(1 - rho)))), -Inf, Inf, rel.tol = 1e-8)$value
+bsf <- function(p, rho) {
+  integrand <- function(f) dnorm(f) * sapply(f, function(z) prod(pnorm((qnorm(p) - sqrt(rho) * z) / sqrt(1 - rho))))
+  integrate(integrand, -Inf, Inf, rel.tol = 1e-8)$value
+}
 stat <- function(Eb) {
   p <- colMeans(Eb); beta <- mean(apply(Eb, 1, min)); best <- max(1 - p)
   ph <- cor(Eb); rt <- suppressWarnings(tetrachoric(Eb, correct = .5, smooth = FALSE)$rho)
   mt <- mean(rt[upper.tri(rt)]); b <- bsf(p, mt)
-  rs <- if (beta > prod(p) && beta < min(p)) uniroot(function(r) log(bsf(p, r)) - log(beta), c(1e-6, 1 - 1e-6))$root else NA
+  rs <- if (beta > prod(p) && beta < min(p)) {
+    uniroot(function(r) log(bsf(p, r)) - log(beta), c(1e-6, 1 - 1e-6))$root
+  } else NA
   c(beta, best, 1 - beta - best, mean(ph[upper.tri(ph)]), mt, b, beta / b, rs)
 }
 # the whole analyze workflow in R: the steps above plus beta_SF at the mean tetrachoric and rho*
@@ -71,11 +85,16 @@ add("analyze, same work as R (cofail --draws 0: no crude-MC agreement check, whi
 set.seed(2)
 t <- system.time(for (b in seq_len(boot_r)) stat(E[sample.int(n, n, replace = TRUE), , drop = FALSE]))[["elapsed"]]
 bt <- scan(file.path(dir, "boot_time.txt"), quiet = TRUE)
-add(sprintf("bootstrap replicate, standard statistics (R: %d reps, cofail: %d reps)", boot_r, bt[1]), t / boot_r, bt[2] / bt[1],
-    sprintf("full-sample beta: R %.5f, cofail %.5f; mean phi: R %.6f, cofail %.6f", mean(apply(E, 1, min)), jnum(cj, "beta"), { ph <- cor(E); mean(ph[upper.tri(ph)]) }, jnum(cj, "mean_phi")))
+ph <- cor(E)
+add(sprintf("bootstrap replicate, standard statistics (R: %d reps, cofail: %d reps)", boot_r, bt[1]),
+    t / boot_r, bt[2] / bt[1],
+    sprintf("full-sample beta: R %.5f, cofail %.5f; mean phi: R %.6f, cofail %.6f", mean(apply(E, 1, min)),
+            jnum(cj, "beta"), mean(ph[upper.tri(ph)]), jnum(cj, "mean_phi")))
 
 out <- do.call(rbind, rows)
 cat(sprintf("\n%d queries x %d models, 2 threads for cofail (R single-threaded)\n\n", n, m))
 cat("| operation | R (s) | cofail (s) | R / cofail | agreement |\n|---|---|---|---|---|\n")
-for (i in seq_len(nrow(out))) cat(sprintf("| %s | %.4g | %.4g | %s | %s |\n", out$operation[i], out$R_seconds[i], out$cofail_seconds[i],
-                                          formatC(out$ratio[i], digits = 2, format = "fg"), out$agreement[i]))
+for (i in seq_len(nrow(out))) {
+  cat(sprintf("| %s | %.4g | %.4g | %s | %s |\n", out$operation[i], out$R_seconds[i], out$cofail_seconds[i],
+              formatC(out$ratio[i], digits = 2, format = "fg"), out$agreement[i]))
+}
