@@ -32,20 +32,39 @@ static const double SQRT_2_PI = 0.79788456080286535588; /* √(2/π) */
 /* Below this x, Φ(x) < 4e-138 and its logarithm is taken directly (no product can underflow). */
 static const double SF_LOG_CUT = -25.0;
 
+/* Φ(x_i) into cdf and, when `want_lam`, the Mills ratio φ/Φ(x_i) into lam, for x_i = a_i − b_i f,
+ * from the inlined erfcx table in loops the compiler vectorises (the table is read-only: no
+ * dependence between iterations). The Mills ratio costs a division per model, so it is skipped
+ * when no derivative is wanted. Inlined into each caller's SIMD clone. */
+CF_INLINE void sf_phi_table(const sf_ctx *c, double f, int want_lam) {
+    size_t m = c->m;
+    const double *restrict a = c->a, *restrict b = c->b;
+    double *restrict cdf = c->ws, *restrict lam = c->ws + m;
+    if (want_lam) {
+#pragma clang loop vectorize(assume_safety)
+        for (size_t i = 0; i < m; i++) {
+            double x = a[i] - b[i] * f, r, e, q = cf_phi_tail(fabs(x), &r, &e);
+            cdf[i] = x < 0 ? q : 1.0 - q;
+            lam[i] = x < 0 ? SQRT_2_PI / r : e / CF_SQRT2PI / (1.0 - q);
+        }
+    } else {
+#pragma clang loop vectorize(assume_safety)
+        for (size_t i = 0; i < m; i++) {
+            double x = a[i] - b[i] * f, r, e, q = cf_phi_tail(fabs(x), &r, &e);
+            cdf[i] = x < 0 ? q : 1.0 - q;
+        }
+    }
+}
+
 /* g(f) = log φ(f) + Σ log Φ(a_i − b_i f); optionally g' and g''. Φ and the Mills ratio φ/Φ come
- * from the inlined erfcx table in a loop the compiler vectorises; Σ log Φ is one log of a running
+ * from `sf_phi_table`; Σ log Φ is one log of a running
  * product, flushed to the sum before it could underflow (each factor is ≥ Φ(SF_LOG_CUT)). */
 CF_SIMD_CLONES
 static double sf_log_integrand(const sf_ctx *c, double f, double *d1, double *d2) {
     size_t m = c->m;
     const double *restrict a = c->a, *restrict b = c->b;
     double *restrict cdf = c->ws, *restrict lam = c->ws + m;
-#pragma clang loop vectorize(assume_safety)
-    for (size_t i = 0; i < m; i++) {
-        double x = a[i] - b[i] * f, r, e, q = cf_phi_tail(fabs(x), &r, &e);
-        cdf[i] = x < 0 ? q : 1.0 - q;
-        lam[i] = x < 0 ? SQRT_2_PI / r : e / CF_SQRT2PI / (1.0 - q);
-    }
+    sf_phi_table(c, f, 1);
     double g = -0.5 * f * f - CF_LOG_SQRT2PI, prod = 1, s1 = 0, s2 = 0;
     for (size_t i = 0; i < m; i++) {
         double x = a[i] - b[i] * f;
@@ -73,28 +92,13 @@ static double sf_log_integrand(const sf_ctx *c, double f, double *d1, double *d2
 
 /* exp(g(f) − g_max) as φ(f)∏Φ(x_i) with a running product (one log per point instead of m),
  * rescaled so it cannot underflow; with want_drho also Σ φ(x_i)/Φ(x_i)·∂x_i/∂ρ into *drho.
- * Φ and φ/Φ come from the inlined erfcx table in a first loop that the compiler vectorises. */
+ * Φ and φ/Φ come from `sf_phi_table`. */
 CF_SIMD_CLONES
 static double sf_value(const sf_ctx *c, double f, double *drho) {
     size_t m = c->m;
     const double *restrict a = c->a, *restrict b = c->b;
     double *restrict cdf = c->ws, *restrict lam = c->ws + m;
-    /* the erfcx table is read-only: no dependence between iterations; the Mills ratio (a
-     * division per model) only when the ρ-derivative is wanted */
-    if (c->want_drho) {
-#pragma clang loop vectorize(assume_safety)
-        for (size_t i = 0; i < m; i++) {
-            double x = a[i] - b[i] * f, r, e, q = cf_phi_tail(fabs(x), &r, &e);
-            cdf[i] = x < 0 ? q : 1.0 - q;
-            lam[i] = x < 0 ? SQRT_2_PI / r : e / CF_SQRT2PI / (1.0 - q);
-        }
-    } else {
-#pragma clang loop vectorize(assume_safety)
-        for (size_t i = 0; i < m; i++) {
-            double x = a[i] - b[i] * f, r, e, q = cf_phi_tail(fabs(x), &r, &e);
-            cdf[i] = x < 0 ? q : 1.0 - q;
-        }
-    }
+    sf_phi_table(c, f, c->want_drho);
     double lg = -0.5 * f * f - CF_LOG_SQRT2PI - c->gmax, prod = 1, ds = 0;
     for (size_t i = 0; i < m; i++) {
         double x = a[i] - b[i] * f;

@@ -132,6 +132,14 @@ struct JSONLineParser {
         return true
     }
 
+    /// Whether a field's key is `key` (UTF-8 bytes); an escaped key is decoded first.
+    static func keyIs(_ b: [UInt8], _ f: Field, _ key: [UInt8]) -> Bool {
+        guard !f.keyEscaped else {
+            return Array(decode(b, f.keyStart, f.keyEnd, true).utf8) == key
+        }
+        return f.keyEnd - f.keyStart == key.count && b[f.keyStart..<f.keyEnd].elementsEqual(key)
+    }
+
     static func sameKey(_ b: [UInt8], _ f: Field, _ s: Int, _ e: Int, _ escaped: Bool) -> Bool {
         if f.keyEscaped || escaped {
             return decode(b, f.keyStart, f.keyEnd, f.keyEscaped) == decode(b, s, e, escaped)
@@ -424,5 +432,58 @@ struct JSONLineParser {
             }
         }
         throw Failure(column: open - lineStart + 1, message: "unterminated string")
+    }
+}
+
+/// The objects of a JSON Lines input in order, one per line that is not blank (spaces, tabs and
+/// CRs around an object are ignored): `next()` parses the next one into `parser.fields`. A line
+/// that is not one JSON object is an error at file:line:column, its message led by `failure`.
+struct JSONLines {
+    let input: ByteInput
+    var parser = JSONLineParser()
+    let failure: String
+    /// 1-based number of the line last read (after the end: the number of lines).
+    private(set) var line = 0
+    private var start = 0
+
+    init(_ input: ByteInput, allowsNested: Bool = false, failure: String) {
+        self.input = input
+        self.failure = failure
+        parser.allowsNested = allowsNested
+    }
+
+    /// Parses the next object; false at the end of the input.
+    mutating func next() throws -> Bool {
+        let b = input.bytes
+        while start < b.count {
+            var end = start
+            while end < b.count, b[end] != 0x0A {
+                end += 1
+            }
+            line += 1
+            let lineStart = start
+            start = end + 1
+            var s = lineStart
+            var e = end
+            while s < e, b[s] == 0x20 || b[s] == 0x09 || b[s] == 0x0D {
+                s += 1
+            }
+            while e > s, b[e - 1] == 0x20 || b[e - 1] == 0x09 || b[e - 1] == 0x0D {
+                e -= 1
+            }
+            if s == e {
+                continue
+            }
+            do {
+                try parser.parse(b, from: s, to: e, lineStart: lineStart)
+            } catch let f as JSONLineParser.Failure {
+                let shown = String(decoding: b[s..<min(e, s + 80)], as: UTF8.self)
+                throw CoFailError.data(
+                    InputLocation(file: input.name, line: line, column: f.column), value: shown,
+                    message: "\(failure): \(f.message)")
+            }
+            return true
+        }
+        return false
     }
 }

@@ -422,41 +422,15 @@ public struct MatrixLoader: Sendable {
         var sink = RecordSink(file: input.name)
         var ignored: [String] = []
         let b = input.bytes
-        var lineNo = 0
-        var start = 0
-        var parser = JSONLineParser()
+        var lines = JSONLines(input, failure: "not one JSON object of scalar fields")
         // Records usually arrive grouped by query or by model: reuse the last index when the bytes repeat.
         var lastQ = (start: 0, end: -1, index: 0)
         var lastM = (start: 0, end: -1, index: 0)
         func same(_ s: Int, _ e: Int, _ last: (start: Int, end: Int, index: Int)) -> Bool {
             e - s == last.end - last.start && b[s..<e].elementsEqual(b[last.start..<last.end])
         }
-        while start < b.count {
-            var end = start
-            while end < b.count, b[end] != 0x0A {
-                end += 1
-            }
-            lineNo += 1
-            defer { start = end + 1 }
-            var s = start
-            var e = end
-            while s < e, b[s] == 0x20 || b[s] == 0x09 || b[s] == 0x0D {
-                s += 1
-            }
-            while e > s, b[e - 1] == 0x20 || b[e - 1] == 0x09 || b[e - 1] == 0x0D {
-                e -= 1
-            }
-            if s == e {
-                continue
-            }
-            do {
-                try parser.parse(b, from: s, to: e, lineStart: start)
-            } catch let f as JSONLineParser.Failure {
-                let shown = String(decoding: b[s..<min(e, s + 80)], as: UTF8.self)
-                throw CoFailError.data(
-                    InputLocation(file: input.name, line: lineNo, column: f.column), value: shown,
-                    message: "not one JSON object of scalar fields: \(f.message)")
-            }
+        while try lines.next() {
+            let lineNo = lines.line
             var query: JSONLineParser.Field?
             var model: JSONLineParser.Field?
             var correct: JSONLineParser.Field?
@@ -464,7 +438,7 @@ public struct MatrixLoader: Sendable {
             var familyField: JSONLineParser.Field?
             var typeField: JSONLineParser.Field?
             var confField: JSONLineParser.Field?
-            for f in parser.fields {
+            for f in lines.parser.fields {
                 if JSONLineParser.keyIs(b, f, "query") {
                     query = f
                 } else if JSONLineParser.keyIs(b, f, "model") {
@@ -532,7 +506,8 @@ public struct MatrixLoader: Sendable {
                 let word = JSONLineParser.decode(b, cs, ce, esc).trimmingCharacters(in: .whitespaces).lowercased()
                 cell = cells.parse(word: word)
             case .nested?:
-                throw CoFailError.data(loc("correct", correct), value: text(correct), message: "correct must be a scalar")
+                throw CoFailError.data(
+                    loc("correct", correct), value: text(correct), message: "correct must be a scalar")
             }
             let value: CellValue
             switch cell {
@@ -583,7 +558,7 @@ public struct MatrixLoader: Sendable {
         }
         if sink.queryIDs.isEmpty {
             throw CoFailError.data(
-                InputLocation(file: input.name, line: max(lineNo, 1)), value: nil, message: "input has no records")
+                InputLocation(file: input.name, line: max(lines.line, 1)), value: nil, message: "input has no records")
         }
         let raw = try sink.finish(format: .jsonl, ignored: ignored.sorted())
         try requireAnswered(raw) { j in InputLocation(file: input.name, line: sink.firstLine[j], columnName: "model") }

@@ -26,6 +26,8 @@ public struct LMEvalImporter: Sendable {
     public struct TaskChoice: Sendable, Equatable {
         public let task: String
         public let metric: String
+        /// The metric's name as UTF-8, to match keys without decoding them.
+        let metricBytes: [UInt8]
         public let filter: String
         /// Whether the metric was chosen by default (no `metric` given).
         public let isDefault: Bool
@@ -34,6 +36,14 @@ public struct LMEvalImporter: Sendable {
         public var otherFilterLines = 0
         /// Every filter the task's lines carry, in first-seen order.
         public var filters: [String] = []
+
+        init(task: String, metric: String, filter: String, isDefault: Bool) {
+            self.task = task
+            self.metric = metric
+            metricBytes = Array(metric.utf8)
+            self.filter = filter
+            self.isDefault = isDefault
+        }
 
         public var summary: String {
             "\(task): \(metric),\(filter)" + (isDefault ? " (default: the task's first accuracy-like metric)" : "")
@@ -134,38 +144,19 @@ public struct LMEvalImporter: Sendable {
         var choices: [String: TaskChoice] = [:]
         var taskOrder: [String] = []
         var modelCache: [String: String?] = [:]
-        var parser = JSONLineParser()
-        parser.allowsNested = true
         for file in try LMEvalImporter.samplesFiles(paths) {
             let modelName = try modelName(of: file, cache: &modelCache)
             let input = try ByteInput.read(file.path)
             let b = input.bytes
-            var lineNo = 0
-            var start = 0
-            while start < b.count {
-                var end = start
-                while end < b.count, b[end] != 0x0A {
-                    end += 1
-                }
-                lineNo += 1
-                let lineStart = start
-                let lineEnd = end > start && b[end - 1] == 0x0D ? end - 1 : end
-                start = end + 1
-                if b[lineStart..<lineEnd].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                    continue
-                }
-                do {
-                    try parser.parse(b, from: lineStart, to: lineEnd, lineStart: lineStart)
-                } catch let f as JSONLineParser.Failure {
-                    throw CoFailError.data(
-                        InputLocation(file: file.path, line: lineNo, column: f.column), value: nil, message: f.message)
-                }
-                let fields = parser.fields
+            var lines = JSONLines(input, allowsNested: true, failure: "not an lm-evaluation-harness sample")
+            while try lines.next() {
+                let lineNo = lines.line
+                let fields = lines.parser.fields
                 func field(_ key: StaticString) -> JSONLineParser.Field? {
                     fields.first { JSONLineParser.keyIs(b, $0, key) }
                 }
-                func named(_ key: String) -> JSONLineParser.Field? {
-                    fields.first { JSONLineParser.decode(b, $0.keyStart, $0.keyEnd, $0.keyEscaped) == key }
+                func named(_ key: [UInt8]) -> JSONLineParser.Field? {
+                    fields.first { JSONLineParser.keyIs(b, $0, key) }
                 }
                 func location(_ f: JSONLineParser.Field?, _ name: String) -> InputLocation {
                     InputLocation(file: file.path, line: lineNo, column: f?.column, columnName: name)
@@ -208,7 +199,7 @@ public struct LMEvalImporter: Sendable {
                     choices[file.task]?.otherFilterLines += 1
                     continue
                 }
-                guard let value = named(choice.metric) else {
+                guard let value = named(choice.metricBytes) else {
                     throw CoFailError.data(
                         location(nil, choice.metric), value: nil,
                         message: "the sample has no metric '\(choice.metric)' under filter '\(choice.filter)'")

@@ -62,13 +62,20 @@ enum ScoreValue: Decodable, Equatable {
     /// Correctness of one score: 0 and 1 are themselves; a fraction needs `threshold`
     /// (fraction ≥ threshold is correct). Anything else is an error at `location`.
     func correct(threshold: Double?, location: InputLocation, query: String) throws -> Bool {
+        try ScoreValue.correct(
+            fraction: score(location: location, query: query), threshold: threshold, location: location,
+            query: query, text: text)
+    }
+
+    /// `fraction`, or an error at `location` when the value is no score.
+    func score(location: InputLocation, query: String) throws -> Double {
         guard let f = fraction else {
             throw CoFailError.data(
                 location, value: text,
                 message: "score of \(query) is not a correctness value "
                     + "(C/I/N/P, true/false, yes/no, a number in [0, 1])")
         }
-        return try ScoreValue.correct(fraction: f, threshold: threshold, location: location, query: query, text: text)
+        return f
     }
 
     /// Correctness of a fraction in [0, 1] (a score, or the mean of a document's repeated samples).
@@ -197,11 +204,7 @@ struct ScoreTable {
         case .mean:
             var sum = 0.0
             for s in e.scores {
-                guard let f = s.value.fraction else {
-                    _ = try s.value.correct(threshold: threshold, location: s.location, query: e.query)
-                    continue
-                }
-                sum += f
+                sum += try s.value.score(location: s.location, query: e.query)
             }
             let mean = sum / Double(e.scores.count)
             return try ScoreValue.correct(

@@ -173,6 +173,7 @@ public struct UnitStatistics: Sendable {
         }
         var clock = Stopwatch()
         let pw: PairwiseStatistics?
+        var given: PairwiseStatistics.Mean?
         switch pairs {
         case .fit(let gram, let families):
             pw = try PairwiseStatistics(
@@ -180,15 +181,16 @@ public struct UnitStatistics: Sendable {
                 warmStart: context.warmStart)
         case .fitted(let known):
             pw = known
-        case .meanTetrachoric:
+        case .meanTetrachoric(let mean):
             precondition(request.subtracting(.tetrachoricSF).isEmpty, "a mean tetrachoric prices only β_SF(ρ̄_tet)")
             pw = nil
+            given = mean
         }
         pairwise = pw
         clock.lap("pairwise_tetrachoric")
         if request.contains(.tetrachoricSF) {
             (betaSFTetrachoric, logBetaSFTetrachoric) = try SingleFactor.priced(
-                p, rho: pw?.meanTetrachoric ?? meanTetrachoric(pairs), label: "mean tetrachoric",
+                p, rho: pw?.meanTetrachoric ?? given!, label: "mean tetrachoric",
                 relTol: precision.betaSFRelTol,
                 workspace: workspace)
             underpricingTetrachoric = SingleFactor.underpricing(beta, logBetaSFTetrachoric)
@@ -213,12 +215,5 @@ public struct UnitStatistics: Sendable {
         if context.timed {
             timings = clock.laps
         }
-    }
-
-    private func meanTetrachoric(_ source: PairSource) -> PairwiseStatistics.Mean {
-        guard case .meanTetrachoric(let mean) = source else {
-            preconditionFailure("pair fits are present")
-        }
-        return mean
     }
 }
