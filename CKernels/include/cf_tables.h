@@ -39,4 +39,13 @@ int cf_tables_gather(const uint64_t *bits, size_t words, size_t m, const uint32_
 int cf_tables_gram_subset(const uint64_t *bits, size_t words, const size_t *cols, size_t k, const uint64_t *mask,
                           int64_t *gram);
 
+/*
+ * Sum and count of the non-NaN entries r[cols[a]·m + cols[b]], a < b, of an m × m matrix: the
+ * pair sum of a column subset (pool-size scans take each subset's mean tetrachoric from the
+ * full matrix's fits, NaN marking undefined pairs). The sum runs over a, then b, in four lanes
+ * chosen by b mod 4 and combined as (0 + 1) + (2 + 3): the order of every other pair mean, so
+ * the result is bit for bit the sum over the subset's own fits. CF_EINVAL for a column >= m.
+ */
+int cf_tables_pair_sum(const double *r, size_t m, const size_t *cols, size_t k, double *sum, int64_t *count);
+
 #endif

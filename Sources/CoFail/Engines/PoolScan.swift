@@ -160,7 +160,7 @@ public struct PoolScan: Sendable {
         if lean, let fullPairwise {
             // Only the subset's mean tetrachoric and error rates are needed: no sub-block copy.
             let p = cols.map { Double(fullPairwise.gram[$0 * fullPairwise.m + $0]) / Double(n) }
-            mean = PairMeans.meanTetrachoric(definedR: definedR, models: fullPairwise.m, columns: cols)
+            mean = try PairMeans.meanTetrachoric(definedR: definedR, models: fullPairwise.m, columns: cols)
             st = try UnitStatistics(
                 n: n, k: k, errorRates: p, pairs: .meanTetrachoric(mean!), computing: request, context: context)
         } else {

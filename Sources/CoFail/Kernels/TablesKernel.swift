@@ -64,4 +64,13 @@ enum BitTables {
         }
         return g
     }
+
+    /// Sum and count of the non-NaN r[a][b], a < b, over `columns` of an m × m matrix, in the
+    /// lane order of `MeanAccumulator` (bit for bit the sum over the subset's own fits).
+    static func pairSum(_ r: [Double], models m: Int, columns: [Int]) throws -> (sum: Double, count: Int) {
+        var sum = 0.0
+        var count: Int64 = 0
+        try kernelCheck(cf_tables_pair_sum(r, m, columns, columns.count, &sum, &count), "cf_tables_pair_sum")
+        return (sum, Int(count))
+    }
 }

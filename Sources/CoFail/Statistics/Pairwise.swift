@@ -193,22 +193,6 @@ public struct PairMeans: Sendable {
 }
 
 extension PairMeans {
-    /// One value into lane `lane` mod 4 unless it is NaN (an undefined pair).
-    @inline(__always)
-    private static func add(_ v: Double, lane: Int, _ lanes: inout (Double, Double, Double, Double), _ count: inout Int)
-    {
-        guard !v.isNaN else {
-            return
-        }
-        switch lane & 3 {
-        case 0: lanes.0 += v
-        case 1: lanes.1 += v
-        case 2: lanes.2 += v
-        default: lanes.3 += v
-        }
-        count += 1
-    }
-
     /// Why a mean over the pairs of k models has no pair.
     static func noPairs(models k: Int) -> String {
         k < 2
@@ -221,34 +205,13 @@ extension PairMeans {
     /// defined pairs' r summed in (a, b) order in `MeanAccumulator`'s lanes, so bit for bit the mean
     /// of the subset's own fits.
     /// Reads one array, not four: a subset of a large pool is limited by memory traffic.
-    public static func meanTetrachoric(definedR: [Double], models m: Int, columns: [Int]) -> PairwiseStatistics.Mean {
+    public static func meanTetrachoric(
+        definedR: [Double], models m: Int, columns: [Int]
+    ) throws
+        -> PairwiseStatistics.Mean
+    {
         let k = columns.count
-        var lanes = (0.0, 0.0, 0.0, 0.0)
-        var count = 0
-        definedR.withUnsafeBufferPointer { r in
-            columns.withUnsafeBufferPointer { columns in
-                for a in 0..<k {
-                    let row = columns[a] * m
-                    var b = a + 1
-                    while b < k && b & 3 != 0 {
-                        PairMeans.add(r[row + columns[b]], lane: b, &lanes, &count)
-                        b += 1
-                    }
-                    while b + 3 < k {
-                        PairMeans.add(r[row + columns[b]], lane: 0, &lanes, &count)
-                        PairMeans.add(r[row + columns[b + 1]], lane: 1, &lanes, &count)
-                        PairMeans.add(r[row + columns[b + 2]], lane: 2, &lanes, &count)
-                        PairMeans.add(r[row + columns[b + 3]], lane: 3, &lanes, &count)
-                        b += 4
-                    }
-                    while b < k {
-                        PairMeans.add(r[row + columns[b]], lane: b, &lanes, &count)
-                        b += 1
-                    }
-                }
-            }
-        }
-        let sum = MeanAccumulator.combine(lanes)
+        let (sum, count) = try BitTables.pairSum(definedR, models: m, columns: columns)
         guard count > 0 else {
             return PairwiseStatistics.Mean(value: nil, pairs: 0, reason: noPairs(models: k))
         }
@@ -256,7 +219,6 @@ extension PairMeans {
     }
 }
 
-/// Sums of the defined pairs' statistics for one mean.
 /// Sums of the defined pairs' statistics for one mean, in four lanes chosen by the pair's
 /// second index (b mod 4) and combined as (0 + 1) + (2 + 3): independent additions that keep
 /// the order fixed, so every path that visits the same pairs gets the same bits.
