@@ -1,12 +1,12 @@
 /*
  * Single-factor Gaussian copula all-wrong probability β_SF(ρ) and implied ρ* (METHODS §3).
  * The integrand φ(f)∏Φ(a_i − b f) is log-concave in f (log Φ and log φ are concave), so it has
- * one mode; we find it by safeguarded Newton and integrate exp(g(f) − g_max) around it:
- * by the trapezoid rule on a halving grid scaled by the curvature at the mode (exponentially
- * convergent for these smooth, Gaussian-tailed integrands: ~40–90 evaluations), or, when the
- * factors are near-steps (ρ → 1) or the grid has not converged, by adaptive Gauss–Kronrod
- * (QUADPACK QAG, 21 points) on the region within 60 nats of the peak with breakpoints at the
- * kinks. Mode-centring keeps the relative accuracy when β_SF is astronomically small (plain
+ * one mode; we find it by safeguarded Newton (started, for many models, from the mode of a pooled
+ * integrand) and integrate exp(g(f) − g_max) around it: by the trapezoid rule on a halving grid
+ * scaled by the curvature at the mode (exponentially convergent for these smooth, Gaussian-tailed
+ * integrands: ~30–90 evaluations), or, when the factors are near-steps (ρ → 1) or the grid has
+ * not converged, by adaptive Gauss–Kronrod (QUADPACK QAG, 21 points) on the region within 60
+ * nats of the peak with breakpoints at the kinks. Mode-centring keeps the relative accuracy when β_SF is astronomically small (plain
  * Gauss–Hermite has relative error 0.2 at ρ = 0.99999).
  */
 #include "cf_factor.h"
@@ -19,6 +19,8 @@ typedef struct {
     const double *a; /* τ_i/√(1−λ_i²) for models with 0 < p < 1 */
     const double *b; /* λ_i/√(1−λ_i²) */
     const int *w; /* how many models share (a_i, b_i); NULL: one each */
+    const int *rep; /* the nrep entries with w_i > 1 */
+    size_t nrep;
     double *ws; /* 2m scratch: Φ(x_i) and φ(x_i)/Φ(x_i) at the current point */
     size_t m;
     double gmax; /* log-integrand at the mode */
@@ -29,8 +31,9 @@ typedef struct {
 
 static const double SQRT_2_PI = 0.79788456080286535588; /* √(2/π) */
 
-/* Below this x, Φ(x) < 4e-138 and its logarithm is taken directly (no product can underflow). */
-static const double SF_LOG_CUT = -25.0;
+/* Below this a factor Φ(x_i) is subnormal or zero (x_i below about −37.5), so its logarithm
+ * comes from cf_norm_logcdf_mills rather than from the product. */
+static const double SF_TINY = 1e-300;
 
 /* Φ(x_i) into cdf and, when `want_lam`, the Mills ratio φ/Φ(x_i) into lam, for x_i = a_i − b_i f,
  * from the inlined erfcx table in loops the compiler vectorises (the table is read-only: no
@@ -56,85 +59,146 @@ CF_INLINE void sf_phi_table(const sf_ctx *c, double f, int want_lam) {
     }
 }
 
-/* g(f) = log φ(f) + Σ log Φ(a_i − b_i f); optionally g' and g''. Φ and the Mills ratio φ/Φ come
- * from `sf_phi_table`; Σ log Φ is one log of a running
- * product, flushed to the sum before it could underflow (each factor is ≥ Φ(SF_LOG_CUT)). */
+/* One factor into four running products: the factors below SF_TINY are left out (marked in
+ * *small), and each product is renormalised to [1, 2) with its binary exponent counted in e.
+ * A product in [1, 2) times a factor in [SF_TINY, 1] is a normal number: nothing underflows. */
+CF_INLINE void sf_prod_step(const cf_v4d *xp, cf_v4d *p, cf_v4i *e, cf_v4i *small) {
+    cf_v4d x = *xp;
+    const cf_v4i MANT = 0x000fffffffffffffLL, ONE = 0x3ff0000000000000LL;
+    cf_v4i lo = x < SF_TINY;
+    *small |= lo;
+    cf_v4i bits = (cf_v4i)(*p * (cf_v4d)(((cf_v4i)x & ~lo) | (ONE & lo)));
+    *e += (bits >> 52) - 1023; /* the product is positive and normal: these are its exponent bits */
+    *p = (cf_v4d)((bits & MANT) | ONE);
+}
+
+/* log ∏ cdf_i^{w_i} over the factors >= SF_TINY, four lanes wide; *tiny says whether any factor
+ * was left out (the caller adds those in logs). */
+CF_INLINE double sf_log_product(const sf_ctx *c, int *tiny) {
+    size_t m = c->m, i = 0;
+    const double *restrict cdf = c->ws;
+    cf_v4d p = {1, 1, 1, 1};
+    cf_v4i e = {0, 0, 0, 0}, small = {0, 0, 0, 0};
+    for (; i + 4 <= m; i += 4) {
+        cf_v4d x = {cdf[i], cdf[i + 1], cdf[i + 2], cdf[i + 3]};
+        sf_prod_step(&x, &p, &e, &small);
+    }
+    if (i < m) {
+        cf_v4d x = {1, 1, 1, 1};
+        for (size_t j = 0; i + j < m; j++)
+            x[j] = cdf[i + j];
+        sf_prod_step(&x, &p, &e, &small);
+    }
+    for (size_t j = 0; j < c->nrep; j++) /* the further copies of shared factors */
+        for (int r = 1; r < c->w[c->rep[j]]; r++) {
+            cf_v4d x = {cdf[c->rep[j]], 1, 1, 1};
+            sf_prod_step(&x, &p, &e, &small);
+        }
+    *tiny = (small[0] | small[1] | small[2] | small[3]) != 0;
+    return log((p[0] * p[1]) * (p[2] * p[3])) + M_LN2 * (double)(e[0] + e[1] + e[2] + e[3]);
+}
+
+/* Σ w_i log Φ(x_i) over the factors the product left out (Φ(x_i) < SF_TINY), with their Mills
+ * ratios into lam (the table's are not accurate that far out). */
+static double sf_tiny_factors(const sf_ctx *c, double f) {
+    double *cdf = c->ws, *lam = c->ws + c->m, s = 0;
+    for (size_t i = 0; i < c->m; i++)
+        if (cdf[i] < SF_TINY)
+            s += (c->w ? c->w[i] : 1) * cf_norm_logcdf_mills(c->a[i] - c->b[i] * f, &lam[i]);
+    return s;
+}
+
+/* g(f) = log φ(f) + Σ w_i log Φ(a_i − b_i f); optionally g' and g''. Φ and the Mills ratio
+ * φ/Φ come from `sf_phi_table`, Σ log Φ from `sf_log_product`; the sums for g' and g'' run in
+ * four lanes. */
 CF_SIMD_CLONES
 static double sf_log_integrand(const sf_ctx *c, double f, double *d1, double *d2) {
     size_t m = c->m;
     const double *restrict a = c->a, *restrict b = c->b;
-    double *restrict cdf = c->ws, *restrict lam = c->ws + m;
+    const double *restrict lam = c->ws + m;
     sf_phi_table(c, f, 1);
-    double g = -0.5 * f * f - CF_LOG_SQRT2PI, prod = 1, s1 = 0, s2 = 0;
-    for (size_t i = 0; i < m; i++) {
-        double x = a[i] - b[i] * f;
-        int k = c->w ? c->w[i] : 1;
-        if (x < SF_LOG_CUT) {
-            g += k * cf_norm_logcdf_mills(x, &lam[i]);
-        } else {
-            for (int r = 0; r < k; r++) {
-                prod *= cdf[i];
-                if (prod < 1e-150) {
-                    g += log(prod);
-                    prod = 1;
-                }
-            }
-        }
-        s1 += k * b[i] * lam[i];
-        s2 += k * b[i] * b[i] * lam[i] * (x + lam[i]);
+    int tiny;
+    double g = -0.5 * f * f - CF_LOG_SQRT2PI + sf_log_product(c, &tiny);
+    if (tiny)
+        g += sf_tiny_factors(c, f);
+    cf_v4d s1 = {0, 0, 0, 0}, s2 = {0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 4 <= m; i += 4) {
+        cf_v4d av = {a[i], a[i + 1], a[i + 2], a[i + 3]}, bv = {b[i], b[i + 1], b[i + 2], b[i + 3]};
+        cf_v4d lv = {lam[i], lam[i + 1], lam[i + 2], lam[i + 3]};
+        cf_v4d t = bv * lv;
+        s1 += t;
+        s2 += t * bv * (av - bv * f + lv);
+    }
+    double r1 = (s1[0] + s1[1]) + (s1[2] + s1[3]), r2 = (s2[0] + s2[1]) + (s2[2] + s2[3]);
+    for (; i < m; i++) {
+        r1 += b[i] * lam[i];
+        r2 += b[i] * b[i] * lam[i] * (a[i] - b[i] * f + lam[i]);
+    }
+    for (size_t j = 0; j < c->nrep; j++) { /* the further copies of shared factors */
+        i = (size_t)c->rep[j];
+        double k = c->w[i] - 1;
+        r1 += k * b[i] * lam[i];
+        r2 += k * b[i] * b[i] * lam[i] * (a[i] - b[i] * f + lam[i]);
     }
     if (d1)
-        *d1 = -f - s1;
+        *d1 = -f - r1;
     if (d2)
-        *d2 = -1 - s2;
-    return g + log(prod);
+        *d2 = -1 - r2;
+    return g;
 }
 
-/* exp(g(f) − g_max) as φ(f)∏Φ(x_i) with a running product (one log per point instead of m),
- * rescaled so it cannot underflow; with want_drho also Σ φ(x_i)/Φ(x_i)·∂x_i/∂ρ into *drho.
- * Φ and φ/Φ come from `sf_phi_table`. */
+/* exp(g(f) − g_max), from `sf_log_product` (one log and one exp per point, none per model); with
+ * want_drho also Σ w_i φ(x_i)/Φ(x_i)·∂x_i/∂ρ into *drho. */
 CF_SIMD_CLONES
 static double sf_value(const sf_ctx *c, double f, double *drho) {
     size_t m = c->m;
-    const double *restrict a = c->a, *restrict b = c->b;
-    double *restrict cdf = c->ws, *restrict lam = c->ws + m;
+    const double *restrict a = c->a, *restrict lam = c->ws + m;
     sf_phi_table(c, f, c->want_drho);
-    double lg = -0.5 * f * f - CF_LOG_SQRT2PI - c->gmax, prod = 1, ds = 0;
-    for (size_t i = 0; i < m; i++) {
-        double x = a[i] - b[i] * f;
-        int k = c->w ? c->w[i] : 1;
-        if (x < -39.5) { /* beyond the table: Φ underflows, so in logs */
-            lg += k * cf_norm_logcdf_mills(x, &lam[i]);
-            cdf[i] = 1;
+    int tiny;
+    double lg = -0.5 * f * f - CF_LOG_SQRT2PI - c->gmax + sf_log_product(c, &tiny);
+    if (tiny)
+        lg += sf_tiny_factors(c, f);
+    if (c->want_drho) {
+        cf_v4d s = {0, 0, 0, 0};
+        size_t i = 0;
+        for (; i + 4 <= m; i += 4) {
+            cf_v4d av = {a[i], a[i + 1], a[i + 2], a[i + 3]}, lv = {lam[i], lam[i + 1], lam[i + 2], lam[i + 3]};
+            s += lv * (av - f * c->dc);
         }
-        for (int r = 0; r < k; r++)
-            prod *= cdf[i];
-        if (prod < 1e-200) {
-            lg += log(prod);
-            prod = 1;
+        double ds = (s[0] + s[1]) + (s[2] + s[3]);
+        for (; i < m; i++)
+            ds += lam[i] * (a[i] - f * c->dc);
+        for (size_t j = 0; j < c->nrep; j++) {
+            i = (size_t)c->rep[j];
+            ds += (c->w[i] - 1) * lam[i] * (a[i] - f * c->dc);
         }
-        if (c->want_drho)
-            ds += k * lam[i] * (a[i] - f * c->dc) * c->dscale;
+        *drho = ds * c->dscale;
+    } else if (drho) {
+        *drho = 0;
     }
-    if (drho)
-        *drho = ds;
-    return exp(lg) * prod;
+    return exp(lg);
 }
 
 static double sf_scaled(double f, void *p) {
     return sf_value(p, f, NULL);
 }
 
-/* The mode of g by Newton from 0, safeguarded by the bracket the signs of g' build up (g' is
- * strictly decreasing and g'' <= −1, so a step is never longer than |g'|); with a bracket on
- * both sides a step that leaves it bisects, with one side only it doubles away from it. The
- * last evaluation's g and g'' are returned with the mode (they are g(mode) and g''(mode) to
- * within the final step, 1e-13). */
-static int sf_mode(const sf_ctx *c, double *mode, double *curv, double *gmax) {
-    double lo = -INFINITY, hi = INFINITY, f = 0, d1, d2, g = NAN;
+/* The mode of g by Newton from `start`, safeguarded by the bracket the signs of g' build up (g'
+ * is strictly decreasing and g'' <= −1, so a step is never longer than |g'|); with a bracket on
+ * both sides a step that leaves it bisects, with one side only it doubles away from it. It stops
+ * when the Newton step is below 1e-6 of the peak's width 1/√(−g''): the mode only centres the
+ * grid and scales the integrand (its peak is then 1 to within 1e-12), so it needs no more. The
+ * last evaluation's g and g'' are returned with the mode. */
+typedef double (*sf_eval_fn)(const sf_ctx *c, double f, double *d1, double *d2);
+
+static int sf_mode(const sf_ctx *c, sf_eval_fn eval, double start, double *mode, double *curv, double *gmax) {
+    double lo = -INFINITY, hi = INFINITY, f = start, d1, d2, g = NAN;
     for (int it = 0; it < 400; it++) {
-        g = sf_log_integrand(c, f, &d1, &d2);
-        if (d1 == 0)
+        g = eval(c, f, &d1, &d2);
+        if (d1 == 0 || !(d2 < 0))
+            break;
+        if (fabs(d1 / d2) <= 1e-6 / cf_sqrt(-d2))
             break;
         if (d1 > 0)
             lo = f;
@@ -147,15 +211,59 @@ static int sf_mode(const sf_ctx *c, double *mode, double *curv, double *gmax) {
             else
                 next = isfinite(lo) ? lo + fmax(1, fabs(lo)) : hi - fmax(1, fabs(hi));
         }
-        double step = fabs(next - f), scale = fmax(1, fabs(next));
-        if (step <= 1e-13 * scale || hi - lo <= 1e-13 * scale)
+        if (next == f || hi - lo <= 1e-13 * fmax(1, fabs(next)))
             break;
         f = next;
     }
     *mode = f;
     *curv = d2;
     *gmax = g;
-    return isfinite(f) && isfinite(d2) && isfinite(g) ? CF_OK : CF_EDOM;
+    return isfinite(f) && isfinite(d2) && d2 < 0 && isfinite(g) ? CF_OK : CF_EDOM;
+}
+
+enum { SF_GROUPS = 32 };
+
+/* g, g' and g'' of a few entries with large weights w_i, in logs (no running product). */
+static double sf_log_integrand_weighted(const sf_ctx *c, double f, double *d1, double *d2) {
+    double g = -0.5 * f * f - CF_LOG_SQRT2PI, s1 = 0, s2 = 0;
+    for (size_t i = 0; i < c->m; i++) {
+        double x = c->a[i] - c->b[i] * f, lam, k = c->w[i];
+        g += k * cf_norm_logcdf_mills(x, &lam);
+        s1 += k * c->b[i] * lam;
+        s2 += k * c->b[i] * c->b[i] * lam * (x + lam);
+    }
+    *d1 = -f - s1;
+    *d2 = -1 - s2;
+    return g;
+}
+
+/* A start for the mode search of many models with ascending a_i and equal b: the mode of the
+ * integrand with the models pooled into runs of about four or more consecutive ones (at most
+ * SF_GROUPS runs), each at its weighted mean threshold: a log-concave integrand of the same
+ * shape, so its mode is close and the full search needs a step or two from it. 0 for fewer
+ * than 16 models. */
+static double sf_pooled_start(const sf_ctx *c) {
+    size_t m = c->m, groups = m / 4 < SF_GROUPS ? m / 4 : SF_GROUPS;
+    if (groups < 4)
+        return 0;
+    double ga[SF_GROUPS], gb[SF_GROUPS];
+    int gw[SF_GROUPS];
+    for (size_t g = 0; g < groups; g++) {
+        size_t i0 = g * m / groups, i1 = (g + 1) * m / groups;
+        double sa = 0;
+        int n = 0;
+        for (size_t i = i0; i < i1; i++) {
+            int k = c->w ? c->w[i] : 1;
+            sa += k * c->a[i];
+            n += k;
+        }
+        ga[g] = sa / n;
+        gb[g] = c->b[i0];
+        gw[g] = n;
+    }
+    sf_ctx pooled = {ga, gb, gw, NULL, 0, NULL, groups, 0, 0, 0, 0};
+    double f, curv, gmax;
+    return sf_mode(&pooled, sf_log_integrand_weighted, 0, &f, &curv, &gmax) == CF_OK ? f : 0;
 }
 
 /*
@@ -165,13 +273,17 @@ static int sf_mode(const sf_ctx *c, double *mode, double *curv, double *gmax) {
  * order d². Over 300 random cases (m = 2…300, error rates 1e-4…0.95, ρ up to the kink limit,
  * SciPy quad at 2e-14 as reference) the finer level's error stayed below 30·d², so accepting
  * it when d <= max(rel_tol, 0.1·√rel_tol) keeps the error under 0.3·rel_tol. The grid
- * extends on each side until the log-integrand is 40 nats below its peak. Integrands with
+ * extends on each side until the scaled integrand is below F = max(e⁻⁴⁰, 1e-3·rel_tol): it is
+ * log-concave with peak 1, so beyond the point x_F where it falls to F it is at most
+ * F·exp(−s·t) with s >= log(1/F)/|x_F − mode|, while the chord bound puts at least
+ * |x_F − mode|·(1 − F)/log(1/F) of the integral on that side: each side's tail is below F of
+ * the integral. Integrands with
  * near-kinks are left to the adaptive path (the caller checks the kink width), as is any
  * case that has not converged at h = σ/8.
  */
 static int sf_trapezoid(const sf_ctx *c, double mode, double sigma, double rel_tol, double *out, double *err,
                         double *dlog) {
-    const double FLOOR = 4.248354255291589e-18; /* e^-40: the grid ends 40 nats below the peak */
+    const double FLOOR = fmax(4.248354255291589e-18, 1e-3 * rel_tol); /* 4.25e-18 = e⁻⁴⁰ */
     double h = sigma, dv, sum = sf_value(c, mode, &dv), dsum = sum * dv;
     long jlo = 0, jhi = 0;
     for (int side = -1; side <= 1; side += 2) {
@@ -223,6 +335,7 @@ struct cf_factor_workspace {
     double *tau; /* cap thresholds */
     double *a; /* 4·cap: a, b and the integrand's scratch */
     int *w; /* cap multiplicities */
+    int *rep; /* cap indices of the shared ones */
     double *pts; /* cap + 3 + 128 breakpoints */
     gsl_integration_workspace *qag;
     size_t qag_limit;
@@ -238,8 +351,9 @@ cf_factor_workspace *cf_factor_workspace_alloc(size_t m) {
     ws->tau = malloc(m * sizeof *ws->tau);
     ws->a = malloc(4 * m * sizeof *ws->a);
     ws->w = malloc(m * sizeof *ws->w);
+    ws->rep = malloc(m * sizeof *ws->rep);
     ws->pts = malloc((m + 3 + 2 * 64) * sizeof *ws->pts);
-    if (!ws->tau || !ws->a || !ws->w || !ws->pts) {
+    if (!ws->tau || !ws->a || !ws->w || !ws->rep || !ws->pts) {
         cf_factor_workspace_free(ws);
         return NULL;
     }
@@ -252,6 +366,7 @@ void cf_factor_workspace_free(cf_factor_workspace *ws) {
     free(ws->tau);
     free(ws->a);
     free(ws->w);
+    free(ws->rep);
     free(ws->pts);
     if (ws->qag)
         gsl_integration_workspace_free(ws->qag);
@@ -275,12 +390,15 @@ static int cmp_double(const void *a, const void *b) {
 }
 static const double SF_DROP = 60.0; /* nats below the peak where the integrand is negligible */
 
-/* log ∫ φ(f) ∏ Φ(a_i − b_i f) df for non-degenerate models (b_i > 0 finite); scratch holds 2m
- * doubles. With drho (equal loadings from ρ), also d log β_SF / dρ when the trapezoid path
+/* log ∫ φ(f) ∏ Φ(a_i − b_i f)^{w_i} df for non-degenerate models (b_i > 0 finite; w NULL: every
+ * w_i = 1, else rep lists the nrep entries with w_i > 1); scratch holds 2m doubles. `ascending`:
+ * the a_i ascend and the b_i are equal (loadings from ρ), which lets the mode search start from
+ * a pooled integrand. With drho (equal loadings), also d log β_SF / dρ when the trapezoid path
  * served, else NaN. */
-static int sf_integrate(cf_factor_workspace *fw, const double *a, const double *b, const int *w, double *scratch,
-                        size_t m, double rel_tol, double rho, double *log_beta, double *err, double *drho) {
-    sf_ctx c = {a, b, w, scratch, m, 0, 0, 0, 0};
+static int sf_integrate(cf_factor_workspace *fw, const double *a, const double *b, const int *w, const int *rep,
+                        size_t nrep, double *scratch, size_t m, int ascending, double rel_tol, double rho,
+                        double *log_beta, double *err, double *drho) {
+    sf_ctx c = {a, b, w, rep, nrep, scratch, m, 0, 0, 0, 0};
     if (drho) {
         *drho = NAN;
         c.want_drho = 1;
@@ -288,7 +406,8 @@ static int sf_integrate(cf_factor_workspace *fw, const double *a, const double *
         c.dscale = 0.5 / (1 - rho);
     }
     double mode, curv;
-    int st = sf_mode(&c, &mode, &curv, &c.gmax);
+    double start = ascending ? sf_pooled_start(&c) : 0;
+    int st = sf_mode(&c, sf_log_integrand, start, &mode, &curv, &c.gmax);
     if (st != CF_OK)
         return st;
     double sigma = 1.0 / cf_sqrt(-curv);
@@ -456,12 +575,17 @@ static int factor_log_beta(cf_factor_workspace *ws, const double *p, size_t m, d
                 tau[u] = tau[i];
                 w[u++] = 1;
             }
+            int *rep = ws->rep; /* the shared factors */
+            size_t nrep = 0;
+            for (size_t i = 0; i < u; i++)
+                if (w[i] > 1)
+                    rep[nrep++] = (int)i;
             double *b = a + u, sa = 1 / cf_sqrt(1 - rho), sb = cf_sqrt(rho) / cf_sqrt(1 - rho);
             for (size_t i = 0; i < u; i++) {
                 a[i] = tau[i] * sa;
                 b[i] = sb;
             }
-            st = sf_integrate(ws, a, b, w, b + u, u, rel_tol, rho, log_beta, err, drho);
+            st = sf_integrate(ws, a, b, w, rep, nrep, b + u, u, 1, rel_tol, rho, log_beta, err, drho);
         }
     }
     return st;
@@ -524,7 +648,7 @@ int cf_factor_log_beta_loadings(const double *p, const double *lambda, size_t m,
     if (mi == 0)
         *log_beta = log_prod;
     else {
-        st = sf_integrate(ws, a, b, NULL, b + m, mi, rel_tol, 0, log_beta, err, NULL);
+        st = sf_integrate(ws, a, b, NULL, NULL, 0, b + m, mi, 0, rel_tol, 0, log_beta, err, NULL);
         if (st == CF_OK)
             *log_beta += log_prod;
     }

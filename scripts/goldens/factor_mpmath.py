@@ -47,12 +47,15 @@ def cases():
     yield "small40", small40, [0.05, 0.1, 0.5]
     yield "pool500", pool500, [0.2]
     yield "pair", [0.3, 0.45], [0.25, 0.8]
+    # error rates shared by several models (counts out of n in a resample): 5 values, 12 each
+    shared60 = [v for v in (0.05, 0.12, 0.2, 0.31, 0.44) for _ in range(12)]
+    yield "shared60", shared60, [0.1, 0.5, 0.95]
 
 here = os.path.dirname(__file__)
 gold = os.path.join(here, "../../Tests/CoFailTests/Goldens")
 with open(os.path.join(gold, "factor.csv"), "w", newline="") as f, \
      open(os.path.join(gold, "factor_p.csv"), "w", newline="") as fp:
-    w = csv.writer(f); wp = csv.writer(fp)
+    w = csv.writer(f, lineterminator="\n"); wp = csv.writer(fp, lineterminator="\n")
     w.writerow(["case", "rho", "log_beta_sf"]); wp.writerow(["case", "p"])
     for name, p, rhos in cases():
         for x in p:
@@ -64,7 +67,7 @@ with open(os.path.join(gold, "factor.csv"), "w", newline="") as f, \
 
 # implied ρ*: the target β is the value at a known ρ (so the golden root is that ρ, checked by findroot)
 with open(os.path.join(gold, "implied_rho.csv"), "w", newline="") as f:
-    w = csv.writer(f); w.writerow(["case", "log_beta", "rho_star"])
+    w = csv.writer(f, lineterminator="\n"); w.writerow(["case", "log_beta", "rho_star"])
     for name, p, _ in cases():
         if name != "pool67":
             continue
