@@ -39,6 +39,29 @@ double cf_norm_logcdf(double x) {
     return isnan(x) ? x : cf_norm_logcdf_mills(x, &mills);
 }
 
+/* Below 0: log(erfcx(|x|/√2)/2) − x²/2; above: log1p(−Φ(−x)) as log u − ((u − 1) + q)/u with
+ * u = 1 − q rounded (the correction restores what rounding u lost), all lanes both ways and one
+ * kept. Beyond the erfcx table (x < −39.5) and NaN: the scalar function. */
+CF_SIMD_CLONES
+int cf_norm_logcdf_batch(const double *x, size_t n, double *out) {
+    if (n > 0 && (!x || !out))
+        return CF_EINVAL;
+    int far = 0;
+#pragma clang loop vectorize(assume_safety)
+    for (size_t i = 0; i < n; i++) {
+        double v = x[i], ax = fabs(v), r = cf_erfcx(ax * CF_SQRT1_2);
+        double q = ax < 39.5 ? 0.5 * cf_exp_mhalf_sq(ax) * r : 0, u = 1 - q;
+        double lower = cf_log(0.5 * r) - 0.5 * v * v, upper = cf_log(u) - ((u - 1) + q) / u;
+        out[i] = v < 0 ? lower : upper;
+        far |= !(v >= -39.5);
+    }
+    if (far)
+        for (size_t i = 0; i < n; i++)
+            if (!(x[i] >= -39.5))
+                out[i] = cf_norm_logcdf(x[i]);
+    return CF_OK;
+}
+
 double cf_norm_mills(double x) {
     double mills;
     if (isnan(x))
@@ -69,7 +92,8 @@ double cf_norm_quantile_log(double log_p) {
             if (log_p > -1e-3)
                 return x; /* upper region: p itself is exact enough */
             /* One Newton step in log space removes the error of rounding p. */
-            return x - (cf_norm_logcdf(x) - log_p) / cf_norm_mills(x);
+            double mills, lc = cf_norm_logcdf_mills(x, &mills);
+            return x - (lc - log_p) / mills;
         }
         return gsl_cdf_ugaussian_Qinv(-expm1(log_p));
     }
@@ -77,7 +101,7 @@ double cf_norm_quantile_log(double log_p) {
     double s = -2.0 * log_p;
     double x = -cf_sqrt(s - log(s) - log(2 * M_PI));
     for (int it = 0; it < 50; it++) {
-        double step = (cf_norm_logcdf(x) - log_p) / cf_norm_mills(x);
+        double mills, lc = cf_norm_logcdf_mills(x, &mills), step = (lc - log_p) / mills;
         x -= step;
         if (fabs(step) <= 1e-15 * fabs(x))
             break;

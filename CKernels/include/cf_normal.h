@@ -8,6 +8,10 @@
 double cf_norm_cdf(double x);
 /* log Φ(x), accurate for every finite x (continued fraction below x = -37). */
 double cf_norm_logcdf(double x);
+/* log Φ(x[i]) into out[i] for i < n, to the accuracy of cf_norm_logcdf, in a loop that runs
+ * several values at once (no libm call per value): for many values at a time. NaN stays NaN.
+ * CF_EINVAL for NULL arrays with n > 0. */
+int cf_norm_logcdf_batch(const double *x, size_t n, double *out);
 /* φ(x)/Φ(x) (inverse Mills ratio), accurate for every finite x. */
 double cf_norm_mills(double x);
 /* Φ⁻¹(p) for p in [0,1] (Wichura AS 241, ~1e-16 relative); ±INFINITY at 0 and 1, NaN outside. */
