@@ -87,7 +87,7 @@ import Testing
     }
 
     @Test func analyzeWritesPairsCSV() throws {
-        let pairs = NSTemporaryDirectory() + "pairs-\(UUID().uuidString).csv"
+        let pairs = scratchPath("pairs", ".csv")
         let r = try runCLI(["analyze", exampleMatrix, "--registry", exampleRegistry, "--no-full", "--pairs", pairs])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = try String(contentsOfFile: pairs, encoding: .utf8).split(separator: "\n")

@@ -99,7 +99,7 @@ import Testing
         let boot = try Bootstrap(EngineTests.example.1, stats: [.beta, .best_accuracy, .mean_tetrachoric], seed: 5)
         let cols = ["beta", "best_accuracy", "mean_tetrachoric"]
         let full = try runTable(units: 300, columns: cols, threads: 2) { try boot.replicate($0) }
-        let ckpt = NSTemporaryDirectory() + "ckpt-\(UUID().uuidString).units"
+        let ckpt = scratchPath("ckpt", ".units")
         var t = UnitTable(signature: testSignature, columns: cols, units: 300, shard: .whole)
         let token = CancellationToken()
         let first = UnitRunner(
@@ -213,7 +213,7 @@ import Testing
 
     /// SIGINT on the CLI: exit 130, a resume command, and the resumed result equals a full run.
     @Test func cliInterruptAndResume() throws {
-        let ckpt = NSTemporaryDirectory() + "cli-\(UUID().uuidString).units"
+        let ckpt = scratchPath("cli", ".units")
         let args = [
             "bootstrap", exampleMatrix, "--replicates", "3000", "--stats", "beta,mean_tetrachoric", "--threads", "1",
             "--seed", "4", "--format", "csv",

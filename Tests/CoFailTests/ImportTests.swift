@@ -193,7 +193,7 @@ import Testing
         let report = try JSONSerialization.jsonObject(with: Data(cert.stdout.utf8)) as! [String: Any]
         #expect((report["data"] as! [String: Any])["n_models"] as? Int == 3)
         // A truncated line and a log without its results file.
-        let dir = NSTemporaryDirectory() + "lmeval-\(UUID().uuidString)"
+        let dir = scratchPath("lmeval")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let text = try String(contentsOfFile: sums[0], encoding: .utf8)
@@ -205,7 +205,7 @@ import Testing
         let truncated = try runCLI(["import", "lm-eval", dir, "--model", "m"])
         #expect(
             truncated.status == 65 && truncated.stderr.contains("2026-01-01T00-00-00.jsonl:2:"), "\(truncated.stderr)")
-        let empty = try runCLI(["import", "lm-eval", NSTemporaryDirectory() + "no-such-folder"])
+        let empty = try runCLI(["import", "lm-eval", scratchPath("no-such-folder")])
         #expect(empty.status == 66)
         #expect(try runCLI(["scan", "--from", "lm-eval", runs]).status == 64)
     }
@@ -303,7 +303,7 @@ import Testing
         let cert = try runCLI(["certify", "--from", "helm", runs, "--format", "json"])
         #expect(cert.status == 0, "\(cert.stderr)")
         // A run folder whose statistics file is cut short, and one without its run spec.
-        let dir = NSTemporaryDirectory() + "helm-\(UUID().uuidString)"
+        let dir = scratchPath("helm")
         try FileManager.default.createDirectory(atPath: dir + "/run", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let source = runs + "/simple_mcqa:model=cofail_coin"

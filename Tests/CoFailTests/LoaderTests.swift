@@ -85,7 +85,7 @@ import Testing
         #expect(raw.families == ["fa", "fb"])
         #expect(raw.ignoredColumns == ["extra"])
         #expect(raw.costs![0] == [0.01, 0.02])
-        #expect(try raw.costs![1].allSatisfy(\.isNaN))
+        #expect(raw.costs![1].allSatisfy { $0.isNaN })
         #expect(raw.queryTypes == nil && raw.confidences == nil)
     }
     @Test func longTypeAndConfidence() throws {
@@ -93,7 +93,7 @@ import Testing
             "query,model,correct,type,confidence\nq1,a,1,math,0.9\nq1,b,0,math,NA\nq2,a,0,code,-1.5e-3\nq2,b,1,code,\n")
         #expect(raw.queryTypes == ["math", "code"])
         #expect(raw.confidences![0] == [0.9, -1.5e-3])
-        #expect(try raw.confidences![1].allSatisfy(\.isNaN))
+        #expect(raw.confidences![1].allSatisfy { $0.isNaN })
         let jsonl = try load(
             #"{"query":"q1","model":"a","correct":1,"type":"t","confidence":0.25}"# + "\n"
                 + #"{"query":"q1","model":"b","correct":0,"type":"t","confidence":"nan"}"# + "\n", suffix: ".jsonl")

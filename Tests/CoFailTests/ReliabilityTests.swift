@@ -7,7 +7,7 @@ import Testing
 @Suite(.serialized) struct ReliabilityTests {
     /// A generated matrix file (the CLI's own simulator), returned by path.
     func simulated(_ args: [String]) throws -> String {
-        let path = NSTemporaryDirectory() + "cofail-rel-\(UUID().uuidString).csv"
+        let path = scratchPath("cofail-rel", ".csv")
         let r = try runCLI(["simulate", "matrix"] + args + ["-o", path, "--truth", path + ".truth.json"])
         try #require(r.status == 0, "\(r.stderr)")
         return path
@@ -52,7 +52,7 @@ import Testing
         ])
         var samples: [String] = []
         for threads in ["1", "2", "2"] {
-            let s = NSTemporaryDirectory() + "samples-\(UUID().uuidString).csv"
+            let s = scratchPath("samples", ".csv")
             let r = try runCLI([
                 "bootstrap", m, "--replicates", "20", "--stats", "beta,beta_full", "--threads", threads,
                 "--samples", s, "--format", "json",
@@ -162,7 +162,7 @@ import Testing
     /// A checkpoint whose last line is torn inside its final number: the unit is dropped (and
     /// reported), recomputed, and the result equals the uninterrupted run.
     @Test func tornCheckpointTailIsRecomputed() throws {
-        let dir = NSTemporaryDirectory() + "torn-\(UUID().uuidString)"
+        let dir = scratchPath("torn")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let ck = dir + "/ck.units"
         let base = [
@@ -185,7 +185,7 @@ import Testing
     }
 
     @Test func checkpointWriteFailureNamesTheFileAndStaysResumable() throws {
-        let dir = NSTemporaryDirectory() + "fsize-\(UUID().uuidString)"
+        let dir = scratchPath("fsize")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let ck = dir + "/ck.units"
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
@@ -210,7 +210,7 @@ import Testing
     }
 
     @Test func existingOrSpecialCheckpointPathsAreRefused() throws {
-        let dir = NSTemporaryDirectory() + "ckpaths-\(UUID().uuidString)"
+        let dir = scratchPath("ckpaths")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let ck = dir + "/ck.units"
         let base = ["bootstrap", exampleMatrix, "--replicates", "8", "--stats", "beta"]
@@ -232,7 +232,7 @@ import Testing
     }
 
     @Test func mergeOfScanShardsReloadsTheMatrix() throws {
-        let dir = NSTemporaryDirectory() + "scanmerge-\(UUID().uuidString)"
+        let dir = scratchPath("scanmerge")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let m = dir + "/m.csv"
         try FileManager.default.copyItem(atPath: exampleMatrix, toPath: m)

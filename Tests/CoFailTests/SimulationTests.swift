@@ -123,7 +123,7 @@ import Testing
     }
 
     @Test func simulateMatrixCLIWritesTruth() throws {
-        let out = NSTemporaryDirectory() + "sim-\(UUID().uuidString).csv"
+        let out = scratchPath("sim", ".csv")
         let r = try runCLI([
             "simulate", "matrix", "--law", "shock", "--pi", "0.04", "--q", "0.3", "--queries", "3000", "--models", "5",
             "-o", out,
@@ -138,7 +138,7 @@ import Testing
     }
 
     @Test func curvePlotIsSVG() throws {
-        let svg = NSTemporaryDirectory() + "curve-\(UUID().uuidString).svg"
+        let svg = scratchPath("curve", ".svg")
         let r = try runCLI([
             "simulate", "curve", "--pi", "0.02", "--q", "0.3", "--max-models", "10", "--plot", svg, "--format", "json",
         ])

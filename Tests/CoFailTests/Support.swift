@@ -26,9 +26,23 @@ func golden(_ name: String) throws -> [[String: String]] {
 
 func num(_ row: [String: String], _ key: String) -> Double { Double(row[key]!.trimmingCharacters(in: .whitespaces))! }
 
+/// Every file and folder the tests write lives in one directory per test process, removed when
+/// the process exits (a failed test leaves nothing behind in the system's temporary directory).
+let testScratchDirectory: String = {
+    let dir = NSTemporaryDirectory() + "cofail-tests-\(UUID().uuidString)/"
+    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(atPath: testScratchDirectory) }
+    return dir
+}()
+
+/// A fresh path in the scratch directory: prefix-UUID-suffix.
+func scratchPath(_ prefix: String, _ suffix: String = "") -> String {
+    testScratchDirectory + "\(prefix)-\(UUID().uuidString)\(suffix)"
+}
+
 /// A temporary file holding `text` (or raw bytes).
 func tempFile(_ bytes: [UInt8], suffix: String = ".csv") throws -> String {
-    let path = NSTemporaryDirectory() + "cofail-test-\(UUID().uuidString)\(suffix)"
+    let path = scratchPath("cofail-test", suffix)
     try Data(bytes).write(to: URL(fileURLWithPath: path))
     return path
 }

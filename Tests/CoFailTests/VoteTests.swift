@@ -265,7 +265,7 @@ import Testing
 
     /// Shards of a vote run merge into exactly the unsharded report; per-subset CSV and plot.
     @Test func voteShardsMergeToTheUnshardedReport() throws {
-        let dir = NSTemporaryDirectory() + "vote-\(UUID().uuidString)"
+        let dir = scratchPath("vote")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let base = [
             "vote", exampleMatrix, "--replicates", "5", "--models",

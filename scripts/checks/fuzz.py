@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -241,7 +242,10 @@ def main():
     for problem, args, err in failures[:20]:
         print("FAIL %s: cofail %s\n  %s" % (problem, " ".join(args), err.strip()))
     print("%d passed, %d failed" % (a.cases - len(failures), len(failures)))
-    sys.exit(1 if failures else 0)
+    if failures:
+        print("inputs kept in %s" % tmp)
+        sys.exit(1)
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

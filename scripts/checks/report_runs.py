@@ -2,7 +2,9 @@
 the bundled data, with the option variants that add or remove keys. Shared by
 scripts/gen/report_schema.py (drafts the schemas) and scripts/checks/schema.py (validates)."""
 import json
+import atexit
 import os
+import shutil
 import subprocess
 import tempfile
 
@@ -55,6 +57,7 @@ def reports(exe):
     """Yields (command, argv, parsed JSON report) for every run; raises if a run fails. The command
     is the report's own (`merge` reports the merged engine's command)."""
     tmp = tempfile.mkdtemp(prefix="cofail-schema-")
+    atexit.register(shutil.rmtree, tmp, True)
     for argv in runs(tmp):
         p = subprocess.run([exe] + argv + ["--format", "json"], capture_output=True, text=True)
         if p.returncode != 0:
