@@ -6,8 +6,8 @@
  * scaled by the curvature at the mode (exponentially convergent for these smooth, Gaussian-tailed
  * integrands: ~30–90 evaluations), or, when the factors are near-steps (ρ → 1) or the grid has
  * not converged, by adaptive Gauss–Kronrod (QUADPACK QAG, 21 points) on the region within 60
- * nats of the peak with breakpoints at the kinks. Mode-centring keeps the relative accuracy when β_SF is astronomically small (plain
- * Gauss–Hermite has relative error 0.2 at ρ = 0.99999).
+ * nats of the peak with breakpoints at the kinks. Mode-centring keeps the relative accuracy when
+ * β_SF is astronomically small (plain Gauss–Hermite has relative error 0.2 at ρ = 0.99999).
  */
 #include "cf_factor.h"
 #include "cf_bvn.h"

@@ -200,9 +200,10 @@ CF_INLINE void cf_small_sincos(double d, double *sd, double *cd) {
 /* Hot quadrature loops are compiled twice on x86-64, for AVX2+FMA (x86-64-v3) and for the
  * baseline, and the loader picks one per machine: cf_exp's loops run four lanes wide. The loop
  * over the calls of a Φ₂ batch also gets an AVX-512 (x86-64-v4) version; short node loops and
- * β_SF's loop over models do not gain from one. Results can differ in the last bits between versions (FMA rounds once), never
- * between threads or runs on one machine. -DCF_NO_SIMD_CLONES builds the baseline version only
- * (scripts/checks/baseline_isa.sh checks it against the goldens). */
+ * β_SF's loop over models do not gain from one. Results can differ in the last bits between
+ * versions (FMA rounds once), never between threads or runs on one machine.
+ * -DCF_NO_SIMD_CLONES builds the baseline version only (scripts/checks/baseline_isa.sh checks it
+ * against the goldens). */
 #if defined(__x86_64__) && defined(__linux__) && !defined(CF_NO_SIMD_CLONES)
 #define CF_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #define CF_SIMD_CLONES_WIDE __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))

@@ -333,12 +333,53 @@ typedef struct {
 } tilt_job;
 
 /* Points are processed TILT_BLOCK at a time: each row of L̃ is read once per block and its
- * dot products with the block's points run side by side (independent sums the compiler
- * vectorises), so at large d the work is bound by arithmetic, not by streaming L̃ per point.
- * Each point's dot product is summed in two halves, over even and odd a, added at the end:
- * 2·TILT_BLOCK independent sums keep the multiply-add units busy where one sum per point
- * would wait on each addition. The order is fixed, whatever the block or the thread. */
+ * dot products with the block's points run side by side as vectors, two rows at a time, so at
+ * large d the work is bound by arithmetic, not by streaming L̃ per point, and eight independent
+ * sums keep the multiply-add units busy. Each point's sums run in the order of one point at a
+ * time: the block changes no result. */
 enum { TILT_BLOCK = 16 };
+/* four doubles at any 8-byte alignment (zb rows are read as four such vectors) */
+typedef double tilt_v4 __attribute__((ext_vector_type(4), aligned(8)));
+
+/* four vectors into c[0 ..< 16] (a macro: vector arguments would change the baseline ABI) */
+#define TILT_STORE(c, a, b, e, f)                                                                                      \
+    do {                                                                                                               \
+        *(tilt_v4 *)(c) = (a);                                                                                         \
+        *(tilt_v4 *)((c) + 4) = (b);                                                                                   \
+        *(tilt_v4 *)((c) + 8) = (e);                                                                                   \
+        *(tilt_v4 *)((c) + 12) = (f);                                                                                  \
+    } while (0)
+
+/* Row k of a block, given its dot products c[p] = Σ_{a<k} L̃_ka z_a (overwritten): log Φ of the
+ * block's truncation points, then the quantiles of the lattice coordinates inside them, each for
+ * the whole block at once; z_k into zb (zero past the np live points) and the log-weights. */
+CF_INLINE void tilt_row(const tilt_job *j, size_t k, size_t i0, size_t np, double *c, double *zb, const double *sh,
+                        double *logw) {
+    double lps[TILT_BLOCK], zs[TILT_BLOCK];
+    for (size_t p = 0; p < np; p++)
+        c[p] = j->ut[k] - j->mu[k] - c[p];
+    cf_norm_logcdf_batch(c, np, lps);
+    if (k + 1 == j->d) {
+        for (size_t p = 0; p < np; p++)
+            logw[p] += lps[p];
+        return;
+    }
+    for (size_t p = 0; p < np; p++) {
+        /* randomised Richtmyer lattice coordinate with the baker's (tent) transform */
+        double q = (double)(i0 + p + 1) * j->gen[k] + sh[k];
+        q -= floor(q);
+        q = 1 - fabs(2 * q - 1);
+        c[p] = cf_log(q > 0 ? q : 0x1p-53) + lps[p];
+    }
+    cf_norm_quantile_log_batch(c, np, zs);
+    for (size_t p = 0; p < np; p++) {
+        double z = j->mu[k] + zs[p];
+        zb[k * TILT_BLOCK + p] = z;
+        logw[p] += lps[p] + 0.5 * j->mu[k] * j->mu[k] - j->mu[k] * z;
+    }
+    for (size_t p = np; p < TILT_BLOCK; p++)
+        zb[k * TILT_BLOCK + p] = 0;
+}
 
 CF_SIMD_CLONES
 static void tilt_worker(void *arg, size_t t) {
@@ -364,48 +405,37 @@ static void tilt_worker(void *arg, size_t t) {
         for (size_t i0 = 0; i0 < j->points; i0 += TILT_BLOCK) {
             size_t np = j->points - i0 < TILT_BLOCK ? j->points - i0 : TILT_BLOCK;
             double logw[TILT_BLOCK] = {0};
-            for (size_t k = 0; k < d; k++) {
-                double c[TILT_BLOCK] = {0}, c1[TILT_BLOCK] = {0};
-                const double *row = j->Lt + k * d;
-                size_t a = 0;
-                for (; a + 1 < k; a += 2) {
-                    double l = row[a], l1 = row[a + 1];
-                    const double *za = zb + a * TILT_BLOCK, *za1 = za + TILT_BLOCK;
-                    for (size_t p = 0; p < TILT_BLOCK; p++) {
-                        c[p] += l * za[p];
-                        c1[p] += l1 * za1[p];
-                    }
+            /* Rows k and k + 1 at once: their sums over a < k share every load of the block's
+             * z; row k + 1 then adds its a = k term once z_k is known. */
+            for (size_t k = 0; k < d; k += 2) {
+                const double *row = j->Lt + k * d, *row1 = row + d;
+                int two = k + 1 < d;
+                cf_v4d r0 = 0, r1 = 0, r2 = 0, r3 = 0, s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                for (size_t a = 0; a < k; a++) {
+                    const tilt_v4 *za = (const tilt_v4 *)(zb + a * TILT_BLOCK);
+                    cf_v4d l = row[a], l1 = two ? row1[a] : 0;
+                    r0 += l * za[0];
+                    r1 += l * za[1];
+                    r2 += l * za[2];
+                    r3 += l * za[3];
+                    s0 += l1 * za[0];
+                    s1 += l1 * za[1];
+                    s2 += l1 * za[2];
+                    s3 += l1 * za[3];
                 }
-                if (a < k) {
-                    double l = row[a];
-                    const double *za = zb + a * TILT_BLOCK;
-                    for (size_t p = 0; p < TILT_BLOCK; p++)
-                        c[p] += l * za[p];
-                }
-                for (size_t p = 0; p < TILT_BLOCK; p++)
-                    c[p] += c1[p];
-                double lps[TILT_BLOCK];
-                for (size_t p = 0; p < np; p++)
-                    c[p] = j->ut[k] - j->mu[k] - c[p];
-                cf_norm_logcdf_batch(c, np, lps);
-                for (size_t p = 0; p < np; p++) {
-                    double lp = lps[p];
-                    if (k + 1 == d) {
-                        logw[p] += lp;
-                        continue;
-                    }
-                    /* randomised Richtmyer lattice coordinate with the baker's (tent) transform */
-                    double q = (double)(i0 + p + 1) * j->gen[k] + sh[k];
-                    q -= floor(q);
-                    q = 1 - fabs(2 * q - 1);
-                    if (q <= 0)
-                        q = 0x1p-53;
-                    double z = j->mu[k] + cf_norm_quantile_log(log(q) + lp);
-                    zb[k * TILT_BLOCK + p] = z;
-                    logw[p] += lp + 0.5 * j->mu[k] * j->mu[k] - j->mu[k] * z;
-                }
-                for (size_t p = np; p < TILT_BLOCK; p++)
-                    zb[k * TILT_BLOCK + p] = 0;
+                double c[TILT_BLOCK];
+                TILT_STORE(c, r0, r1, r2, r3);
+                tilt_row(j, k, i0, np, c, zb, sh, logw);
+                if (!two)
+                    continue;
+                const tilt_v4 *zk = (const tilt_v4 *)(zb + k * TILT_BLOCK);
+                cf_v4d l = row1[k];
+                s0 += l * zk[0];
+                s1 += l * zk[1];
+                s2 += l * zk[2];
+                s3 += l * zk[3];
+                TILT_STORE(c, s0, s1, s2, s3);
+                tilt_row(j, k + 1, i0, np, c, zb, sh, logw);
             }
             for (size_t p = 0; p < np; p++) {
                 lw[i0 + p] = logw[p];

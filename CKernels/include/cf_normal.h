@@ -18,5 +18,9 @@ double cf_norm_mills(double x);
 double cf_norm_quantile(double p);
 /* Φ⁻¹(exp(log_p)) for log_p <= 0: quantile from a log-probability (deep lower tail safe). */
 double cf_norm_quantile_log(double log_p);
+/* The same for log_p[i], i < n, into out[i], in a loop that runs several values at once (no libm
+ * call per value); agrees with cf_norm_quantile_log to the rounding level. CF_EINVAL for NULL
+ * arrays with n > 0. */
+int cf_norm_quantile_log_batch(const double *log_p, size_t n, double *out);
 
 #endif

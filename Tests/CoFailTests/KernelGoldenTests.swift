@@ -85,6 +85,25 @@ import Testing
         #expect(worst.mills <= 1e-15, "φ/Φ worst relative error \(worst.mills)")
     }
 
+    /// Φ⁻¹ from a log-probability, one value and a batch at a time, against the same goldens read
+    /// backwards: the x of each log Φ(x) with −37 < x < 8.3, to 1e-13 plus what rounding log Φ to
+    /// a double moves x by (|log Φ|·2⁻⁵²/(φ/Φ), the inverse's condition).
+    @Test func normalQuantileFromLogAgainstMpmath() throws {
+        let rows = try golden("normal.csv").filter { num($0, "x") > -37 && num($0, "x") < 8.3 }
+        let lps = rows.map { num($0, "logcdf") }
+        var batch = [Double](repeating: .nan, count: lps.count)
+        #expect(cf_norm_quantile_log_batch(lps, lps.count, &batch) == CF_OK)
+        for (i, row) in rows.enumerated() {
+            let x = num(row, "x")
+            let tol = 1e-13 * max(1, abs(x)) + abs(lps[i]) * 0x1p-52 / num(row, "mills")
+            #expect(abs(cf_norm_quantile_log(lps[i]) - x) <= tol, "scalar at x = \(x)")
+            #expect(abs(batch[i] - x) <= tol, "batch at x = \(x): \(batch[i])")
+        }
+        var edge = [Double](repeating: 0, count: 3)
+        #expect(cf_norm_quantile_log_batch([0, -.infinity, .nan], 3, &edge) == CF_OK)
+        #expect(edge[0] == .infinity && edge[1] == -.infinity && edge[2].isNaN)
+    }
+
     /// Inverse in r: Φ₂(h, k; solve(Φ₂(h, k; r))) reproduces the probability (both solver paths).
     @Test func bivariateInverseRoundTrip() {
         var g = SplitMix64(state: 77)
