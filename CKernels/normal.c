@@ -42,13 +42,14 @@ double cf_norm_logcdf(double x) {
 /* log Φ(v) and, when `mills` is not NULL, φ/Φ(v), for −39.5 <= v (the erfcx table's range), with
  * no libm call: below 0, log(erfcx(|v|/√2)/2) − v²/2; above, log1p(−Φ(−v)) as
  * log u − ((u − 1) + q)/u with u = 1 − q rounded (the correction restores what rounding u
- * lost). Both are computed and one kept, so loops over it vectorise. */
+ * lost). One logarithm, of the side's argument; both forms are computed and one kept, so loops
+ * over it vectorise. */
 CF_INLINE double logcdf_lane(double v, double *mills) {
     double ax = fabs(v), r = cf_erfcx(ax * CF_SQRT1_2), e = cf_exp_mhalf_sq(ax);
-    double q = ax < 39.5 ? 0.5 * e * r : 0, u = 1 - q;
-    double lower = cf_log(0.5 * r) - 0.5 * v * v, upper = cf_log(u) - ((u - 1) + q) / u;
-    if (mills)
-        *mills = v < 0 ? 0.79788456080286535588 / r : e / CF_SQRT2PI / u;
+    double q = ax < 39.5 ? 0.5 * e * r : 0, u = 1 - q, l = cf_log(v < 0 ? 0.5 * r : u);
+    double lower = l - 0.5 * v * v, upper = l - ((u - 1) + q) / u;
+    if (mills) /* √(2/π)/erfcx(|v|/√2) below 0, φ(v)/Φ(v) above: one division */
+        *mills = (v < 0 ? 0.79788456080286535588 : e * 0.39894228040143267794) / (v < 0 ? r : u);
     return v < 0 ? lower : upper;
 }
 
@@ -114,16 +115,26 @@ double cf_norm_quantile_log(double log_p) {
     return x;
 }
 
-/* Abramowitz & Stegun 26.2.23: the upper-tail point x with Q(x) = P for 0 < P <= 1/2 to 4.5e-4,
- * from t = √(−2 log P). */
-CF_INLINE double as_tail_point(double t) {
-    return t - (2.515517 + t * (0.802853 + t * 0.010328)) / (1 + t * (1.432788 + t * (0.189269 + t * 0.001308)));
+/* The start of the batch below: rational fits to Φ⁻¹ from scripts/gen/quantile_start.py
+ * (mpmath): central, p in [0.075, 0.925], x = s·P(s²)/Q(s²) with s = p − 1/2 (relative error
+ * 3.4e-10); tails, P = min(p, 1 − p) down to e⁻⁷⁰⁰, |x| = A(t)/B(t) with t = √(−2 log P) (3.0e-9). */
+static const double QS_P[5] = {2.506628275262591, -21.584365722091412, 60.50619945083077, -58.62677876007017,
+                               10.977201100043155};
+static const double QS_Q[5] = {1.0, -9.658113499452691, 31.94951416106321, -40.854460530294766, 15.181432300507225};
+static const double QS_A[6] = {-3.0142884562049828, -5.259090726330682, 2.693462250035968,
+                               2.860612981763545,   0.406183419469069,  0.010323360814185722};
+static const double QS_B[5] = {1.0, 4.190021837725755, 2.9189449397098084, 0.40628172109351, 0.01032307281839584};
+
+CF_INLINE double horner(const double *c, int n, double x) {
+    double v = c[n - 1];
+    for (int k = n - 2; k >= 0; k--)
+        v = v * x + c[k];
+    return v;
 }
 
-/* Start from A&S 26.2.23 (on P = p below the median, on P = 1 − p above it), then two Halley
- * steps on F(x) = log Φ(x) − log_p, whose derivatives are the Mills ratio λ and −λ(x + λ):
- * cubic convergence takes 4.5e-4 to the rounding level. Lanes outside (−700, 0) take the scalar
- * function. */
+/* The start above, then one Halley step on F(x) = log Φ(x) − log_p, whose derivatives are the
+ * Mills ratio λ and −λ(x + λ): cubic convergence takes the start's error (below 1.2e-7 in x) to
+ * the rounding level. Lanes outside (−700, −1e-300) take the scalar function. */
 CF_SIMD_CLONES
 int cf_norm_quantile_log_batch(const double *log_p, size_t n, double *out) {
     if (n > 0 && (!log_p || !out))
@@ -132,24 +143,22 @@ int cf_norm_quantile_log_batch(const double *log_p, size_t n, double *out) {
 #pragma clang loop vectorize(assume_safety)
     for (size_t i = 0; i < n; i++) {
         double lp = log_p[i];
-        int inside = lp > -700.0 && lp < 0;
+        int inside = lp > -700.0 && lp < -1e-300;
         lp = inside ? lp : -1.0;
         other |= !inside;
         /* 1 − p without cancellation: a series where p is within 1e-5 of 1 */
-        double upper = -lp * (1 + lp * (0.5 + lp * (1.0 / 6)));
-        double q = lp > -1e-5 ? upper : 1 - cf_exp(lp);
-        int below = lp < -0.6931471805599453;
-        double t = cf_sqrt(-2 * (below ? lp : cf_log(q)));
-        double x = below ? -as_tail_point(t) : as_tail_point(t);
-        double m1, m2, f1 = logcdf_lane(x, &m1) - lp;
-        x -= f1 / m1 / (1 + 0.5 * f1 * (x + m1) / m1);
-        x = x < -39.0 ? -39.0 : x;
-        double f2 = logcdf_lane(x, &m2) - lp;
-        out[i] = x - f2 / m2 / (1 + 0.5 * f2 * (x + m2) / m2);
+        double series = -lp * (1 + lp * (0.5 + lp * (1.0 / 6))), p = cf_exp(lp);
+        double q = lp > -1e-5 ? series : 1 - p;
+        int lower = p < 0.075, upper = q < 0.075;
+        double t = cf_sqrt(-2 * (lower ? lp : cf_log(upper ? q : 0.5)));
+        double tail = horner(QS_A, 6, t) / horner(QS_B, 5, t), sc = p - 0.5, r = sc * sc;
+        double x = lower ? -tail : (upper ? tail : sc * horner(QS_P, 5, r) / horner(QS_Q, 5, r));
+        double m, f = logcdf_lane(x, &m) - lp;
+        out[i] = x - f / m / (1 + 0.5 * f * (x + m) / m);
     }
     if (other)
         for (size_t i = 0; i < n; i++)
-            if (!(log_p[i] > -700.0 && log_p[i] < 0))
+            if (!(log_p[i] > -700.0 && log_p[i] < -1e-300))
                 out[i] = cf_norm_quantile_log(log_p[i]);
     return CF_OK;
 }
