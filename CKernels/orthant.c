@@ -133,6 +133,10 @@ static void mc_worker(void *arg, size_t t) {
         j->hits[t] = MC_FAILED;
         return;
     }
+    /* The first variable is z_0 = L_00 ε_0 with ε_0 = Φ⁻¹(U): it leaves the orthant exactly when
+     * U > Φ(u_0/L_00), so most draws (the order puts the rarest variable first) end on their
+     * first uniform, with no quantile. */
+    double first = cf_norm_cdf(j->u[0] / j->L[0]);
     uint64_t hits = 0, blocks = (j->draws + MC_BLOCK - 1) / MC_BLOCK;
     for (uint64_t b = t; b < blocks; b += j->threads) {
         uint64_t end = (b + 1) * MC_BLOCK < j->draws ? (b + 1) * MC_BLOCK : j->draws;
@@ -142,6 +146,10 @@ static void mc_worker(void *arg, size_t t) {
             for (size_t k = 0; k < d; k++) {
                 if ((k & 1) == 0) {
                     cf_rng_uniform2(j->key, draw, k >> 1, pair);
+                    if (k == 0 && pair[0] > first) {
+                        inside = 0;
+                        break;
+                    }
                     eps[k] = cf_norm_quantile(pair[0]);
                 } else
                     eps[k] = cf_norm_quantile(pair[1]);
