@@ -439,9 +439,10 @@ static double arc_panel(double hk, double hs, double a, double b, const double *
  * factor sharpens the integrand, so panels get 12 and, past |θ| = 0.8, 20 points. Halley's
  * steps from a warm start are short: with L = 1 + |hk| + hs the rate at which the exponent
  * varies, the n-point rule errs by about (n!)⁴/((2n+1)((2n)!)³)·(len·L)^{2n}·len·e, so when
- * len·L <= 1e-3 the 2-point rule errs by < 3e-16·len·e, and when len·L <= 0.1 the 4-point rule
- * by < 6e-18·len·e. (Round trip over 2e5 random (h, k, r) from starts 0.1 off:
- * |ΔΦ₂| <= 2e-15, KernelGoldenTests.) */
+ * len·L <= 1e-3 the 2-point rule errs by < 3e-16·len·e. The 1/cos² t factor steepens the exponent
+ * further from θ = 0, so the 4-point rule takes arcs with len·L <= 0.05·cos² a, where it errs by
+ * < 3e-20·len·e. (Round trip over 2e5 random (h, k, r) from starts 0.1 off: |ΔΦ₂| <= 2e-15,
+ * KernelGoldenTests.) */
 static double arc_integral(double hk, double hs, double a, double b, double *sb, double *cb) {
     double total = 0;
     while (a != b) {

@@ -108,6 +108,15 @@ static double sf_tiny_factors(const sf_ctx *c, double f) {
     return s;
 }
 
+/* Model i's terms, with weight k, of the sums in g' and g'': k·b_i·λ_i and k·b_i²·λ_i·(x_i + λ_i),
+ * λ_i from the scratch. For the models outside the vector lanes and the further copies of
+ * shared factors. */
+CF_INLINE void sf_mills_terms(const sf_ctx *c, size_t i, double f, double k, double *r1, double *r2) {
+    double b = c->b[i], lam = c->ws[c->m + i];
+    *r1 += k * b * lam;
+    *r2 += k * b * b * lam * (c->a[i] - b * f + lam);
+}
+
 /* g(f) = log φ(f) + Σ w_i log Φ(a_i − b_i f); optionally g' and g''. Φ and the Mills ratio
  * φ/Φ come from `sf_phi_table`, Σ log Φ from `sf_log_product`; the sums for g' and g'' run in
  * four lanes. */
@@ -131,16 +140,10 @@ static double sf_log_integrand(const sf_ctx *c, double f, double *d1, double *d2
         s2 += t * bv * (av - bv * f + lv);
     }
     double r1 = (s1[0] + s1[1]) + (s1[2] + s1[3]), r2 = (s2[0] + s2[1]) + (s2[2] + s2[3]);
-    for (; i < m; i++) {
-        r1 += b[i] * lam[i];
-        r2 += b[i] * b[i] * lam[i] * (a[i] - b[i] * f + lam[i]);
-    }
-    for (size_t j = 0; j < c->nrep; j++) { /* the further copies of shared factors */
-        i = (size_t)c->rep[j];
-        double k = c->w[i] - 1;
-        r1 += k * b[i] * lam[i];
-        r2 += k * b[i] * b[i] * lam[i] * (a[i] - b[i] * f + lam[i]);
-    }
+    for (; i < m; i++)
+        sf_mills_terms(c, i, f, 1, &r1, &r2);
+    for (size_t j = 0; j < c->nrep; j++) /* the further copies of shared factors */
+        sf_mills_terms(c, (size_t)c->rep[j], f, c->w[c->rep[j]] - 1, &r1, &r2);
     if (d1)
         *d1 = -f - r1;
     if (d2)
@@ -169,7 +172,7 @@ static double sf_value(const sf_ctx *c, double f, double *drho) {
         double ds = (s[0] + s[1]) + (s[2] + s[3]);
         for (; i < m; i++)
             ds += lam[i] * (a[i] - f * c->dc);
-        for (size_t j = 0; j < c->nrep; j++) {
+        for (size_t j = 0; j < c->nrep; j++) { /* the further copies of shared factors */
             i = (size_t)c->rep[j];
             ds += (c->w[i] - 1) * lam[i] * (a[i] - f * c->dc);
         }
@@ -227,10 +230,8 @@ enum { SF_GROUPS = 32 };
 static double sf_log_integrand_weighted(const sf_ctx *c, double f, double *d1, double *d2) {
     double g = -0.5 * f * f - CF_LOG_SQRT2PI, s1 = 0, s2 = 0;
     for (size_t i = 0; i < c->m; i++) {
-        double x = c->a[i] - c->b[i] * f, lam, k = c->w[i];
-        g += k * cf_norm_logcdf_mills(x, &lam);
-        s1 += k * c->b[i] * lam;
-        s2 += k * c->b[i] * c->b[i] * lam * (x + lam);
+        g += c->w[i] * cf_norm_logcdf_mills(c->a[i] - c->b[i] * f, &c->ws[c->m + i]);
+        sf_mills_terms(c, i, f, c->w[i], &s1, &s2);
     }
     *d1 = -f - s1;
     *d2 = -1 - s2;
@@ -246,7 +247,7 @@ static double sf_pooled_start(const sf_ctx *c) {
     size_t m = c->m, groups = m / 4 < SF_GROUPS ? m / 4 : SF_GROUPS;
     if (groups < 4)
         return 0;
-    double ga[SF_GROUPS], gb[SF_GROUPS];
+    double ga[SF_GROUPS], gb[SF_GROUPS], scratch[2 * SF_GROUPS];
     int gw[SF_GROUPS];
     for (size_t g = 0; g < groups; g++) {
         size_t i0 = g * m / groups, i1 = (g + 1) * m / groups;
@@ -261,7 +262,7 @@ static double sf_pooled_start(const sf_ctx *c) {
         gb[g] = c->b[i0];
         gw[g] = n;
     }
-    sf_ctx pooled = {ga, gb, gw, NULL, 0, NULL, groups, 0, 0, 0, 0};
+    sf_ctx pooled = {ga, gb, gw, NULL, 0, scratch, groups, 0, 0, 0, 0};
     double f, curv, gmax;
     return sf_mode(&pooled, sf_log_integrand_weighted, 0, &f, &curv, &gmax) == CF_OK ? f : 0;
 }

@@ -53,6 +53,14 @@ CF_INLINE double logcdf_lane(double v, double *mills) {
     return v < 0 ? lower : upper;
 }
 
+/* out[i] = f(in[i]) for the i whose in[i] lies outside [lo, hi] or is NaN: the values a batch's
+ * vector loop leaves to the scalar function. */
+static void scalar_outside(const double *in, size_t n, double lo, double hi, double (*f)(double), double *out) {
+    for (size_t i = 0; i < n; i++)
+        if (!(in[i] >= lo && in[i] <= hi))
+            out[i] = f(in[i]);
+}
+
 /* The lanes in the table's range at once; the others (x < −39.5, NaN) by the scalar function. */
 CF_SIMD_CLONES
 int cf_norm_logcdf_batch(const double *x, size_t n, double *out) {
@@ -65,9 +73,7 @@ int cf_norm_logcdf_batch(const double *x, size_t n, double *out) {
         far |= !(x[i] >= -39.5);
     }
     if (far)
-        for (size_t i = 0; i < n; i++)
-            if (!(x[i] >= -39.5))
-                out[i] = cf_norm_logcdf(x[i]);
+        scalar_outside(x, n, -39.5, INFINITY, cf_norm_logcdf, out);
     return CF_OK;
 }
 
@@ -134,7 +140,7 @@ CF_INLINE double horner(const double *c, int n, double x) {
 
 /* The start above, then one Halley step on F(x) = log Φ(x) − log_p, whose derivatives are the
  * Mills ratio λ and −λ(x + λ): cubic convergence takes the start's error (below 1.2e-7 in x) to
- * the rounding level. Lanes outside (−700, −1e-300) take the scalar function. */
+ * the rounding level. Lanes outside [−700, −1e-300] take the scalar function. */
 CF_SIMD_CLONES
 int cf_norm_quantile_log_batch(const double *log_p, size_t n, double *out) {
     if (n > 0 && (!log_p || !out))
@@ -143,7 +149,7 @@ int cf_norm_quantile_log_batch(const double *log_p, size_t n, double *out) {
 #pragma clang loop vectorize(assume_safety)
     for (size_t i = 0; i < n; i++) {
         double lp = log_p[i];
-        int inside = lp > -700.0 && lp < -1e-300;
+        int inside = lp >= -700.0 && lp <= -1e-300;
         lp = inside ? lp : -1.0;
         other |= !inside;
         /* 1 − p without cancellation: a series where p is within 1e-5 of 1 */
@@ -157,8 +163,6 @@ int cf_norm_quantile_log_batch(const double *log_p, size_t n, double *out) {
         out[i] = x - f / m / (1 + 0.5 * f * (x + m) / m);
     }
     if (other)
-        for (size_t i = 0; i < n; i++)
-            if (!(log_p[i] > -700.0 && log_p[i] < -1e-300))
-                out[i] = cf_norm_quantile_log(log_p[i]);
+        scalar_outside(log_p, n, -700.0, -1e-300, cf_norm_quantile_log, out);
     return CF_OK;
 }

@@ -147,10 +147,20 @@ int cf_tables_gram_subset(const uint64_t *bits, size_t words, const size_t *cols
     return CF_OK;
 }
 
+/* One vector of four pair values into the lane sums and counts: a NaN (undefined pair) is masked
+ * to +0, which leaves a lane that starts at +0 unchanged bit for bit, and is not counted. (A
+ * macro: vector arguments would change the baseline ABI.) */
+#define PAIR_ADD(s, n, v)                                                                                              \
+    do {                                                                                                               \
+        cf_v4i ok_ = (v) == (v), bits_ = (cf_v4i)(v);                                                                  \
+        (s) += (cf_v4d)(bits_ & ok_);                                                                                  \
+        (n) -= ok_;                                                                                                    \
+    } while (0)
+
 /* The subset's rows are scattered over a matrix larger than the core's caches, and each row's
  * entries are read once: the next row's entries are prefetched while this row is summed, so
- * the loads wait on no miss. The four lanes are one vector; a NaN (undefined pair) is masked to
- * +0, which leaves a lane that starts at +0 unchanged bit for bit, and is not counted. */
+ * the loads wait on no miss. The four lanes are one vector; the partial vectors at a row's ends
+ * hold NaN in the lanes outside it. */
 CF_SIMD_CLONES
 int cf_tables_pair_sum(const double *r, size_t m, const size_t *cols, size_t k, double *sum, int64_t *count) {
     if (!r || !cols || !sum || !count)
@@ -169,24 +179,18 @@ int cf_tables_pair_sum(const double *r, size_t m, const size_t *cols, size_t k, 
             __builtin_prefetch(next + cols[b]);
             v[b & 3] = row[cols[b]];
         }
-        cf_v4i ok = v == v;
-        s += (cf_v4d)((cf_v4i)v & ok);
-        n -= ok;
+        PAIR_ADD(s, n, v);
         for (; b + 3 < k; b += 4) {
             const size_t *c = cols + b;
             __builtin_prefetch(next + c[0]);
             __builtin_prefetch(next + c[2]);
             cf_v4d x = {row[c[0]], row[c[1]], row[c[2]], row[c[3]]};
-            cf_v4i okx = x == x;
-            s += (cf_v4d)((cf_v4i)x & okx);
-            n -= okx;
+            PAIR_ADD(s, n, x);
         }
         cf_v4d t = {NAN, NAN, NAN, NAN};
         for (; b < k; b++)
             t[b & 3] = row[cols[b]];
-        cf_v4i okt = t == t;
-        s += (cf_v4d)((cf_v4i)t & okt);
-        n -= okt;
+        PAIR_ADD(s, n, t);
     }
     *sum = (s[0] + s[1]) + (s[2] + s[3]);
     *count = n[0] + n[1] + n[2] + n[3];

@@ -28,8 +28,9 @@ public struct PoolScan: Sendable {
     let definedR: [Double]
 
     /// - Parameter reusePairwise: when the matrix has no missing cell, every subset keeps every
-    ///   query, so its pair fits are the full matrix's: fit them once and take sub-blocks
-    ///   (bit-identical to refitting; false forces the refit, for tests).
+    ///   query, so its pair fits are the full matrix's: fit them once, then sum each subset's mean
+    ///   from them (or take sub-blocks with `full`), bit-identical to refitting; false forces the
+    ///   refit, for tests.
     /// - Parameter threads: threads of that one fit (subsets run on the engine's threads).
     public init(
         _ raw: RawMatrix, sizes: [Int], subsets: Int, seed: UInt64, correction: Bool = true, full: Bool = false,
@@ -156,13 +157,14 @@ public struct PoolScan: Sendable {
         var context = UnitContext(precision: precision, correction: correction, seed: seed, unit: UInt64(u))
         context.workspaces = workspaces
         let st: UnitStatistics
-        var mean: PairwiseStatistics.Mean?
+        let mean: PairwiseStatistics.Mean?
         if lean, let fullPairwise {
             // Only the subset's mean tetrachoric and error rates are needed: no sub-block copy.
             let p = cols.map { Double(fullPairwise.gram[$0 * fullPairwise.m + $0]) / Double(n) }
-            mean = try PairMeans.meanTetrachoric(definedR: definedR, models: fullPairwise.m, columns: cols)
+            let subsetMean = try PairMeans.meanTetrachoric(definedR: definedR, models: fullPairwise.m, columns: cols)
+            mean = subsetMean
             st = try UnitStatistics(
-                n: n, k: k, errorRates: p, pairs: .meanTetrachoric(mean!), computing: request, context: context)
+                n: n, k: k, errorRates: p, pairs: .meanTetrachoric(subsetMean), computing: request, context: context)
         } else {
             let known = fullPairwise.map { PairwiseStatistics(subsetOf: $0, columns: cols) }
             let gram = try known?.gram ?? BitTables.gram(errors, words: w, columns: cols, mask: mask)

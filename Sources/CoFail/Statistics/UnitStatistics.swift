@@ -173,25 +173,27 @@ public struct UnitStatistics: Sendable {
         }
         var clock = Stopwatch()
         let pw: PairwiseStatistics?
-        var given: PairwiseStatistics.Mean?
+        let meanTetrachoric: PairwiseStatistics.Mean
         switch pairs {
         case .fit(let gram, let families):
-            pw = try PairwiseStatistics(
+            let fitted = try PairwiseStatistics(
                 gram: gram, n: n, families: families, correction: context.correction, threads: context.threads,
                 warmStart: context.warmStart)
+            pw = fitted
+            meanTetrachoric = fitted.meanTetrachoric
         case .fitted(let known):
             pw = known
+            meanTetrachoric = known.meanTetrachoric
         case .meanTetrachoric(let mean):
             precondition(request.subtracting(.tetrachoricSF).isEmpty, "a mean tetrachoric prices only β_SF(ρ̄_tet)")
             pw = nil
-            given = mean
+            meanTetrachoric = mean
         }
         pairwise = pw
         clock.lap("pairwise_tetrachoric")
         if request.contains(.tetrachoricSF) {
             (betaSFTetrachoric, logBetaSFTetrachoric) = try SingleFactor.priced(
-                p, rho: pw?.meanTetrachoric ?? given!, label: "mean tetrachoric",
-                relTol: precision.betaSFRelTol,
+                p, rho: meanTetrachoric, label: "mean tetrachoric", relTol: precision.betaSFRelTol,
                 workspace: workspace)
             underpricingTetrachoric = SingleFactor.underpricing(beta, logBetaSFTetrachoric)
         }
