@@ -329,8 +329,6 @@ int cf_bvn_solve_r_warm(double h, double k, double p, double r0, double *r_out) 
     return cf_bvn_solve_r_start(h, k, p, r0, r_out);
 }
 
-static int solve_arc(double h, double k, double d, double theta0, double *r_out);
-
 int cf_bvn_solve_r_start(double h, double k, double p, double r0, double *r_out) {
     if (isnan(h) || isnan(k))
         return CF_EDOM;
@@ -338,13 +336,34 @@ int cf_bvn_solve_r_start(double h, double k, double p, double r0, double *r_out)
     return cf_bvn_solve_r_margins(h, k, p, d, isfinite(r0) && fabs(r0) < 1 ? asin(r0) : NAN, r_out);
 }
 
+int cf_bvn_solve_r_warm_batch(const double *h, const double *k, const double *p, const double *r0, size_t n, double *r,
+                              int *status) {
+    if (!h || !k || !p || !r0 || !r || !status)
+        return CF_EINVAL;
+    double *buf = malloc(2 * (n > 0 ? n : 1) * sizeof *buf);
+    if (!buf)
+        return CF_ENOMEM;
+    double *d = buf, *theta = buf + n;
+    for (size_t i = 0; i < n; i++) {
+        d[i] = isfinite(h[i]) && isfinite(k[i]) ? p[i] - cf_norm_cdf(h[i]) * cf_norm_cdf(k[i]) : NAN;
+        theta[i] = isfinite(r0[i]) && fabs(r0[i]) < 1 ? asin(r0[i]) : NAN;
+    }
+    int st = cf_bvn_solve_r_batch(h, k, p, d, theta, n, r, status);
+    free(buf);
+    return st;
+}
+
 int cf_bvn_solve_r_margins(double h, double k, double p, double d, double theta0, double *r_out) {
     if (!r_out)
         return CF_EINVAL;
-    if (isnan(h) || isnan(k) || isnan(p))
-        return CF_EDOM;
-    if (isfinite(h) && isfinite(k) && solve_arc(h, k, d, theta0, r_out) == CF_OK)
-        return CF_OK;
+    int status;
+    int st = cf_bvn_solve_r_batch(&h, &k, &p, &d, &theta0, 1, r_out, &status);
+    return st == CF_OK ? status : st;
+}
+
+/* Newton on r over [−1, 1] with bisection, for the roots the arcsine solver does not reach:
+ * |r| >= 0.925 or an infinite h or k. */
+static int solve_newton(double h, double k, double p, double d, double theta0, double *r_out) {
     double r0 = isfinite(theta0) && fabs(theta0) < M_PI_2 ? sin(theta0) : NAN;
     double lo = -1, hi = 1;
     double flo = bvnu(-h, -k, -1) - p, fhi = bvnu(-h, -k, 1) - p;
@@ -408,7 +427,10 @@ int cf_bvn_solve_r_margins(double h, double k, double p, double d, double theta0
  * f(θ) = I(θ) − (p − Φ(h)Φ(k)) has f' = e/2π and f'' = f'·g', so the cubic step costs nothing
  * beyond Newton's. I(θ) is carried from step to step and each step integrates only the
  * increment [θ, θ'] by Gauss–Legendre, so a step costs a fraction of a full Φ₂.
- * Returns CF_EDOM when the root is not inside |r| < 0.925 (callers then use cf_bvn_solve_r).
+ * Many problems are solved together, lane by lane: each step's arithmetic runs as loops over
+ * lanes that vectorise, with the increments grouped by quadrature rule; the rare steps that
+ * leave the bracket or span more than one panel take a scalar path. A lane's result depends
+ * on its own inputs only.
  */
 static const double THETA_MAX = 1.1804604045687822; /* asin(0.925) */
 static const double GL2_X[1] = {0.57735026918962576451}, GL2_W[1] = {1.0};
@@ -419,22 +441,30 @@ static const double GL4_W[2] = {0.34785484513745357, 0.6521451548625464};
 /* (1/2π) ∫_a^b e(t) dt by the half-rule (x, w, ng) given sin a and cos a (|b − a| <= 1.2): the
  * nodes mid ± half·x_i are those of arc_sum with asr = half around the midpoint, whose sine and
  * cosine follow from the angle-addition formulas, so a panel calls no libm function. sin b and
- * cos b are returned for the next Halley step (and panel). */
-CF_SIMD_CLONES
-static double arc_panel(double hk, double hs, double a, double b, const double *x, const double *w, int ng, double *sb,
-                        double *cb) {
+ * cos b are returned for the next Halley step (and panel). `unrolled` (a constant) picks the
+ * node loops of the batch path. */
+CF_INLINE double arc_panel_body(double hk, double hs, double a, double b, const double *x, const double *w, int ng,
+                                double *sb, double *cb, int unrolled) {
     double half = 0.5 * (b - a), hsd, hcd;
     cf_small_sincos(half, &hsd, &hcd);
     double s0 = *sb * hcd + *cb * hsd, c0 = *cb * hcd - *sb * hsd;
     arc_state s = {hk, hs, half, s0, c0};
-    double sum = arc_sum(s, x, w, ng);
+    double sum = unrolled ? arc_sum_unrolled(s, x, w, ng) : arc_sum(s, x, w, ng);
     *sb = s0 * hcd + c0 * hsd;
     *cb = c0 * hcd - s0 * hsd;
     return sum * half / (2 * M_PI);
 }
 
-/* ∫ over [a, b] in panels of at most 0.3, given sin a, cos a in *sb, *cb (updated to b), with rules chosen
- * by position and length.
+CF_SIMD_CLONES
+static double arc_panel(double hk, double hs, double a, double b, const double *x, const double *w, int ng, double *sb,
+                        double *cb) {
+    return arc_panel_body(hk, hs, a, b, x, w, ng, sb, cb, 0);
+}
+
+/* The rules of an increment: 2 and 4 points for short arcs, then Genz's 6, 12 and 20. */
+enum { ARC_GL2, ARC_GL4, ARC_GL6, ARC_GL12, ARC_GL20, ARC_RULES, ARC_DONE = ARC_RULES, ARC_SCALAR };
+
+/* The rule for one panel [a, e] (|e − a| <= 0.3) with cos a = ca, by position and length.
  * Genz's rule lengths: 6 points cover arcs up to 0.3 near θ = 0; further out the 1/cos² t
  * factor sharpens the integrand, so panels get 12 and, past |θ| = 0.8, 20 points. Halley's
  * steps from a warm start are short: with L = 1 + |hk| + hs the rate at which the exponent
@@ -443,87 +473,276 @@ static double arc_panel(double hk, double hs, double a, double b, const double *
  * further from θ = 0, so the 4-point rule takes arcs with len·L <= 0.05·cos² a, where it errs by
  * < 3e-20·len·e. (Round trip over 2e5 random (h, k, r) from starts 0.1 off: |ΔΦ₂| <= 2e-15,
  * KernelGoldenTests.) */
+CF_INLINE int arc_rule(double hk, double hs, double a, double e, double ca) {
+    double len = fabs(e - a), am = fabs(0.5 * (a + e)), rate = len * (1 + fabs(hk) + hs);
+    if (rate <= 1e-3)
+        return ARC_GL2;
+    if (rate <= 0.05 * ca * ca)
+        return ARC_GL4;
+    return am < 0.3 ? ARC_GL6 : (am < 0.8 ? ARC_GL12 : ARC_GL20);
+}
+
+static const double *const ARC_X[ARC_RULES] = {GL2_X, GL4_X, GL6_X, GL12_X, GL20_X};
+static const double *const ARC_W[ARC_RULES] = {GL2_W, GL4_W, GL6_W, GL12_W, GL20_W};
+static const int ARC_NG[ARC_RULES] = {1, 2, 3, 6, 10};
+
+/* ∫ over [a, b] in panels of at most 0.3, given sin a, cos a in *sb, *cb (updated to b). */
 static double arc_integral(double hk, double hs, double a, double b, double *sb, double *cb) {
     double total = 0;
     while (a != b) {
         double e = b > a ? fmin(b, a + 0.3) : fmax(b, a - 0.3);
-        double len = fabs(e - a), am = fabs(0.5 * (a + e));
-        double rate = len * (1 + fabs(hk) + hs);
-        if (rate <= 1e-3)
-            total += arc_panel(hk, hs, a, e, GL2_X, GL2_W, 1, sb, cb);
-        else if (rate <= 0.05 * *cb * *cb)
-            total += arc_panel(hk, hs, a, e, GL4_X, GL4_W, 2, sb, cb);
-        else if (am < 0.3)
-            total += arc_panel(hk, hs, a, e, GL6_X, GL6_W, 3, sb, cb);
-        else if (am < 0.8)
-            total += arc_panel(hk, hs, a, e, GL12_X, GL12_W, 6, sb, cb);
-        else
-            total += arc_panel(hk, hs, a, e, GL20_X, GL20_W, 10, sb, cb);
+        int q = arc_rule(hk, hs, a, e, *cb);
+        total += arc_panel(hk, hs, a, e, ARC_X[q], ARC_W[q], ARC_NG[q], sb, cb);
         a = e;
     }
     return total;
 }
 
-static int solve_arc(double h, double k, double d, double theta0, double *r_out) {
-    double hk = h * k, hs = 0.5 * (h * h + k * k);
-    double lo = -THETA_MAX, hi = THETA_MAX;
-    double t = isfinite(theta0) && fabs(theta0) < THETA_MAX ? theta0 : 0;
-    /* I(θ0) in one panel, with the rule Φ₂ uses for the same arc */
-    double it = 0, st = 0, ct = 1;
-    if (t != 0) {
-        int q = genz_rule_arc(fabs(t));
-        it = arc_panel(hk, hs, 0, t, GENZ_X[q], GENZ_W[q], GENZ_NG[q], &st, &ct);
+/* The lanes of one batch, structure of arrays; lanes still iterating are kept at the front. */
+typedef struct {
+    size_t cap;
+    double *hk, *hs, *d; /* hk, (h² + k²)/2, p − Φ(h)Φ(k) */
+    double *t, *it, *st, *ct; /* angle, I(t), sin t, cos t */
+    double *lo, *hi, *next, *r; /* bracket, next angle, result */
+    double *tmp; /* 8·cap: gathered panels */
+    int *side, *halley, *code; /* bit 0/1: bracketed below/above; Halley step taken; next action */
+    size_t *lane, *list; /* lane's index in the batch; lanes of one rule */
+} arc_block;
+
+static void arc_block_free(arc_block *b) {
+    if (!b)
+        return;
+    free(b->hk);
+    free(b->side);
+    free(b->lane);
+    free(b);
+}
+
+static arc_block *arc_block_alloc(size_t cap) {
+    arc_block *b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    b->cap = cap;
+    double *f = b->hk = malloc(19 * cap * sizeof *f);
+    int *g = b->side = malloc(3 * cap * sizeof *g);
+    size_t *z = b->lane = malloc(2 * cap * sizeof *z);
+    if (!f || !g || !z) {
+        arc_block_free(b);
+        return NULL;
     }
-    int bracketed_lo = 0, bracketed_hi = 0;
-    int converged = 0;
-    for (int iter = 0; iter < 100 && !converged; iter++) {
-        double f = it - d;
-        /* Φ₂ matches p to 1e-16: further steps would only chase rounding noise */
-        if (fabs(f) <= 1e-16) {
-            converged = 1;
-            break;
+    double **fs[] = {&b->hs, &b->d, &b->t, &b->it, &b->st, &b->ct, &b->lo, &b->hi, &b->next, &b->r, &b->tmp};
+    for (size_t i = 0; i < sizeof fs / sizeof *fs; i++)
+        *fs[i] = f + (i + 1) * cap;
+    b->halley = g + cap;
+    b->code = g + 2 * cap;
+    b->list = z + cap;
+    return b;
+}
+
+/* The increments [t, next] of the listed lanes by one rule: I(t) grows by the panel, t moves to
+ * next. The node loops are unrolled, so the loop over lanes vectorises. */
+CF_SIMD_CLONES_WIDE
+static void arc_panels(arc_block *b, size_t cnt, int rule) {
+    size_t cap = b->cap;
+    double *hk = b->tmp, *hs = hk + cap, *a = hs + cap, *e = a + cap, *sa = e + cap, *ca = sa + cap;
+    double *out = ca + cap;
+    for (size_t j = 0; j < cnt; j++) {
+        size_t i = b->list[j];
+        hk[j] = b->hk[i];
+        hs[j] = b->hs[i];
+        a[j] = b->t[i];
+        e[j] = b->next[i];
+        sa[j] = b->st[i];
+        ca[j] = b->ct[i];
+    }
+#define ARC_PANEL_LOOP(Q)                                                                                              \
+    _Pragma("clang loop vectorize(assume_safety)") for (size_t j = 0; j < cnt; j++) out[j] =                           \
+        arc_panel_body(hk[j], hs[j], a[j], e[j], ARC_X[Q], ARC_W[Q], ARC_NG[Q], &sa[j], &ca[j], 1)
+    if (rule == ARC_GL2)
+        ARC_PANEL_LOOP(ARC_GL2);
+    else if (rule == ARC_GL4)
+        ARC_PANEL_LOOP(ARC_GL4);
+    else if (rule == ARC_GL6)
+        ARC_PANEL_LOOP(ARC_GL6);
+    else if (rule == ARC_GL12)
+        ARC_PANEL_LOOP(ARC_GL12);
+    else
+        ARC_PANEL_LOOP(ARC_GL20);
+#undef ARC_PANEL_LOOP
+    for (size_t j = 0; j < cnt; j++) {
+        size_t i = b->list[j];
+        b->it[i] += out[j];
+        b->t[i] = e[j];
+        b->st[i] = sa[j];
+        b->ct[i] = ca[j];
+    }
+}
+
+/* Every lane of the first n whose code is a rule integrates its increment. */
+static void arc_increments(arc_block *b, size_t n) {
+    for (int q = 0; q < ARC_RULES; q++) {
+        size_t cnt = 0;
+        for (size_t j = 0; j < n; j++)
+            if (b->code[j] == q)
+                b->list[cnt++] = j;
+        if (cnt > 0)
+            arc_panels(b, cnt, q);
+    }
+}
+
+/* One Halley step of a lane, without branches: it updates the bracket and returns the next
+ * action — ARC_DONE with the root in *r, a rule for the increment to *next, or ARC_SCALAR when
+ * the step leaves the bracket or spans more than one panel. */
+CF_INLINE int arc_halley(double hk, double hs, double d, double t, double it, double st, double ct, double *lo,
+                         double *hi, int *side, double *next, int *halley, double *r) {
+    double f = it - d;
+    int below = f < 0;
+    double l = below ? t : *lo, u = below ? *hi : t;
+    double c2 = ct * ct, g = (st * hk - hs) / c2;
+    double e = cf_exp(g) / (2 * M_PI), dg = (hk * c2 + 2 * st * (st * hk - hs)) / (c2 * ct);
+    double dn = e > 0 ? -f / e : NAN;
+    /* Halley where its correction to Newton is mild */
+    double hal = 1 + 0.5 * dn * dg;
+    int hy = hal > 0.5 && hal < 2;
+    double nx = t + (hy ? dn / hal : dn), step = nx - t, len = fabs(step), sd, cd;
+    cf_small_sincos(step, &sd, &cd);
+    /* After a Halley step of 1e-7 the error is O(1e-21): done without integrating it. */
+    int done = (hy && len <= 1e-7) || len <= 1e-15 || u - l <= 1e-15;
+    int code =
+        !(nx > l && nx < u) ? ARC_SCALAR : (done ? ARC_DONE : (len > 0.3 ? ARC_SCALAR : arc_rule(hk, hs, t, nx, ct)));
+    /* Φ₂ matches p to 1e-16: further steps would only chase rounding noise */
+    int matched = fabs(f) <= 1e-16;
+    *lo = matched ? *lo : l;
+    *hi = matched ? *hi : u;
+    *side |= matched ? 0 : (below ? 1 : 2);
+    *next = nx;
+    *halley = hy;
+    *r = matched ? st : st * cd + ct * sd;
+    return matched ? ARC_DONE : code;
+}
+
+CF_SIMD_CLONES_WIDE
+static void arc_halleys(arc_block *b, size_t n) {
+#pragma clang loop vectorize(assume_safety)
+    for (size_t j = 0; j < n; j++)
+        b->code[j] = arc_halley(b->hk[j], b->hs[j], b->d[j], b->t[j], b->it[j], b->st[j], b->ct[j], &b->lo[j],
+                                &b->hi[j], &b->side[j], &b->next[j], &b->halley[j], &b->r[j]);
+}
+
+/* A step the vector path left: bisect when it left the bracket (first confirming that the root
+ * lies inside |r| < 0.925), then integrate the increment in as many panels as it needs. Returns
+ * CF_EDOM when there is no root inside, ARC_DONE with the root in b->r, or a negative value to
+ * continue. */
+static int arc_scalar_step(arc_block *b, size_t j) {
+    double hk = b->hk[j], hs = b->hs[j], f = b->it[j] - b->d[j], t = b->t[j], next = b->next[j];
+    int halley = b->halley[j];
+    if (!(next > b->lo[j] && next < b->hi[j])) {
+        if (b->side[j] != 3) {
+            double se = b->st[j], ce = b->ct[j], edge = f < 0 ? THETA_MAX : -THETA_MAX;
+            double ie = b->it[j] + arc_integral(hk, hs, t, edge, &se, &ce);
+            if ((f < 0 && ie < b->d[j]) || (f > 0 && ie > b->d[j]))
+                return CF_EDOM;
+            b->side[j] |= f < 0 ? 2 : 1;
         }
-        if (f < 0) {
-            lo = t;
-            bracketed_lo = 1;
-        } else {
-            hi = t;
-            bracketed_hi = 1;
-        }
-        double c2 = ct * ct, g = (st * hk - hs) / c2;
-        double e = exp(g) / (2 * M_PI), dg = (hk * c2 + 2 * st * (st * hk - hs)) / (c2 * ct);
-        double dn = e > 0 ? -f / e : NAN;
-        /* Halley where its correction to Newton is mild */
-        double hal = 1 + 0.5 * dn * dg;
-        int halley = hal > 0.5 && hal < 2;
-        double next = t + (halley ? dn / hal : dn);
-        if (!(next > lo && next < hi)) {
-            /* Left the bracket: bisect, but first confirm the root lies inside |r| < 0.925 */
-            if (!bracketed_lo || !bracketed_hi) {
-                double se = st, ce = ct, edge = f < 0 ? THETA_MAX : -THETA_MAX;
-                double ie = it + arc_integral(hk, hs, t, edge, &se, &ce);
-                if ((f < 0 && ie < d) || (f > 0 && ie > d))
-                    return CF_EDOM;
-                if (f < 0)
-                    bracketed_hi = 1;
-                else
-                    bracketed_lo = 1;
+        next = 0.5 * (b->lo[j] + b->hi[j]);
+        halley = 0;
+    }
+    double step = next - t;
+    if ((halley && fabs(step) <= 1e-7) || fabs(step) <= 1e-15 || b->hi[j] - b->lo[j] <= 1e-15) {
+        double sd, cd;
+        cf_small_sincos(step, &sd, &cd);
+        b->r[j] = b->st[j] * cd + b->ct[j] * sd;
+        return ARC_DONE;
+    }
+    b->it[j] += arc_integral(hk, hs, t, next, &b->st[j], &b->ct[j]);
+    b->t[j] = next;
+    return -1;
+}
+
+/* Moves lane `from` to position `to` (to < from). */
+static void arc_move(arc_block *b, size_t to, size_t from) {
+    double *const f[] = {b->hk, b->hs, b->d, b->t, b->it, b->st, b->ct, b->lo, b->hi, b->next};
+    for (size_t i = 0; i < sizeof f / sizeof *f; i++)
+        f[i][to] = f[i][from];
+    b->side[to] = b->side[from];
+    b->lane[to] = b->lane[from];
+}
+
+/* Solves the first n lanes (hk, hs, d, lane set; t holds the start angle, 0 for none), writing
+ * each lane's root and status to r_out and status_out at its index. */
+static void arc_solve(arc_block *b, size_t n, double *r_out, int *status_out) {
+    for (size_t j = 0; j < n; j++) {
+        double t0 = b->t[j];
+        b->t[j] = 0;
+        b->it[j] = 0;
+        b->st[j] = 0;
+        b->ct[j] = 1;
+        b->lo[j] = -THETA_MAX;
+        b->hi[j] = THETA_MAX;
+        b->side[j] = 0;
+        b->next[j] = t0;
+        /* I(θ0) in one panel, with the rule Φ₂ uses for the same arc */
+        b->code[j] = t0 == 0 ? ARC_DONE : ARC_GL6 + genz_rule_arc(fabs(t0));
+    }
+    arc_increments(b, n);
+    for (int iter = 0; iter < 100 && n > 0; iter++) {
+        arc_halleys(b, n);
+        size_t live = 0;
+        for (size_t j = 0; j < n; j++) {
+            int c = b->code[j];
+            if (c == ARC_SCALAR)
+                c = arc_scalar_step(b, j);
+            if (c == ARC_DONE || c == CF_EDOM) {
+                r_out[b->lane[j]] = c == ARC_DONE ? b->r[j] : NAN;
+                status_out[b->lane[j]] = c == ARC_DONE ? CF_OK : CF_EDOM;
+                continue;
             }
-            next = 0.5 * (lo + hi);
-            halley = 0;
+            if (live != j) {
+                arc_move(b, live, j);
+                b->code[live] = c;
+            }
+            live++;
         }
-        double step = next - t;
-        /* After a Halley step of 1e-7 the error is O(1e-21): done without integrating it. */
-        if ((halley && fabs(step) <= 1e-7) || fabs(step) <= 1e-15 || hi - lo <= 1e-15) {
-            double sd, cd;
-            cf_small_sincos(step, &sd, &cd);
-            st = st * cd + ct * sd;
-            converged = 1;
-            break;
-        }
-        it += arc_integral(hk, hs, t, next, &st, &ct);
-        t = next;
+        n = live;
+        arc_increments(b, n);
     }
-    *r_out = st;
-    return converged ? CF_OK : CF_EMAXITER;
+    for (size_t j = 0; j < n; j++) {
+        r_out[b->lane[j]] = b->st[j];
+        status_out[b->lane[j]] = CF_EMAXITER;
+    }
+}
+
+enum { SOLVE_BLOCK = 256 };
+
+int cf_bvn_solve_r_batch(const double *h, const double *k, const double *p, const double *d, const double *theta0,
+                         size_t n, double *r, int *status) {
+    if (!h || !k || !p || !d || !theta0 || !r || !status)
+        return CF_EINVAL;
+    if (n == 0)
+        return CF_OK;
+    size_t cap = n < SOLVE_BLOCK ? n : SOLVE_BLOCK;
+    arc_block *b = arc_block_alloc(cap);
+    if (!b)
+        return CF_ENOMEM;
+    for (size_t b0 = 0; b0 < n; b0 += cap) {
+        size_t end = n - b0 < cap ? n : b0 + cap, cnt = 0;
+        for (size_t i = b0; i < end; i++) {
+            r[i] = NAN;
+            status[i] = CF_EDOM;
+            if (isnan(h[i]) || isnan(k[i]) || isnan(p[i]) || !isfinite(h[i]) || !isfinite(k[i]))
+                continue;
+            b->hk[cnt] = h[i] * k[i];
+            b->hs[cnt] = 0.5 * (h[i] * h[i] + k[i] * k[i]);
+            b->d[cnt] = d[i];
+            b->t[cnt] = isfinite(theta0[i]) && fabs(theta0[i]) < THETA_MAX ? theta0[i] : 0;
+            b->lane[cnt++] = i;
+        }
+        arc_solve(b, cnt, r, status);
+        /* roots beyond |r| < 0.925, infinite limits */
+        for (size_t i = b0; i < end; i++)
+            if (status[i] != CF_OK && !isnan(h[i]) && !isnan(k[i]) && !isnan(p[i]))
+                status[i] = solve_newton(h[i], k[i], p[i], d[i], theta0[i], &r[i]);
+    }
+    arc_block_free(b);
+    return CF_OK;
 }

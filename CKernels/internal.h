@@ -34,6 +34,12 @@ int cf_bvn_solve_r_start(double h, double k, double p, double r0, double *r_out)
  * θ0 = asin r0 (NaN for none), which callers can extrapolate without an asin per solve. */
 int cf_bvn_solve_r_margins(double h, double k, double p, double d, double theta0, double *r_out);
 
+/* The same for n problems at once (lane i: h[i], k[i], p[i], d[i], theta0[i]), each lane's root
+ * in r[i] and its status (what cf_bvn_solve_r_margins returns) in status[i]; CF_EINVAL for a
+ * NULL array, CF_ENOMEM. A lane's result does not depend on the other lanes. */
+int cf_bvn_solve_r_batch(const double *h, const double *k, const double *p, const double *d, const double *theta0,
+                         size_t n, double *r, int *status);
+
 /* log Φ(x) and the inverse Mills ratio φ(x)/Φ(x) from one evaluation (x not NaN). */
 double cf_norm_logcdf_mills(double x, double *mills);
 

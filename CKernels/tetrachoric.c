@@ -78,8 +78,14 @@ static int pair_target(double n11, double n10, double n01, double n00, int corre
     return CF_PAIR_CORRECTED;
 }
 
-static void pair_stat(double n11, double n10, double n01, double n00, margin gi, margin gj, int correct,
-                      const cf_tetra_warm *warm, cf_pair_stat *out) {
+/* A pair's root problem: Φ₂(h, k; r) = target, d = target − Φ(h)Φ(k), theta a start angle. */
+typedef struct {
+    double h, k, target, d, theta, pmin; /* pmin = min(p_i, p_j): the boundary of an unattainable target */
+} pair_problem;
+
+/* Everything of a pair but its root: returns 1 when *prob needs solving, 0 when *out is final. */
+static int pair_prepare(double n11, double n10, double n01, double n00, margin gi, margin gj, int correct,
+                        const cf_tetra_warm *warm, cf_pair_stat *out, pair_problem *prob) {
     out->r = NAN;
     out->phi = NAN;
     out->tau_i = NAN;
@@ -87,34 +93,39 @@ static void pair_stat(double n11, double n10, double n01, double n00, margin gi,
     double n = n11 + n10 + n01 + n00;
     if (!(n > 0)) {
         out->flag = CF_PAIR_EMPTY;
-        return;
+        return 0;
     }
     double ei = n11 + n10, ej = n11 + n01;
     if (ei == 0 || ej == 0) {
         out->flag = CF_PAIR_NEVER_WRONG;
-        return;
+        return 0;
     }
     if (ei == n || ej == n) {
         out->flag = CF_PAIR_ALWAYS_WRONG;
-        return;
+        return 0;
     }
     double pi = ei / n, pj = ej / n;
     out->tau_i = gi.tau;
     out->tau_j = gj.tau;
     out->phi = (n11 * n00 - n10 * n01) / cf_sqrt(ei * (n01 + n00) * ej * (n10 + n00));
-    double target, r;
+    double target;
     out->flag = pair_target(n11, n10, n01, n00, correct, pi, pj, &target, &out->r);
     if (isnan(target))
-        return;
+        return 0;
     double theta = NAN;
     if (warm && isfinite(warm->theta))
         theta = warm->theta + warm->dtheta_dh * (gi.tau - warm->h) + warm->dtheta_dk * (gj.tau - warm->k) +
                 warm->dtheta_dp * (target - warm->p);
-    int st = cf_bvn_solve_r_margins(gi.tau, gj.tau, target, target - gi.cdf * gj.cdf, theta, &r);
+    *prob = (pair_problem){gi.tau, gj.tau, target, target - gi.cdf * gj.cdf, theta, fmin(pi, pj)};
+    return 1;
+}
+
+/* The pair's root from the solver's status. */
+static void pair_finish(const pair_problem *prob, int st, double r, cf_pair_stat *out) {
     if (st == CF_EDOM) {
         /* The target lies outside the attainable range [Φ₂(τ_i, τ_j; −1), Φ₂(τ_i, τ_j; 1)]:
          * reachable only through rounding at its boundary, so r is the boundary itself. */
-        r = target >= fmin(pi, pj) ? 1.0 : -1.0;
+        r = prob->target >= prob->pmin ? 1.0 : -1.0;
         out->flag = CF_PAIR_BOUNDARY;
     } else if (st != CF_OK) {
         r = NAN;
@@ -131,9 +142,16 @@ int cf_tetrachoric_pair(double n11, double n10, double n01, double n00, int corr
         return CF_EDOM;
     double n = n11 + n10 + n01 + n00;
     cf_tetra_warm w = {isfinite(r_start) && fabs(r_start) < 1 ? asin(r_start) : NAN, 0, 0, 0, 0, 0, 0};
-    pair_stat(n11, n10, n01, n00, margin_of(n11 + n10, n), margin_of(n11 + n01, n), correct, &w, out);
+    pair_problem prob;
+    if (pair_prepare(n11, n10, n01, n00, margin_of(n11 + n10, n), margin_of(n11 + n01, n), correct, &w, out, &prob)) {
+        double r = NAN;
+        int st = cf_bvn_solve_r_margins(prob.h, prob.k, prob.target, prob.d, prob.theta, &r);
+        pair_finish(&prob, st, r, out);
+    }
     return CF_OK;
 }
+
+enum { TETRA_CHUNK = 1024 };
 
 typedef struct {
     const int64_t *gram;
@@ -144,22 +162,69 @@ typedef struct {
     double *r, *phi;
     int *flags;
     const margin *margins;
+    int *status; /* per thread: CF_OK or CF_ENOMEM */
 } tetra_job;
 
+/* A thread's gathered root problems: pair (a, b) of problem i at where[i] = a·m + b. */
+typedef struct {
+    pair_problem prob[TETRA_CHUNK];
+    size_t where[TETRA_CHUNK];
+    double h[TETRA_CHUNK], k[TETRA_CHUNK], p[TETRA_CHUNK], d[TETRA_CHUNK], theta[TETRA_CHUNK], r[TETRA_CHUNK];
+    int st[TETRA_CHUNK];
+    size_t cnt;
+} tetra_chunk;
+
+/* Solves the chunk's problems together (the solver vectorises across them) and stores the roots. */
+static int tetra_flush(tetra_job *j, tetra_chunk *c) {
+    size_t m = j->m;
+    for (size_t i = 0; i < c->cnt; i++) {
+        c->h[i] = c->prob[i].h;
+        c->k[i] = c->prob[i].k;
+        c->p[i] = c->prob[i].target;
+        c->d[i] = c->prob[i].d;
+        c->theta[i] = c->prob[i].theta;
+    }
+    int st = cf_bvn_solve_r_batch(c->h, c->k, c->p, c->d, c->theta, c->cnt, c->r, c->st);
+    for (size_t i = 0; i < c->cnt && st == CF_OK; i++) {
+        size_t ab = c->where[i], ba = (ab % m) * m + ab / m;
+        cf_pair_stat s = {.r = NAN, .flag = j->flags[ab]};
+        pair_finish(&c->prob[i], c->st[i], c->r[i], &s);
+        j->r[ab] = j->r[ba] = s.r;
+        j->flags[ab] = j->flags[ba] = s.flag;
+    }
+    c->cnt = 0;
+    return st;
+}
+
+/* One thread's pairs: (a, b) with a ≡ t mod threads. */
 static void tetra_worker(void *arg, size_t t) {
     tetra_job *j = arg;
     size_t m = j->m;
-    for (size_t a = t; a < m; a += j->threads) {
-        for (size_t b = a + 1; b < m; b++) {
+    tetra_chunk *c = malloc(sizeof *c);
+    if (!c) {
+        j->status[t] = CF_ENOMEM;
+        return;
+    }
+    c->cnt = 0;
+    int st = CF_OK;
+    for (size_t a = t; a < m && st == CF_OK; a += j->threads)
+        for (size_t b = a + 1; b < m && st == CF_OK; b++) {
             int64_t n11 = j->gram[a * m + b], ea = j->gram[a * m + a], eb = j->gram[b * m + b];
             cf_pair_stat s;
-            pair_stat((double)n11, (double)(ea - n11), (double)(eb - n11), (double)(j->n - ea - eb + n11),
-                      j->margins[a], j->margins[b], j->correct, j->warm ? &j->warm[a * m + b] : NULL, &s);
+            if (pair_prepare((double)n11, (double)(ea - n11), (double)(eb - n11), (double)(j->n - ea - eb + n11),
+                             j->margins[a], j->margins[b], j->correct, j->warm ? &j->warm[a * m + b] : NULL, &s,
+                             &c->prob[c->cnt]))
+                c->where[c->cnt++] = a * m + b;
             j->r[a * m + b] = j->r[b * m + a] = s.r;
             j->phi[a * m + b] = j->phi[b * m + a] = s.phi;
             j->flags[a * m + b] = j->flags[b * m + a] = s.flag;
+            if (c->cnt == TETRA_CHUNK)
+                st = tetra_flush(j, c);
         }
-    }
+    if (st == CF_OK && c->cnt > 0)
+        st = tetra_flush(j, c);
+    j->status[t] = st;
+    free(c);
 }
 
 /* Gram entries must be consistent counts over n queries. */
@@ -235,8 +300,16 @@ int cf_tetrachoric_matrix(const int64_t *gram, size_t m, int64_t n, int correct,
         threads = 1;
     if (threads > m)
         threads = m;
-    tetra_job job = {gram, m, threads, n, correct, warm, r, phi, flags, margins};
+    int *status = calloc(threads, sizeof *status);
+    if (!status) {
+        free(margins);
+        return CF_ENOMEM;
+    }
+    tetra_job job = {gram, m, threads, n, correct, warm, r, phi, flags, margins, status};
     st = cf_parallel(threads, tetra_worker, &job);
+    for (size_t t = 0; t < threads && st == CF_OK; t++)
+        st = status[t];
+    free(status);
     free(margins);
     return st;
 }

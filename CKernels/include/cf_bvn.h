@@ -30,6 +30,12 @@ int cf_bvn_solve_r(double h, double k, double p, double *r);
 /* cf_bvn_solve_r with a Newton start r0 (e.g. the full-sample value in a bootstrap). */
 int cf_bvn_solve_r_warm(double h, double k, double p, double r0, double *r);
 
+/* cf_bvn_solve_r_warm over n problems (r0[i] NaN: no start): root i in r[i] and what the single
+ * call returns in status[i], the same values as the single calls; the problems are solved
+ * together, vectorised across them. CF_EINVAL for a NULL array, CF_ENOMEM. */
+int cf_bvn_solve_r_warm_batch(const double *h, const double *k, const double *p, const double *r0, size_t n, double *r,
+                              int *status);
+
 /* Internal fast path (no argument checks); exposed for the other kernels. */
 double cf_bvn_cdf_raw(double h, double k, double r);
 

@@ -104,11 +104,19 @@ import Testing
         #expect(edge[0] == .infinity && edge[1] == -.infinity && edge[2].isNaN)
     }
 
-    /// Inverse in r: Φ₂(h, k; solve(Φ₂(h, k; r))) reproduces the probability (both solver paths).
+    /// Inverse in r: Φ₂(h, k; solve(Φ₂(h, k; r))) reproduces the probability (both solver paths),
+    /// and the batch solver gives every problem's single-call root and status, bit for bit.
     @Test func bivariateInverseRoundTrip() {
         var g = SplitMix64(state: 77)
         var worst = 0.0
-        for i in 0..<200_000 {
+        let count = 200_000
+        var hs = [Double]()
+        var ks = [Double]()
+        var ps = [Double]()
+        var starts = [Double]()
+        var roots = [Double]()
+        var statuses = [Int32]()
+        for i in 0..<count {
             let h = (Double(g.next() >> 11) * 0x1p-53 - 0.5) * (i % 2 == 0 ? 6 : 16)
             let k = (Double(g.next() >> 11) * 0x1p-53 - 0.5) * (i % 3 == 0 ? 16 : 6)
             let r = (Double(g.next() >> 11) * 0x1p-53 - 0.5) * 1.998
@@ -117,12 +125,23 @@ import Testing
             var p2 = 0.0
             _ = cf_bvn_cdf(h, k, r, &p)
             let start = i % 4 == 0 ? Double.nan : r + 0.1
-            #expect(
-                (start.isNaN ? cf_bvn_solve_r(h, k, p, &back) : cf_bvn_solve_r_warm(h, k, p, start, &back)) == CF_OK)
+            let status = start.isNaN ? cf_bvn_solve_r(h, k, p, &back) : cf_bvn_solve_r_warm(h, k, p, start, &back)
+            #expect(status == CF_OK)
             _ = cf_bvn_cdf(h, k, back, &p2)
             worst = max(worst, abs(p2 - p))
+            hs.append(h)
+            ks.append(k)
+            ps.append(p)
+            starts.append(start)
+            roots.append(back)
+            statuses.append(status)
         }
         #expect(worst <= 2e-15, "worst |ΔΦ₂| \(worst)")
+        var batch = [Double](repeating: 0, count: count)
+        var batchStatus = [Int32](repeating: 0, count: count)
+        #expect(cf_bvn_solve_r_warm_batch(hs, ks, ps, starts, count, &batch, &batchStatus) == CF_OK)
+        #expect(batch.indices.filter { batch[$0].bitPattern != roots[$0].bitPattern }.isEmpty)
+        #expect(batchStatus == statuses)
     }
 
     /// Golden: scripts/goldens/tetrachoric_R.R (uniroot on mvtnorm::pmvnorm, psych zero-cell rule).
