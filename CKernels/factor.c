@@ -268,24 +268,28 @@ static double sf_pooled_start(const sf_ctx *c) {
 }
 
 /*
- * Trapezoid rule on the grid mode + jh. For an integrand analytic in a strip around the real
- * line and decaying like a Gaussian the error falls like exp(−c/h): halving h squares it, so
- * the change d between two levels bounds the coarser level's error and the finer one's is of
- * order d². Over 300 random cases (m = 2…300, error rates 1e-4…0.95, ρ up to the kink limit,
- * SciPy quad at 2e-14 as reference) the finer level's error stayed below 30·d², so accepting
- * it when d <= max(rel_tol, 0.1·√rel_tol) keeps the error under 0.3·rel_tol. The grid
+ * Trapezoid rule on the grid mode + jh, h = 0.8σ, 0.4σ, 0.2σ, 0.1σ. For an integrand analytic
+ * in a strip around the real line and decaying like a Gaussian the error falls like exp(−c/h):
+ * halving h squares it, so the change d between two levels bounds the coarser level's error
+ * and the finer one's is of order d². Over 300 random cases (m = 2…300, error rates
+ * 1e-4…0.95, ρ up to the kink limit, SciPy quad at 2e-14 as reference;
+ * scripts/checks/trapezoid_error.py) the finer level's error stayed below 75·d², so accepting
+ * it when d <= max(rel_tol, 0.05·√rel_tol) keeps the error under 0.2·rel_tol. The first
+ * spacing is 0.8σ rather than σ: the product of many Φ factors narrows the strip, and at σ
+ * the change to σ/2 often misses the gate of a replicate's tolerance by a small factor,
+ * costing a third level. The grid
  * extends on each side until the scaled integrand is below F = max(e⁻⁴⁰, 1e-3·rel_tol): it is
  * log-concave with peak 1, so beyond the point x_F where it falls to F it is at most
  * F·exp(−s·t) with s >= log(1/F)/|x_F − mode|, while the chord bound puts at least
  * |x_F − mode|·(1 − F)/log(1/F) of the integral on that side: each side's tail is below F of
  * the integral. Integrands with
  * near-kinks are left to the adaptive path (the caller checks the kink width), as is any
- * case that has not converged at h = σ/8.
+ * case that has not converged at h = 0.1σ.
  */
 static int sf_trapezoid(const sf_ctx *c, double mode, double sigma, double rel_tol, double *out, double *err,
                         double *dlog) {
     const double FLOOR = fmax(4.248354255291589e-18, 1e-3 * rel_tol); /* 4.25e-18 = e⁻⁴⁰ */
-    double h = sigma, dv, sum = sf_value(c, mode, &dv), dsum = sum * dv;
+    double h = 0.8 * sigma, dv, sum = sf_value(c, mode, &dv), dsum = sum * dv;
     long jlo = 0, jhi = 0;
     for (int side = -1; side <= 1; side += 2) {
         for (long j = 1;; j++) {
@@ -302,7 +306,7 @@ static int sf_trapezoid(const sf_ctx *c, double mode, double sigma, double rel_t
                 break;
         }
     }
-    double t = h * sum, gate = fmax(rel_tol, 0.1 * cf_sqrt(rel_tol));
+    double t = h * sum, gate = fmax(rel_tol, 0.05 * cf_sqrt(rel_tol));
     for (int level = 1; level <= 3; level++) {
         h *= 0.5;
         double add = 0;
@@ -724,12 +728,14 @@ int cf_factor_implied_rho_ws(cf_factor_workspace *ws, const double *p, size_t m,
      * full-sample ρ* in a bootstrap, else at 1/2), bisecting when a step leaves it; Brent takes
      * over where the adaptive path served and no derivative is at hand (ρ near 1). */
     double lo = 0.0, hi = 1.0, flo = log_prod - log_beta, fhi = log_min - log_beta;
-    double x = isfinite(hint) && hint > 0 && hint < 1 ? hint : 0.5, prev_step = NAN;
+    int hinted = isfinite(hint) && hint > 0 && hint < 1;
+    double x = hinted ? hint : 0.5, prev_step = NAN;
     for (int it = 0; it < 100; it++) {
-        /* Inexact Newton: the first point is usually far from the root, where β_SF to 1e-4
-         * places the step as well as full accuracy does; it only moves the bracket when its
-         * sign is beyond doubt, and every later point (and any stop) uses rel_tol. */
-        int rough = it == 0 && rel_tol < 1e-4;
+        /* Inexact Newton: without a hint the first point (1/2) is usually far from the root,
+         * where β_SF to 1e-4 places the step as well as full accuracy does; it only moves the
+         * bracket when its sign is beyond doubt, and every later point (and any stop) uses
+         * rel_tol. A hint is taken to be close: its point is evaluated at rel_tol. */
+        int rough = it == 0 && rel_tol < 1e-4 && !hinted;
         c.rel_tol = rough ? 1e-4 : rel_tol;
         double d, f = rho_gap_d(x, &c, &d);
         if (c.status != CF_OK)

@@ -109,24 +109,52 @@ int cf_tables_all_wrong(const uint64_t *bits, size_t words, size_t m, const size
     return CF_OK;
 }
 
-int cf_tables_gather(const uint64_t *bits, size_t words, size_t m, const uint32_t *idx, size_t n_out, uint64_t *out) {
-    if (!bits || !idx || !out || m == 0)
-        return CF_EINVAL;
-    size_t ow = (n_out + 63) / 64;
-    for (size_t j = 0; j < n_out; j++)
-        if ((size_t)idx[j] >= words * 64)
-            return CF_EDOM;
-    for (size_t c = 0; c < m; c++) {
-        const uint64_t *col = bits + c * words;
-        uint64_t *dst = out + c * ow;
-        for (size_t w = 0; w < ow; w++) {
-            uint64_t acc = 0;
-            size_t j0 = w * 64, j1 = j0 + 64 < n_out ? j0 + 64 : n_out;
-            for (size_t j = j0; j < j1; j++)
-                acc |= ((col[idx[j] >> 6] >> (idx[j] & 63)) & 1u) << (j - j0);
-            dst[w] = acc;
+/* The 64 × 64 bit block x transposed in place: bit c of x[j] goes to bit j of x[c]. Each round
+ * swaps the off-diagonal j × j sub-blocks of every 2j × 2j block (bits j…2j−1 of row k with bits
+ * 0…j−1 of row k + j), for j = 32, 16, …, 1. */
+static void transpose64(uint64_t *x) {
+    uint64_t mask = 0x00000000ffffffffULL;
+    for (unsigned j = 32; j != 0; j >>= 1, mask ^= mask << j)
+        for (unsigned k = 0; k < 64; k = (k + j + 1) & ~j) {
+            uint64_t t = ((x[k] >> j) ^ x[k + j]) & mask;
+            x[k] ^= t << j;
+            x[k + j] ^= t;
         }
-    }
+}
+
+int cf_tables_rows(const uint64_t *bits, size_t words, size_t m, size_t n, uint64_t *rows) {
+    if (!bits || !rows || m == 0 || n > words * 64)
+        return CF_EINVAL;
+    size_t rw = (m + 63) / 64;
+    uint64_t x[64];
+    for (size_t w = 0; w * 64 < n; w++)
+        for (size_t g = 0; g < rw; g++) {
+            for (size_t i = 0; i < 64; i++)
+                x[i] = 64 * g + i < m ? bits[(64 * g + i) * words + w] : 0;
+            transpose64(x);
+            for (size_t j = 0; j < 64 && 64 * w + j < n; j++)
+                rows[(64 * w + j) * rw + g] = x[j];
+        }
+    return CF_OK;
+}
+
+int cf_tables_gather_rows(const uint64_t *rows, size_t n_rows, size_t m, const uint32_t *idx, size_t n_out,
+                          uint64_t *out) {
+    if (!rows || !idx || !out || m == 0)
+        return CF_EINVAL;
+    for (size_t j = 0; j < n_out; j++)
+        if ((size_t)idx[j] >= n_rows)
+            return CF_EDOM;
+    size_t rw = (m + 63) / 64, ow = (n_out + 63) / 64;
+    uint64_t x[64];
+    for (size_t b = 0; b < ow; b++)
+        for (size_t g = 0; g < rw; g++) {
+            for (size_t j = 0; j < 64; j++)
+                x[j] = 64 * b + j < n_out ? rows[(size_t)idx[64 * b + j] * rw + g] : 0;
+            transpose64(x);
+            for (size_t i = 0; i < 64 && 64 * g + i < m; i++)
+                out[(64 * g + i) * ow + b] = x[i];
+        }
     return CF_OK;
 }
 

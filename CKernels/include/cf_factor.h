@@ -16,7 +16,7 @@ void cf_factor_workspace_free(cf_factor_workspace *ws);
  *   β_SF(ρ) = ∫ φ(f) ∏_i Φ((τ_i − √ρ f)/√(1−ρ)) df,   τ_i = Φ⁻¹(p_i).
  * Evaluated in log space: the log-integrand is strictly concave, so its mode is found by
  * Newton. The scaled integrand is integrated on a trapezoid grid around the mode, halved until
- * two levels agree to max(rel_tol, 0.1·√rel_tol) (the trapezoid error of this smooth, rapidly
+ * two levels agree to max(rel_tol, 0.05·√rel_tol) (the trapezoid error of this smooth, rapidly
  * decaying integrand is far below that change: scripts/checks/trapezoid_error.py). Where a
  * factor is a near-step (√(1−ρ)/√ρ < 0.1, ρ → 1) or the grid does not settle, adaptive
  * Gauss–Kronrod (21 points) runs on panels split at the mode, at geometric distances from it
@@ -51,8 +51,9 @@ enum { CF_RHO_OK = 0, CF_RHO_BELOW_INDEPENDENCE = 1, CF_RHO_BETA_ZERO = 2, CF_RH
  */
 int cf_factor_implied_rho(const double *p, size_t m, double log_beta, double *rho, int *why);
 
-/* The same with the β_SF tolerance, the tolerance on ρ and a hint (NaN for none) that
- * brackets the search near an expected root — for bootstrap replicates (1e-7, 1e-9, ρ̂*). */
+/* The same with the β_SF tolerance, the tolerance on ρ and a hint (NaN for none): Newton starts
+ * there, taking it to be close to the root (bootstrap replicates: 1e-7, 1e-9, a prediction from
+ * the full sample). Any hint in (0, 1) gives the same root to xtol. */
 int cf_factor_implied_rho_tol(const double *p, size_t m, double log_beta, double rel_tol, double xtol, double hint,
                               double *rho, int *why);
 /* The same in a workspace. */

@@ -27,10 +27,19 @@ int64_t cf_tables_popcount_andnot(const uint64_t *a, const uint64_t *b, size_t w
 int64_t cf_tables_popcount(const uint64_t *a, size_t words);
 
 /*
- * Bootstrap resample of bit columns: out column c, bit j = bits column c, bit idx[j], for
- * j < n_out. `out` has m columns of ceil(n_out/64) words and is overwritten (padding zeroed).
+ * The same bits query by query: row q (of n) holds ceil(m/64) words, bit i mod 64 of word i/64
+ * set when column i's bit q is. `rows` has n·ceil(m/64) words and is overwritten (padding
+ * zeroed). What a resample gathers from: a row is one load per 64 models.
  */
-int cf_tables_gather(const uint64_t *bits, size_t words, size_t m, const uint32_t *idx, size_t n_out, uint64_t *out);
+int cf_tables_rows(const uint64_t *bits, size_t words, size_t m, size_t n, uint64_t *rows);
+
+/*
+ * Bootstrap resample from the rows of cf_tables_rows (n_rows of them): out column c, bit j =
+ * row idx[j], bit c, for j < n_out. `out` has m columns of ceil(n_out/64) words and is
+ * overwritten (padding zeroed). CF_EDOM for an index >= n_rows.
+ */
+int cf_tables_gather_rows(const uint64_t *rows, size_t n_rows, size_t m, const uint32_t *idx, size_t n_out,
+                          uint64_t *out);
 
 /*
  * Gram matrix of a column subset restricted to a query mask (pool-size scans with the

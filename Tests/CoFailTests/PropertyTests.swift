@@ -81,4 +81,26 @@ import Testing
             #expect(zip(v, estimate).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }, "replicate \(r)")
         }
     }
+
+    /// A resample gathered through the query-major rows is the definition, bit by bit: resampled
+    /// query j is source query idx[j] for every model, past 64 models and queries, with zero padding.
+    @Test func resampleGatherIsTheDefinition() async {
+        await propertyCheck(count: 30, input: Gen.int(in: 0...1_000_000), Gen.int(in: 1...300), Gen.int(in: 1...150)) {
+            seed, n, m in
+            let x = CertificateTests.randomMatrix(seed: UInt64(seed), n: n, m: m)
+            var g = SplitMix64(state: UInt64(seed) &+ 7)
+            let idx = (0..<Int.random(in: 1...(2 * n), using: &g)).map { _ in
+                UInt32.random(in: 0..<UInt32(n), using: &g)
+            }
+            let y = try! x.resampled(idx, rows: try! x.queryRows())
+            #expect(y.n == idx.count && y.m == m)
+            for i in 0..<m {
+                #expect(
+                    (0..<idx.count).allSatisfy {
+                        y.isError(query: $0, model: i) == x.isError(query: Int(idx[$0]), model: i)
+                    })
+                #expect(y.errorCount(i) == idx.filter { x.isError(query: Int($0), model: i) }.count)
+            }
+        }
+    }
 }

@@ -53,9 +53,16 @@ public struct OutcomeMatrix: Sendable {
         try BitTables.intersection(errors, words: words, models: m).count
     }
 
-    /// The matrix with its queries resampled at `indices` (a bootstrap replicate).
-    public func resampled(_ indices: [UInt32]) throws -> OutcomeMatrix {
-        let bits = try BitTables.gather(errors, words: words, models: m, indices: indices)
+    /// The errors query by query, for `resampled`: made once per engine.
+    func queryRows() throws -> BitTables.Rows {
+        try BitTables.rows(errors, words: words, models: m, queries: n)
+    }
+
+    /// The matrix with its queries resampled at `indices` (a bootstrap replicate), gathered from
+    /// this matrix's `queryRows()`.
+    func resampled(_ indices: [UInt32], rows: BitTables.Rows) throws -> OutcomeMatrix {
+        precondition(rows.queries == n && rows.models == m, "rows of another matrix")
+        let bits = try BitTables.gather(rows, indices: indices)
         return OutcomeMatrix(
             modelNames: modelNames, queryIDs: Array(repeating: "", count: indices.count),
             families: families, errors: bits)

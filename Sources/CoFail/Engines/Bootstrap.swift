@@ -61,10 +61,12 @@ public struct Bootstrap: Sendable {
     let request: StatisticSet
     /// Full-sample tetrachoric roots, linearised: the warm start of every replicate's fits.
     let warm: TetrachoricWarmStart?
-    /// Full-sample ρ*: brackets each replicate's root search.
-    let rhoHint: Double
+    /// Full-sample ρ* and its derivatives: each replicate's root search starts from a prediction.
+    let rhoStart: SingleFactor.ImpliedRhoStart?
     /// One factor workspace per concurrently running replicate.
     let workspaces: WorkspacePool
+    /// The matrix query by query: what each replicate gathers from.
+    let rows: BitTables.Rows
 
     public init(
         _ x: OutcomeMatrix, stats: [BootstrapStatistic], seed: UInt64, correction: Bool = true,
@@ -80,13 +82,15 @@ public struct Bootstrap: Sendable {
         precision = p
         request = stats.reduce(into: StatisticSet()) { $0.formUnion($1.requirement) }
         workspaces = WorkspacePool(models: x.m)
+        rows = try x.queryRows()
         warm = request.needsPairwise ? try TetrachoricWarmStart(PairwiseStatistics(x, correction: correction)) : nil
         if request.contains(.impliedRho) {
             let counts = try SampleCounts(x)
             let beta = Double(counts.k) / Double(counts.n)
-            rhoHint = try SingleFactor.impliedRho(counts.errorRates, beta: beta).valueOrNaN
+            let rho = try SingleFactor.impliedRho(counts.errorRates, beta: beta)
+            rhoStart = try SingleFactor.ImpliedRhoStart(errorRates: counts.errorRates, beta: beta, rho: rho)
         } else {
-            rhoHint = .nan
+            rhoStart = nil
         }
     }
 
@@ -100,7 +104,8 @@ public struct Bootstrap: Sendable {
     /// Statistics of replicate r.
     public func replicate(_ r: Int) throws -> [Double] {
         let key = RandomKey(seed: seed, domain: .resample, unit: UInt64(r))
-        return try statistics(matrix.resampled(key.resampleIndices(matrix.n)), unit: UInt64(r), precision: precision)
+        return try statistics(
+            matrix.resampled(key.resampleIndices(matrix.n), rows: rows), unit: UInt64(r), precision: precision)
     }
 
     /// Grouped jackknife (group g = queries q with q % G == g, G = min(n, 200)) for the BCa
@@ -114,7 +119,7 @@ public struct Bootstrap: Sendable {
         return try (0..<groups).map { g in
             let keep = (0..<n).filter { $0 % groups != g }.map(UInt32.init)
             return try statistics(
-                matrix.resampled(keep), unit: UnitContext.fullSample - 1 - UInt64(g),
+                matrix.resampled(keep, rows: rows), unit: UnitContext.fullSample - 1 - UInt64(g),
                 precision: precision)
         }
     }
@@ -123,7 +128,7 @@ public struct Bootstrap: Sendable {
     func statistics(_ x: OutcomeMatrix, unit: UInt64, precision: Precision) throws -> [Double] {
         var context = UnitContext(
             precision: precision, correction: correction, seed: seed, unit: unit,
-            warmStart: warm, impliedRhoHint: rhoHint)
+            warmStart: warm, impliedRhoStart: rhoStart)
         context.workspaces = workspaces
         let s = try UnitStatistics(try SampleCounts(x), computing: request, context: context)
         return stats.map { $0.value(in: s) }

@@ -100,10 +100,28 @@ public struct VoteEngine: Sendable {
     public let units: Int
     /// Correctness bits: column i set where model i is right (padding bits zero).
     let correct: [UInt64]
+    /// The matrix query by query: what each query-bootstrap replicate gathers from.
+    let rows: BitTables.Rows
     /// Members of the sampled subsets (k per unit), or nil when all are enumerated.
     let sampled: [Int]?
     /// C(a, b) for a ≤ m, b ≤ k (enumeration only).
     let binomials: [[Int]]
+
+    /// Column i set where model i of `x` is right: the complement of its errors, padding zero.
+    static func correctBits(_ x: OutcomeMatrix) -> [UInt64] {
+        var bits = [UInt64](repeating: 0, count: x.m * x.words)
+        let tail = x.n % 64
+        for i in 0..<x.m {
+            for w in 0..<x.words {
+                var v = ~x.errors[i * x.words + w]
+                if w == x.words - 1 && tail != 0 {
+                    v &= (UInt64(1) << UInt64(tail)) - 1
+                }
+                bits[i * x.words + w] = v
+            }
+        }
+        return bits
+    }
 
     /// - Throws: `CoFailError.invalidParameter` for an even size, a size outside 3...m, a
     ///   sample larger than the number of subsets.
@@ -128,18 +146,8 @@ public struct VoteEngine: Sendable {
             total = total * Double(m - i) / Double(i + 1)
         }
         subsetsTotal = total.rounded()
-        var bits = [UInt64](repeating: 0, count: m * x.words)
-        let tail = x.n % 64
-        for i in 0..<m {
-            for w in 0..<x.words {
-                var v = ~x.errors[i * x.words + w]
-                if w == x.words - 1 && tail != 0 {
-                    v &= (UInt64(1) << UInt64(tail)) - 1
-                }
-                bits[i * x.words + w] = v
-            }
-        }
-        correct = bits
+        correct = VoteEngine.correctBits(x)
+        rows = try x.queryRows()
         if let s = options.subsets {
             guard s >= 1, Double(s) <= subsetsTotal else {
                 throw CoFailError.invalid("subsets", s, "lie in 1...\(Int(min(subsetsTotal, 1e18))) (C(\(m), \(k)))")
@@ -801,8 +809,8 @@ public struct VoteSummary: Sendable {
         let x = e.matrix
         let key = RandomKey(seed: e.options.seed, domain: .resample, unit: UInt64(r))
         let idx = key.resampleIndices(x.n)
-        let xr = try x.resampled(idx)
-        let correct = try BitTables.gather(e.correct, words: x.words, models: x.m, indices: idx)
+        let xr = try x.resampled(idx, rows: e.rows)
+        let correct = VoteEngine.correctBits(xr)
         let pw = try PairwiseStatistics(xr, correction: e.options.correction, warmStart: warm)
         let t = VoteSummary.tables(pw)
         var counts: [Double] = []

@@ -45,12 +45,30 @@ enum BitTables {
         return (Int(k), mask)
     }
 
-    /// Columns resampled at the given query indices (bootstrap): new bit j = old bit idx[j].
-    static func gather(_ bits: [UInt64], words: Int, models m: Int, indices: [UInt32]) throws -> [UInt64] {
-        let w = (indices.count + 63) / 64
-        var out = [UInt64](repeating: 0, count: m * w)
+    /// Bit columns copied query by query: what a resample gathers from (one load per query and
+    /// 64 models instead of one per query and model).
+    struct Rows: Sendable {
+        let bits: [UInt64]
+        let queries: Int
+        let models: Int
+    }
+
+    /// The rows of `models` columns over `queries` queries.
+    static func rows(_ bits: [UInt64], words: Int, models m: Int, queries n: Int) throws -> Rows {
+        var out = [UInt64](repeating: 0, count: n * ((m + 63) / 64))
         try bits.withUnsafeBufferPointer { b in
-            try kernelCheck(cf_tables_gather(b.baseAddress, words, m, indices, indices.count, &out), "cf_tables_gather")
+            try kernelCheck(cf_tables_rows(b.baseAddress, words, m, n, &out), "cf_tables_rows")
+        }
+        return Rows(bits: out, queries: n, models: m)
+    }
+
+    /// Columns resampled at the given query indices (bootstrap): new bit j = old bit idx[j].
+    static func gather(_ rows: Rows, indices: [UInt32]) throws -> [UInt64] {
+        let w = (indices.count + 63) / 64
+        var out = [UInt64](repeating: 0, count: rows.models * w)
+        try rows.bits.withUnsafeBufferPointer { b in
+            let status = cf_tables_gather_rows(b.baseAddress, rows.queries, rows.models, indices, indices.count, &out)
+            try kernelCheck(status, "cf_tables_gather_rows")
         }
         return out
     }

@@ -30,6 +30,62 @@ public enum SingleFactor {
         return (.defined(exp(lb)), log)
     }
 
+    /// A start for the ρ* search of samples near one whose ρ* is known (bootstrap replicates):
+    /// ρ* solves log β_SF(p, ρ) = log β, so to first order (implicit function theorem)
+    ///   ρ* ≈ ρ*₀ + (Δ log β − Σ_i ∂log β_SF/∂p_i · Δp_i) / (∂log β_SF/∂ρ),
+    /// the derivatives taken by central differences at the known sample. Only a start: the
+    /// search brackets and converges from any start, a close one saves it evaluations.
+    public struct ImpliedRhoStart: Sendable {
+        let rho: Double
+        let logBeta: Double
+        let p: [Double]
+        let slope: Double
+        let gradient: [Double]
+
+        /// nil when the sample's ρ* is undefined or at 0 or 1 (no derivative to extrapolate with).
+        public init?(errorRates p: [Double], beta: Double, rho: Quantity) throws {
+            guard let r = rho.value, r > 0, r < 1, beta > 0 else {
+                return nil
+            }
+            let tol = Precision.report.betaSFRelTol
+            let hr = 1e-4 * min(r, 1 - r)
+            let up = try FactorKernel.logBeta(p, rho: r + hr, relTol: tol)
+            let down = try FactorKernel.logBeta(p, rho: r - hr, relTol: tol)
+            slope = (up - down) / (2 * hr)
+            guard slope > 0, slope.isFinite else {
+                return nil
+            }
+            gradient = try p.indices.map { i in
+                guard p[i] > 0, p[i] < 1 else {
+                    return 0
+                }
+                let h = 1e-4 * min(p[i], 1 - p[i])
+                var q = p
+                q[i] = p[i] + h
+                let lu = try FactorKernel.logBeta(q, rho: r, relTol: tol)
+                q[i] = p[i] - h
+                let ld = try FactorKernel.logBeta(q, rho: r, relTol: tol)
+                return (lu - ld) / (2 * h)
+            }
+            self.rho = r
+            self.p = p
+            logBeta = log(beta)
+        }
+
+        /// The predicted ρ*, kept inside (0, 1); NaN (no start) for β = 0 or another pool.
+        public func predict(errorRates q: [Double], beta: Double) -> Double {
+            guard beta > 0, q.count == p.count else {
+                return .nan
+            }
+            var change = log(beta) - logBeta
+            for i in q.indices {
+                change -= gradient[i] * (q[i] - p[i])
+            }
+            let guess = rho + change / slope
+            return guess.isFinite ? min(max(guess, 1e-3), 1 - 1e-3) : .nan
+        }
+    }
+
     /// U = β / β_model from log β_model; U = 0 when β = 0 and β_model > 0 (METHODS §6).
     static func underpricing(_ beta: Double, _ logModel: Quantity) -> Quantity {
         guard let lm = logModel.value else {

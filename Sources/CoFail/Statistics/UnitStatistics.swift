@@ -69,8 +69,8 @@ public struct UnitContext: Sendable {
     /// Threads inside the unit (1 when units run concurrently).
     public var threads: Int
     public var warmStart: TetrachoricWarmStart?
-    /// Expected ρ* (NaN for none): brackets the root search.
-    public var impliedRhoHint: Double
+    /// Predicts the unit's ρ* from a nearby sample's (nil: the search starts at 1/2).
+    public var impliedRhoStart: SingleFactor.ImpliedRhoStart?
     /// Record the wall time of each stage in `UnitStatistics.timings`.
     public var timed = false
     /// Kernel workspaces shared by an engine's units (nil: allocate per call).
@@ -78,7 +78,8 @@ public struct UnitContext: Sendable {
 
     public init(
         precision: Precision, correction: Bool = true, seed: UInt64 = 1, unit: UInt64 = UnitContext.fullSample,
-        threads: Int = 1, warmStart: TetrachoricWarmStart? = nil, impliedRhoHint: Double = .nan
+        threads: Int = 1, warmStart: TetrachoricWarmStart? = nil,
+        impliedRhoStart: SingleFactor.ImpliedRhoStart? = nil
     ) {
         self.precision = precision
         self.correction = correction
@@ -86,7 +87,7 @@ public struct UnitContext: Sendable {
         self.unit = unit
         self.threads = threads
         self.warmStart = warmStart
-        self.impliedRhoHint = impliedRhoHint
+        self.impliedRhoStart = impliedRhoStart
     }
 
     /// The unit number of a full-sample analysis (replicates and subsets use their index).
@@ -166,7 +167,9 @@ public struct UnitStatistics: Sendable {
         }
         if request.contains(.impliedRho) {
             impliedRho = try SingleFactor.impliedRho(
-                p, beta: beta, precision: precision, hint: context.impliedRhoHint, workspace: workspace)
+                p, beta: beta, precision: precision,
+                hint: context.impliedRhoStart?.predict(errorRates: p, beta: beta) ?? .nan,
+                workspace: workspace)
         }
         guard request.needsPairwise else {
             return
