@@ -348,7 +348,7 @@ int cf_bvn_solve_r_warm_batch(const double *h, const double *k, const double *p,
         d[i] = isfinite(h[i]) && isfinite(k[i]) ? p[i] - cf_norm_cdf(h[i]) * cf_norm_cdf(k[i]) : NAN;
         theta[i] = isfinite(r0[i]) && fabs(r0[i]) < 1 ? asin(r0[i]) : NAN;
     }
-    int st = cf_bvn_solve_r_batch(h, k, p, d, theta, n, r, status);
+    int st = cf_bvn_solve_r_batch(h, k, p, d, theta, n, 0, r, status);
     free(buf);
     return st;
 }
@@ -357,7 +357,7 @@ int cf_bvn_solve_r_margins(double h, double k, double p, double d, double theta0
     if (!r_out)
         return CF_EINVAL;
     int status;
-    int st = cf_bvn_solve_r_batch(&h, &k, &p, &d, &theta0, 1, r_out, &status);
+    int st = cf_bvn_solve_r_batch(&h, &k, &p, &d, &theta0, 1, 0, r_out, &status);
     return st == CF_OK ? status : st;
 }
 
@@ -501,6 +501,7 @@ static double arc_integral(double hk, double hs, double a, double b, double *sb,
 /* The lanes of one batch, structure of arrays; lanes still iterating are kept at the front. */
 typedef struct {
     size_t cap;
+    double tol; /* in θ: 0 for the full precision */
     double *hk, *hs, *d; /* hk, (h² + k²)/2, p − Φ(h)Φ(k) */
     double *t, *it, *st, *ct; /* angle, I(t), sin t, cos t */
     double *lo, *hi, *next, *r; /* bracket, next angle, result */
@@ -542,12 +543,12 @@ static arc_block *arc_block_alloc(size_t cap) {
 /* The increments [t, next] of the listed lanes by one rule: I(t) grows by the panel, t moves to
  * next. The node loops are unrolled, so the loop over lanes vectorises. */
 CF_SIMD_CLONES_WIDE
-static void arc_panels(arc_block *b, size_t cnt, int rule) {
+static void arc_panels(arc_block *b, const size_t *list, size_t cnt, int rule) {
     size_t cap = b->cap;
     double *hk = b->tmp, *hs = hk + cap, *a = hs + cap, *e = a + cap, *sa = e + cap, *ca = sa + cap;
     double *out = ca + cap;
     for (size_t j = 0; j < cnt; j++) {
-        size_t i = b->list[j];
+        size_t i = list[j];
         hk[j] = b->hk[i];
         hs[j] = b->hs[i];
         a[j] = b->t[i];
@@ -570,7 +571,7 @@ static void arc_panels(arc_block *b, size_t cnt, int rule) {
         ARC_PANEL_LOOP(ARC_GL20);
 #undef ARC_PANEL_LOOP
     for (size_t j = 0; j < cnt; j++) {
-        size_t i = b->list[j];
+        size_t i = list[j];
         b->it[i] += out[j];
         b->t[i] = e[j];
         b->st[i] = sa[j];
@@ -580,34 +581,44 @@ static void arc_panels(arc_block *b, size_t cnt, int rule) {
 
 /* Every lane of the first n whose code is a rule integrates its increment. */
 static void arc_increments(arc_block *b, size_t n) {
+    size_t start[ARC_RULES + 1] = {0}, fill[ARC_RULES];
+    for (size_t j = 0; j < n; j++)
+        if (b->code[j] >= 0 && b->code[j] < ARC_RULES)
+            start[b->code[j] + 1]++;
     for (int q = 0; q < ARC_RULES; q++) {
-        size_t cnt = 0;
-        for (size_t j = 0; j < n; j++)
-            if (b->code[j] == q)
-                b->list[cnt++] = j;
-        if (cnt > 0)
-            arc_panels(b, cnt, q);
+        start[q + 1] += start[q];
+        fill[q] = start[q];
     }
+    for (size_t j = 0; j < n; j++)
+        if (b->code[j] >= 0 && b->code[j] < ARC_RULES)
+            b->list[fill[b->code[j]]++] = j;
+    for (int q = 0; q < ARC_RULES; q++)
+        if (start[q + 1] > start[q])
+            arc_panels(b, b->list + start[q], start[q + 1] - start[q], q);
 }
 
 /* One Halley step of a lane, without branches: it updates the bracket and returns the next
  * action — ARC_DONE with the root in *r, a rule for the increment to *next, or ARC_SCALAR when
  * the step leaves the bracket or spans more than one panel. */
-CF_INLINE int arc_halley(double hk, double hs, double d, double t, double it, double st, double ct, double *lo,
-                         double *hi, int *side, double *next, int *halley, double *r) {
+CF_INLINE int arc_halley(double hk, double hs, double d, double tol, double t, double it, double st, double ct,
+                         double *lo, double *hi, int *side, double *next, int *halley, double *r) {
     double f = it - d;
     int below = f < 0;
     double l = below ? t : *lo, u = below ? *hi : t;
-    double c2 = ct * ct, g = (st * hk - hs) / c2;
-    double e = cf_exp(g) / (2 * M_PI), dg = (hk * c2 + 2 * st * (st * hk - hs)) / (c2 * ct);
+    double c2 = ct * ct, num = st * hk - hs, g = num / c2;
+    double e = cf_exp(g) / (2 * M_PI), dg = (hk * c2 + 2 * st * num) / (c2 * ct);
     double dn = e > 0 ? -f / e : NAN;
     /* Halley where its correction to Newton is mild */
     double hal = 1 + 0.5 * dn * dg;
     int hy = hal > 0.5 && hal < 2;
     double nx = t + (hy ? dn / hal : dn), step = nx - t, len = fabs(step), sd, cd;
     cf_small_sincos(step, &sd, &cd);
-    /* After a Halley step of 1e-7 the error is O(1e-21): done without integrating it. */
-    int done = (hy && len <= 1e-7) || len <= 1e-15 || u - l <= 1e-15;
+    /* After a Halley step of 1e-7 the error is O(1e-21): done without integrating it. With a
+     * tolerance, done once Halley's error C·len³, four times over, is below it: C = g''/6 − g'²/12
+     * from f''/f' = g' and f'''/f' = g'' + g'², and steps up to 1e-2 keep the higher terms small. */
+    double d2g = (3 * hk * st + 2 * num) / c2 + 6 * st * st * num / (c2 * c2);
+    double cubic = fabs(d2g / 6 - dg * dg / 12) * len * len * len;
+    int done = (hy && (len <= 1e-7 || (len <= 1e-2 && 4 * cubic <= tol))) || len <= 1e-15 || u - l <= 1e-15;
     int code =
         !(nx > l && nx < u) ? ARC_SCALAR : (done ? ARC_DONE : (len > 0.3 ? ARC_SCALAR : arc_rule(hk, hs, t, nx, ct)));
     /* Φ₂ matches p to 1e-16: further steps would only chase rounding noise */
@@ -625,7 +636,7 @@ CF_SIMD_CLONES_WIDE
 static void arc_halleys(arc_block *b, size_t n) {
 #pragma clang loop vectorize(assume_safety)
     for (size_t j = 0; j < n; j++)
-        b->code[j] = arc_halley(b->hk[j], b->hs[j], b->d[j], b->t[j], b->it[j], b->st[j], b->ct[j], &b->lo[j],
+        b->code[j] = arc_halley(b->hk[j], b->hs[j], b->d[j], b->tol, b->t[j], b->it[j], b->st[j], b->ct[j], &b->lo[j],
                                 &b->hi[j], &b->side[j], &b->next[j], &b->halley[j], &b->r[j]);
 }
 
@@ -715,8 +726,8 @@ static void arc_solve(arc_block *b, size_t n, double *r_out, int *status_out) {
 enum { SOLVE_BLOCK = 256 };
 
 int cf_bvn_solve_r_batch(const double *h, const double *k, const double *p, const double *d, const double *theta0,
-                         size_t n, double *r, int *status) {
-    if (!h || !k || !p || !d || !theta0 || !r || !status)
+                         size_t n, double tol, double *r, int *status) {
+    if (!h || !k || !p || !d || !theta0 || !r || !status || !(tol >= 0))
         return CF_EINVAL;
     if (n == 0)
         return CF_OK;
@@ -724,6 +735,7 @@ int cf_bvn_solve_r_batch(const double *h, const double *k, const double *p, cons
     arc_block *b = arc_block_alloc(cap);
     if (!b)
         return CF_ENOMEM;
+    b->tol = tol;
     for (size_t b0 = 0; b0 < n; b0 += cap) {
         size_t end = n - b0 < cap ? n : b0 + cap, cnt = 0;
         for (size_t i = b0; i < end; i++) {

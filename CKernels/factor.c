@@ -278,17 +278,17 @@ static double sf_pooled_start(const sf_ctx *c) {
  * spacing is 0.8σ rather than σ: the product of many Φ factors narrows the strip, and at σ
  * the change to σ/2 often misses the gate of a replicate's tolerance by a small factor,
  * costing a third level. The grid
- * extends on each side until the scaled integrand is below F = max(e⁻⁴⁰, 1e-3·rel_tol): it is
+ * extends on each side until the scaled integrand is below F = max(e⁻⁴⁰, 0.1·rel_tol): it is
  * log-concave with peak 1, so beyond the point x_F where it falls to F it is at most
  * F·exp(−s·t) with s >= log(1/F)/|x_F − mode|, while the chord bound puts at least
  * |x_F − mode|·(1 − F)/log(1/F) of the integral on that side: each side's tail is below F of
- * the integral. Integrands with
+ * the integral, and with the grid's 0.2·rel_tol the total stays below 0.4·rel_tol. Integrands with
  * near-kinks are left to the adaptive path (the caller checks the kink width), as is any
  * case that has not converged at h = 0.1σ.
  */
 static int sf_trapezoid(const sf_ctx *c, double mode, double sigma, double rel_tol, double *out, double *err,
                         double *dlog) {
-    const double FLOOR = fmax(4.248354255291589e-18, 1e-3 * rel_tol); /* 4.25e-18 = e⁻⁴⁰ */
+    const double FLOOR = fmax(4.248354255291589e-18, 0.1 * rel_tol); /* 4.25e-18 = e⁻⁴⁰ */
     double h = 0.8 * sigma, dv, sum = sf_value(c, mode, &dv), dsum = sum * dv;
     long jlo = 0, jhi = 0;
     for (int side = -1; side <= 1; side += 2) {
@@ -396,13 +396,14 @@ static int cmp_double(const void *a, const void *b) {
 static const double SF_DROP = 60.0; /* nats below the peak where the integrand is negligible */
 
 /* log ∫ φ(f) ∏ Φ(a_i − b_i f)^{w_i} df for non-degenerate models (b_i > 0 finite; w NULL: every
- * w_i = 1, else rep lists the nrep entries with w_i > 1); scratch holds 2m doubles. `ascending`:
- * the a_i ascend and the b_i are equal (loadings from ρ), which lets the mode search start from
- * a pooled integrand. With drho (equal loadings), also d log β_SF / dρ when the trapezoid path
- * served, else NaN. */
+ * w_i = 1, else rep lists the nrep entries with w_i > 1); scratch holds 2m doubles. The mode
+ * search starts at *mode when that is finite (the mode at a nearby ρ), else — when `ascending`:
+ * the a_i ascend and the b_i are equal (loadings from ρ) — at the mode of a pooled integrand,
+ * else at 0; *mode (may be NULL) returns the mode. With drho (equal loadings), also
+ * d log β_SF / dρ when the trapezoid path served, else NaN. */
 static int sf_integrate(cf_factor_workspace *fw, const double *a, const double *b, const int *w, const int *rep,
                         size_t nrep, double *scratch, size_t m, int ascending, double rel_tol, double rho,
-                        double *log_beta, double *err, double *drho) {
+                        double *log_beta, double *err, double *drho, double *mode_io) {
     sf_ctx c = {a, b, w, rep, nrep, scratch, m, 0, 0, 0, 0};
     if (drho) {
         *drho = NAN;
@@ -411,10 +412,12 @@ static int sf_integrate(cf_factor_workspace *fw, const double *a, const double *
         c.dscale = 0.5 / (1 - rho);
     }
     double mode, curv;
-    double start = ascending ? sf_pooled_start(&c) : 0;
+    double start = mode_io && isfinite(*mode_io) ? *mode_io : (ascending ? sf_pooled_start(&c) : 0);
     int st = sf_mode(&c, sf_log_integrand, start, &mode, &curv, &c.gmax);
     if (st != CF_OK)
         return st;
+    if (mode_io)
+        *mode_io = mode;
     double sigma = 1.0 / cf_sqrt(-curv);
     double width = INFINITY; /* narrowest kink */
     for (size_t i = 0; i < m; i++)
@@ -538,6 +541,69 @@ static int sf_prepare(const double *p, size_t m, double *tau, size_t *mi, int *h
     return CF_OK;
 }
 
+/* A pool prepared for β_SF at any ρ: the interior models' thresholds sorted into ws->tau with
+ * equal ones merged — models with equal error rates (common in resamples: counts out of n)
+ * share one factor, raised to their number (ws->w; the shared ones listed in ws->rep) — and the
+ * closed forms of the degenerate cases. */
+typedef struct {
+    size_t mi, u, nrep; /* interior models, distinct thresholds, shared ones */
+    int has_zero;
+    double log_prod, log_min;
+} sf_pool;
+
+static int sf_pool_of(cf_factor_workspace *ws, const double *p, size_t m, sf_pool *pool) {
+    double *tau = ws->tau;
+    int *w = ws->w, *rep = ws->rep;
+    int st = sf_prepare(p, m, tau, &pool->mi, &pool->has_zero, &pool->log_prod, &pool->log_min);
+    if (st != CF_OK)
+        return st;
+    qsort(tau, pool->mi, sizeof *tau, cmp_double);
+    size_t u = 0;
+    for (size_t i = 0; i < pool->mi; i++) {
+        if (u > 0 && tau[i] == tau[u - 1]) {
+            w[u - 1]++;
+            continue;
+        }
+        tau[u] = tau[i];
+        w[u++] = 1;
+    }
+    pool->u = u;
+    pool->nrep = 0;
+    for (size_t i = 0; i < u; i++)
+        if (w[i] > 1)
+            rep[pool->nrep++] = (int)i;
+    return CF_OK;
+}
+
+/* log β_SF(ρ) of a prepared pool, with d log β_SF / dρ in *drho when the integral supplied it
+ * (else NaN); *mode as in sf_integrate (NaN in: no start). */
+static int sf_pool_log_beta(cf_factor_workspace *ws, const sf_pool *pool, double rho, double rel_tol, double *log_beta,
+                            double *err, double *drho, double *mode) {
+    if (drho)
+        *drho = NAN;
+    if (err)
+        *err = 0;
+    if (pool->has_zero)
+        *log_beta = -INFINITY;
+    else if (pool->mi == 0)
+        *log_beta = 0; /* every model always wrong */
+    else if (rho == 0)
+        *log_beta = pool->log_prod; /* independence */
+    else if (rho == 1)
+        *log_beta = pool->log_min; /* comonotone: the rarest error */
+    else {
+        size_t u = pool->u;
+        double *a = ws->a; /* a, b, and the integrand's scratch */
+        double *b = a + u, sa = 1 / cf_sqrt(1 - rho), sb = cf_sqrt(rho) / cf_sqrt(1 - rho);
+        for (size_t i = 0; i < u; i++) {
+            a[i] = ws->tau[i] * sa;
+            b[i] = sb;
+        }
+        return sf_integrate(ws, a, b, ws->w, ws->rep, pool->nrep, b + u, u, 1, rel_tol, rho, log_beta, err, drho, mode);
+    }
+    return CF_OK;
+}
+
 /* cf_factor_log_beta, plus d log β_SF / dρ in *drho when the integral supplied it (else NaN). */
 static int factor_log_beta(cf_factor_workspace *ws, const double *p, size_t m, double rho, double rel_tol,
                            double *log_beta, double *err, double *drho) {
@@ -547,53 +613,9 @@ static int factor_log_beta(cf_factor_workspace *ws, const double *p, size_t m, d
         return CF_EDOM;
     if (!(rel_tol > 0))
         rel_tol = 1e-10;
-    if (drho)
-        *drho = NAN;
-    double *tau = ws->tau;
-    size_t mi;
-    int has_zero;
-    double log_prod, log_min;
-    int st = sf_prepare(p, m, tau, &mi, &has_zero, &log_prod, &log_min);
-    if (err)
-        *err = 0;
-    if (st == CF_OK) {
-        if (has_zero)
-            *log_beta = -INFINITY;
-        else if (mi == 0)
-            *log_beta = 0; /* every model always wrong */
-        else if (rho == 0)
-            *log_beta = log_prod; /* independence */
-        else if (rho == 1)
-            *log_beta = log_min; /* comonotone: the rarest error */
-        else {
-            /* Models with equal error rates (common in resamples: counts out of n) share one
-             * factor, raised to their number: fewer Φ evaluations, the same integrand. */
-            double *a = ws->a; /* a, b, and the integrand's scratch */
-            int *w = ws->w;
-            qsort(tau, mi, sizeof *tau, cmp_double);
-            size_t u = 0;
-            for (size_t i = 0; i < mi; i++) {
-                if (u > 0 && tau[i] == tau[u - 1]) {
-                    w[u - 1]++;
-                    continue;
-                }
-                tau[u] = tau[i];
-                w[u++] = 1;
-            }
-            int *rep = ws->rep; /* the shared factors */
-            size_t nrep = 0;
-            for (size_t i = 0; i < u; i++)
-                if (w[i] > 1)
-                    rep[nrep++] = (int)i;
-            double *b = a + u, sa = 1 / cf_sqrt(1 - rho), sb = cf_sqrt(rho) / cf_sqrt(1 - rho);
-            for (size_t i = 0; i < u; i++) {
-                a[i] = tau[i] * sa;
-                b[i] = sb;
-            }
-            st = sf_integrate(ws, a, b, w, rep, nrep, b + u, u, 1, rel_tol, rho, log_beta, err, drho);
-        }
-    }
-    return st;
+    sf_pool pool;
+    int st = sf_pool_of(ws, p, m, &pool);
+    return st == CF_OK ? sf_pool_log_beta(ws, &pool, rho, rel_tol, log_beta, err, drho, NULL) : st;
 }
 
 int cf_factor_log_beta_ws(cf_factor_workspace *ws, const double *p, size_t m, double rho, double rel_tol,
@@ -653,7 +675,7 @@ int cf_factor_log_beta_loadings(const double *p, const double *lambda, size_t m,
     if (mi == 0)
         *log_beta = log_prod;
     else {
-        st = sf_integrate(ws, a, b, NULL, NULL, 0, b + m, mi, 0, rel_tol, 0, log_beta, err, NULL);
+        st = sf_integrate(ws, a, b, NULL, NULL, 0, b + m, mi, 0, rel_tol, 0, log_beta, err, NULL, NULL);
         if (st == CF_OK)
             *log_beta += log_prod;
     }
@@ -663,15 +685,15 @@ int cf_factor_log_beta_loadings(const double *p, const double *lambda, size_t m,
 
 typedef struct {
     cf_factor_workspace *ws;
-    const double *p;
-    size_t m;
+    const sf_pool *pool;
     double log_beta, rel_tol;
+    double mode; /* the last integrand's mode: the next one's start */
     int status;
 } rho_ctx;
 
 static double rho_gap_d(double rho, rho_ctx *c, double *d) {
     double lb;
-    int st = factor_log_beta(c->ws, c->p, c->m, rho, c->rel_tol, &lb, NULL, d);
+    int st = sf_pool_log_beta(c->ws, c->pool, rho, c->rel_tol, &lb, NULL, d, &c->mode);
     if (st != CF_OK) {
         c->status = st;
         return NAN;
@@ -694,18 +716,16 @@ int cf_factor_implied_rho_ws(cf_factor_workspace *ws, const double *p, size_t m,
     if (isnan(log_beta) || log_beta > 0)
         return CF_EDOM;
     *rho = NAN;
-    double *tau = ws->tau;
-    size_t mi;
-    int has_zero;
-    double log_prod, log_min;
-    int st = sf_prepare(p, m, tau, &mi, &has_zero, &log_prod, &log_min);
+    sf_pool pool;
+    int st = sf_pool_of(ws, p, m, &pool);
     if (st != CF_OK)
         return st;
+    double log_prod = pool.log_prod, log_min = pool.log_min;
     if (log_beta == -INFINITY) {
         *why = CF_RHO_BETA_ZERO;
         return CF_OK;
     }
-    if (has_zero || mi == 0) {
+    if (pool.has_zero || pool.mi == 0) {
         *why = CF_RHO_NO_MODELS;
         return CF_OK;
     }
@@ -722,11 +742,12 @@ int cf_factor_implied_rho_ws(cf_factor_workspace *ws, const double *p, size_t m,
         *rho = 0;
         return CF_OK;
     }
-    rho_ctx c = {ws, p, m, log_beta, rel_tol, CF_OK};
+    rho_ctx c = {ws, &pool, log_beta, rel_tol, NAN, CF_OK};
     /* log β_SF rises with ρ from log ∏p (ρ = 0) to log min p (ρ = 1). Newton on the bracket
-     * [lo, hi] with d log β_SF/dρ from the same trapezoid sums (started at the hint, e.g. the
-     * full-sample ρ* in a bootstrap, else at 1/2), bisecting when a step leaves it; Brent takes
-     * over where the adaptive path served and no derivative is at hand (ρ near 1). */
+     * [lo, hi] with d log β_SF/dρ from the same trapezoid sums (started at the hint, e.g. a
+     * prediction from the full sample in a bootstrap, else at 1/2), bisecting when a step leaves
+     * it; Brent takes over where the adaptive path served and no derivative is at hand (ρ near 1).
+     * The pool is prepared once, and each integral's mode search starts at the previous mode. */
     double lo = 0.0, hi = 1.0, flo = log_prod - log_beta, fhi = log_min - log_beta;
     int hinted = isfinite(hint) && hint > 0 && hint < 1;
     double x = hinted ? hint : 0.5, prev_step = NAN;

@@ -36,9 +36,11 @@ int cf_bvn_solve_r_margins(double h, double k, double p, double d, double theta0
 
 /* The same for n problems at once (lane i: h[i], k[i], p[i], d[i], theta0[i]), each lane's root
  * in r[i] and its status (what cf_bvn_solve_r_margins returns) in status[i]; CF_EINVAL for a
- * NULL array, CF_ENOMEM. A lane's result does not depend on the other lanes. */
+ * NULL array or a negative tol, CF_ENOMEM. A lane's result does not depend on the other lanes.
+ * tol = 0 gives cf_bvn_solve_r_margins' roots; tol > 0 stops each arcsine-form solve once its
+ * estimated error in θ = asin r is below tol (resamples, whose roots need less). */
 int cf_bvn_solve_r_batch(const double *h, const double *k, const double *p, const double *d, const double *theta0,
-                         size_t n, double *r, int *status);
+                         size_t n, double tol, double *r, int *status);
 
 /* log Φ(x) and the inverse Mills ratio φ(x)/Φ(x) from one evaluation (x not NaN). */
 double cf_norm_logcdf_mills(double x, double *mills);

@@ -113,9 +113,13 @@ static int pair_prepare(double n11, double n10, double n01, double n00, margin g
     if (isnan(target))
         return 0;
     double theta = NAN;
-    if (warm && isfinite(warm->theta))
-        theta = warm->theta + warm->dtheta_dh * (gi.tau - warm->h) + warm->dtheta_dk * (gj.tau - warm->k) +
-                warm->dtheta_dp * (target - warm->p);
+    if (warm && isfinite(warm->theta)) {
+        double dh = gi.tau - warm->h, dk = gj.tau - warm->k, dp = target - warm->p;
+        const double *q = warm->d2theta;
+        theta = warm->theta + warm->dtheta_dh * dh + warm->dtheta_dk * dk + warm->dtheta_dp * dp +
+                (0.5 * (q[0] * dh * dh + q[2] * dk * dk + q[5] * dp * dp) + q[1] * dh * dk + q[3] * dh * dp +
+                 q[4] * dk * dp);
+    }
     *prob = (pair_problem){gi.tau, gj.tau, target, target - gi.cdf * gj.cdf, theta, fmin(pi, pj)};
     return 1;
 }
@@ -159,6 +163,7 @@ typedef struct {
     int64_t n;
     int correct;
     const cf_tetra_warm *warm;
+    double root_tol;
     double *r, *phi;
     int *flags;
     const margin *margins;
@@ -184,7 +189,7 @@ static int tetra_flush(tetra_job *j, tetra_chunk *c) {
         c->d[i] = c->prob[i].d;
         c->theta[i] = c->prob[i].theta;
     }
-    int st = cf_bvn_solve_r_batch(c->h, c->k, c->p, c->d, c->theta, c->cnt, c->r, c->st);
+    int st = cf_bvn_solve_r_batch(c->h, c->k, c->p, c->d, c->theta, c->cnt, j->root_tol, c->r, c->st);
     for (size_t i = 0; i < c->cnt && st == CF_OK; i++) {
         size_t ab = c->where[i], ba = (ab % m) * m + ab / m;
         cf_pair_stat s = {.r = NAN, .flag = j->flags[ab]};
@@ -244,6 +249,29 @@ static int check_gram(const int64_t *gram, size_t m, int64_t n) {
     return CF_OK;
 }
 
+/* θ = asin r solves F(θ, h, k) = Φ₂(h, k; sin θ) = p. With s = cos θ = om and φ₂ = dens:
+ *   F_θ = φ₂ s,  F_h = φ(h)Φ((k − rh)/s),  F_k = φ(k)Φ((h − rk)/s),
+ *   F_hh = −h F_h − r φ₂,  F_kk = −k F_k − r φ₂,  F_hk = φ₂,
+ *   F_hθ = φ₂ (rk − h)/s,  F_kθ = φ₂ (rh − k)/s,  F_θθ = φ₂ (hk(1 + r²) − r(h² + k²))/s²,
+ * and the implicit function theorem gives θ_x = −F_x/F_θ (θ_p = 1/F_θ) and
+ *   θ_xy = −(F_xy + F_xθ θ_y + F_yθ θ_x + F_θθ θ_x θ_y)/F_θ  (p enters F − p linearly). */
+static cf_tetra_warm warm_expansion(double h, double k, double r, double target, double s, double dens) {
+    double fh = exp(-0.5 * h * h) / CF_SQRT2PI * cf_norm_cdf((k - r * h) / s);
+    double fk = exp(-0.5 * k * k) / CF_SQRT2PI * cf_norm_cdf((h - r * k) / s);
+    double ft = dens * s, fhh = -h * fh - r * dens, fkk = -k * fk - r * dens, fhk = dens;
+    double fht = dens * (r * k - h) / s, fkt = dens * (r * h - k) / s;
+    double ftt = dens * (h * k * (1 + r * r) - r * (h * h + k * k)) / (s * s);
+    double th = -fh / ft, tk = -fk / ft, tp = 1 / ft;
+    cf_tetra_warm w = {asin(r), h, k, target, th, tk, tp, {0, 0, 0, 0, 0, 0}};
+    w.d2theta[0] = -(fhh + 2 * fht * th + ftt * th * th) / ft;
+    w.d2theta[1] = -(fhk + fht * tk + fkt * th + ftt * th * tk) / ft;
+    w.d2theta[2] = -(fkk + 2 * fkt * tk + ftt * tk * tk) / ft;
+    w.d2theta[3] = -(fht * tp + ftt * th * tp) / ft;
+    w.d2theta[4] = -(fkt * tp + ftt * tk * tp) / ft;
+    w.d2theta[5] = -(ftt * tp * tp) / ft;
+    return w;
+}
+
 int cf_tetrachoric_warm(const int64_t *gram, size_t m, int64_t n, int correct, const double *r, cf_tetra_warm *warm) {
     if (!gram || !r || !warm || m == 0)
         return CF_EINVAL;
@@ -255,10 +283,10 @@ int cf_tetrachoric_warm(const int64_t *gram, size_t m, int64_t n, int correct, c
         return CF_ENOMEM;
     double dn = (double)n;
     for (size_t a = 0; a < m; a++) {
-        warm[a * m + a] = (cf_tetra_warm){NAN, 0, 0, 0, 0, 0, 0};
+        warm[a * m + a] = (cf_tetra_warm){.theta = NAN};
         for (size_t b = a + 1; b < m; b++) {
             int64_t n11 = gram[a * m + b], ea = gram[a * m + a], eb = gram[b * m + b];
-            cf_tetra_warm w = {NAN, 0, 0, 0, 0, 0, 0};
+            cf_tetra_warm w = {.theta = NAN};
             double rr = r[a * m + b], h = g[a].tau, k = g[b].tau, target = NAN, fixed;
             if (isfinite(h) && isfinite(k))
                 pair_target((double)n11, (double)(ea - n11), (double)(eb - n11), (double)(n - ea - eb + n11), correct,
@@ -266,12 +294,8 @@ int cf_tetrachoric_warm(const int64_t *gram, size_t m, int64_t n, int correct, c
             if (isfinite(target) && isfinite(rr) && fabs(rr) < 0.925) {
                 double om = cf_sqrt((1 - rr) * (1 + rr));
                 double dens = exp(-0.5 * (h * h - 2 * rr * h * k + k * k) / (om * om)) / (2 * M_PI * om);
-                if (dens > 0) {
-                    /* ∂Φ₂/∂h = φ(h)Φ((k − rh)/√(1−r²)); dθ = dr/√(1−r²) */
-                    double gh = exp(-0.5 * h * h) / CF_SQRT2PI * cf_norm_cdf((k - rr * h) / om);
-                    double gk = exp(-0.5 * k * k) / CF_SQRT2PI * cf_norm_cdf((h - rr * k) / om);
-                    w = (cf_tetra_warm){asin(rr), h, k, target, -gh / dens / om, -gk / dens / om, 1 / dens / om};
-                }
+                if (dens > 0)
+                    w = warm_expansion(h, k, rr, target, om, dens);
             }
             warm[a * m + b] = warm[b * m + a] = w;
         }
@@ -281,8 +305,8 @@ int cf_tetrachoric_warm(const int64_t *gram, size_t m, int64_t n, int correct, c
 }
 
 int cf_tetrachoric_matrix(const int64_t *gram, size_t m, int64_t n, int correct, const cf_tetra_warm *warm,
-                          size_t threads, double *r, double *phi, int *flags) {
-    if (!gram || !r || !phi || !flags || m == 0)
+                          double root_tol, size_t threads, double *r, double *phi, int *flags) {
+    if (!gram || !r || !phi || !flags || m == 0 || !(root_tol >= 0))
         return CF_EINVAL;
     int st = check_gram(gram, m, n);
     if (st != CF_OK)
@@ -305,7 +329,7 @@ int cf_tetrachoric_matrix(const int64_t *gram, size_t m, int64_t n, int correct,
         free(margins);
         return CF_ENOMEM;
     }
-    tetra_job job = {gram, m, threads, n, correct, warm, r, phi, flags, margins, status};
+    tetra_job job = {gram, m, threads, n, correct, warm, root_tol, r, phi, flags, margins, status};
     st = cf_parallel(threads, tetra_worker, &job);
     for (size_t t = 0; t < threads && st == CF_OK; t++)
         st = status[t];

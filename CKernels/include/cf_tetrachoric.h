@@ -34,13 +34,15 @@ typedef struct {
 int cf_tetrachoric_pair(double n11, double n10, double n01, double n00, int correct, double r_start, cf_pair_stat *out);
 
 /*
- * A pair's root linearised at the full sample, to warm-start resamples: θ = asin r at
- * (h, k, p) = (τ_i, τ_j, target P11) and the derivatives of θ in each (implicit function
- * theorem on Φ₂(h, k; sin θ) = p). A resample's start is θ + Σ ∂θ·Δ, within O(Δ²) of its root.
- * theta is NaN when the pair is undefined or its root lies outside |r| < 0.925.
+ * A pair's root expanded at the full sample, to warm-start resamples: θ = asin r at
+ * (h, k, p) = (τ_i, τ_j, target P11), the first derivatives of θ in each and the second ones
+ * (hh, hk, kk, hp, kp, pp), by the implicit function theorem on Φ₂(h, k; sin θ) = p. A
+ * resample's start is the second-order Taylor polynomial in Δ = (Δh, Δk, Δp), within O(Δ³) of
+ * its root. theta is NaN when the pair is undefined or its root lies outside |r| < 0.925.
  */
 typedef struct {
     double theta, h, k, p, dtheta_dh, dtheta_dk, dtheta_dp;
+    double d2theta[6];
 } cf_tetra_warm;
 
 /* Fills warm (m x m; entry a*m + b for each pair) from a Gram matrix and its tetrachoric r. */
@@ -50,9 +52,11 @@ int cf_tetrachoric_warm(const int64_t *gram, size_t m, int64_t n, int correct, c
  * All pairs from a Gram matrix (cf_tables_gram) over n queries: writes m x m matrices r and phi
  * (unit diagonal; NaN where undefined) and flags (CF_PAIR_*; diagonal CF_PAIR_OK unless the
  * model is degenerate). `warm` (m x m from cf_tetrachoric_warm, may be NULL) warm-starts each
- * pair. Threads bounded.
+ * pair. root_tol = 0 solves every root to the solver's precision (|ΔΦ₂| <= 2e-15); root_tol > 0
+ * stops a root once its estimated error in θ = asin r is below root_tol (resamples).
+ * Threads bounded. CF_EINVAL for a negative root_tol.
  */
 int cf_tetrachoric_matrix(const int64_t *gram, size_t m, int64_t n, int correct, const cf_tetra_warm *warm,
-                          size_t threads, double *r, double *phi, int *flags);
+                          double root_tol, size_t threads, double *r, double *phi, int *flags);
 
 #endif

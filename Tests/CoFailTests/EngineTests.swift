@@ -125,7 +125,8 @@ import Testing
 
     /// Replicates' tetrachoric fits start from the full sample's roots linearised in (h, k, p);
     /// the start must only change the work, never the root or the flags — also when it is far off
-    /// (another matrix of the same shape) and on small samples with zero-cell corrections.
+    /// (another matrix of the same shape) and on small samples with zero-cell corrections. At the
+    /// replicates' root tolerance every root is within it of the full-precision root.
     @Test func linearisedWarmStartFindsTheSameRoots() throws {
         for (queries, models, error, seeds) in [(330, 30, 0.25, 1...4), (40, 12, 0.12, 11...16)] {
             func matrix(_ seed: UInt64) throws -> OutcomeMatrix {
@@ -136,16 +137,23 @@ import Testing
                 spec.seed = seed
                 return try SyntheticMatrix(spec).raw.applyCoverage(.complete).0
             }
-            let warm = try TetrachoricWarmStart(PairwiseStatistics(matrix(UInt64(seeds.lowerBound))))
+            let full = try PairwiseStatistics(matrix(UInt64(seeds.lowerBound)))
+            let tol = Precision.replicate.tetrachoricRootTol
+            let warm = try TetrachoricWarmStart(full, rootTolerance: 0)
+            let loose = try TetrachoricWarmStart(full, rootTolerance: tol)
             var corrected = 0
             for seed in seeds.dropFirst() {
                 let x = try matrix(UInt64(seed))
                 let cold = try PairwiseStatistics(x)
                 let hot = try PairwiseStatistics(x, warmStart: warm)
-                #expect(cold.status == hot.status)
+                let replicate = try PairwiseStatistics(x, warmStart: loose)
+                #expect(cold.status == hot.status && cold.status == replicate.status)
                 corrected += cold.correctedPairs
                 for (a, b) in zip(cold.r, hot.r) where !a.isNaN {
                     #expect(abs(a - b) <= 1e-12, "seed \(seed): cold \(a) warm \(b)")
+                }
+                for (a, b) in zip(cold.r, replicate.r) where !a.isNaN {
+                    #expect(abs(a - b) <= tol, "seed \(seed): cold \(a) at the replicate tolerance \(b)")
                 }
             }
             if queries == 40 { #expect(corrected > 0) }

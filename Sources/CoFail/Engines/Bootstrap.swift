@@ -83,7 +83,10 @@ public struct Bootstrap: Sendable {
         request = stats.reduce(into: StatisticSet()) { $0.formUnion($1.requirement) }
         workspaces = WorkspacePool(models: x.m)
         rows = try x.queryRows()
-        warm = request.needsPairwise ? try TetrachoricWarmStart(PairwiseStatistics(x, correction: correction)) : nil
+        warm =
+            request.needsPairwise
+            ? try TetrachoricWarmStart(
+                PairwiseStatistics(x, correction: correction), rootTolerance: p.tetrachoricRootTol) : nil
         if request.contains(.impliedRho) {
             let counts = try SampleCounts(x)
             let beta = Double(counts.k) / Double(counts.n)

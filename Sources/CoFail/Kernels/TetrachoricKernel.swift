@@ -22,9 +22,11 @@ public enum PairStatus: Int32, Sendable {
 }
 
 /// Every pair's tetrachoric root linearised at a full sample (`cf_tetrachoric_warm`): resamples
-/// of the same matrix start each solve within O(Δ²) of its root.
+/// of the same matrix start each solve within O(Δ²) of its root, and solve it to `rootTolerance`
+/// in θ = asin r (0: to the solver's full precision).
 public struct TetrachoricWarmStart: Sendable {
     let pairs: [cf_tetra_warm]
+    let rootTolerance: Double
 }
 
 /// Tetrachoric and φ correlations of every pair from a Gram matrix (METHODS §2).
@@ -44,7 +46,7 @@ enum TetrachoricKernel {
         var phi = [Double](repeating: 0, count: m * m)
         var flags = [Int32](repeating: 0, count: m * m)
         let status = cf_tetrachoric_matrix(
-            gram, m, Int64(n), correction ? 1 : 0, warm?.pairs, max(1, threads),
+            gram, m, Int64(n), correction ? 1 : 0, warm?.pairs, warm?.rootTolerance ?? 0, max(1, threads),
             &r, &phi, &flags)
         try kernelCheck(status, "cf_tetrachoric_matrix", "the tetrachoric correlations of \(m) models")
         return Fit(r: r, phi: phi, status: flags.map { PairStatus(rawValue: $0) ?? .unconverged })
@@ -52,10 +54,10 @@ enum TetrachoricKernel {
 
     static func warmStart(
         gram: [Int64], models m: Int, queries n: Int, correction: Bool,
-        r: [Double]
+        r: [Double], rootTolerance: Double
     ) throws -> TetrachoricWarmStart {
         var w = [cf_tetra_warm](repeating: cf_tetra_warm(), count: m * m)
         try kernelCheck(cf_tetrachoric_warm(gram, m, Int64(n), correction ? 1 : 0, r, &w), "cf_tetrachoric_warm")
-        return TetrachoricWarmStart(pairs: w)
+        return TetrachoricWarmStart(pairs: w, rootTolerance: rootTolerance)
     }
 }

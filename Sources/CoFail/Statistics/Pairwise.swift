@@ -264,10 +264,11 @@ struct MeanAccumulator {
 }
 
 extension TetrachoricWarmStart {
-    /// The warm start of every pair, linearised at a full sample's fits.
-    public init(_ full: PairwiseStatistics) throws {
+    /// The warm start of every pair, linearised at a full sample's fits, for resamples solved to
+    /// `rootTolerance` in θ = asin r (`Precision.tetrachoricRootTol`; 0: full precision).
+    public init(_ full: PairwiseStatistics, rootTolerance: Double) throws {
         self = try TetrachoricKernel.warmStart(
             gram: full.gram, models: full.m, queries: full.n,
-            correction: full.correction, r: full.r)
+            correction: full.correction, r: full.r, rootTolerance: rootTolerance)
     }
 }

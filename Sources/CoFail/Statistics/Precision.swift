@@ -18,10 +18,13 @@ public struct Precision: Sendable, Equatable {
     public var qmcMaxPoints: Int
     /// Crude Monte Carlo draws for β_full (the agreement check); 0 skips it.
     public var crudeDraws: Int
+    /// Error in θ = asin r at which a resample's tetrachoric root search stops (0: the solver's
+    /// full precision, |ΔΦ₂| <= 2e-15). Applies where a warm start from the full sample is used.
+    public var tetrachoricRootTol: Double
 
     public init(
         betaSFRelTol: Double, impliedRhoRelTol: Double, impliedRhoXTol: Double, qmcPoints: Int, qmcShifts: Int,
-        fullRelError: Double, qmcMaxPoints: Int, crudeDraws: Int
+        fullRelError: Double, qmcMaxPoints: Int, crudeDraws: Int, tetrachoricRootTol: Double
     ) {
         self.betaSFRelTol = betaSFRelTol
         self.impliedRhoRelTol = impliedRhoRelTol
@@ -31,19 +34,22 @@ public struct Precision: Sendable, Equatable {
         self.fullRelError = fullRelError
         self.qmcMaxPoints = qmcMaxPoints
         self.crudeDraws = crudeDraws
+        self.tetrachoricRootTol = tetrachoricRootTol
     }
 
     /// Full-sample reports: β_SF to 1e-10, ρ* to 1e-13 (β_SF to 1e-12 inside it), β_full to a
-    /// standard error of 0.1 % (batches of 1024 points × 10 shifts, at most 2²¹ points) and 10⁶
-    /// crude draws.
+    /// standard error of 0.1 % (batches of 1024 points × 10 shifts, at most 2²¹ points), 10⁶
+    /// crude draws, tetrachoric roots to full precision.
     public static let report = Precision(
         betaSFRelTol: 1e-10, impliedRhoRelTol: 1e-12, impliedRhoXTol: 1e-13, qmcPoints: 1024, qmcShifts: 10,
-        fullRelError: 1e-3, qmcMaxPoints: 1 << 21, crudeDraws: 1_000_000)
+        fullRelError: 1e-3, qmcMaxPoints: 1 << 21, crudeDraws: 1_000_000, tetrachoricRootTol: 0)
 
     /// Replicates and subsets: β_SF to 1e-7 and ρ* to 1e-9 (far below any replicate-to-replicate
     /// spread of a matrix with fewer than 10⁷ queries), β_full to 1 % from the unit's own random
-    /// shifts (batches of 500 points × 10 shifts, at most 2¹⁸ points), no crude Monte Carlo.
+    /// shifts (batches of 500 points × 10 shifts, at most 2¹⁸ points), no crude Monte Carlo,
+    /// tetrachoric roots to 1e-10 in θ (so every mean of them to 1e-10, and β_SF at that mean to
+    /// well within its 1e-7).
     public static let replicate = Precision(
         betaSFRelTol: 1e-7, impliedRhoRelTol: 1e-7, impliedRhoXTol: 1e-9, qmcPoints: 500, qmcShifts: 10,
-        fullRelError: 1e-2, qmcMaxPoints: 1 << 18, crudeDraws: 0)
+        fullRelError: 1e-2, qmcMaxPoints: 1 << 18, crudeDraws: 0, tetrachoricRootTol: 1e-10)
 }

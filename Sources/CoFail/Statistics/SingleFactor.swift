@@ -32,14 +32,16 @@ public enum SingleFactor {
 
     /// A start for the ρ* search of samples near one whose ρ* is known (bootstrap replicates):
     /// ρ* solves log β_SF(p, ρ) = log β, so to first order (implicit function theorem)
-    ///   ρ* ≈ ρ*₀ + (Δ log β − Σ_i ∂log β_SF/∂p_i · Δp_i) / (∂log β_SF/∂ρ),
-    /// the derivatives taken by central differences at the known sample. Only a start: the
-    /// search brackets and converges from any start, a close one saves it evaluations.
+    ///   Δ₁ = (Δ log β − Σ_i ∂log β_SF/∂p_i · Δp_i) / S,  S = ∂log β_SF/∂ρ,
+    /// and with the curvature S' = ∂²log β_SF/∂ρ² along ρ, ρ* ≈ ρ*₀ + Δ₁ − S'/(2S)·Δ₁². The
+    /// derivatives are central differences at the known sample. Only a start: the search
+    /// brackets and converges from any start, a close one saves it evaluations.
     public struct ImpliedRhoStart: Sendable {
         let rho: Double
         let logBeta: Double
         let p: [Double]
         let slope: Double
+        let curvature: Double
         let gradient: [Double]
 
         /// nil when the sample's ρ* is undefined or at 0 or 1 (no derivative to extrapolate with).
@@ -55,6 +57,11 @@ public enum SingleFactor {
             guard slope > 0, slope.isFinite else {
                 return nil
             }
+            let hc = 0.05 * min(r, 1 - r)
+            let cu = try FactorKernel.logBeta(p, rho: r + hc, relTol: tol)
+            let cm = try FactorKernel.logBeta(p, rho: r, relTol: tol)
+            let cd = try FactorKernel.logBeta(p, rho: r - hc, relTol: tol)
+            curvature = (cu - 2 * cm + cd) / (hc * hc)
             gradient = try p.indices.map { i in
                 guard p[i] > 0, p[i] < 1 else {
                     return 0
@@ -81,7 +88,8 @@ public enum SingleFactor {
             for i in q.indices {
                 change -= gradient[i] * (q[i] - p[i])
             }
-            let guess = rho + change / slope
+            let first = change / slope
+            let guess = rho + first - 0.5 * curvature / slope * first * first
             return guess.isFinite ? min(max(guess, 1e-3), 1 - 1e-3) : .nan
         }
     }
