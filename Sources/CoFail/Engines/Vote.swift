@@ -697,7 +697,8 @@ public struct VoteSummary: Sendable {
         }
 
         // naive query bootstrap
-        let boot = try VoteSummary.bootstrap(engine: e, warm: try TetrachoricWarmStart(pw, rootTolerance: Precision.replicate.tetrachoricRootTol))
+        let boot = try VoteSummary.bootstrap(
+            engine: e, warm: try TetrachoricWarmStart(pw, rootTolerance: Precision.replicate.tetrachoricRootTol))
         var bootGain = boot.map(\.meanGain).sorted()
         if bootGain.count >= 2 {
             gainBootstrapSE = .defined(sampleStandardDeviation(bootGain))
