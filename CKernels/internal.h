@@ -172,11 +172,20 @@ CF_INLINE double cf_Phi(double x) {
     return x < 0 ? q : 1.0 - q;
 }
 
-/* Φ(x) to ~2e-17 absolute (not relative in the far lower tail): exp(−x²/2) without the split,
- * whose relative error x²·2⁻⁵³ is harmless once multiplied by Φ(−|x|) ≤ 0.2/x². For sums of
- * probabilities such as Φ₂'s Φ(h)Φ(k), where one exp less per call counts. */
+/* cf_phi_tail with exp(−x²/2) in one exp, without the split: its relative error x²·2⁻⁵³
+ * (< 1.8e-13 below 39.5) carries into Φ(−|x|) and exp_out. Harmless where that is far below the
+ * tolerance: sums of probabilities (Φ₂'s Φ(h)Φ(k), then ~2e-17 absolute) and the β_SF integrand,
+ * a product of m such factors (relative error < m·x²·2⁻⁵³), where one exp less per model counts. */
+CF_INLINE double cf_phi_tail_abs(double ax, double *erfcx_out, double *exp_out) {
+    double r = cf_erfcx(ax * CF_SQRT1_2), e = cf_exp(-0.5 * ax * ax);
+    *erfcx_out = r;
+    *exp_out = e;
+    return ax < 39.5 ? 0.5 * e * r : 0;
+}
+
+/* Φ(x) to ~2e-17 absolute (not relative in the far lower tail): cf_phi_tail_abs. */
 CF_INLINE double cf_Phi_abs(double x) {
-    double ax = fabs(x), q = ax < 39.5 ? 0.5 * cf_exp(-0.5 * ax * ax) * cf_erfcx(ax * CF_SQRT1_2) : 0;
+    double r, e, q = cf_phi_tail_abs(fabs(x), &r, &e);
     return x < 0 ? q : 1.0 - q;
 }
 

@@ -6,7 +6,6 @@ import Testing
 enum Tol {
     static let bvnAbsolute = 1e-14  // Φ₂ is asked to be accurate to 1e-14 absolute (METHODS §2 wants ~1e-15)
     static let tetrachoric = 1e-9  // r against R's uniroot goldens, whose own tolerance is ~1e-10
-    static let factorRelative = 1e-8  // METHODS §3: β_SF to relative 1e-8
     static let cpRelative = 1e-9  // GSL vs SciPy/Boost Beta quantiles
 }
 
