@@ -94,6 +94,44 @@ import Testing
         #expect(throws: CoFailError.self) { try UnitTable.merge([("a", s0), ("b", s0)]) }
     }
 
+    /// Replicates start their ρ* search from a prediction off the full sample: it lies closer to
+    /// each replicate's root than the full sample's ρ* does, and the search from it at the
+    /// replicates' tolerances finds the root of a cold search at report precision.
+    @Test func impliedRhoStartPredictsReplicates() throws {
+        var spec = SyntheticMatrix.Spec(law: .gaussian, queries: 400, models: 12)
+        spec.rho = 0.6
+        spec.error = 0.3
+        spec.spread = 0.1
+        spec.seed = 5
+        let x = try SyntheticMatrix(spec).raw.applyCoverage(.complete).0
+        let full = try SampleCounts(x)
+        let beta = Double(full.k) / Double(full.n)
+        let rho0 = try SingleFactor.impliedRho(full.errorRates, beta: beta)
+        let start = try #require(
+            try SingleFactor.ImpliedRhoStart(errorRates: full.errorRates, beta: beta, rho: rho0))
+        let rows = try x.queryRows()
+        var predicted = 0.0
+        var unmoved = 0.0
+        var used = 0
+        for r in 0..<60 {
+            let key = RandomKey(seed: 9, domain: .resample, unit: UInt64(r))
+            let c = try SampleCounts(x.resampled(key.resampleIndices(x.n), rows: rows))
+            let b = Double(c.k) / Double(c.n)
+            guard let exact = try SingleFactor.impliedRho(c.errorRates, beta: b).value else {
+                continue
+            }
+            let guess = start.predict(errorRates: c.errorRates, beta: b)
+            let hinted = try SingleFactor.impliedRho(
+                c.errorRates, beta: b, precision: .replicate, hint: guess, workspace: nil)
+            #expect(abs(try #require(hinted.value) - exact) <= 1e-8, "replicate \(r)")
+            predicted += abs(guess - exact)
+            unmoved += abs(rho0.value! - exact)
+            used += 1
+        }
+        #expect(used >= 40)
+        #expect(predicted < 0.5 * unmoved, "mean error of the prediction \(predicted) vs the full ρ* \(unmoved)")
+    }
+
     /// An interrupted run resumed from its checkpoint equals an uninterrupted one.
     @Test func resumeAfterInterruptEqualsUninterrupted() throws {
         let boot = try Bootstrap(EngineTests.example.1, stats: [.beta, .best_accuracy, .mean_tetrachoric], seed: 5)
