@@ -322,18 +322,15 @@ int cf_bvn_cdf_batch(const double *h, const double *k, const double *r, size_t n
 }
 
 int cf_bvn_solve_r(double h, double k, double p, double *r_out) {
-    return cf_bvn_solve_r_start(h, k, p, NAN, r_out);
+    return cf_bvn_solve_r_warm(h, k, p, NAN, r_out);
 }
 
 int cf_bvn_solve_r_warm(double h, double k, double p, double r0, double *r_out) {
-    return cf_bvn_solve_r_start(h, k, p, r0, r_out);
-}
-
-int cf_bvn_solve_r_start(double h, double k, double p, double r0, double *r_out) {
-    if (isnan(h) || isnan(k))
-        return CF_EDOM;
-    double d = isfinite(h) && isfinite(k) ? p - cf_norm_cdf(h) * cf_norm_cdf(k) : NAN;
-    return cf_bvn_solve_r_margins(h, k, p, d, isfinite(r0) && fabs(r0) < 1 ? asin(r0) : NAN, r_out);
+    if (!r_out)
+        return CF_EINVAL;
+    int status;
+    int st = cf_bvn_solve_r_warm_batch(&h, &k, &p, &r0, 1, r_out, &status);
+    return st == CF_OK ? status : st;
 }
 
 int cf_bvn_solve_r_warm_batch(const double *h, const double *k, const double *p, const double *r0, size_t n, double *r,

@@ -606,9 +606,8 @@ static int sf_pool_log_beta(cf_factor_workspace *ws, const sf_pool *pool, double
     return CF_OK;
 }
 
-/* cf_factor_log_beta, plus d log β_SF / dρ in *drho when the integral supplied it (else NaN). */
-static int factor_log_beta(cf_factor_workspace *ws, const double *p, size_t m, double rho, double rel_tol,
-                           double *log_beta, double *err, double *drho) {
+int cf_factor_log_beta_ws(cf_factor_workspace *ws, const double *p, size_t m, double rho, double rel_tol,
+                          double *log_beta, double *err) {
     if (!ws || !p || !log_beta || m == 0 || m > ws->cap)
         return CF_EINVAL;
     if (!(rho >= 0 && rho <= 1))
@@ -617,12 +616,7 @@ static int factor_log_beta(cf_factor_workspace *ws, const double *p, size_t m, d
         rel_tol = 1e-10;
     sf_pool pool;
     int st = sf_pool_of(ws, p, m, &pool);
-    return st == CF_OK ? sf_pool_log_beta(ws, &pool, rho, rel_tol, log_beta, err, drho, NULL) : st;
-}
-
-int cf_factor_log_beta_ws(cf_factor_workspace *ws, const double *p, size_t m, double rho, double rel_tol,
-                          double *log_beta, double *err) {
-    return factor_log_beta(ws, p, m, rho, rel_tol, log_beta, err, NULL);
+    return st == CF_OK ? sf_pool_log_beta(ws, &pool, rho, rel_tol, log_beta, err, NULL, NULL) : st;
 }
 
 int cf_factor_log_beta(const double *p, size_t m, double rho, double rel_tol, double *log_beta, double *err) {
@@ -631,7 +625,7 @@ int cf_factor_log_beta(const double *p, size_t m, double rho, double rel_tol, do
     cf_factor_workspace *ws = cf_factor_workspace_alloc(m);
     if (!ws)
         return CF_ENOMEM;
-    int st = factor_log_beta(ws, p, m, rho, rel_tol, log_beta, err, NULL);
+    int st = cf_factor_log_beta_ws(ws, p, m, rho, rel_tol, log_beta, err);
     cf_factor_workspace_free(ws);
     return st;
 }

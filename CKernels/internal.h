@@ -26,10 +26,7 @@ int cf_brent(cf_scalar_fn f, void *ctx, double a, double b, double fa, double fb
 /* Run fn(arg, t) for t in [0, threads) on pthreads (inline when threads == 1). */
 int cf_parallel(size_t threads, void (*fn)(void *arg, size_t t), void *arg);
 
-/* cf_bvn_solve_r with a Newton start r0 (ignored when not finite or |r0| >= 1). */
-int cf_bvn_solve_r_start(double h, double k, double p, double r0, double *r_out);
-
-/* The same with d = p − Φ(h)Φ(k) supplied by a caller that has the margins' Φ at hand
+/* cf_bvn_solve_r_warm with d = p − Φ(h)Φ(k) supplied by a caller that has the margins' Φ at hand
  * (d is ignored, and may be NaN, when h or k is infinite) and the start as an angle
  * θ0 = asin r0 (NaN for none), which callers can extrapolate without an asin per solve. */
 int cf_bvn_solve_r_margins(double h, double k, double p, double d, double theta0, double *r_out);
