@@ -8,7 +8,11 @@
 #include "internal.h"
 #include <stdlib.h>
 
-/* Gauss–Legendre half-rules on [-1, 1] (positive nodes, weights), 6, 12 and 20 points. */
+/* Gauss–Legendre half-rules on [-1, 1] (positive nodes, weights): 2 and 4 points for the short
+ * increments of Φ₂'s inverse (numpy.polynomial.legendre.leggauss), Genz's 6, 12 and 20. */
+static const double GL2_X[1] = {0.57735026918962576451}, GL2_W[1] = {1.0};
+static const double GL4_X[2] = {0.8611363115940526, 0.33998104358485626};
+static const double GL4_W[2] = {0.34785484513745357, 0.6521451548625464};
 static const double GL6_X[3] = {0.9324695142031519, 0.6612093864662645, 0.2386191860831969};
 static const double GL6_W[3] = {0.17132449237917027, 0.3607615730481387, 0.46791393457269104};
 static const double GL12_X[6] = {0.9815606342467192, 0.9041172563704748, 0.7699026741943047,
@@ -21,6 +25,12 @@ static const double GL20_X[10] = {0.993128599185095,   0.9639719272779138, 0.912
 static const double GL20_W[10] = {0.017614007139150893, 0.040601429800386446, 0.06267204833410879, 0.08327674157670471,
                                   0.1019301198172407,   0.1181945319615186,   0.1316886384491769,  0.1420961093183824,
                                   0.14917298647260424,  0.15275338713072628};
+
+/* The rules by index, with their node counts; Genz's are ARC_GL6 + 0, 1, 2. */
+enum { ARC_GL2, ARC_GL4, ARC_GL6, ARC_GL12, ARC_GL20, ARC_RULES };
+static const double *const ARC_X[ARC_RULES] = {GL2_X, GL4_X, GL6_X, GL12_X, GL20_X};
+static const double *const ARC_W[ARC_RULES] = {GL2_W, GL4_W, GL6_W, GL12_W, GL20_W};
+static const int ARC_NG[ARC_RULES] = {1, 2, 3, 6, 10};
 
 /* asin without a libm call, so loops over many Φ₂ vectorise: asin(x) = x·P(x²) for |x| <= 1/2,
  * π/2 − 2s·P(s²) with s = √((1 − |x|)/2) above; P from scripts/gen/asin_poly.py (mpmath),
@@ -97,10 +107,7 @@ CF_INLINE double arc_sum(arc_state s, const double *x, const double *w, int ng) 
     return sum;
 }
 
-/* Genz's rules for |r| < 0.925: 6, 12 or 20 points by |r|. */
-static const double *const GENZ_X[3] = {GL6_X, GL12_X, GL20_X}, *const GENZ_W[3] = {GL6_W, GL12_W, GL20_W};
-static const int GENZ_NG[3] = {3, 6, 10};
-
+/* Genz's rules for |r| < 0.925: 6, 12 or 20 points by |r| (0, 1, 2: ARC_GL6 + the value). */
 CF_INLINE int genz_rule(double ar) {
     return ar < 0.3 ? 0 : (ar < 0.75 ? 1 : 2);
 }
@@ -113,7 +120,7 @@ CF_INLINE int genz_rule_arc(double at) {
 CF_INLINE double arc_value(double h, double k, double r) {
     int q = genz_rule(fabs(r));
     arc_state s = arc_start(h, k, r);
-    return arc_finish(h, k, s, arc_sum(s, GENZ_X[q], GENZ_W[q], GENZ_NG[q]));
+    return arc_finish(h, k, s, arc_sum(s, ARC_X[ARC_GL6 + q], ARC_W[ARC_GL6 + q], ARC_NG[ARC_GL6 + q]));
 }
 
 /* Upper orthant P(X > h, Y > k; r) for 0.925 <= |r| < 1 and finite h, k (Genz's BVNU, near-
@@ -247,7 +254,7 @@ CF_INLINE double arc_sum_unrolled(arc_state s, const double *x, const double *w,
 
 CF_INLINE double arc_rule_unrolled(double h, double k, double r, int q) {
     arc_state s = arc_start(h, k, r);
-    return arc_finish(h, k, s, arc_sum_unrolled(s, GENZ_X[q], GENZ_W[q], GENZ_NG[q]));
+    return arc_finish(h, k, s, arc_sum_unrolled(s, ARC_X[ARC_GL6 + q], ARC_W[ARC_GL6 + q], ARC_NG[ARC_GL6 + q]));
 }
 
 enum { BATCH_BLOCK = 1024 };
@@ -430,10 +437,6 @@ static int solve_newton(double h, double k, double p, double d, double theta0, d
  * on its own inputs only.
  */
 static const double THETA_MAX = 1.1804604045687822; /* asin(0.925) */
-static const double GL2_X[1] = {0.57735026918962576451}, GL2_W[1] = {1.0};
-/* 4 points (numpy.polynomial.legendre.leggauss(4)) */
-static const double GL4_X[2] = {0.8611363115940526, 0.33998104358485626};
-static const double GL4_W[2] = {0.34785484513745357, 0.6521451548625464};
 
 /* (1/2π) ∫_a^b e(t) dt by the half-rule (x, w, ng) given sin a and cos a (|b − a| <= 1.2): the
  * nodes mid ± half·x_i are those of arc_sum with asr = half around the midpoint, whose sine and
@@ -458,8 +461,8 @@ static double arc_panel(double hk, double hs, double a, double b, const double *
     return arc_panel_body(hk, hs, a, b, x, w, ng, sb, cb, 0);
 }
 
-/* The rules of an increment: 2 and 4 points for short arcs, then Genz's 6, 12 and 20. */
-enum { ARC_GL2, ARC_GL4, ARC_GL6, ARC_GL12, ARC_GL20, ARC_RULES, ARC_DONE = ARC_RULES, ARC_SCALAR };
+/* A lane's next action besides a rule for its increment. */
+enum { ARC_DONE = ARC_RULES, ARC_SCALAR };
 
 /* The rule for one panel [a, e] (|e − a| <= 0.3) with cos a = ca, by position and length.
  * Genz's rule lengths: 6 points cover arcs up to 0.3 near θ = 0; further out the 1/cos² t
@@ -478,10 +481,6 @@ CF_INLINE int arc_rule(double hk, double hs, double a, double e, double ca) {
         return ARC_GL4;
     return am < 0.3 ? ARC_GL6 : (am < 0.8 ? ARC_GL12 : ARC_GL20);
 }
-
-static const double *const ARC_X[ARC_RULES] = {GL2_X, GL4_X, GL6_X, GL12_X, GL20_X};
-static const double *const ARC_W[ARC_RULES] = {GL2_W, GL4_W, GL6_W, GL12_W, GL20_W};
-static const int ARC_NG[ARC_RULES] = {1, 2, 3, 6, 10};
 
 /* ∫ over [a, b] in panels of at most 0.3, given sin a, cos a in *sb, *cb (updated to b). */
 static double arc_integral(double hk, double hs, double a, double b, double *sb, double *cb) {
@@ -502,7 +501,7 @@ typedef struct {
     double *hk, *hs, *d; /* hk, (h² + k²)/2, p − Φ(h)Φ(k) */
     double *t, *it, *st, *ct; /* angle, I(t), sin t, cos t */
     double *lo, *hi, *next, *r; /* bracket, next angle, result */
-    double *tmp; /* 8·cap: gathered panels */
+    double *tmp; /* 7·cap: gathered panels */
     int *side, *halley, *code; /* bit 0/1: bracketed below/above; Halley step taken; next action */
     size_t *lane, *list; /* lane's index in the batch; lanes of one rule */
 } arc_block;
@@ -521,7 +520,7 @@ static arc_block *arc_block_alloc(size_t cap) {
     if (!b)
         return NULL;
     b->cap = cap;
-    double *f = b->hk = malloc(19 * cap * sizeof *f);
+    double *f = b->hk = malloc(18 * cap * sizeof *f);
     int *g = b->side = malloc(3 * cap * sizeof *g);
     size_t *z = b->lane = malloc(2 * cap * sizeof *z);
     if (!f || !g || !z) {
@@ -594,6 +593,15 @@ static void arc_increments(arc_block *b, size_t n) {
             arc_panels(b, b->list + start[q], start[q + 1] - start[q], q);
 }
 
+/* Whether the root is at hand after a step of length len (Halley's when `halley`) inside a
+ * bracket of width `width`: after a Halley step of 1e-7 the error is O(1e-21), done without
+ * integrating it. With a tolerance, done once Halley's error, `cubic` = C·len³, four times over,
+ * is below it: C = g''/6 − g'²/12 from f''/f' = g' and f'''/f' = g'' + g'², and steps up to 1e-2
+ * keep the higher terms small. */
+CF_INLINE int arc_converged(int halley, double len, double width, double cubic, double tol) {
+    return (halley && (len <= 1e-7 || (len <= 1e-2 && 4 * cubic <= tol))) || len <= 1e-15 || width <= 1e-15;
+}
+
 /* One Halley step of a lane, without branches: it updates the bracket and returns the next
  * action — ARC_DONE with the root in *r, a rule for the increment to *next, or ARC_SCALAR when
  * the step leaves the bracket or spans more than one panel. */
@@ -610,12 +618,8 @@ CF_INLINE int arc_halley(double hk, double hs, double d, double tol, double t, d
     int hy = hal > 0.5 && hal < 2;
     double nx = t + (hy ? dn / hal : dn), step = nx - t, len = fabs(step), sd, cd;
     cf_small_sincos(step, &sd, &cd);
-    /* After a Halley step of 1e-7 the error is O(1e-21): done without integrating it. With a
-     * tolerance, done once Halley's error C·len³, four times over, is below it: C = g''/6 − g'²/12
-     * from f''/f' = g' and f'''/f' = g'' + g'², and steps up to 1e-2 keep the higher terms small. */
     double d2g = (3 * hk * st + 2 * num) / c2 + 6 * st * st * num / (c2 * c2);
-    double cubic = fabs(d2g / 6 - dg * dg / 12) * len * len * len;
-    int done = (hy && (len <= 1e-7 || (len <= 1e-2 && 4 * cubic <= tol))) || len <= 1e-15 || u - l <= 1e-15;
+    int done = arc_converged(hy, len, u - l, fabs(d2g / 6 - dg * dg / 12) * len * len * len, tol);
     int code =
         !(nx > l && nx < u) ? ARC_SCALAR : (done ? ARC_DONE : (len > 0.3 ? ARC_SCALAR : arc_rule(hk, hs, t, nx, ct)));
     /* Φ₂ matches p to 1e-16: further steps would only chase rounding noise */
@@ -656,7 +660,8 @@ static int arc_scalar_step(arc_block *b, size_t j) {
         halley = 0;
     }
     double step = next - t;
-    if ((halley && fabs(step) <= 1e-7) || fabs(step) <= 1e-15 || b->hi[j] - b->lo[j] <= 1e-15) {
+    /* no estimate of Halley's error here: the tolerance plays no part */
+    if (arc_converged(halley, fabs(step), b->hi[j] - b->lo[j], INFINITY, 0)) {
         double sd, cd;
         cf_small_sincos(step, &sd, &cd);
         b->r[j] = b->st[j] * cd + b->ct[j] * sd;
@@ -738,7 +743,7 @@ int cf_bvn_solve_r_batch(const double *h, const double *k, const double *p, cons
         for (size_t i = b0; i < end; i++) {
             r[i] = NAN;
             status[i] = CF_EDOM;
-            if (isnan(h[i]) || isnan(k[i]) || isnan(p[i]) || !isfinite(h[i]) || !isfinite(k[i]))
+            if (isnan(p[i]) || !isfinite(h[i]) || !isfinite(k[i]))
                 continue;
             b->hk[cnt] = h[i] * k[i];
             b->hs[cnt] = 0.5 * (h[i] * h[i] + k[i] * k[i]);

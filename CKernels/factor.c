@@ -277,16 +277,16 @@ static double sf_pooled_start(const sf_ctx *c) {
  * 1e-4…0.95, ρ up to the kink limit, SciPy quad at 2e-14 as reference;
  * scripts/checks/trapezoid_error.py) the finer level's error stayed below 75·d², so accepting
  * it when d <= max(rel_tol, 0.05·√rel_tol) keeps the error under 0.2·rel_tol. The first
- * spacing is 0.8σ rather than σ: the product of many Φ factors narrows the strip, and at σ
- * the change to σ/2 often misses the gate of a replicate's tolerance by a small factor,
- * costing a third level. The grid
- * extends on each side until the scaled integrand is below F = max(e⁻⁴⁰, 0.1·rel_tol): it is
- * log-concave with peak 1, so beyond the point x_F where it falls to F it is at most
+ * spacing is 0.8σ rather than σ: the product of many Φ factors narrows the strip, and at σ the
+ * change to σ/2 often misses the gate of a replicate's tolerance by a small factor, costing a
+ * third level.
+ * The grid extends on each side until the scaled integrand is below F = max(e⁻⁴⁰, 0.1·rel_tol):
+ * it is log-concave with peak 1, so beyond the point x_F where it falls to F it is at most
  * F·exp(−s·t) with s >= log(1/F)/|x_F − mode|, while the chord bound puts at least
- * |x_F − mode|·(1 − F)/log(1/F) of the integral on that side: each side's tail is below F of
- * the integral, and with the grid's 0.2·rel_tol the total stays below 0.4·rel_tol. Integrands with
- * near-kinks are left to the adaptive path (the caller checks the kink width), as is any
- * case that has not converged at h = 0.1σ.
+ * |x_F − mode|·(1 − F)/log(1/F) of the integral on that side: each side's tail is below F of the
+ * integral, and with the grid's 0.2·rel_tol the total stays below 0.4·rel_tol.
+ * Integrands with near-kinks are left to the adaptive path (the caller checks the kink width),
+ * as is any case that has not converged at h = 0.1σ.
  */
 static int sf_trapezoid(const sf_ctx *c, double mode, double sigma, double rel_tol, double *out, double *err,
                         double *dlog) {
@@ -518,35 +518,10 @@ static int sf_integrate(cf_factor_workspace *fw, const double *a, const double *
     return CF_OK;
 }
 
-/* Splits p into thresholds of interior models; reports p = 0 presence and the closed forms. */
-static int sf_prepare(const double *p, size_t m, double *tau, size_t *mi, int *has_zero, double *log_prod,
-                      double *log_min) {
-    *mi = 0;
-    *has_zero = 0;
-    *log_prod = 0;
-    *log_min = 0;
-    for (size_t i = 0; i < m; i++) {
-        if (!(p[i] >= 0 && p[i] <= 1))
-            return CF_EDOM;
-        if (p[i] == 0) {
-            *has_zero = 1;
-            continue;
-        }
-        if (p[i] == 1)
-            continue;
-        double lp = log(p[i]);
-        *log_prod += lp;
-        if (*mi == 0 || lp < *log_min)
-            *log_min = lp;
-        tau[(*mi)++] = cf_norm_quantile(p[i]);
-    }
-    return CF_OK;
-}
-
-/* A pool prepared for β_SF at any ρ: the interior models' thresholds sorted into ws->tau with
- * equal ones merged — models with equal error rates (common in resamples: counts out of n)
- * share one factor, raised to their number (ws->w; the shared ones listed in ws->rep) — and the
- * closed forms of the degenerate cases. */
+/* A pool prepared for β_SF at any ρ: the interior models' (0 < p < 1) thresholds sorted into
+ * ws->tau with equal ones merged — models with equal error rates (common in resamples: counts
+ * out of n) share one factor, raised to their number (ws->w; the shared ones listed in ws->rep) —
+ * and what the degenerate cases need: whether some p = 0, log ∏p and log min p. */
 typedef struct {
     size_t mi, u, nrep; /* interior models, distinct thresholds, shared ones */
     int has_zero;
@@ -556,9 +531,22 @@ typedef struct {
 static int sf_pool_of(cf_factor_workspace *ws, const double *p, size_t m, sf_pool *pool) {
     double *tau = ws->tau;
     int *w = ws->w, *rep = ws->rep;
-    int st = sf_prepare(p, m, tau, &pool->mi, &pool->has_zero, &pool->log_prod, &pool->log_min);
-    if (st != CF_OK)
-        return st;
+    *pool = (sf_pool){0, 0, 0, 0, 0, 0};
+    for (size_t i = 0; i < m; i++) {
+        if (!(p[i] >= 0 && p[i] <= 1))
+            return CF_EDOM;
+        if (p[i] == 0) {
+            pool->has_zero = 1;
+            continue;
+        }
+        if (p[i] == 1)
+            continue;
+        double lp = log(p[i]);
+        pool->log_prod += lp;
+        if (pool->mi == 0 || lp < pool->log_min)
+            pool->log_min = lp;
+        tau[pool->mi++] = cf_norm_quantile(p[i]);
+    }
     qsort(tau, pool->mi, sizeof *tau, cmp_double);
     size_t u = 0;
     for (size_t i = 0; i < pool->mi; i++) {

@@ -153,14 +153,19 @@ CF_INLINE double cf_exp_mhalf_sq(double x) {
     return cf_exp(-0.5 * xh * xh) * cf_exp(-0.5 * xl * (x + xh));
 }
 
-/* Φ(−|x|) = ½ exp(−x²/2) erfcx(|x|/√2) for |x| < 39.5 (0 beyond: below the smallest double),
- * with erfcx(|x|/√2) and exp(−x²/2) returned too: φ/Φ and log Φ follow without another exp
- * or erfc. */
-CF_INLINE double cf_phi_tail(double ax, double *erfcx_out, double *exp_out) {
-    double r = cf_erfcx(ax * CF_SQRT1_2), e = cf_exp_mhalf_sq(ax);
+/* Φ(−|x|) = ½ e·erfcx(|x|/√2) for |x| < 39.5 (0 beyond: below the smallest double), given
+ * e = exp(−x²/2), with erfcx(|x|/√2) and e returned too: φ/Φ and log Φ follow without another
+ * exp or erfc. */
+CF_INLINE double cf_phi_tail_with(double ax, double e, double *erfcx_out, double *exp_out) {
+    double r = cf_erfcx(ax * CF_SQRT1_2);
     *erfcx_out = r;
     *exp_out = e;
     return ax < 39.5 ? 0.5 * e * r : 0;
+}
+
+/* The same with exp(−x²/2) from the split square (relative accuracy in the far tail). */
+CF_INLINE double cf_phi_tail(double ax, double *erfcx_out, double *exp_out) {
+    return cf_phi_tail_with(ax, cf_exp_mhalf_sq(ax), erfcx_out, exp_out);
 }
 
 /* Φ(x) for non-NaN x. */
@@ -174,10 +179,7 @@ CF_INLINE double cf_Phi(double x) {
  * tolerance: sums of probabilities (Φ₂'s Φ(h)Φ(k), then ~2e-17 absolute) and the β_SF integrand,
  * a product of m such factors (relative error < m·x²·2⁻⁵³), where one exp less per model counts. */
 CF_INLINE double cf_phi_tail_abs(double ax, double *erfcx_out, double *exp_out) {
-    double r = cf_erfcx(ax * CF_SQRT1_2), e = cf_exp(-0.5 * ax * ax);
-    *erfcx_out = r;
-    *exp_out = e;
-    return ax < 39.5 ? 0.5 * e * r : 0;
+    return cf_phi_tail_with(ax, cf_exp(-0.5 * ax * ax), erfcx_out, exp_out);
 }
 
 /* Φ(x) to ~2e-17 absolute (not relative in the far lower tail): cf_phi_tail_abs. */

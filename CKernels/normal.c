@@ -45,8 +45,7 @@ double cf_norm_logcdf(double x) {
  * lost). One logarithm, of the side's argument; both forms are computed and one kept, so loops
  * over it vectorise. */
 CF_INLINE double logcdf_lane(double v, double *mills) {
-    double ax = fabs(v), r = cf_erfcx(ax * CF_SQRT1_2), e = cf_exp_mhalf_sq(ax);
-    double q = ax < 39.5 ? 0.5 * e * r : 0, u = 1 - q, l = cf_log(v < 0 ? 0.5 * r : u);
+    double r, e, q = cf_phi_tail(fabs(v), &r, &e), u = 1 - q, l = cf_log(v < 0 ? 0.5 * r : u);
     double lower = l - 0.5 * v * v, upper = l - ((u - 1) + q) / u;
     if (mills) /* √(2/π)/erfcx(|v|/√2) below 0, φ(v)/Φ(v) above: one division */
         *mills = (v < 0 ? 0.79788456080286535588 : e * 0.39894228040143267794) / (v < 0 ? r : u);

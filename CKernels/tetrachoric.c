@@ -145,7 +145,7 @@ int cf_tetrachoric_pair(double n11, double n10, double n01, double n00, int corr
     if (!(n11 >= 0 && n10 >= 0 && n01 >= 0 && n00 >= 0))
         return CF_EDOM;
     double n = n11 + n10 + n01 + n00;
-    cf_tetra_warm w = {isfinite(r_start) && fabs(r_start) < 1 ? asin(r_start) : NAN, 0, 0, 0, 0, 0, 0};
+    cf_tetra_warm w = {.theta = isfinite(r_start) && fabs(r_start) < 1 ? asin(r_start) : NAN};
     pair_problem prob;
     if (pair_prepare(n11, n10, n01, n00, margin_of(n11 + n10, n), margin_of(n11 + n01, n), correct, &w, out, &prob)) {
         double r = NAN;
@@ -170,30 +170,36 @@ typedef struct {
     int *status; /* per thread: CF_OK or CF_ENOMEM */
 } tetra_job;
 
-/* A thread's gathered root problems: pair (a, b) of problem i at where[i] = a·m + b. */
+/* A thread's gathered root problems, as arrays the solver takes: problem i is pair (a, b) at
+ * where[i] = a·m + b. */
 typedef struct {
-    pair_problem prob[TETRA_CHUNK];
     size_t where[TETRA_CHUNK];
-    double h[TETRA_CHUNK], k[TETRA_CHUNK], p[TETRA_CHUNK], d[TETRA_CHUNK], theta[TETRA_CHUNK], r[TETRA_CHUNK];
+    double h[TETRA_CHUNK], k[TETRA_CHUNK], p[TETRA_CHUNK], d[TETRA_CHUNK], theta[TETRA_CHUNK], pmin[TETRA_CHUNK];
+    double r[TETRA_CHUNK];
     int st[TETRA_CHUNK];
     size_t cnt;
 } tetra_chunk;
 
+static void chunk_add(tetra_chunk *c, const pair_problem *prob, size_t where) {
+    size_t i = c->cnt++;
+    c->where[i] = where;
+    c->h[i] = prob->h;
+    c->k[i] = prob->k;
+    c->p[i] = prob->target;
+    c->d[i] = prob->d;
+    c->theta[i] = prob->theta;
+    c->pmin[i] = prob->pmin;
+}
+
 /* Solves the chunk's problems together (the solver vectorises across them) and stores the roots. */
 static int tetra_flush(tetra_job *j, tetra_chunk *c) {
     size_t m = j->m;
-    for (size_t i = 0; i < c->cnt; i++) {
-        c->h[i] = c->prob[i].h;
-        c->k[i] = c->prob[i].k;
-        c->p[i] = c->prob[i].target;
-        c->d[i] = c->prob[i].d;
-        c->theta[i] = c->prob[i].theta;
-    }
     int st = cf_bvn_solve_r_batch(c->h, c->k, c->p, c->d, c->theta, c->cnt, j->root_tol, c->r, c->st);
     for (size_t i = 0; i < c->cnt && st == CF_OK; i++) {
         size_t ab = c->where[i], ba = (ab % m) * m + ab / m;
         cf_pair_stat s = {.r = NAN, .flag = j->flags[ab]};
-        pair_finish(&c->prob[i], c->st[i], c->r[i], &s);
+        pair_problem prob = {c->h[i], c->k[i], c->p[i], c->d[i], c->theta[i], c->pmin[i]};
+        pair_finish(&prob, c->st[i], c->r[i], &s);
         j->r[ab] = j->r[ba] = s.r;
         j->flags[ab] = j->flags[ba] = s.flag;
     }
@@ -216,10 +222,10 @@ static void tetra_worker(void *arg, size_t t) {
         for (size_t b = a + 1; b < m && st == CF_OK; b++) {
             int64_t n11 = j->gram[a * m + b], ea = j->gram[a * m + a], eb = j->gram[b * m + b];
             cf_pair_stat s;
+            pair_problem prob;
             if (pair_prepare((double)n11, (double)(ea - n11), (double)(eb - n11), (double)(j->n - ea - eb + n11),
-                             j->margins[a], j->margins[b], j->correct, j->warm ? &j->warm[a * m + b] : NULL, &s,
-                             &c->prob[c->cnt]))
-                c->where[c->cnt++] = a * m + b;
+                             j->margins[a], j->margins[b], j->correct, j->warm ? &j->warm[a * m + b] : NULL, &s, &prob))
+                chunk_add(c, &prob, a * m + b);
             j->r[a * m + b] = j->r[b * m + a] = s.r;
             j->phi[a * m + b] = j->phi[b * m + a] = s.phi;
             j->flags[a * m + b] = j->flags[b * m + a] = s.flag;

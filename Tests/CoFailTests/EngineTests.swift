@@ -98,12 +98,7 @@ import Testing
     /// each replicate's root than the full sample's ρ* does, and the search from it at the
     /// replicates' tolerances finds the root of a cold search at report precision.
     @Test func impliedRhoStartPredictsReplicates() throws {
-        var spec = SyntheticMatrix.Spec(law: .gaussian, queries: 400, models: 12)
-        spec.rho = 0.6
-        spec.error = 0.3
-        spec.spread = 0.1
-        spec.seed = 5
-        let x = try SyntheticMatrix(spec).raw.applyCoverage(.complete).0
+        let x = try gaussianMatrix(queries: 400, models: 12, rho: 0.6, error: 0.3, spread: 0.1, seed: 5)
         let full = try SampleCounts(x)
         let beta = Double(full.k) / Double(full.n)
         let rho0 = try SingleFactor.impliedRho(full.errorRates, beta: beta)
@@ -168,12 +163,8 @@ import Testing
     @Test func linearisedWarmStartFindsTheSameRoots() throws {
         for (queries, models, error, seeds) in [(330, 30, 0.25, 1...4), (40, 12, 0.12, 11...16)] {
             func matrix(_ seed: UInt64) throws -> OutcomeMatrix {
-                var spec = SyntheticMatrix.Spec(law: .gaussian, queries: queries, models: models)
-                spec.rho = 0.5
-                spec.error = error
-                spec.spread = error / 2
-                spec.seed = seed
-                return try SyntheticMatrix(spec).raw.applyCoverage(.complete).0
+                try gaussianMatrix(
+                    queries: queries, models: models, rho: 0.5, error: error, spread: error / 2, seed: seed)
             }
             let full = try PairwiseStatistics(matrix(UInt64(seeds.lowerBound)))
             let tol = Precision.replicate.tetrachoricRootTol

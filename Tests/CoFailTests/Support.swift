@@ -104,3 +104,15 @@ let testSignature = RunSignature(
     command: "test",
     input: EngineInput(path: "test", format: nil, threshold: nil, minModelCoverage: nil, registry: nil),
     matrixHash: "0", seed: 1, zeroCellCorrection: true)
+
+/// A generated matrix of the single-factor Gaussian law, with the complete-coverage policy applied.
+func gaussianMatrix(
+    queries: Int, models: Int, rho: Double, error: Double, spread: Double, seed: UInt64
+) throws -> OutcomeMatrix {
+    var spec = SyntheticMatrix.Spec(law: .gaussian, queries: queries, models: models)
+    spec.rho = rho
+    spec.error = error
+    spec.spread = spread
+    spec.seed = seed
+    return try SyntheticMatrix(spec).raw.applyCoverage(.complete).0
+}

@@ -50,29 +50,28 @@ public enum SingleFactor {
                 return nil
             }
             let tol = Precision.report.betaSFRelTol
+            func logBetaSF(_ q: [Double], _ rho: Double) throws -> Double {
+                try FactorKernel.logBeta(q, rho: rho, relTol: tol)
+            }
             let hr = 1e-4 * min(r, 1 - r)
-            let up = try FactorKernel.logBeta(p, rho: r + hr, relTol: tol)
-            let down = try FactorKernel.logBeta(p, rho: r - hr, relTol: tol)
-            slope = (up - down) / (2 * hr)
+            slope = (try logBetaSF(p, r + hr) - logBetaSF(p, r - hr)) / (2 * hr)
             guard slope > 0, slope.isFinite else {
                 return nil
             }
             let hc = 0.05 * min(r, 1 - r)
-            let cu = try FactorKernel.logBeta(p, rho: r + hc, relTol: tol)
-            let cm = try FactorKernel.logBeta(p, rho: r, relTol: tol)
-            let cd = try FactorKernel.logBeta(p, rho: r - hc, relTol: tol)
-            curvature = (cu - 2 * cm + cd) / (hc * hc)
+            curvature = (try logBetaSF(p, r + hc) - 2 * logBetaSF(p, r) + logBetaSF(p, r - hc)) / (hc * hc)
+            var q = p
             gradient = try p.indices.map { i in
                 guard p[i] > 0, p[i] < 1 else {
                     return 0
                 }
                 let h = 1e-4 * min(p[i], 1 - p[i])
-                var q = p
                 q[i] = p[i] + h
-                let lu = try FactorKernel.logBeta(q, rho: r, relTol: tol)
+                let up = try logBetaSF(q, r)
                 q[i] = p[i] - h
-                let ld = try FactorKernel.logBeta(q, rho: r, relTol: tol)
-                return (lu - ld) / (2 * h)
+                let down = try logBetaSF(q, r)
+                q[i] = p[i]
+                return (up - down) / (2 * h)
             }
             self.rho = r
             self.p = p
