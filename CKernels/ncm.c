@@ -268,36 +268,53 @@ int cf_ncm_floor(const double *r, size_t n, double floor, double *out) {
         return CF_EINVAL;
     if (!(floor >= 0))
         return CF_EDOM;
-    double *w = malloc(n * sizeof *w), *z = malloc(n * n * sizeof *z);
-    if (!w || !z) {
+    double *w = malloc(n * sizeof *w), *z = malloc(n * n * sizeof *z), *a = malloc(n * n * sizeof *a);
+    lapack_int *isuppz = malloc(2 * n * sizeof *isuppz);
+    if (!w || !z || !a || !isuppz) {
         free(w);
         free(z);
+        free(a);
+        free(isuppz);
         return CF_ENOMEM;
     }
-    int st = cf_ncm_eigen_sym(r, n, w, z);
-    if (st == CF_OK) {
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = 0; j <= i; j++) {
-                double s = 0;
-                for (size_t k = 0; k < n; k++)
-                    s += fmax(w[k], floor) * z[i * n + k] * z[j * n + k];
-                out[i * n + j] = out[j * n + i] = s;
-            }
-        for (size_t i = 0; i < n; i++)
-            if (!(out[i * n + i] > 0))
-                st = CF_ENOTPD;
-        if (st == CF_OK) {
-            double *s = w; /* reuse: 1/√diag */
+    /* Only the eigenpairs at or below the floor change: out = r + Σ_{λ<=floor} (floor − λ) v vᵀ
+     * (the same matrix as V max(Λ, floor) Vᵀ, without the n − m untouched pairs or rebuilding r
+     * from all of them). dsyevr finds the eigenvalues in (lower, floor]; every eigenvalue of a
+     * matrix with entries in [−1, 1] exceeds −n. */
+    memcpy(a, r, n * n * sizeof *a);
+    memcpy(out, r, n * n * sizeof *out);
+    lapack_int found = 0;
+    double lower = -(double)n - 1;
+    lapack_int info = LAPACKE_dsyevr(LAPACK_COL_MAJOR, 'V', 'V', 'L', (lapack_int)n, a, (lapack_int)n, lower, floor, 0,
+                                     0, 0, &found, w, z, (lapack_int)n, isuppz);
+    int st = info == 0 ? CF_OK : CF_ELAPACK;
+    if (st == CF_OK && found > 0) {
+        for (lapack_int j = 0; j < found; j++) { /* column j of z scaled by √(floor − λ_j) */
+            double sc = cf_sqrt(fmax(floor - w[j], 0));
             for (size_t i = 0; i < n; i++)
-                s[i] = 1 / cf_sqrt(out[i * n + i]);
-            for (size_t i = 0; i < n; i++)
-                for (size_t j = 0; j < n; j++)
-                    out[i * n + j] *= s[i] * s[j];
-            for (size_t i = 0; i < n; i++)
-                out[i * n + i] = 1;
+                z[(size_t)j * n + i] *= sc;
         }
+        cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, (blasint)n, (blasint)found, 1.0, z, (blasint)n, 1.0, out,
+                    (blasint)n);
+        for (size_t j = 0; j < n; j++) /* column-major lower = row-major upper: mirror it */
+            for (size_t i = j + 1; i < n; i++)
+                out[i * n + j] = out[j * n + i];
+    }
+    for (size_t i = 0; i < n && st == CF_OK; i++)
+        if (!(out[i * n + i] > 0))
+            st = CF_ENOTPD;
+    if (st == CF_OK) {
+        for (size_t i = 0; i < n; i++) /* reuse: 1/√diag */
+            w[i] = 1 / cf_sqrt(out[i * n + i]);
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < n; j++)
+                out[i * n + j] *= w[i] * w[j];
+        for (size_t i = 0; i < n; i++)
+            out[i * n + i] = 1;
     }
     free(w);
     free(z);
+    free(a);
+    free(isuppz);
     return st;
 }

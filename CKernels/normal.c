@@ -25,6 +25,10 @@ double cf_norm_logcdf_mills(double x, double *mills) {
         *mills = 1.0 / t;
         return -0.5 * x * x - CF_LOG_SQRT2PI + log(t);
     }
+    if (x == INFINITY) { /* φ/Φ → 0; the tail formula would take 0/0 */
+        *mills = 0;
+        return 0;
+    }
     double r, e, q = cf_phi_tail(fabs(x), &r, &e);
     if (x < 0) {
         *mills = 0.79788456080286535588 / r; /* √(2/π) / erfcx(|x|/√2) */

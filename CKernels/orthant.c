@@ -15,14 +15,22 @@
 /*
  * Genz–Bretz ordering with Cholesky (the "cholperm" step of Botev's method): at step k choose,
  * among the remaining variables, the one with the smallest conditional probability given the
- * truncated means of the variables already placed. Writes the lower factor L (d x d, row-major),
- * the permuted bounds u, and the permutation.
+ * truncated means of the variables already placed; the first `pinned` variables keep their
+ * places. Writes the lower factor L (d x d, row-major), the permuted bounds u, and the
+ * permutation.
  */
-static int order_and_factor(const double *r, const double *tau, size_t d, double *L, double *u, size_t *perm) {
-    double *S = malloc(d * d * sizeof *S), *y = calloc(d, sizeof *y);
-    if (!S || !y) {
+static int order_and_factor(const double *r, const double *tau, size_t d, size_t pinned, double *L, double *u,
+                            size_t *perm) {
+    /* sv, cv: each unplaced variable's conditional variance and mean given the placed ones,
+     * updated as each column of L is found; col: the new column before scaling */
+    double *S = malloc(d * d * sizeof *S), *y = calloc(d, sizeof *y), *sv = malloc(d * sizeof *sv);
+    double *cv = calloc(d, sizeof *cv), *col = malloc(d * sizeof *col);
+    if (!S || !y || !sv || !cv || !col) {
         free(S);
         free(y);
+        free(sv);
+        free(cv);
+        free(col);
         return CF_ENOMEM;
     }
     memcpy(S, r, d * d * sizeof *S);
@@ -30,20 +38,16 @@ static int order_and_factor(const double *r, const double *tau, size_t d, double
     for (size_t i = 0; i < d; i++) {
         u[i] = tau[i];
         perm[i] = i;
+        sv[i] = S[i * d + i];
     }
     int st = CF_OK;
     for (size_t k = 0; k < d; k++) {
         size_t best = k;
         double bestp = INFINITY;
-        for (size_t j = k; j < d; j++) {
-            double s = S[j * d + j], c = 0;
-            for (size_t i = 0; i < k; i++) {
-                s -= L[j * d + i] * L[j * d + i];
-                c += L[j * d + i] * y[i];
-            }
-            if (s <= 1e-14)
+        for (size_t j = k; j < d && k >= pinned; j++) {
+            if (sv[j] <= 1e-14)
                 continue;
-            double lp = cf_norm_logcdf((u[j] - c) / cf_sqrt(s));
+            double lp = cf_norm_logcdf((u[j] - cv[j]) / cf_sqrt(sv[j]));
             if (lp < bestp) {
                 bestp = lp;
                 best = j;
@@ -68,32 +72,43 @@ static int order_and_factor(const double *r, const double *tau, size_t d, double
             double t = u[k];
             u[k] = u[best];
             u[best] = t;
+            t = sv[k];
+            sv[k] = sv[best];
+            sv[best] = t;
+            t = cv[k];
+            cv[k] = cv[best];
+            cv[best] = t;
             size_t p = perm[k];
             perm[k] = perm[best];
             perm[best] = p;
         }
-        double s = S[k * d + k];
-        for (size_t i = 0; i < k; i++)
-            s -= L[k * d + i] * L[k * d + i];
-        if (!(s > 1e-14)) {
+        if (!(sv[k] > 1e-14)) {
             st = CF_ENOTPD;
             break;
         }
-        double lkk = cf_sqrt(s);
+        double lkk = cf_sqrt(sv[k]);
         L[k * d + k] = lkk;
+        y[k] = -cf_norm_mills((u[k] - cv[k]) / lkk); /* E[X | X <= t] for a standard normal */
+        size_t below = d - k - 1;
+        if (below == 0)
+            break;
+        /* column k below the diagonal: (S_jk − L_j,<k · L_k,<k) / L_kk, S_jk read from row k */
+        memcpy(col, S + k * d + k + 1, below * sizeof *col);
+        if (k > 0)
+            cblas_dgemv(CblasRowMajor, CblasNoTrans, (blasint)below, (blasint)k, -1.0, L + (k + 1) * d, (blasint)d,
+                        L + k * d, 1, 1.0, col, 1);
         for (size_t j = k + 1; j < d; j++) {
-            double v = S[j * d + k];
-            for (size_t i = 0; i < k; i++)
-                v -= L[j * d + i] * L[k * d + i];
-            L[j * d + k] = v / lkk;
+            double l = col[j - k - 1] / lkk;
+            L[j * d + k] = l;
+            sv[j] -= l * l;
+            cv[j] += l * y[k];
         }
-        double c = 0;
-        for (size_t i = 0; i < k; i++)
-            c += L[k * d + i] * y[i];
-        y[k] = -cf_norm_mills((u[k] - c) / lkk); /* E[X | X <= t] for a standard normal */
     }
     free(S);
     free(y);
+    free(sv);
+    free(cv);
+    free(col);
     return st;
 }
 
@@ -187,7 +202,7 @@ int cf_orthant_mc(const double *r, const double *tau, size_t d, uint64_t key, ui
         st = CF_ENOMEM;
         goto done;
     }
-    st = order_and_factor(r, tau, d, L, u, perm);
+    st = order_and_factor(r, tau, d, 0, L, u, perm);
     if (st != CF_OK)
         goto done;
     mc_job job = {L, u, d, threads, key, draws, hits};
@@ -219,11 +234,12 @@ done:
 
 /* ---------------- minimax tilting ---------------- */
 
-/* Gradient and Jacobian of ψ at (x, μ) for the orthant (Botev 2017, §3; lower limits −∞).
- * Lt is the scaled factor (unit rows divided by the diagonal, diagonal set to 0), ut the scaled
- * upper limits. y = (x_0..x_{d−2}, μ_0..μ_{d−2}); grad has 2(d−1) entries, jac is (2d−2)² row-major. */
-static void psi_grad(const double *Lt, const double *ut, size_t d, const double *y, double *grad, double *jac,
-                     double *x, double *mu, double *P, double *dP, double *W) {
+/* Gradient of ψ at (x, μ) for the orthant (Botev 2017, §3; lower limits −∞). Lt is the scaled
+ * factor (unit rows divided by the diagonal, diagonal set to 0), ut the scaled upper limits.
+ * y = (x_0..x_{d−2}, μ_0..μ_{d−2}); grad has 2(d−1) entries. Leaves P = −φ/Φ and
+ * dP = P' (both ≤ 0, 1 + dP > 0: the variance of a truncated normal) at each t_k in P, dP. */
+static void psi_grad(const double *Lt, const double *ut, size_t d, const double *y, double *grad, double *x, double *mu,
+                     double *P, double *dP) {
     size_t n = d - 1;
     for (size_t k = 0; k < d; k++) {
         x[k] = k < n ? y[k] : 0;
@@ -236,7 +252,7 @@ static void psi_grad(const double *Lt, const double *ut, size_t d, const double 
         double t = ut[k] - mu[k] - c;
         double lam = cf_norm_mills(t);
         P[k] = -lam;
-        dP[k] = -lam * lam - t * lam;
+        dP[k] = lam > 0 ? -lam * lam - t * lam : 0; /* λ = 0: an unbounded variable (t = +∞) */
     }
     /* Σ_{k>j} P_k L̃_kj, row by row (each grad[j] still sums k upwards) */
     for (size_t j = 0; j < n; j++)
@@ -248,25 +264,77 @@ static void psi_grad(const double *Lt, const double *ut, size_t d, const double 
         grad[j] = -mu[j] + grad[j];
         grad[n + j] = mu[j] - x[j] + P[j];
     }
-    if (!jac)
-        return;
-    size_t m2 = 2 * n;
-    /* xx = L̃ᵀ diag(dP) L̃ over every k (L̃ is strictly lower triangular, so the terms with
-     * k ≤ max(a, b) vanish), as one matrix product: W = diag(dP) L̃, xx = L̃ᵀ W into the top-left
-     * n × n block of jac (leading dimension m2). */
-    for (size_t k = 0; k < d; k++)
+}
+
+/*
+ * The Newton step s = J⁻¹g of ψ at the point psi_grad last evaluated (its dP). With n = d − 1,
+ * J = [[A, Bᵀ], [B, D]]: A = L̃ᵀ diag(dP) L̃ over every row (strictly lower L̃: columns < n only),
+ * B = −I + diag(dP) L̃ (n x n), D = diag(1 + dP). Where D is positive, as it is in exact
+ * arithmetic, the Schur complement of the μ block is A − BᵀD⁻¹B = −KᵀK with
+ * K = [diag(√−dP) L̃; D^{−½} B] of full column rank (its lower block is triangular with a non-zero
+ * diagonal), so s_x solves KᵀK s_x = BᵀD⁻¹g_μ − g_x by Cholesky — an eighth of the cost of
+ * factorising J — and s_μ = D⁻¹(g_μ − B s_x). Far from the solution of a nearly singular R,
+ * 1 + dP can round to zero or below and KᵀK lose definiteness; then J itself is assembled and
+ * solved by Bunch–Kaufman. K is (d + n) x n workspace, S n x n, v n; *J (2n x 2n) and *ipiv are
+ * allocated on first need and freed by the caller. Returns 0, or 1 when both solves fail.
+ */
+static int newton_step(const double *Lt, size_t d, const double *dP, const double *g, double *K, double *S, double *v,
+                       double **J, lapack_int **ipiv, double *step) {
+    size_t n = d - 1, n2 = 2 * n;
+    int schur = 1;
+    for (size_t k = 0; k < d; k++) {
+        double sk = cf_sqrt(fmax(-dP[k], 0));
         for (size_t j = 0; j < n; j++)
-            W[k * n + j] = dP[k] * Lt[k * d + j];
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (blasint)n, (blasint)n, (blasint)d, 1.0, Lt, (blasint)d, W,
-                (blasint)n, 0.0, jac, (blasint)m2);
-    /* mx = −I + diag(dP) L̃ */
+            K[k * n + j] = j < k ? sk * Lt[k * d + j] : 0;
+    }
+    for (size_t a = 0; a < n; a++) {
+        schur &= 1 + dP[a] > 0;
+        double ia = 1 / cf_sqrt(1 + dP[a]);
+        for (size_t b = 0; b < n; b++)
+            K[(d + a) * n + b] = ia * (b < a ? dP[a] * Lt[a * d + b] : b == a ? -1.0 : 0.0);
+    }
+    if (schur) {
+        /* K row-major is Kᵀ column-major: S = KᵀK into S's lower triangle (column-major) */
+        cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, (blasint)n, (blasint)(d + n), 1.0, K, (blasint)n, 0.0, S,
+                    (blasint)n);
+        /* v = D⁻¹g_μ; right side Bᵀv − g_x, with (Bᵀv)_b = −v_b + Σ_{a>b} dP_a L̃_ab v_a */
+        for (size_t a = 0; a < n; a++)
+            v[a] = g[n + a] / (1 + dP[a]);
+        for (size_t b = 0; b < n; b++)
+            step[b] = -v[b] - g[b];
+        for (size_t a = 1; a < n; a++)
+            for (size_t b = 0; b < a; b++)
+                step[b] += dP[a] * Lt[a * d + b] * v[a];
+        if (LAPACKE_dposv(LAPACK_COL_MAJOR, 'L', (lapack_int)n, 1, S, (lapack_int)n, step, (lapack_int)n) == 0) {
+            /* s_μ = D⁻¹(g_μ − B s_x), (B s_x)_a = −s_a + dP_a Σ_{b<a} L̃_ab s_b */
+            for (size_t a = 0; a < n; a++) {
+                double bs = 0;
+                for (size_t b = 0; b < a; b++)
+                    bs += Lt[a * d + b] * step[b];
+                bs = -step[a] + dP[a] * bs;
+                step[n + a] = (g[n + a] - bs) / (1 + dP[a]);
+            }
+            return 0;
+        }
+    }
+    if (!*J)
+        *J = malloc(n2 * n2 * sizeof **J);
+    if (!*ipiv)
+        *ipiv = malloc(n2 * sizeof **ipiv);
+    if (!*J || !*ipiv)
+        return 1;
+    double *jac = *J;
+    /* A = −NᵀN, N = K's first d rows, into the top-left n x n block (column-major lower) */
+    cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, (blasint)n, (blasint)d, -1.0, K, (blasint)n, 0.0, jac,
+                (blasint)n2);
     for (size_t a = 0; a < n; a++)
         for (size_t b = 0; b < n; b++) {
-            double mx = (a == b ? -1.0 : 0.0) + dP[a] * Lt[a * d + b]; /* mx[a][b] */
-            jac[(n + a) * m2 + b] = mx;
-            jac[b * m2 + (n + a)] = mx; /* mxᵀ */
-            jac[(n + a) * m2 + (n + b)] = a == b ? 1 + dP[a] : 0;
+            jac[b * n2 + n + a] = (a == b ? -1.0 : 0.0) + (b < a ? dP[a] * Lt[a * d + b] : 0.0); /* B_ab */
+            jac[(n + b) * n2 + n + a] = a == b ? 1 + dP[a] : 0;
         }
+    memcpy(step, g, n2 * sizeof *step);
+    return LAPACKE_dsysv(LAPACK_COL_MAJOR, 'L', (lapack_int)n2, 1, jac, (lapack_int)n2, *ipiv, step, (lapack_int)n2) !=
+           0;
 }
 
 static double norm_inf(const double *v, size_t n) {
@@ -278,18 +346,19 @@ static double norm_inf(const double *v, size_t n) {
 
 /* Newton with backtracking on ‖∇ψ‖; returns 1 when it converged. */
 static int solve_tilt(const double *Lt, const double *ut, size_t d, double *y) {
-    size_t n2 = 2 * (d - 1);
-    double *g = malloc(n2 * sizeof *g), *J = malloc(n2 * n2 * sizeof *J), *step = malloc(n2 * sizeof *step);
+    size_t n = d - 1, n2 = 2 * n;
+    double *g = malloc(n2 * sizeof *g), *step = malloc(n2 * sizeof *step);
     double *yt = malloc(n2 * sizeof *yt), *gt = malloc(n2 * sizeof *gt);
     double *x = malloc(d * sizeof *x), *mu = malloc(d * sizeof *mu), *P = malloc(d * sizeof *P),
-           *dP = malloc(d * sizeof *dP), *W = malloc(d * (d - 1) * sizeof *W);
-    lapack_int *ipiv = malloc(n2 * sizeof *ipiv);
+           *dP = malloc(d * sizeof *dP), *v = malloc(n * sizeof *v);
+    double *K = malloc((d + n) * n * sizeof *K), *S = malloc(n * n * sizeof *S), *J = NULL;
+    lapack_int *ipiv = NULL;
     int ok = 0;
-    if (!g || !J || !step || !yt || !gt || !x || !mu || !P || !dP || !W || !ipiv)
+    if (!g || !step || !yt || !gt || !x || !mu || !P || !dP || !v || !K || !S)
         goto done;
     memset(y, 0, n2 * sizeof *y);
     for (int it = 0; it < 100; it++) {
-        psi_grad(Lt, ut, d, y, g, J, x, mu, P, dP, W);
+        psi_grad(Lt, ut, d, y, g, x, mu, P, dP);
         double gn = norm_inf(g, n2);
         if (!isfinite(gn))
             break;
@@ -297,17 +366,14 @@ static int solve_tilt(const double *Lt, const double *ut, size_t d, double *y) {
             ok = 1;
             break;
         }
-        memcpy(step, g, n2 * sizeof *g);
-        /* The Hessian of ψ is symmetric (indefinite: a saddle), so its row-major storage is its
-         * column-major storage: Bunch–Kaufman without a transposed copy. */
-        if (LAPACKE_dsysv(LAPACK_COL_MAJOR, 'L', (lapack_int)n2, 1, J, (lapack_int)n2, ipiv, step, (lapack_int)n2) != 0)
+        if (newton_step(Lt, d, dP, g, K, S, v, &J, &ipiv, step) != 0)
             break;
         double t = 1;
         int accepted = 0;
         for (int ls = 0; ls < 40; ls++, t *= 0.5) {
             for (size_t i = 0; i < n2; i++)
                 yt[i] = y[i] - t * step[i];
-            psi_grad(Lt, ut, d, yt, gt, NULL, x, mu, P, dP, W);
+            psi_grad(Lt, ut, d, yt, gt, x, mu, P, dP);
             double gtn = norm_inf(gt, n2);
             if (isfinite(gtn) && gtn < (1 - 1e-4 * t) * gn) {
                 accepted = 1;
@@ -320,7 +386,6 @@ static int solve_tilt(const double *Lt, const double *ut, size_t d, double *y) {
     }
 done:
     free(g);
-    free(J);
     free(step);
     free(yt);
     free(gt);
@@ -328,7 +393,10 @@ done:
     free(mu);
     free(P);
     free(dP);
-    free(W);
+    free(v);
+    free(K);
+    free(S);
+    free(J);
     free(ipiv);
     return ok;
 }
@@ -336,7 +404,7 @@ done:
 typedef struct {
     const double *Lt, *ut, *mu, *gen;
     size_t d, points, first, last, threads; /* shifts first ..< last */
-    uint64_t key;
+    uint64_t key, stream0; /* shift s uses stream stream0 + s */
     double *shift_log_mean;
 } tilt_job;
 
@@ -404,7 +472,7 @@ static void tilt_worker(void *arg, size_t t) {
     for (size_t s = j->first + t; s < j->last; s += j->threads) {
         for (size_t k = 0; k + 1 < d; k += 2) {
             double u2[2];
-            cf_rng_uniform2(j->key, s, k >> 1, u2);
+            cf_rng_uniform2(j->key, j->stream0 + s, k >> 1, u2);
             sh[k] = u2[0];
             if (k + 1 < d)
                 sh[k + 1] = u2[1];
@@ -490,6 +558,142 @@ static void tilt_combine(const double *lm, size_t n, size_t points, cf_estimate 
     out->se = out->rel_se * out->val;
 }
 
+/*
+ * Factor-first form. When R's correlation is mostly common, most of the estimator's variance
+ * comes from the common direction: every bound moves with a running mean of the z's, a function
+ * of all the coordinates that randomised QMC cannot stratify. The form (F, Z) adds a standard
+ * normal F with covariance c = α·R1/√(1ᵀR1) with Z (F = α·1ᵀZ/√(1ᵀR1) plus independent noise of
+ * variance 1 − α²), unbounded and placed first: the first lattice coordinate, the best
+ * stratified, then carries the common direction, and Z given F is nearly independent. P(Z <= τ)
+ * is the same for every α in [0, 1] (R − ccᵀ stays positive semi-definite); α only moves
+ * variance. α² = 1 − (1 − ρ̄)/(ρ̄d), ρ̄ the mean off-diagonal of R, leaves an equicorrelated R
+ * a conditional correlation of order 1/d in that direction; when α² < ½ (weak or mixed-sign
+ * correlation) there is no such form. Writes the (d+1)-variable problem into ra, ta (row sums
+ * first held in ra's first column) and returns 1, or returns 0.
+ */
+static int factor_first(const double *r, const double *tau, size_t d, double *ra, double *ta) {
+    size_t da = d + 1;
+    double total = 0;
+    for (size_t i = 0; i < d; i++) {
+        double rs = 0;
+        for (size_t j = 0; j < d; j++)
+            rs += r[i * d + j];
+        ra[(i + 1) * da] = rs;
+        total += rs;
+    }
+    double mean = (total - (double)d) / ((double)d * (double)(d - 1));
+    if (!(mean > 0))
+        return 0;
+    double a2 = 1 - (1 - mean) / (mean * (double)d);
+    if (!(a2 >= 0.5))
+        return 0;
+    double scale = cf_sqrt(a2 / total);
+    ra[0] = 1;
+    ta[0] = INFINITY;
+    for (size_t i = 0; i < d; i++) {
+        double c = scale * ra[(i + 1) * da];
+        ra[(i + 1) * da] = c;
+        ra[i + 1] = c;
+        memcpy(ra + (i + 1) * da + 1, r + i * d, d * sizeof *ra);
+        ta[i + 1] = tau[i];
+    }
+    return 1;
+}
+
+/* One form of the problem, ready to sample: variables ordered, L̃ and ũ scaled, tilt μ solved
+ * (μ = 0 when Newton fails: plain separation of variables, still unbiased, higher variance),
+ * lattice generators √prime. */
+typedef struct {
+    double *L, *u, *mu, *gen;
+    size_t d;
+} tilt_plan;
+
+static void plan_free(tilt_plan *p) {
+    free(p->L);
+    free(p->u);
+    free(p->mu);
+    free(p->gen);
+    memset(p, 0, sizeof *p);
+}
+
+static int plan_make(const double *r, const double *tau, size_t d, size_t pinned, tilt_plan *p) {
+    p->d = d;
+    p->L = malloc(d * d * sizeof *p->L);
+    p->u = malloc(d * sizeof *p->u);
+    p->mu = calloc(d, sizeof *p->mu);
+    p->gen = malloc(d * sizeof *p->gen);
+    double *y = calloc(2 * (d - 1), sizeof *y);
+    size_t *perm = malloc(d * sizeof *perm);
+    int st = CF_OK;
+    if (!p->L || !p->u || !p->mu || !p->gen || !y || !perm) {
+        st = CF_ENOMEM;
+        goto done;
+    }
+    double *L = p->L, *u = p->u;
+    st = order_and_factor(r, tau, d, pinned, L, u, perm);
+    if (st != CF_OK)
+        goto done;
+    /* scale rows to a unit diagonal, then zero it: Z_k = L̃_k·z + z_k */
+    for (size_t k = 0; k < d; k++) {
+        double dk = L[k * d + k];
+        for (size_t j = 0; j < k; j++)
+            L[k * d + j] /= dk;
+        L[k * d + k] = 0;
+        u[k] /= dk;
+    }
+    if (solve_tilt(L, u, d, y))
+        for (size_t k = 0; k + 1 < d; k++)
+            p->mu[k] = y[d - 1 + k];
+    for (size_t k = 0, q = 2; k < d; q++) {
+        int prime = 1;
+        for (size_t f = 2; f * f <= q; f++)
+            if (q % f == 0) {
+                prime = 0;
+                break;
+            }
+        if (prime)
+            p->gen[k++] = cf_sqrt((double)q);
+    }
+done:
+    free(y);
+    free(perm);
+    if (st != CF_OK)
+        plan_free(p);
+    return st;
+}
+
+/* plan_make of jobs[t] on thread t */
+typedef struct {
+    const double *r, *tau;
+    size_t d, pinned;
+    tilt_plan *plan;
+    int status;
+} plan_job;
+
+static void plan_worker(void *arg, size_t t) {
+    plan_job *j = (plan_job *)arg + t;
+    j->status = plan_make(j->r, j->tau, j->d, j->pinned, j->plan);
+}
+
+/* Shift means of shifts first ..< last (streams stream0 + s) into lm. */
+static int plan_run(const tilt_plan *p, uint64_t key, uint64_t stream0, size_t points, size_t first, size_t last,
+                    size_t threads, double *lm) {
+    for (size_t s = first; s < last; s++)
+        lm[s] = NAN;
+    tilt_job job = {p->L, p->u, p->mu, p->gen, p->d, points, first, last, threads, key, stream0, lm};
+    int st = cf_parallel(threads, tilt_worker, &job);
+    if (st != CF_OK)
+        return st;
+    for (size_t s = first; s < last; s++)
+        if (isnan(lm[s]))
+            return CF_ENOMEM;
+    return CF_OK;
+}
+
+/* Pilot batches (see cf_orthant_tilted_target) draw their shifts from streams PILOT_STREAM + s,
+ * never used by the estimate's own batches, and a quarter of the points. */
+static const uint64_t PILOT_STREAM = UINT64_C(1) << 62;
+
 int cf_orthant_tilted_target(const double *r, const double *tau, size_t d, uint64_t key, size_t points, size_t shifts,
                              double rel_target, size_t max_shifts, size_t threads, cf_estimate *out) {
     if (!out)
@@ -510,69 +714,64 @@ int cf_orthant_tilted_target(const double *r, const double *tau, size_t d, uint6
         out->samples = 0;
         return CF_OK;
     }
-    double *L = malloc(d * d * sizeof *L), *u = malloc(d * sizeof *u), *mu = calloc(d, sizeof *mu);
-    double *y = calloc(2 * (d - 1), sizeof *y), *gen = malloc(d * sizeof *gen);
+    tilt_plan plan = {0}, factor = {0};
+    double *ra = malloc((d + 1) * (d + 1) * sizeof *ra), *ta = malloc((d + 1) * sizeof *ta);
     double *lm = malloc(max_shifts * sizeof *lm);
-    size_t *perm = malloc(d * sizeof *perm);
-    if (!L || !u || !mu || !y || !gen || !lm || !perm) {
+    if (!ra || !ta || !lm) {
         st = CF_ENOMEM;
         goto done;
     }
-    st = order_and_factor(r, tau, d, L, u, perm);
+    /* With a factor-first form available, one pilot batch of each form decides which one the
+     * estimate uses (the variance ratio between them runs from 1/40 to 7 on real matrices); the
+     * pilots are not part of the estimate. The two forms are set up side by side. */
+    int two = factor_first(r, tau, d, ra, ta);
+    plan_job jobs[2] = {{r, tau, d, 0, &plan, CF_OK}, {ra, ta, d + 1, 1, &factor, CF_OK}};
+    if (two && threads > 1) {
+        st = cf_parallel(2, plan_worker, jobs);
+    } else {
+        for (size_t t = 0; t < (size_t)(1 + two); t++)
+            plan_worker(jobs, t);
+    }
+    if (st == CF_OK)
+        st = jobs[0].status != CF_OK ? jobs[0].status : jobs[1].status;
     if (st != CF_OK)
         goto done;
-    /* scale rows to a unit diagonal, then zero it: Z_k = L̃_k·z + z_k */
-    for (size_t k = 0; k < d; k++) {
-        double dk = L[k * d + k];
-        for (size_t j = 0; j < k; j++)
-            L[k * d + j] /= dk;
-        L[k * d + k] = 0;
-        u[k] /= dk;
-    }
-    if (solve_tilt(L, u, d, y))
-        for (size_t k = 0; k + 1 < d; k++)
-            mu[k] = y[d - 1 + k];
-    /* else μ = 0: plain separation of variables, still unbiased, higher variance */
-    /* Richtmyer generators √prime */
-    for (size_t k = 0, p = 2; k < d; p++) {
-        int prime = 1;
-        for (size_t q = 2; q * q <= p; q++)
-            if (p % q == 0) {
-                prime = 0;
-                break;
-            }
-        if (prime)
-            gen[k++] = cf_sqrt((double)p);
+    if (two) {
+        size_t pilot = points / 4 > 16 ? points / 4 : 16;
+        cf_estimate ep, ef;
+        st = plan_run(&plan, key, PILOT_STREAM, pilot, 0, shifts, threads, lm);
+        if (st != CF_OK)
+            goto done;
+        tilt_combine(lm, shifts, pilot, &ep);
+        st = plan_run(&factor, key, PILOT_STREAM, pilot, 0, shifts, threads, lm);
+        if (st != CF_OK)
+            goto done;
+        tilt_combine(lm, shifts, pilot, &ef);
+        if (ef.rel_se < ep.rel_se) {
+            tilt_plan t = plan;
+            plan = factor;
+            factor = t;
+        }
     }
     /* batches of `shifts` shifts until the relative standard error meets the target or the cap
      * is reached; shift s always uses stream s, so the result is a function of the batches run */
     size_t done_shifts = 0;
     while (done_shifts < max_shifts) {
         size_t last = done_shifts + shifts < max_shifts ? done_shifts + shifts : max_shifts;
-        for (size_t s = done_shifts; s < last; s++)
-            lm[s] = NAN;
-        tilt_job job = {L, u, mu, gen, d, points, done_shifts, last, threads, key, lm};
-        st = cf_parallel(threads, tilt_worker, &job);
+        st = plan_run(&plan, key, 0, points, done_shifts, last, threads, lm);
         if (st != CF_OK)
             goto done;
-        for (size_t s = done_shifts; s < last; s++)
-            if (isnan(lm[s])) {
-                st = CF_ENOMEM;
-                goto done;
-            }
         done_shifts = last;
         tilt_combine(lm, done_shifts, points, out);
         if (out->rel_se <= rel_target)
             break;
     }
 done:
-    free(L);
-    free(u);
-    free(mu);
-    free(y);
-    free(gen);
+    plan_free(&plan);
+    plan_free(&factor);
+    free(ra);
+    free(ta);
     free(lm);
-    free(perm);
     return st;
 }
 
