@@ -281,22 +281,27 @@ static void psi_grad(const double *Lt, const double *ut, size_t d, const double 
 static int newton_step(const double *Lt, size_t d, const double *dP, const double *g, double *K, double *S, double *v,
                        double **J, lapack_int **ipiv, double *step) {
     size_t n = d - 1, n2 = 2 * n;
+    lapack_int ln = (lapack_int)n;
+    double *N = K, *M = K + n * n;
     int schur = 1;
-    for (size_t k = 0; k < d; k++) {
-        double sk = cf_sqrt(fmax(-dP[k], 0));
-        for (size_t j = 0; j < n; j++)
-            K[k * n + j] = j < k ? sk * Lt[k * d + j] : 0;
+    /* row-major lower triangles: rows 1..n of diag(√−dP) L̃ (its row 0 is zero) in N, D^{−½}B in M */
+    for (size_t i = 0; i < n; i++) {
+        double si = cf_sqrt(fmax(-dP[i + 1], 0));
+        schur &= 1 + dP[i] > 0;
+        double ia = 1 / cf_sqrt(1 + dP[i]);
+        for (size_t j = 0; j < n; j++) {
+            N[i * n + j] = j <= i ? si * Lt[(i + 1) * d + j] : 0;
+            M[i * n + j] = j < i ? ia * dP[i] * Lt[i * d + j] : j == i ? -ia : 0;
+        }
     }
-    for (size_t a = 0; a < n; a++) {
-        schur &= 1 + dP[a] > 0;
-        double ia = 1 / cf_sqrt(1 + dP[a]);
-        for (size_t b = 0; b < n; b++)
-            K[(d + a) * n + b] = ia * (b < a ? dP[a] * Lt[a * d + b] : b == a ? -1.0 : 0.0);
-    }
-    if (schur) {
-        /* K row-major is Kᵀ column-major: S = KᵀK into S's lower triangle (column-major) */
-        cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, (blasint)n, (blasint)(d + n), 1.0, K, (blasint)n, 0.0, S,
-                    (blasint)n);
+    /* A row-major lower triangle L is the column-major upper triangle U = Lᵀ, so dlauum's U·Uᵀ
+     * is LᵀL, left in the upper triangle (column-major) */
+    if (LAPACKE_dlauum(LAPACK_COL_MAJOR, 'U', ln, N, ln) != 0)
+        return 1;
+    if (schur && LAPACKE_dlauum(LAPACK_COL_MAJOR, 'U', ln, M, ln) == 0) {
+        for (size_t j = 0; j < n; j++) /* S = KᵀK = NᵀN + MᵀM */
+            for (size_t i = 0; i <= j; i++)
+                S[j * n + i] = N[j * n + i] + M[j * n + i];
         /* v = D⁻¹g_μ; right side Bᵀv − g_x, with (Bᵀv)_b = −v_b + Σ_{a>b} dP_a L̃_ab v_a */
         for (size_t a = 0; a < n; a++)
             v[a] = g[n + a] / (1 + dP[a]);
@@ -305,7 +310,7 @@ static int newton_step(const double *Lt, size_t d, const double *dP, const doubl
         for (size_t a = 1; a < n; a++)
             for (size_t b = 0; b < a; b++)
                 step[b] += dP[a] * Lt[a * d + b] * v[a];
-        if (LAPACKE_dposv(LAPACK_COL_MAJOR, 'L', (lapack_int)n, 1, S, (lapack_int)n, step, (lapack_int)n) == 0) {
+        if (LAPACKE_dposv(LAPACK_COL_MAJOR, 'U', ln, 1, S, ln, step, ln) == 0) {
             /* s_μ = D⁻¹(g_μ − B s_x), (B s_x)_a = −s_a + dP_a Σ_{b<a} L̃_ab s_b */
             for (size_t a = 0; a < n; a++) {
                 double bs = 0;
@@ -323,12 +328,11 @@ static int newton_step(const double *Lt, size_t d, const double *dP, const doubl
         *ipiv = malloc(n2 * sizeof **ipiv);
     if (!*J || !*ipiv)
         return 1;
-    double *jac = *J;
-    /* A = −NᵀN, N = K's first d rows, into the top-left n x n block (column-major lower) */
-    cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, (blasint)n, (blasint)d, -1.0, K, (blasint)n, 0.0, jac,
-                (blasint)n2);
+    double *jac = *J; /* column-major, lower triangle */
     for (size_t a = 0; a < n; a++)
         for (size_t b = 0; b < n; b++) {
+            if (b <= a)
+                jac[b * n2 + a] = -N[a * n + b]; /* A_ab = −(NᵀN)_ba */
             jac[b * n2 + n + a] = (a == b ? -1.0 : 0.0) + (b < a ? dP[a] * Lt[a * d + b] : 0.0); /* B_ab */
             jac[(n + b) * n2 + n + a] = a == b ? 1 + dP[a] : 0;
         }
@@ -753,11 +757,13 @@ int cf_orthant_tilted_target(const double *r, const double *tau, size_t d, uint6
             factor = t;
         }
     }
-    /* batches of `shifts` shifts until the relative standard error meets the target or the cap
-     * is reached; shift s always uses stream s, so the result is a function of the batches run */
-    size_t done_shifts = 0;
+    /* Batches until the relative standard error meets the target or the cap is reached: first
+     * `shifts` shifts, then each time as many more as the spread so far says the target needs
+     * (n·(rel_se/target)² in all; at least 2). Shift s always uses stream s, so the result is a
+     * function of the shift means alone, whatever the thread count. */
+    size_t done_shifts = 0, next = shifts;
     while (done_shifts < max_shifts) {
-        size_t last = done_shifts + shifts < max_shifts ? done_shifts + shifts : max_shifts;
+        size_t last = next < max_shifts - done_shifts ? done_shifts + next : max_shifts;
         st = plan_run(&plan, key, 0, points, done_shifts, last, threads, lm);
         if (st != CF_OK)
             goto done;
@@ -765,6 +771,8 @@ int cf_orthant_tilted_target(const double *r, const double *tau, size_t d, uint6
         tilt_combine(lm, done_shifts, points, out);
         if (out->rel_se <= rel_target)
             break;
+        double ratio = out->rel_se / rel_target, more = (double)done_shifts * (ratio * ratio - 1);
+        next = !(more < (double)max_shifts) ? max_shifts : more < 2 ? 2 : (size_t)ceil(more);
     }
 done:
     plan_free(&plan);

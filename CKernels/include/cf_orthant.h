@@ -36,10 +36,12 @@ int cf_orthant_tilted(const double *r, const double *tau, size_t d, uint64_t key
                       size_t threads, cf_estimate *out);
 
 /*
- * The same estimator to a precision: batches of `shifts` random shifts (shift s from stream s)
+ * The same estimator to a precision: after a first batch of `shifts` random shifts (shift s from
+ * stream s), batches of as many shifts as the spread so far says the target needs (at least 2)
  * are added until the relative standard error is <= `rel_target` or `max_shifts` shifts have
  * run (the caller compares out->rel_se with its target to see which). out->samples counts the
- * points used. cf_orthant_tilted is the special case of one batch (max_shifts = shifts).
+ * points of the estimate (not the pilots). cf_orthant_tilted is the special case of one batch
+ * (max_shifts = shifts).
  */
 int cf_orthant_tilted_target(const double *r, const double *tau, size_t d, uint64_t key, size_t points, size_t shifts,
                              double rel_target, size_t max_shifts, size_t threads, cf_estimate *out);
