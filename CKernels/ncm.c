@@ -18,7 +18,7 @@ int cf_ncm_eigen_sym(const double *a, size_t n, double *w, double *z) {
     }
     memcpy(work, a, n * n * sizeof *work);
     lapack_int found = 0, info;
-    /* values only: dsyevd's QR path (dsterf) is 0.04 s at n = 1000 against 0.06 s for dsyevr */
+    /* values only: dsyevd's QR path (dsterf) takes two thirds of dsyevr's time */
     if (!z)
         info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'N', 'L', (lapack_int)n, work, (lapack_int)n,
                               w); /* symmetric: no transpose */
@@ -30,67 +30,75 @@ int cf_ncm_eigen_sym(const double *a, size_t n, double *w, double *z) {
     return info == 0 ? CF_OK : CF_ELAPACK;
 }
 
-/* Workspaces of the divide-and-conquer eigensolvers, sized by LAPACK's documented minimum for
- * JOBZ = 'V' (lwork = 1 + 6n + 2n², liwork = 3 + 5n) and allocated once per projection. The
- * sizes are computed here rather than queried: ssyevd reports its query in single precision,
- * which rounds 2n² + 6n + 1 down above 2²⁴ (n ≳ 2,900) and is then rejected. */
+/* Workspaces of the MRRR eigensolvers (?syevr), sized by LAPACK's documented minimum (lwork =
+ * 26n, liwork = 10n) and allocated once per projection: z holds the eigenvectors found, and
+ * the single-precision path its own copies of the matrix and vectors. */
 typedef struct {
-    double *dwork;
-    float *swork, *single, *wf;
-    lapack_int *iwork;
+    double *dwork, *z;
+    float *swork, *single, *zf, *wf;
+    lapack_int *iwork, *isuppz;
     lapack_int lwork, liwork;
 } eig_ws;
 
 static int eig_ws_alloc(eig_ws *ws, size_t n) {
     memset(ws, 0, sizeof *ws);
-    double lwork = 1.0 + 6.0 * (double)n + 2.0 * (double)n * (double)n;
-    if (lwork > 2147483647.0)
-        return CF_EINVAL;
-    ws->lwork = (lapack_int)lwork;
-    ws->liwork = (lapack_int)(3 + 5 * n);
+    ws->lwork = (lapack_int)(26 * n);
+    ws->liwork = (lapack_int)(10 * n);
     ws->dwork = malloc((size_t)ws->lwork * sizeof *ws->dwork);
+    ws->z = malloc(n * n * sizeof *ws->z);
     ws->swork = malloc((size_t)ws->lwork * sizeof *ws->swork);
     ws->single = malloc(n * n * sizeof *ws->single);
+    ws->zf = malloc(n * n * sizeof *ws->zf);
     ws->wf = malloc(n * sizeof *ws->wf);
     ws->iwork = malloc((size_t)ws->liwork * sizeof *ws->iwork);
-    if (!ws->dwork || !ws->swork || !ws->single || !ws->wf || !ws->iwork)
+    ws->isuppz = malloc(2 * n * sizeof *ws->isuppz);
+    if (!ws->dwork || !ws->z || !ws->swork || !ws->single || !ws->zf || !ws->wf || !ws->iwork || !ws->isuppz)
         return CF_ENOMEM;
     return CF_OK;
 }
 
 static void eig_ws_free(eig_ws *ws) {
     free(ws->dwork);
+    free(ws->z);
     free(ws->swork);
     free(ws->single);
+    free(ws->zf);
     free(ws->wf);
     free(ws->iwork);
+    free(ws->isuppz);
 }
 
-/* Eigen-decomposes a (n x n symmetric) in place with dsyevd (ssyevd when `single`): afterwards
- * column j of a (column-major, a[j*n + i]) is the eigenvector of w[j], ascending. Divide and
- * conquer is GEMM-rich, so it uses the BLAS threads well. The early iterations of the
+/* The negative eigenpairs of a (n x n symmetric, destroyed) with dsyevr (ssyevr when
+ * `single`), the only ones the projection uses: ascending values in w[0 ..< *neg], column j of
+ * ws->z (column-major, z[j*n + i]) the vector of w[j]. Reducing to tridiagonal form is then
+ * most of the cost, about a third of a full divide-and-conquer decomposition. Every eigenvalue
+ * lies above −(largest absolute row sum) − 1 (Gershgorin). The early iterations of the
  * projection only need the direction of the step, which single precision gives at half the
  * cost. */
-static int eig_inplace(double *a, size_t n, double *w, size_t *neg, int single, eig_ws *ws) {
-    lapack_int info;
-    lapack_int ln = (lapack_int)n;
+static int eig_negative(double *a, size_t n, double *w, size_t *neg, int single, eig_ws *ws) {
+    double lower = 0;
+    for (size_t i = 0; i < n; i++) {
+        double rs = 0;
+        for (size_t j = 0; j < n; j++)
+            rs += fabs(a[i * n + j]);
+        lower = fmax(lower, rs);
+    }
+    lower = -lower - 1;
+    lapack_int info, found = 0, ln = (lapack_int)n;
     if (single) {
         for (size_t i = 0; i < n * n; i++)
             ws->single[i] = (float)a[i];
-        info = LAPACKE_ssyevd_work(LAPACK_COL_MAJOR, 'V', 'L', ln, ws->single, ln, ws->wf, ws->swork, ws->lwork,
-                                   ws->iwork, ws->liwork);
-        for (size_t i = 0; i < n * n; i++)
-            a[i] = ws->single[i];
-        for (size_t i = 0; i < n; i++)
+        info = LAPACKE_ssyevr_work(LAPACK_COL_MAJOR, 'V', 'V', 'L', ln, ws->single, ln, (float)lower, 0.0f, 0, 0, 0.0f,
+                                   &found, ws->wf, ws->zf, ln, ws->isuppz, ws->swork, ws->lwork, ws->iwork, ws->liwork);
+        for (size_t i = 0; i < (size_t)found * n; i++)
+            ws->z[i] = ws->zf[i];
+        for (size_t i = 0; i < (size_t)found; i++)
             w[i] = ws->wf[i];
     } else {
-        info =
-            LAPACKE_dsyevd_work(LAPACK_COL_MAJOR, 'V', 'L', ln, a, ln, w, ws->dwork, ws->lwork, ws->iwork, ws->liwork);
+        info = LAPACKE_dsyevr_work(LAPACK_COL_MAJOR, 'V', 'V', 'L', ln, a, ln, lower, 0.0, 0, 0, 0.0, &found, w, ws->z,
+                                   ln, ws->isuppz, ws->dwork, ws->lwork, ws->iwork, ws->liwork);
     }
-    size_t k = 0;
-    while (k < n && w[k] < 0)
-        k++;
-    *neg = k;
+    *neg = info == 0 ? (size_t)found : 0;
     return info == 0 ? CF_OK : CF_ELAPACK;
 }
 
@@ -100,13 +108,13 @@ static int residual(const double *g, size_t n, const double *d, double *a, doubl
     memcpy(a, g, n * n * sizeof *a);
     for (size_t i = 0; i < n; i++)
         a[i * n + i] += d[i];
-    int st = eig_inplace(a, n, w, neg, single, ws);
+    int st = eig_negative(a, n, w, neg, single, ws);
     if (st != CF_OK)
         return st;
     for (size_t i = 0; i < n; i++)
         f[i] = 1 - (g[i * n + i] + d[i]);
     for (size_t j = 0; j < *neg; j++) {
-        const double *v = a + j * n;
+        const double *v = ws->z + j * n;
         for (size_t i = 0; i < n; i++)
             f[i] += w[j] * v[i] * v[i];
     }
@@ -225,16 +233,17 @@ int cf_ncm_project(const double *g, size_t n, double tol, size_t max_iter, size_
         info->residual = max_abs(f, n);
     }
     /* B = V₋ diag(√−λ₋) in place (column-major), then X = G + diag d + B Bᵀ by dsyrk. */
+    double *b = ws.z;
     for (size_t j = 0; j < neg; j++) {
         double sc = cf_sqrt(-w[j]);
         for (size_t i = 0; i < n; i++)
-            a[j * n + i] *= sc;
+            b[j * n + i] *= sc;
     }
     memcpy(x, g, n * n * sizeof *x);
     for (size_t i = 0; i < n; i++)
         x[i * n + i] += d[i];
     if (neg > 0)
-        cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, (blasint)n, (blasint)neg, 1.0, a, (blasint)n, 1.0, x,
+        cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, (blasint)n, (blasint)neg, 1.0, b, (blasint)n, 1.0, x,
                     (blasint)n);
     for (size_t j = 0; j < n; j++) /* column-major lower = row-major upper: mirror it */
         for (size_t i = j + 1; i < n; i++)

@@ -20,15 +20,16 @@ typedef struct {
  * Nearest correlation matrix in Frobenius norm (METHODS §4): X = (G + diag d)₊ where the
  * diagonal shift d solves diag((G + diag d)₊) = 1 (Higham 2002, alternating projections with
  * Dykstra's correction, written as a fixed point in d; Anderson acceleration after Higham &
- * Strabić 2016 with `memory` past steps, 0 = plain Dykstra). One eigendecomposition per
- * iteration (LAPACK dsyevd; it uses the OpenBLAS threads the caller has set), X formed from
- * the negative eigenpairs by dsyrk, then given an exact unit diagonal.
+ * Strabić 2016 with `memory` past steps, 0 = plain Dykstra). Each iteration finds only the
+ * negative eigenpairs (LAPACK dsyevr by value range, ssyevr while far from converged), X is
+ * formed from them by dsyrk, then given an exact unit diagonal.
  * Returns CF_OK also when not converged within max_iter (info->converged = 0).
  */
 int cf_ncm_project(const double *g, size_t n, double tol, size_t max_iter, size_t memory, double *x, cf_ncm_info *info);
 
 /* Floors the eigenvalues of the correlation matrix r at `floor` and rescales to unit diagonal,
- * so a Cholesky factor exists (the exact projection is singular). */
+ * so a Cholesky factor exists (the exact projection is singular): r plus (floor − λ)vvᵀ for
+ * each eigenpair at or below the floor. */
 int cf_ncm_floor(const double *r, size_t n, double floor, double *out);
 
 #endif
