@@ -75,8 +75,20 @@ public struct MatrixLoader: Sendable {
             seen[name] = j
         }
         let m = models.count
-        var correct = [BitColumn](repeating: BitColumn(), count: m)
-        var answered = [BitColumn](repeating: BitColumn(), count: m)
+        // Each column's bits collect in one word per model for 64 rows (`block`, flat: the
+        // correct word of model j at 2j, the answered word at 2j + 1), then move to the columns.
+        var correct = [[UInt64]](repeating: [], count: m)
+        var answered = [[UInt64]](repeating: [], count: m)
+        var block = [UInt64](repeating: 0, count: 2 * m)
+        func flush() {
+            for j in 0..<m {
+                correct[j].append(block[2 * j])
+                answered[j].append(block[2 * j + 1])
+            }
+            for i in block.indices {
+                block[i] = 0
+            }
+        }
         var queryIDs: [String] = []
         var queryLine: [String: Int] = [:]
         let b = input.bytes
@@ -96,23 +108,31 @@ public struct MatrixLoader: Sendable {
                     message: "duplicate query id (first on line \(prev)): its (query, model) cells would be duplicated")
             }
             queryLine[qid] = line
-            let q = queryIDs.count
+            let bit = UInt64(1) << UInt64(queryIDs.count & 63)
             queryIDs.append(qid)
-            for j in 0..<m {
-                let f = fields[j + 1]
-                let (s, e) = f.quoted ? (f.start, f.end) : reader.trimmed(f)
-                switch cells.parse(b, s, e) {
-                case .success(.correct):
-                    correct[j].set(q)
-                    answered[j].set(q)
-                case .success(.wrong): answered[j].set(q)
-                case .success(.missing): break
-                case .failure(let why):
-                    throw CoFailError.data(
-                        InputLocation(file: input.name, line: line, column: j + 2, columnName: models[j]),
-                        value: reader.string(f), message: CellParser.message(why))
+            try block.withUnsafeMutableBufferPointer { words in
+                for j in 0..<m {
+                    let f = fields[j + 1]
+                    let (s, e) = f.quoted ? (f.start, f.end) : reader.trimmed(f)
+                    switch cells.parse(b, s, e) {
+                    case .success(.correct):
+                        words[2 * j] |= bit
+                        words[2 * j + 1] |= bit
+                    case .success(.wrong): words[2 * j + 1] |= bit
+                    case .success(.missing): break
+                    case .failure(let why):
+                        throw CoFailError.data(
+                            InputLocation(file: input.name, line: line, column: j + 2, columnName: models[j]),
+                            value: reader.string(f), message: CellParser.message(why))
+                    }
                 }
             }
+            if queryIDs.count & 63 == 0 {
+                flush()
+            }
+        }
+        if queryIDs.count & 63 != 0 {
+            flush()
         }
         if queryIDs.isEmpty {
             throw CoFailError.data(
@@ -123,8 +143,7 @@ public struct MatrixLoader: Sendable {
             source: input.name, format: .wide, queryIDs: queryIDs, modelNames: models,
             families: Array(repeating: nil, count: m), costs: nil, queryTypes: nil, confidences: nil,
             ignoredColumns: [],
-            correct: correct.map { $0.padded(to: (queryIDs.count + 63) / 64) },
-            answered: answered.map { $0.padded(to: (queryIDs.count + 63) / 64) })
+            correct: correct, answered: answered)
         try requireAnswered(raw) { j in
             InputLocation(file: input.name, line: headerLine, column: j + 2, columnName: models[j])
         }
