@@ -695,7 +695,9 @@ static int plan_run(const tilt_plan *p, uint64_t key, uint64_t stream0, size_t p
 }
 
 /* Pilot batches (see cf_orthant_tilted_target) draw their shifts from streams PILOT_STREAM + s,
- * never used by the estimate's own batches, and a quarter of the points. */
+ * never used by the estimate's own batches. They have the estimate's points per shift: the
+ * forms converge at different rates in the points (the plain form's lattice gains more from
+ * them on small pools), so fewer points can pick the wrong form. */
 static const uint64_t PILOT_STREAM = UINT64_C(1) << 62;
 
 int cf_orthant_tilted_target(const double *r, const double *tau, size_t d, uint64_t key, size_t points, size_t shifts,
@@ -725,9 +727,10 @@ int cf_orthant_tilted_target(const double *r, const double *tau, size_t d, uint6
         st = CF_ENOMEM;
         goto done;
     }
-    /* With a factor-first form available, one pilot batch of each form decides which one the
-     * estimate uses (the variance ratio between them runs from 1/40 to 7 on real matrices); the
-     * pilots are not part of the estimate. The two forms are set up side by side. */
+    /* With a factor-first form available, a pilot batch of each form (half the shifts, at least
+     * 2) decides which one the estimate uses (the variance ratio between them runs from 1/40 to 7
+     * on real matrices); the pilots are not part of the estimate. The two forms are set up side
+     * by side. */
     int two = factor_first(r, tau, d, ra, ta);
     plan_job jobs[2] = {{r, tau, d, 0, &plan, CF_OK}, {ra, ta, d + 1, 1, &factor, CF_OK}};
     if (two && threads > 1) {
@@ -741,16 +744,16 @@ int cf_orthant_tilted_target(const double *r, const double *tau, size_t d, uint6
     if (st != CF_OK)
         goto done;
     if (two) {
-        size_t pilot = points / 4 > 16 ? points / 4 : 16;
+        size_t pilot = shifts / 2 > 2 ? shifts / 2 : 2;
         cf_estimate ep, ef;
-        st = plan_run(&plan, key, PILOT_STREAM, pilot, 0, shifts, threads, lm);
+        st = plan_run(&plan, key, PILOT_STREAM, points, 0, pilot, threads, lm);
         if (st != CF_OK)
             goto done;
-        tilt_combine(lm, shifts, pilot, &ep);
-        st = plan_run(&factor, key, PILOT_STREAM, pilot, 0, shifts, threads, lm);
+        tilt_combine(lm, pilot, points, &ep);
+        st = plan_run(&factor, key, PILOT_STREAM, points, 0, pilot, threads, lm);
         if (st != CF_OK)
             goto done;
-        tilt_combine(lm, shifts, pilot, &ef);
+        tilt_combine(lm, pilot, points, &ef);
         if (ef.rel_se < ep.rel_se) {
             tilt_plan t = plan;
             plan = factor;
