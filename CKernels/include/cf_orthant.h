@@ -26,7 +26,7 @@ int cf_orthant_mc(const double *r, const double *tau, size_t d, uint64_t key, ui
  * unit, so every unit averages its own shifts); the standard error comes from the spread of the shift
  * means. Accurate in relative terms for tiny probabilities (1e-7 and far below); the log of the
  * estimate is kept in out->log_val. Shifts are spread over at most `threads` threads.
- * When R's correlation is mostly common (mean off-diagonal ρ̄ with ρ̄d >= 2(1 − ρ̄)), the same
+ * When R's correlation is mostly common (mean off-diagonal ρ̄ with ρ̄d >= 67(1 − ρ̄)), the same
  * estimator is also set up on (F, Z) with an unbounded common factor F placed first, and one
  * pilot batch of each form (half the shifts, the same points, shift streams 2⁶² + s, not part of
  * the estimate) picks the form with the smaller standard error: on 1,000-model pools the
