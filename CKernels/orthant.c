@@ -730,8 +730,8 @@ int cf_orthant_tilted_target(const double *r, const double *tau, size_t d, uint6
         goto done;
     }
     /* With a factor-first form available, a pilot batch of each form (half the shifts, at least
-     * 2) decides which one the estimate uses (the variance ratio between them runs from 1/40 to 7
-     * on real matrices); the pilots are not part of the estimate. The two forms are set up side
+     * 2) decides which one the estimate uses (the variance ratio between them ran from 1/100 to 70
+     * on the matrices tried); the pilots are not part of the estimate. The two forms are set up side
      * by side. */
     int two = factor_first(r, tau, d, ra, ta);
     plan_job jobs[2] = {{r, tau, d, 0, &plan, CF_OK}, {ra, ta, d + 1, 1, &factor, CF_OK}};
