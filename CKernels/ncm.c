@@ -68,22 +68,45 @@ static void eig_ws_free(eig_ws *ws) {
     free(ws->isuppz);
 }
 
-/* The negative eigenpairs of a (n x n symmetric, destroyed) with dsyevr (ssyevr when
- * `single`), the only ones the projection uses: ascending values in w[0 ..< *neg], column j of
- * ws->z (column-major, z[j*n + i]) the vector of w[j]. Reducing to tridiagonal form is then
- * most of the cost, about a third of a full divide-and-conquer decomposition. Every eigenvalue
- * lies above −(largest absolute row sum) − 1 (Gershgorin). The early iterations of the
- * projection only need the direction of the step, which single precision gives at half the
- * cost. */
-static int eig_negative(double *a, size_t n, double *w, size_t *neg, int single, eig_ws *ws) {
-    double lower = 0;
+/* A bound below every eigenvalue of the symmetric a: −(largest absolute row sum) − 1 (Gershgorin),
+ * the lower end of the value ranges given to ?syevr. */
+static double eig_lower_bound(const double *a, size_t n) {
+    double m = 0;
     for (size_t i = 0; i < n; i++) {
         double rs = 0;
         for (size_t j = 0; j < n; j++)
             rs += fabs(a[i * n + j]);
-        lower = fmax(lower, rs);
+        m = fmax(m, rs);
     }
-    lower = -lower - 1;
+    return -m - 1;
+}
+
+/* x += Σ_j c_j z_j z_jᵀ over the m columns z_j of z (column-major n x m, scaled in place by
+ * √c_j), c_j >= 0: one dsyrk into the lower triangle, then mirrored (x is symmetric and
+ * row-major, so column-major lower is row-major upper). */
+static void add_outer(double *x, size_t n, double *z, const double *c, size_t m) {
+    if (m == 0)
+        return;
+    for (size_t j = 0; j < m; j++) {
+        double sc = cf_sqrt(fmax(c[j], 0));
+        for (size_t i = 0; i < n; i++)
+            z[j * n + i] *= sc;
+    }
+    cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, (blasint)n, (blasint)m, 1.0, z, (blasint)n, 1.0, x,
+                (blasint)n);
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = j + 1; i < n; i++)
+            x[i * n + j] = x[j * n + i];
+}
+
+/* The negative eigenpairs of a (n x n symmetric, destroyed) with dsyevr (ssyevr when
+ * `single`), the only ones the projection uses: ascending values in w[0 ..< *neg], column j of
+ * ws->z (column-major, z[j*n + i]) the vector of w[j]. Reducing to tridiagonal form is then
+ * most of the cost, about a third of a full divide-and-conquer decomposition. The early
+ * iterations of the projection only need the direction of the step, which single precision
+ * gives at half the cost. */
+static int eig_negative(double *a, size_t n, double *w, size_t *neg, int single, eig_ws *ws) {
+    double lower = eig_lower_bound(a, n);
     lapack_int info, found = 0, ln = (lapack_int)n;
     if (single) {
         for (size_t i = 0; i < n * n; i++)
@@ -232,22 +255,13 @@ int cf_ncm_project(const double *g, size_t n, double tol, size_t max_iter, size_
             goto done;
         info->residual = max_abs(f, n);
     }
-    /* B = V₋ diag(√−λ₋) in place (column-major), then X = G + diag d + B Bᵀ by dsyrk. */
-    double *b = ws.z;
-    for (size_t j = 0; j < neg; j++) {
-        double sc = cf_sqrt(-w[j]);
-        for (size_t i = 0; i < n; i++)
-            b[j * n + i] *= sc;
-    }
+    /* X = G + diag d + Σ_{λ<0} (−λ) v vᵀ */
     memcpy(x, g, n * n * sizeof *x);
     for (size_t i = 0; i < n; i++)
         x[i * n + i] += d[i];
-    if (neg > 0)
-        cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, (blasint)n, (blasint)neg, 1.0, b, (blasint)n, 1.0, x,
-                    (blasint)n);
-    for (size_t j = 0; j < n; j++) /* column-major lower = row-major upper: mirror it */
-        for (size_t i = j + 1; i < n; i++)
-            x[j * n + i] = x[i * n + j] = x[j * n + i];
+    for (size_t j = 0; j < neg; j++)
+        w[j] = -w[j];
+    add_outer(x, n, ws.z, w, neg);
     for (size_t i = 0; i < n; i++)
         x[i * n + i] = 1;
     double fro = 0;
@@ -288,26 +302,17 @@ int cf_ncm_floor(const double *r, size_t n, double floor, double *out) {
     }
     /* Only the eigenpairs at or below the floor change: out = r + Σ_{λ<=floor} (floor − λ) v vᵀ
      * (the same matrix as V max(Λ, floor) Vᵀ, without the n − m untouched pairs or rebuilding r
-     * from all of them). dsyevr finds the eigenvalues in (lower, floor]; every eigenvalue of a
-     * matrix with entries in [−1, 1] exceeds −n. */
+     * from all of them); dsyevr finds the eigenvalues in (lower, floor]. */
     memcpy(a, r, n * n * sizeof *a);
     memcpy(out, r, n * n * sizeof *out);
     lapack_int found = 0;
-    double lower = -(double)n - 1;
-    lapack_int info = LAPACKE_dsyevr(LAPACK_COL_MAJOR, 'V', 'V', 'L', (lapack_int)n, a, (lapack_int)n, lower, floor, 0,
-                                     0, 0, &found, w, z, (lapack_int)n, isuppz);
+    lapack_int info = LAPACKE_dsyevr(LAPACK_COL_MAJOR, 'V', 'V', 'L', (lapack_int)n, a, (lapack_int)n,
+                                     eig_lower_bound(r, n), floor, 0, 0, 0, &found, w, z, (lapack_int)n, isuppz);
     int st = info == 0 ? CF_OK : CF_ELAPACK;
-    if (st == CF_OK && found > 0) {
-        for (lapack_int j = 0; j < found; j++) { /* column j of z scaled by √(floor − λ_j) */
-            double sc = cf_sqrt(fmax(floor - w[j], 0));
-            for (size_t i = 0; i < n; i++)
-                z[(size_t)j * n + i] *= sc;
-        }
-        cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, (blasint)n, (blasint)found, 1.0, z, (blasint)n, 1.0, out,
-                    (blasint)n);
-        for (size_t j = 0; j < n; j++) /* column-major lower = row-major upper: mirror it */
-            for (size_t i = j + 1; i < n; i++)
-                out[i * n + j] = out[j * n + i];
+    if (st == CF_OK) {
+        for (lapack_int j = 0; j < found; j++)
+            w[j] = floor - w[j];
+        add_outer(out, n, z, w, (size_t)found);
     }
     for (size_t i = 0; i < n && st == CF_OK; i++)
         if (!(out[i * n + i] > 0))

@@ -23,11 +23,10 @@ static int order_and_factor(const double *r, const double *tau, size_t d, size_t
                             size_t *perm) {
     /* sv, cv: each unplaced variable's conditional variance and mean given the placed ones,
      * updated as each column of L is found; col: the new column before scaling */
-    double *S = malloc(d * d * sizeof *S), *y = calloc(d, sizeof *y), *sv = malloc(d * sizeof *sv);
+    double *S = malloc(d * d * sizeof *S), *sv = malloc(d * sizeof *sv);
     double *cv = calloc(d, sizeof *cv), *col = malloc(d * sizeof *col);
-    if (!S || !y || !sv || !cv || !col) {
+    if (!S || !sv || !cv || !col) {
         free(S);
-        free(y);
         free(sv);
         free(cv);
         free(col);
@@ -88,7 +87,7 @@ static int order_and_factor(const double *r, const double *tau, size_t d, size_t
         }
         double lkk = cf_sqrt(sv[k]);
         L[k * d + k] = lkk;
-        y[k] = -cf_norm_mills((u[k] - cv[k]) / lkk); /* E[X | X <= t] for a standard normal */
+        double yk = -cf_norm_mills((u[k] - cv[k]) / lkk); /* E[X | X <= t] for a standard normal */
         size_t below = d - k - 1;
         if (below == 0)
             break;
@@ -101,11 +100,10 @@ static int order_and_factor(const double *r, const double *tau, size_t d, size_t
             double l = col[j - k - 1] / lkk;
             L[j * d + k] = l;
             sv[j] -= l * l;
-            cv[j] += l * y[k];
+            cv[j] += l * yk;
         }
     }
     free(S);
-    free(y);
     free(sv);
     free(cv);
     free(col);
@@ -275,8 +273,9 @@ static void psi_grad(const double *Lt, const double *ut, size_t d, const double 
  * diagonal), so s_x solves KᵀK s_x = BᵀD⁻¹g_μ − g_x by Cholesky — an eighth of the cost of
  * factorising J — and s_μ = D⁻¹(g_μ − B s_x). Far from the solution of a nearly singular R,
  * 1 + dP can round to zero or below and KᵀK lose definiteness; then J itself is assembled and
- * solved by Bunch–Kaufman. K is (d + n) x n workspace, S n x n, v n; *J (2n x 2n) and *ipiv are
- * allocated on first need and freed by the caller. Returns 0, or 1 when both solves fail.
+ * solved by Bunch–Kaufman. K is 2n x n workspace (K's two blocks as n x n triangles), S n x n,
+ * v n; *J (2n x 2n) and *ipiv are allocated on first need and freed by the caller. Returns 0,
+ * or 1 when both solves fail.
  */
 static int newton_step(const double *Lt, size_t d, const double *dP, const double *g, double *K, double *S, double *v,
                        double **J, lapack_int **ipiv, double *step) {
@@ -355,7 +354,7 @@ static int solve_tilt(const double *Lt, const double *ut, size_t d, double *y) {
     double *yt = malloc(n2 * sizeof *yt), *gt = malloc(n2 * sizeof *gt);
     double *x = malloc(d * sizeof *x), *mu = malloc(d * sizeof *mu), *P = malloc(d * sizeof *P),
            *dP = malloc(d * sizeof *dP), *v = malloc(n * sizeof *v);
-    double *K = malloc((d + n) * n * sizeof *K), *S = malloc(n * n * sizeof *S), *J = NULL;
+    double *K = malloc(2 * n * n * sizeof *K), *S = malloc(n * n * sizeof *S), *J = NULL;
     lapack_int *ipiv = NULL;
     int ok = 0;
     if (!g || !step || !yt || !gt || !x || !mu || !P || !dP || !v || !K || !S)
@@ -574,18 +573,17 @@ static void tilt_combine(const double *lm, size_t n, size_t points, cf_estimate 
  * a conditional correlation of order 1/d in that direction. The form is offered only when
  * α² >= 0.985 (ρ̄d >= 67(1 − ρ̄)): below that, on the pools tried (43 and 67 models) the plain form
  * was better, and the pilot batches that choose between the forms would be spent for nothing.
- * Writes the (d+1)-variable problem into ra, ta (row sums first held in ra's first column) and
- * returns 1, or returns 0.
+ * ta (d + 1 entries) holds R's row sums while the form is decided. Returns 1 with the
+ * (d+1)-variable problem in *ra (allocated here, freed by the caller) and ta, 0 when the form is
+ * not offered, or CF_ENOMEM.
  */
-static int factor_first(const double *r, const double *tau, size_t d, double *ra, double *ta) {
-    size_t da = d + 1;
-    double total = 0;
+static int factor_first(const double *r, const double *tau, size_t d, double *ta, double **ra) {
+    double *rs = ta + 1, total = 0;
     for (size_t i = 0; i < d; i++) {
-        double rs = 0;
+        rs[i] = 0;
         for (size_t j = 0; j < d; j++)
-            rs += r[i * d + j];
-        ra[(i + 1) * da] = rs;
-        total += rs;
+            rs[i] += r[i * d + j];
+        total += rs[i];
     }
     double mean = (total - (double)d) / ((double)d * (double)(d - 1));
     if (!(mean > 0))
@@ -593,14 +591,18 @@ static int factor_first(const double *r, const double *tau, size_t d, double *ra
     double a2 = 1 - (1 - mean) / (mean * (double)d);
     if (!(a2 >= 0.985))
         return 0;
+    size_t da = d + 1;
+    double *x = *ra = malloc(da * da * sizeof *x);
+    if (!x)
+        return CF_ENOMEM;
     double scale = cf_sqrt(a2 / total);
-    ra[0] = 1;
+    x[0] = 1;
     ta[0] = INFINITY;
     for (size_t i = 0; i < d; i++) {
-        double c = scale * ra[(i + 1) * da];
-        ra[(i + 1) * da] = c;
-        ra[i + 1] = c;
-        memcpy(ra + (i + 1) * da + 1, r + i * d, d * sizeof *ra);
+        double c = scale * rs[i];
+        x[(i + 1) * da] = c;
+        x[i + 1] = c;
+        memcpy(x + (i + 1) * da + 1, r + i * d, d * sizeof *x);
         ta[i + 1] = tau[i];
     }
     return 1;
@@ -723,9 +725,8 @@ int cf_orthant_tilted_target(const double *r, const double *tau, size_t d, uint6
         return CF_OK;
     }
     tilt_plan plan = {0}, factor = {0};
-    double *ra = malloc((d + 1) * (d + 1) * sizeof *ra), *ta = malloc((d + 1) * sizeof *ta);
-    double *lm = malloc(max_shifts * sizeof *lm);
-    if (!ra || !ta || !lm) {
+    double *ra = NULL, *ta = malloc((d + 1) * sizeof *ta), *lm = malloc(max_shifts * sizeof *lm);
+    if (!ta || !lm) {
         st = CF_ENOMEM;
         goto done;
     }
@@ -733,7 +734,11 @@ int cf_orthant_tilted_target(const double *r, const double *tau, size_t d, uint6
      * 2) decides which one the estimate uses (the variance ratio between them ran from 1/100 to 70
      * on the matrices tried); the pilots are not part of the estimate. The two forms are set up side
      * by side. */
-    int two = factor_first(r, tau, d, ra, ta);
+    int two = factor_first(r, tau, d, ta, &ra);
+    if (two < 0) {
+        st = two;
+        goto done;
+    }
     plan_job jobs[2] = {{r, tau, d, 0, &plan, CF_OK}, {ra, ta, d + 1, 1, &factor, CF_OK}};
     if (two && threads > 1) {
         st = cf_parallel(2, plan_worker, jobs);
