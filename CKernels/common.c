@@ -65,6 +65,25 @@ int cf_blas_threads(void) {
     return openblas_get_num_threads();
 }
 
+static int cmp_ascending(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+void cf_sort_ascending(double *x, size_t n) {
+    if (n > 64) {
+        qsort(x, n, sizeof *x, cmp_ascending);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        double v = x[i];
+        size_t j = i;
+        for (; j > 0 && x[j - 1] > v; j--)
+            x[j] = x[j - 1];
+        x[j] = v;
+    }
+}
+
 int cf_brent(cf_scalar_fn f, void *ctx, double a, double b, double fa, double fb, double xtol, int max_iter,
              double *root) {
     if (fa == 0) {

@@ -391,10 +391,6 @@ static gsl_integration_workspace *qag_workspace(cf_factor_workspace *ws, size_t 
     return ws->qag;
 }
 
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 static const double SF_DROP = 60.0; /* nats below the peak where the integrand is negligible */
 
 /* log ∫ φ(f) ∏ Φ(a_i − b_i f)^{w_i} df for non-degenerate models (b_i > 0 finite; w NULL: every
@@ -470,7 +466,7 @@ static int sf_integrate(cf_factor_workspace *fw, const double *a, const double *
             pts[np++] = k;
     }
     pts[np++] = hi;
-    qsort(pts, np, sizeof *pts, cmp_double);
+    cf_sort_ascending(pts, np);
     size_t u = 1; /* drop breakpoints closer than a tenth of the kink width */
     for (size_t i = 1; i < np; i++)
         if (pts[i] - pts[u - 1] > 0.1 * width * 1e-3 || i == np - 1)
@@ -547,7 +543,7 @@ static int sf_pool_of(cf_factor_workspace *ws, const double *p, size_t m, sf_poo
             pool->log_min = lp;
         tau[pool->mi++] = cf_norm_quantile(p[i]);
     }
-    qsort(tau, pool->mi, sizeof *tau, cmp_double);
+    cf_sort_ascending(tau, pool->mi);
     size_t u = 0;
     for (size_t i = 0; i < pool->mi; i++) {
         if (u > 0 && tau[i] == tau[u - 1]) {

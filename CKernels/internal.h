@@ -23,6 +23,10 @@ typedef double (*cf_scalar_fn)(double x, void *ctx);
 int cf_brent(cf_scalar_fn f, void *ctx, double a, double b, double fa, double fb, double xtol, int max_iter,
              double *root);
 
+/* Sorts x[0..n) ascending (no NaN): insertion for short arrays, which the kernels sort once per
+ * call (a pool's thresholds, an integral's breakpoints), qsort beyond. */
+void cf_sort_ascending(double *x, size_t n);
+
 /* Run fn(arg, t) for t in [0, threads) on pthreads (inline when threads == 1). */
 int cf_parallel(size_t threads, void (*fn)(void *arg, size_t t), void *arg);
 

@@ -111,11 +111,6 @@ static double vote_integrand(double f, void *arg) {
     return dens * binomial_tail(cf_norm_cdf((c->tau - c->sr * f) / c->s1r), c->h, c->m);
 }
 
-static int cmp_d(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* ∫ over [−40, 40] split at the step and at 0 (φ is below 1e-300 outside). */
 static int vote_integrate(vote_ctx *c, double fstar, double width, double rel_tol, double *out) {
     double pts[6];
@@ -126,7 +121,7 @@ static int vote_integrate(vote_ctx *c, double fstar, double width, double rel_to
     for (int i = 0; i < 4; i++)
         if (isfinite(cand[i]) && cand[i] > -40 && cand[i] < 40)
             pts[np++] = cand[i];
-    qsort(pts, np, sizeof *pts, cmp_d);
+    cf_sort_ascending(pts, np);
     size_t u = 1;
     for (size_t i = 1; i < np; i++)
         if (pts[i] > pts[u - 1])
@@ -179,7 +174,7 @@ int cf_vote_majority_error_het(const double *p, size_t m, double rho, double rel
         if (!s)
             return CF_ENOMEM;
         memcpy(s, p, m * sizeof *s);
-        qsort(s, m, sizeof *s, cmp_d);
+        cf_sort_ascending(s, m);
         *out = s[m - (m + 1) / 2];
         free(s);
         return CF_OK;

@@ -75,6 +75,19 @@ import Testing
             #expect(message.contains("UTF-8"))
         }
     }
+    /// ASCII is skipped a word at a time: a valid multi-byte name passes, and a sequence cut off
+    /// at the end of the input is found after it, on its own line.
+    @Test func utf8AfterWordScan() throws {
+        let good = "query,modèle,b\nq1,1,0\nq2,0,1\n"
+        #expect(try MatrixLoader().load(tempFile(Array(good.utf8))).modelNames == ["modèle", "b"])
+        do {
+            _ = try MatrixLoader().load(tempFile(Array(good.utf8) + [0xC3]))
+            Issue.record("expected UTF-8 error")
+        } catch let CoFailError.data(loc, value, _) {
+            #expect(loc.line == 4 && loc.column == 1)
+            #expect(value == "0xC3")
+        }
+    }
     @Test func unclosedQuote() { expectDataError("query,a\n\"q1,1\n", line: 2, contains: "never closed") }
 
     @Test func longCSV() throws {

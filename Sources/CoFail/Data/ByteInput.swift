@@ -48,18 +48,25 @@ public struct ByteInput: Sendable {
     }
 
     /// Rejects the first byte sequence that is not UTF-8, naming its line and column.
-    static func validateUTF8(_ b: [UInt8], name: String) throws {
+    static func validateUTF8(_ bytes: [UInt8], name: String) throws {
+        try bytes.withUnsafeBufferPointer { try validateUTF8($0, name: name) }
+    }
+
+    /// ASCII runs are skipped eight bytes at a time; the line and column of an invalid sequence
+    /// are counted only when there is one.
+    private static func validateUTF8(_ b: UnsafeBufferPointer<UInt8>, name: String) throws {
         var i = 0
-        var line = 1
-        var lineStart = 0
         let n = b.count
+        let raw = UnsafeRawBufferPointer(b)
         while i < n {
+            while i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+            }
+            if i == n {
+                break
+            }
             let c = b[i]
             if c < 0x80 {
-                if c == 0x0A {
-                    line += 1
-                    lineStart = i + 1
-                }
                 i += 1
                 continue
             }
@@ -95,6 +102,8 @@ public struct ByteInput: Sendable {
             if ok && (scalar < minScalar || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar)) { ok = false }
             if !ok {
                 let hex = b[i..<min(n, i + 4)].map { String($0, radix: 16, uppercase: true) }.joined(separator: " ")
+                let line = 1 + b[..<i].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                let lineStart = (b[..<i].lastIndex(of: 0x0A) ?? -1) + 1
                 throw CoFailError.data(
                     InputLocation(file: name, line: line, column: i - lineStart + 1),
                     value: "0x" + hex, message: "bytes are not valid UTF-8 (byte column shown)")

@@ -22,9 +22,13 @@ struct CSVReader {
 
     /// Reads the next non-blank record into `fields`; returns its first line, or nil at the end.
     mutating func next(into fields: inout [CSVField]) throws -> Int? {
-        let b = input.bytes
-        let n = b.count
         fields.removeAll(keepingCapacity: true)
+        // the scan reads every byte of the input: without bounds checks on each
+        return try input.bytes.withUnsafeBufferPointer { try scan($0, into: &fields) }
+    }
+
+    private mutating func scan(_ b: UnsafeBufferPointer<UInt8>, into fields: inout [CSVField]) throws -> Int? {
+        let n = b.count
         // skip blank lines
         while pos < n {
             if b[pos] == 0x0A {
@@ -109,7 +113,11 @@ struct CSVReader {
 
     /// Byte range of the field without surrounding spaces/tabs (unquoted fields).
     func trimmed(_ f: CSVField) -> (Int, Int) {
-        let b = input.bytes
+        input.bytes.withUnsafeBufferPointer { CSVReader.trimmed($0, f) }
+    }
+
+    /// The same in a buffer of the input's bytes.
+    static func trimmed(_ b: UnsafeBufferPointer<UInt8>, _ f: CSVField) -> (Int, Int) {
         var s = f.start
         var e = f.end
         while s < e, b[s] == 0x20 || b[s] == 0x09 { s += 1 }

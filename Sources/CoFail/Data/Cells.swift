@@ -18,7 +18,7 @@ public struct CellParser: Sendable {
 
     /// Parses bytes [s, e) of `b` (already trimmed).
     @inline(__always)
-    func parse(_ b: [UInt8], _ s: Int, _ e: Int) -> Result<CellValue, Failure> {
+    func parse(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Result<CellValue, Failure> {
         let len = e - s
         if len == 0 { return .success(.missing) }
         if len == 1 {

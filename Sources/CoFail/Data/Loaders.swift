@@ -91,7 +91,6 @@ public struct MatrixLoader: Sendable {
         }
         var queryIDs: [String] = []
         var queryLine: [String: Int] = [:]
-        let b = input.bytes
         while let line = try reader.next(into: &fields) {
             if fields.count != header.count {
                 throw raggedRow(input, line: line, fields: fields, reader: reader, header: header)
@@ -110,20 +109,25 @@ public struct MatrixLoader: Sendable {
             queryLine[qid] = line
             let bit = UInt64(1) << UInt64(queryIDs.count & 63)
             queryIDs.append(qid)
+            // every cell of the matrix passes here: buffers without bounds checks
             try block.withUnsafeMutableBufferPointer { words in
-                for j in 0..<m {
-                    let f = fields[j + 1]
-                    let (s, e) = f.quoted ? (f.start, f.end) : reader.trimmed(f)
-                    switch cells.parse(b, s, e) {
-                    case .success(.correct):
-                        words[2 * j] |= bit
-                        words[2 * j + 1] |= bit
-                    case .success(.wrong): words[2 * j + 1] |= bit
-                    case .success(.missing): break
-                    case .failure(let why):
-                        throw CoFailError.data(
-                            InputLocation(file: input.name, line: line, column: j + 2, columnName: models[j]),
-                            value: reader.string(f), message: CellParser.message(why))
+                try fields.withUnsafeBufferPointer { fs in
+                    try input.bytes.withUnsafeBufferPointer { b in
+                        for j in 0..<m {
+                            let f = fs[j + 1]
+                            let (s, e) = f.quoted ? (f.start, f.end) : CSVReader.trimmed(b, f)
+                            switch cells.parse(b, s, e) {
+                            case .success(.correct):
+                                words[2 * j] |= bit
+                                words[2 * j + 1] |= bit
+                            case .success(.wrong): words[2 * j + 1] |= bit
+                            case .success(.missing): break
+                            case .failure(let why):
+                                throw CoFailError.data(
+                                    InputLocation(file: input.name, line: line, column: j + 2, columnName: models[j]),
+                                    value: reader.string(f), message: CellParser.message(why))
+                            }
+                        }
                     }
                 }
             }
@@ -392,7 +396,7 @@ public struct MatrixLoader: Sendable {
             let f = fields[cc]
             let (s, e) = f.quoted ? (f.start, f.end) : reader.trimmed(f)
             let value: CellValue
-            switch cells.parse(b, s, e) {
+            switch input.bytes.withUnsafeBufferPointer({ cells.parse($0, s, e) }) {
             case .success(let v): value = v
             case .failure(let why):
                 throw CoFailError.data(

@@ -160,6 +160,13 @@ extension RawMatrix {
         var errors = [UInt64](repeating: 0, count: keep.count * nw)
         for (c, i) in keep.enumerated() {
             let cor = correct[i]
+            if kept.count == queryCount {
+                // every query kept: a column's error words are its correct words inverted
+                for k in 0..<nw {
+                    errors[c * nw + k] = ~cor[k] & mask[k]
+                }
+                continue
+            }
             for (newQ, q) in kept.enumerated() where cor[q >> 6] & (1 << UInt64(q & 63)) == 0 {
                 errors[c * nw + newQ >> 6] |= 1 << UInt64(newQ & 63)
             }
