@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which statistics a unit computes beyond the counts (β, k, n, p, A*, G are always there).
 public struct StatisticSet: OptionSet, Sendable, Hashable {
     public let rawValue: Int
@@ -194,6 +196,70 @@ public struct UnitStatistics: Sendable {
         }
         pairwise = pw
         clock.lap("pairwise_tetrachoric")
+        let single: @Sendable () throws -> SingleFactorPart = {
+            try SingleFactorPart(
+                p, beta: Double(k) / Double(n), pairwise: pw, meanTetrachoric: meanTetrachoric, request: request,
+                precision: precision, workspace: workspace)
+        }
+        let copula: @Sendable () throws -> FullCopula = {
+            try FullCopula(
+                pairwise: pw!, errorRates: p, beta: Double(k) / Double(n), precision: precision, seed: context.seed,
+                unit: context.unit, threads: context.threads)
+        }
+        let part: SingleFactorPart
+        if request.contains(.full) && context.threads > 1 {
+            // the full copula starts with the nearest correlation matrix, on one thread: the
+            // single-factor stage runs beside it (the two share no state)
+            let parts = ResultSlots<SingleFactorPart>(count: 1)
+            let copulas = ResultSlots<FullCopula>(count: 1)
+            DispatchQueue.concurrentPerform(iterations: 2) { i in
+                if i == 0 {
+                    parts.store(0, Result { try single() })
+                } else {
+                    copulas.store(0, Result { try copula() })
+                }
+            }
+            part = try parts.take(0).get()
+            full = try copulas.take(0).get()
+        } else {
+            part = try single()
+            full = request.contains(.full) ? try copula() : nil
+        }
+        betaSFTetrachoric = part.betaSFTetrachoric
+        logBetaSFTetrachoric = part.logBetaSFTetrachoric
+        underpricingTetrachoric = part.underpricingTetrachoric
+        betaSFPearson = part.betaSFPearson
+        logBetaSFPearson = part.logBetaSFPearson
+        underpricingPearson = part.underpricingPearson
+        claytonTheta = part.claytonTheta
+        betaClayton = part.betaClayton
+        underpricingClayton = part.underpricingClayton
+        clock.laps.append(("single_factor_and_clayton", part.seconds))
+        clock.laps += full?.timings ?? []
+        if context.timed {
+            timings = clock.laps
+        }
+    }
+}
+
+/// The single-factor and Clayton quantities of a unit (METHODS §3, §5), with the stage's wall time.
+struct SingleFactorPart: Sendable {
+    var betaSFTetrachoric: Quantity = .undefined("not requested")
+    var logBetaSFTetrachoric: Quantity = .undefined("not requested")
+    var underpricingTetrachoric: Quantity = .undefined("not requested")
+    var betaSFPearson: Quantity = .undefined("not requested")
+    var logBetaSFPearson: Quantity = .undefined("not requested")
+    var underpricingPearson: Quantity = .undefined("not requested")
+    var claytonTheta: Quantity = .undefined("not requested")
+    var betaClayton: Quantity = .undefined("not requested")
+    var underpricingClayton: Quantity = .undefined("not requested")
+    var seconds = 0.0
+
+    init(
+        _ p: [Double], beta: Double, pairwise pw: PairwiseStatistics?, meanTetrachoric: PairwiseStatistics.Mean,
+        request: StatisticSet, precision: Precision, workspace: FactorWorkspace?
+    ) throws {
+        let start = DispatchTime.now().uptimeNanoseconds
         if request.contains(.tetrachoricSF) {
             (betaSFTetrachoric, logBetaSFTetrachoric) = try SingleFactor.priced(
                 p, rho: meanTetrachoric, label: "mean tetrachoric", relTol: precision.betaSFRelTol,
@@ -209,16 +275,6 @@ public struct UnitStatistics: Sendable {
             (claytonTheta, betaClayton, underpricingClayton) = try SingleFactor.clayton(
                 errorRates: p, meanCoError: pw!.meanCoError, beta: beta)
         }
-        clock.lap("single_factor_and_clayton")
-        if request.contains(.full) {
-            let f = try FullCopula(
-                pairwise: pw!, errorRates: p, beta: beta, precision: precision, seed: context.seed,
-                unit: context.unit, threads: context.threads)
-            full = f
-            clock.laps += f.timings
-        }
-        if context.timed {
-            timings = clock.laps
-        }
+        seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
     }
 }
