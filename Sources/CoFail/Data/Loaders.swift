@@ -79,15 +79,15 @@ public struct MatrixLoader: Sendable {
         // correct word of model j at 2j, the answered word at 2j + 1), then move to the columns.
         var correct = [[UInt64]](repeating: [], count: m)
         var answered = [[UInt64]](repeating: [], count: m)
-        var block = [UInt64](repeating: 0, count: 2 * m)
+        let block = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: 2 * m)
+        block.initialize(repeating: 0)
+        defer { block.deallocate() }
         func flush() {
             for j in 0..<m {
                 correct[j].append(block[2 * j])
                 answered[j].append(block[2 * j + 1])
             }
-            for i in block.indices {
-                block[i] = 0
-            }
+            block.update(repeating: 0)
         }
         var queryIDs: [String] = []
         var queryLine: [String: Int] = [:]
@@ -110,23 +110,21 @@ public struct MatrixLoader: Sendable {
             let bit = UInt64(1) << UInt64(queryIDs.count & 63)
             queryIDs.append(qid)
             // every cell of the matrix passes here: buffers without bounds checks
-            try block.withUnsafeMutableBufferPointer { words in
-                try fields.withUnsafeBufferPointer { fs in
-                    try input.bytes.withUnsafeBufferPointer { b in
-                        for j in 0..<m {
-                            let f = fs[j + 1]
-                            let (s, e) = f.quoted ? (f.start, f.end) : CSVReader.trimmed(b, f)
-                            switch cells.parse(b, s, e) {
-                            case .success(.correct):
-                                words[2 * j] |= bit
-                                words[2 * j + 1] |= bit
-                            case .success(.wrong): words[2 * j + 1] |= bit
-                            case .success(.missing): break
-                            case .failure(let why):
-                                throw CoFailError.data(
-                                    InputLocation(file: input.name, line: line, column: j + 2, columnName: models[j]),
-                                    value: reader.string(f), message: CellParser.message(why))
-                            }
+            try fields.withUnsafeBufferPointer { fs in
+                try input.bytes.withUnsafeBufferPointer { b in
+                    for j in 0..<m {
+                        let f = fs[j + 1]
+                        let (s, e) = f.quoted ? (f.start, f.end) : CSVReader.trimmed(b, f)
+                        switch cells.parse(b, s, e) {
+                        case .success(.correct):
+                            block[2 * j] |= bit
+                            block[2 * j + 1] |= bit
+                        case .success(.wrong): block[2 * j + 1] |= bit
+                        case .success(.missing): break
+                        case .failure(let why):
+                            throw CoFailError.data(
+                                InputLocation(file: input.name, line: line, column: j + 2, columnName: models[j]),
+                                value: reader.string(f), message: CellParser.message(why))
                         }
                     }
                 }

@@ -153,7 +153,8 @@ public struct UnitStatistics: Sendable {
     ) throws {
         self.n = n
         self.k = k
-        beta = Double(k) / Double(n)
+        let beta = Double(k) / Double(n)
+        self.beta = beta
         errorRates = p
         bestAccuracy = 1 - (p.min() ?? 1)
         oracleGain = 1 - beta - bestAccuracy
@@ -198,12 +199,12 @@ public struct UnitStatistics: Sendable {
         clock.lap("pairwise_tetrachoric")
         let single: @Sendable () throws -> SingleFactorPart = {
             try SingleFactorPart(
-                p, beta: Double(k) / Double(n), pairwise: pw, meanTetrachoric: meanTetrachoric, request: request,
+                p, beta: beta, pairwise: pw, meanTetrachoric: meanTetrachoric, request: request,
                 precision: precision, workspace: workspace)
         }
         let copula: @Sendable () throws -> FullCopula = {
             try FullCopula(
-                pairwise: pw!, errorRates: p, beta: Double(k) / Double(n), precision: precision, seed: context.seed,
+                pairwise: pw!, errorRates: p, beta: beta, precision: precision, seed: context.seed,
                 unit: context.unit, threads: context.threads)
         }
         let part: SingleFactorPart
@@ -234,15 +235,15 @@ public struct UnitStatistics: Sendable {
         claytonTheta = part.claytonTheta
         betaClayton = part.betaClayton
         underpricingClayton = part.underpricingClayton
-        clock.laps.append(("single_factor_and_clayton", part.seconds))
-        clock.laps += full?.timings ?? []
+        clock.laps += part.timings + (full?.timings ?? [])
         if context.timed {
             timings = clock.laps
         }
     }
 }
 
-/// The single-factor and Clayton quantities of a unit (METHODS §3, §5), with the stage's wall time.
+/// The single-factor and Clayton quantities of a unit (METHODS §3, §5), with the stage's wall time
+/// (it may run beside the full copula, so it keeps its own clock).
 struct SingleFactorPart: Sendable {
     var betaSFTetrachoric: Quantity = .undefined("not requested")
     var logBetaSFTetrachoric: Quantity = .undefined("not requested")
@@ -253,13 +254,13 @@ struct SingleFactorPart: Sendable {
     var claytonTheta: Quantity = .undefined("not requested")
     var betaClayton: Quantity = .undefined("not requested")
     var underpricingClayton: Quantity = .undefined("not requested")
-    var seconds = 0.0
+    var timings: [(stage: String, seconds: Double)] = []
 
     init(
         _ p: [Double], beta: Double, pairwise pw: PairwiseStatistics?, meanTetrachoric: PairwiseStatistics.Mean,
         request: StatisticSet, precision: Precision, workspace: FactorWorkspace?
     ) throws {
-        let start = DispatchTime.now().uptimeNanoseconds
+        var clock = Stopwatch()
         if request.contains(.tetrachoricSF) {
             (betaSFTetrachoric, logBetaSFTetrachoric) = try SingleFactor.priced(
                 p, rho: meanTetrachoric, label: "mean tetrachoric", relTol: precision.betaSFRelTol,
@@ -275,6 +276,7 @@ struct SingleFactorPart: Sendable {
             (claytonTheta, betaClayton, underpricingClayton) = try SingleFactor.clayton(
                 errorRates: p, meanCoError: pw!.meanCoError, beta: beta)
         }
-        seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        clock.lap("single_factor_and_clayton")
+        timings = clock.laps
     }
 }
