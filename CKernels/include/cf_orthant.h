@@ -27,23 +27,24 @@ int cf_orthant_mc(const double *r, const double *tau, size_t d, uint64_t key, ui
  * means. Accurate in relative terms for tiny probabilities (1e-7 and far below); the log of the
  * estimate is kept in out->log_val. Shifts are spread over at most `threads` threads.
  * When R's correlation is mostly common (mean off-diagonal ρ̄ with ρ̄d >= 67(1 − ρ̄)), the same
- * estimator is also set up on (F, Z) with an unbounded common factor F placed first, and one
- * pilot batch of each form (half the shifts, the same points, shift streams 2⁶² + s, not part of
- * the estimate) picks the form with the smaller standard error: on 1,000-model pools the
- * factor-first form needs 17 to 120 times fewer points, on small pools the plain form is better.
+ * estimator is also set up on (F, Z) with an unbounded common factor F placed first; half the
+ * shifts (at least 2) run under each form as a pilot, and the form whose shift means spread less
+ * is kept, its pilot shifts part of the estimate: on 1,000-model pools the factor-first form needs
+ * 17 to 120 times fewer points, on small pools the plain form is better.
  */
 int cf_orthant_tilted(const double *r, const double *tau, size_t d, uint64_t key, size_t points, size_t shifts,
                       size_t threads, cf_estimate *out);
 
 /*
- * The same estimator to a precision: after a first batch of `shifts` random shifts (shift s from
- * stream s), batches of as many shifts as the spread so far says the target needs (at least 2)
- * are added until the relative standard error is <= `rel_target` or `max_shifts` shifts have
- * run (the caller compares out->rel_se with its target to see which). out->samples counts the
- * points of the estimate (not the pilots). cf_orthant_tilted is the special case of one batch
- * (max_shifts = shifts).
+ * The same estimator to a precision: after `points` lattice points under each of `shifts` random
+ * shifts (shift s from stream s), every shift's lattice is extended to as many points as the
+ * spread so far says the target needs (at the Monte Carlo rate, in whole blocks of 16) until the
+ * relative standard error is <= `rel_target` or the shifts have max_points points in all (the
+ * caller compares out->rel_se with its target to see which). out->samples counts the points of
+ * the estimate (not the dropped pilot). cf_orthant_tilted is the special case of one round
+ * (max_points = points·shifts). CF_EINVAL when max_points < points·shifts.
  */
 int cf_orthant_tilted_target(const double *r, const double *tau, size_t d, uint64_t key, size_t points, size_t shifts,
-                             double rel_target, size_t max_shifts, size_t threads, cf_estimate *out);
+                             double rel_target, size_t max_points, size_t threads, cf_estimate *out);
 
 #endif

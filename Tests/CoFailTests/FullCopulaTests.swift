@@ -48,7 +48,8 @@ import Testing
 
     /// The precision-targeted estimator: at each target the achieved relative standard error is
     /// within it (or the point cap says why not), the value agrees with pmvnorm within the
-    /// combined errors, and tighter targets use more points.
+    /// combined errors, tighter targets use more points, and the extended lattices give the same
+    /// estimate bit for bit on 1 or 3 threads.
     @Test func precisionTargetedEstimatorMeetsItsTarget() throws {
         let d = 67
         let s = try matrix("orthant_S.csv", d)
@@ -58,8 +59,14 @@ import Testing
             var used: [UInt64] = []
             for target in [1e-2, 3e-3, 1e-3] {
                 var e = cf_estimate()
-                #expect(cf_orthant_tilted_target(s, t, d, 3, 512, 10, target, 4096, 2, &e) == CF_OK)
+                #expect(cf_orthant_tilted_target(s, t, d, 3, 512, 10, target, 1 << 21, 2, &e) == CF_OK)
                 #expect(e.rel_se <= target, "target \(target): reached \(e.rel_se) with \(e.samples) points")
+                #expect(e.samples % 10 == 0 && e.samples >= 5120)
+                for threads in [1, 3] where target == 1e-3 {
+                    var other = cf_estimate()
+                    #expect(cf_orthant_tilted_target(s, t, d, 3, 512, 10, target, 1 << 21, threads, &other) == CF_OK)
+                    #expect(other.val.bitPattern == e.val.bitPattern && other.samples == e.samples, "\(threads)")
+                }
                 let z = (e.val - num(row, "p")) / (e.se * e.se + num(row, "err") * num(row, "err")).squareRoot()
                 #expect(abs(z) < 4, "target \(target): \(e.val) ± \(e.se) vs pmvnorm \(num(row, "p"))")
                 used.append(e.samples)
@@ -67,8 +74,9 @@ import Testing
             #expect(used[0] <= used[1] && used[1] <= used[2], "\(used)")
             // a cap below what the target needs stops at the cap and says so through rel_se
             var capped = cf_estimate()
-            #expect(cf_orthant_tilted_target(s, t, d, 3, 64, 10, 1e-6, 20, 2, &capped) == CF_OK)
-            #expect(capped.samples == 64 * 20 && capped.rel_se > 1e-6)
+            #expect(cf_orthant_tilted_target(s, t, d, 3, 64, 10, 1e-6, 1280, 2, &capped) == CF_OK)
+            #expect(capped.samples == 1280 && capped.rel_se > 1e-6)
+            #expect(cf_orthant_tilted_target(s, t, d, 3, 64, 10, 1e-6, 639, 2, &capped) == CF_EINVAL)
         }
     }
 
@@ -84,15 +92,15 @@ import Testing
             let r = (0..<(d * d)).map { $0 / d == $0 % d ? 1.0 : rho }
             let t = t0.map { $0 + num(row, "shift") }
             var e = cf_estimate()
-            #expect(cf_orthant_tilted_target(r, t, d, 5, 1024, 10, 1e-3, 400, 2, &e) == CF_OK)
+            #expect(cf_orthant_tilted_target(r, t, d, 5, 1024, 10, 1e-3, 1 << 20, 2, &e) == CF_OK)
             let want = num(row, "p")
             #expect(abs(e.val - want) < 4 * e.se, "ρ \(rho): \(e.val) ± \(e.se) vs \(want)")
             #expect(e.rel_se <= 1e-3 && e.samples == 10240, "ρ \(rho): \(e.rel_se) after \(e.samples) points")
-            // the forms set up side by side or one after the other, the pilots and the shifts on
-            // 1 or 3 threads: the same estimate, bit for bit
+            // the forms set up side by side or one after the other, the pilots and the shifts cut
+            // into tasks over 1 or 3 threads: the same estimate, bit for bit
             for threads in [1, 3] where index == 0 {
                 var other = cf_estimate()
-                #expect(cf_orthant_tilted_target(r, t, d, 5, 1024, 10, 1e-3, 400, threads, &other) == CF_OK)
+                #expect(cf_orthant_tilted_target(r, t, d, 5, 1024, 10, 1e-3, 1 << 20, threads, &other) == CF_OK)
                 #expect(other.val.bitPattern == e.val.bitPattern && other.samples == e.samples, "\(threads) threads")
             }
         }

@@ -35,15 +35,17 @@ enum OrthantKernel {
         return Estimate(e)
     }
 
-    /// Botev's minimax-tilted estimator; shift s uses stream s of `key`. Batches of `shifts`
-    /// shifts run until the relative standard error is ≤ `relTarget` or `maxShifts` have run.
+    /// Botev's minimax-tilted estimator; shift s uses stream s of `key`. Each of the `shifts`
+    /// shifts' lattices is extended from `points` points until the relative standard error is
+    /// ≤ `relTarget` or `maxPoints` points have run in all.
     static func tilted(
         correlation r: [Double], thresholds tau: [Double], key: RandomKey, points: Int, shifts: Int,
-        relTarget: Double, maxShifts: Int, threads: Int
+        relTarget: Double, maxPoints: Int, threads: Int
     ) throws -> Estimate {
         var e = cf_estimate()
         let status = cf_orthant_tilted_target(
-            r, tau, tau.count, key.value, points, shifts, relTarget, max(shifts, maxShifts), max(1, threads), &e)
+            r, tau, tau.count, key.value, points, shifts, relTarget, max(points * shifts, maxPoints), max(1, threads),
+            &e)
         try kernelCheck(status, "cf_orthant_tilted_target", "the tilted estimator in \(tau.count) dimensions")
         return Estimate(e)
     }

@@ -93,7 +93,7 @@ public struct FullCopula: Sendable {
         let vr = try OrthantKernel.tilted(
             correlation: proj.sampling, thresholds: tau, key: key, points: precision.qmcPoints,
             shifts: precision.qmcShifts, relTarget: precision.fullRelError,
-            maxShifts: precision.qmcMaxPoints / max(1, precision.qmcPoints), threads: threads)
+            maxPoints: precision.qmcMaxPoints, threads: threads)
         clock.lap("beta_full_tilted")
         qmcPoints = vr.samples
         if precision.fullRelError > 0 {
