@@ -11,7 +11,6 @@
 #include <lapacke.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
 
 /*
  * Genz–Bretz ordering with Cholesky (the "cholperm" step of Botev's method): at step k choose,
@@ -836,7 +835,6 @@ int cf_orthant_tilted_target(const double *r, const double *tau, size_t d, uint6
     if (st != CF_OK)
         goto done;
     tilt_combine(ls, shifts, have, out);
-    fprintf(stderr, "first have %zu rel %g\n", have, out->rel_se);
     while (out->rel_se > rel_target && have < cap) {
         double ratio = out->rel_se / rel_target, want = (double)have * fmin(ratio * ratio, TILT_GROWTH);
         size_t next = !(want < (double)cap) ? cap : (size_t)ceil(want / TILT_BLOCK) * TILT_BLOCK;
@@ -849,7 +847,6 @@ int cf_orthant_tilted_target(const double *r, const double *tau, size_t d, uint6
             goto done;
         have = next;
         tilt_combine(ls, shifts, have, out);
-        fprintf(stderr, "round have %zu rel %g\n", have, out->rel_se);
     }
 done:
     plan_free(&plan);

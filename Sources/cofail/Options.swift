@@ -157,8 +157,8 @@ struct FullPrecisionOptions: ParsableArguments {
     @Option(
         name: .customLong("full-rel-error"),
         help: ArgumentHelp(
-            "β_full: add tilted-QMC batches until the standard error is ≤ this fraction of β_full "
-                + "(default 1e-3 for analyze, 1e-2 per replicate or subset; 0: one batch)."))
+            "β_full: extend the tilted-QMC lattices until the standard error is ≤ this fraction of β_full "
+                + "(default 1e-3 for analyze, 1e-2 per replicate or subset; 0: the first round only)."))
     var fullRelError: Double?
 
     func validate() throws {

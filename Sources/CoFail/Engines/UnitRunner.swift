@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Where completed units are saved as a run goes.
 public enum CheckpointPlan: Sendable {
@@ -52,27 +53,33 @@ public struct UnitRunner: Sendable {
         }
         let start = Date()
         let total = pending.count
-        var finished = 0
         // large runs of small units (millions of vote subsets) take bigger batches: a batch costs
         // one fan-out, a checkpoint append and a progress update
         let batch = max(threads * 16, 64, min(65_536, pending.count / 200))
-        var cursor = 0
-        while cursor < pending.count {
+        var done = 0
+        while done < pending.count {
             if cancellation.isCancelled {
                 break
             }
-            let units = Array(pending[cursor..<min(cursor + batch, pending.count)])
+            let units = Array(pending[done..<min(done + batch, pending.count)])
             let results = ResultSlots<[Double]>(count: units.count)
-            let t = threads
-            DispatchQueue.concurrentPerform(iterations: min(t, units.count)) { w in
-                var k = w
-                while k < units.count {
-                    do {
-                        results.store(k, .success(try compute(units[k])))
-                    } catch {
-                        results.store(k, .failure(error))
+            // Threads claim the next few units as they finish (units differ in cost, and a fixed
+            // share per thread left one idle at every batch's end); each result has its own slot.
+            let cursor = UnitCursor()
+            let claim = max(1, units.count / (threads * 1024))
+            DispatchQueue.concurrentPerform(iterations: min(threads, units.count)) { _ in
+                while true {
+                    let first = cursor.claim(claim)
+                    if first >= units.count {
+                        break
                     }
-                    k += t
+                    for k in first..<min(first + claim, units.count) {
+                        do {
+                            results.store(k, .success(try compute(units[k])))
+                        } catch {
+                            results.store(k, .failure(error))
+                        }
+                    }
                 }
             }
             for (k, u) in units.enumerated() {
@@ -84,16 +91,15 @@ public struct UnitRunner: Sendable {
             if let writer {
                 try writer.write(units.map { table.line($0) }.joined())
             }
-            cursor += units.count
-            finished += units.count
+            done += units.count
             if progress {
-                drawProgress(finished, total, start)
+                drawProgress(done, total, start)
             }
         }
         if progress {
             try? FileHandle.standardError.write(contentsOf: Data("\n".utf8))
         }
-        return cursor >= pending.count
+        return done >= pending.count
     }
 
     func drawProgress(_ done: Int, _ total: Int, _ start: Date) {
@@ -103,6 +109,16 @@ public struct UnitRunner: Sendable {
         let share = 100 * Double(done) / Double(max(total, 1))
         let line = String(format: "\r%@ %d/%d (%.1f%%) %.1f/s ETA %.0fs   ", label, done, total, share, rate, eta)
         try? FileHandle.standardError.write(contentsOf: Data(line.utf8))
+    }
+}
+
+/// The next unclaimed index of a batch, shared by its threads.
+final class UnitCursor: Sendable {
+    private let next = Atomic<Int>(0)
+
+    /// The first of `count` indices no other caller gets.
+    func claim(_ count: Int) -> Int {
+        next.wrappingAdd(count, ordering: .relaxed).oldValue
     }
 }
 

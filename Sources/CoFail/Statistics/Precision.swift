@@ -9,11 +9,11 @@ public struct Precision: Sendable, Equatable {
     /// β_SF tolerance inside the ρ* root search, and the tolerance on ρ* itself.
     public var impliedRhoRelTol: Double
     public var impliedRhoXTol: Double
-    /// Tilted QMC estimator of β_full: points per random shift, and shifts per batch.
+    /// Tilted QMC estimator of β_full: points per random shift in the first round, and shifts.
     public var qmcPoints: Int
     public var qmcShifts: Int
-    /// Batches are added until the estimator's standard error is ≤ this fraction of β_full
-    /// (0: one batch), or until `qmcMaxPoints` points have been used.
+    /// Every shift's lattice is extended until the estimator's standard error is ≤ this fraction
+    /// of β_full (0: the first round only), or until `qmcMaxPoints` points have been used.
     public var fullRelError: Double
     public var qmcMaxPoints: Int
     /// Crude Monte Carlo draws for β_full (the agreement check); 0 skips it.
@@ -38,7 +38,7 @@ public struct Precision: Sendable, Equatable {
     }
 
     /// Full-sample reports: β_SF to 1e-10, ρ* to 1e-13 (β_SF to 1e-12 inside it), β_full to a
-    /// standard error of 0.1 % (batches of 1024 points × 10 shifts, at most 2²¹ points), 10⁶
+    /// standard error of 0.1 % (10 shifts of 1024 points first, at most 2²¹ points), 10⁶
     /// crude draws, tetrachoric roots to full precision.
     public static let report = Precision(
         betaSFRelTol: 1e-10, impliedRhoRelTol: 1e-12, impliedRhoXTol: 1e-13, qmcPoints: 1024, qmcShifts: 10,
@@ -46,7 +46,7 @@ public struct Precision: Sendable, Equatable {
 
     /// Replicates and subsets: β_SF to 1e-7 and ρ* to 1e-9 (far below any replicate-to-replicate
     /// spread of a matrix with fewer than 10⁷ queries), β_full to 1 % from the unit's own random
-    /// shifts (batches of 500 points × 10 shifts, at most 2¹⁸ points), no crude Monte Carlo,
+    /// shifts (10 shifts of 500 points first, at most 2¹⁸ points), no crude Monte Carlo,
     /// tetrachoric roots to 1e-10 in θ (so every mean of them to 1e-10, and β_SF at that mean to
     /// well within its 1e-7).
     public static let replicate = Precision(
