@@ -78,6 +78,16 @@ static int pair_target(double n11, double n10, double n01, double n00, int corre
     return CF_PAIR_CORRECTED;
 }
 
+/* Theta's warm start at a resample (h, k, target): the full-sample root moved by the
+ * second-order Taylor polynomial of cf_tetra_warm; NaN without a warm start. */
+CF_INLINE double warm_theta(const cf_tetra_warm *w, double h, double k, double target) {
+    double dh = h - w->h, dk = k - w->k, dp = target - w->p;
+    const double *q = w->d2theta;
+    return w->theta + w->dtheta_dh * dh + w->dtheta_dk * dk + w->dtheta_dp * dp +
+           (0.5 * (q[0] * dh * dh + q[2] * dk * dk + q[5] * dp * dp) + q[1] * dh * dk + q[3] * dh * dp +
+            q[4] * dk * dp);
+}
+
 /* A pair's root problem: Φ₂(h, k; r) = target, d = target − Φ(h)Φ(k), theta a start angle. */
 typedef struct {
     double h, k, target, d, theta, pmin; /* pmin = min(p_i, p_j): the boundary of an unattainable target */
@@ -112,14 +122,7 @@ static int pair_prepare(double n11, double n10, double n01, double n00, margin g
     out->flag = pair_target(n11, n10, n01, n00, correct, pi, pj, &target, &out->r);
     if (isnan(target))
         return 0;
-    double theta = NAN;
-    if (warm && isfinite(warm->theta)) {
-        double dh = gi.tau - warm->h, dk = gj.tau - warm->k, dp = target - warm->p;
-        const double *q = warm->d2theta;
-        theta = warm->theta + warm->dtheta_dh * dh + warm->dtheta_dk * dk + warm->dtheta_dp * dp +
-                (0.5 * (q[0] * dh * dh + q[2] * dk * dk + q[5] * dp * dp) + q[1] * dh * dk + q[3] * dh * dp +
-                 q[4] * dk * dp);
-    }
+    double theta = warm && isfinite(warm->theta) ? warm_theta(warm, gi.tau, gj.tau, target) : NAN;
     *prob = (pair_problem){gi.tau, gj.tau, target, target - gi.cdf * gj.cdf, theta, fmin(pi, pj)};
     return 1;
 }
@@ -207,35 +210,68 @@ static int tetra_flush(tetra_job *j, tetra_chunk *c) {
     return st;
 }
 
-/* One thread's pairs: (a, b) with a ≡ t mod threads. */
+/* One thread's pairs: (a, b) with a ≡ t mod threads. A row's pairs whose four cells are all
+ * positive (nearly all of them) take one loop without branches for φ, the target and the warm
+ * start, which the compiler vectorises; the others go through pair_prepare. */
+CF_SIMD_CLONES
 static void tetra_worker(void *arg, size_t t) {
     tetra_job *j = arg;
     size_t m = j->m;
     tetra_chunk *c = malloc(sizeof *c);
-    if (!c) {
+    double *row = malloc(4 * m * sizeof *row);
+    if (!c || !row) {
+        free(c);
+        free(row);
         j->status[t] = CF_ENOMEM;
         return;
     }
+    double *phi = row, *target = row + m, *theta = row + 2 * m, *inside = row + 3 * m, dn = (double)j->n;
     c->cnt = 0;
     int st = CF_OK;
-    for (size_t a = t; a < m && st == CF_OK; a += j->threads)
+    for (size_t a = t; a < m && st == CF_OK; a += j->threads) {
+        double ea = (double)j->gram[a * m + a], ha = j->margins[a].tau;
+        const int64_t *ga = j->gram + a * m;
+        const cf_tetra_warm *wa = j->warm ? j->warm + a * m : NULL;
+#pragma clang loop vectorize(assume_safety)
+        for (size_t b = a + 1; b < m; b++) {
+            double n11 = (double)ga[b], eb = (double)j->gram[b * m + b];
+            double n10 = ea - n11, n01 = eb - n11, n00 = dn - ea - eb + n11;
+            inside[b] = n11 > 0 && n10 > 0 && n01 > 0 && n00 > 0 ? 1 : 0;
+            phi[b] = (n11 * n00 - n10 * n01) / cf_sqrt(ea * (n01 + n00) * eb * (n10 + n00));
+            target[b] = n11 / dn;
+            theta[b] = wa ? warm_theta(wa + b, ha, j->margins[b].tau, target[b]) : NAN;
+        }
         for (size_t b = a + 1; b < m && st == CF_OK; b++) {
-            int64_t n11 = j->gram[a * m + b], ea = j->gram[a * m + a], eb = j->gram[b * m + b];
-            cf_pair_stat s;
-            pair_problem prob;
-            if (pair_prepare((double)n11, (double)(ea - n11), (double)(eb - n11), (double)(j->n - ea - eb + n11),
-                             j->margins[a], j->margins[b], j->correct, j->warm ? &j->warm[a * m + b] : NULL, &s, &prob))
-                chunk_add(c, &prob, a * m + b);
-            j->r[a * m + b] = j->r[b * m + a] = s.r;
-            j->phi[a * m + b] = j->phi[b * m + a] = s.phi;
-            j->flags[a * m + b] = j->flags[b * m + a] = s.flag;
+            size_t ab = a * m + b, ba = b * m + a;
+            if (inside[b] == 1) {
+                margin gb = j->margins[b];
+                double pi = ea / dn, pj = (double)j->gram[b * m + b] / dn;
+                pair_problem prob = {ha,       gb.tau,      target[b], target[b] - j->margins[a].cdf * gb.cdf,
+                                     theta[b], fmin(pi, pj)};
+                chunk_add(c, &prob, ab);
+                j->r[ab] = j->r[ba] = NAN;
+                j->phi[ab] = j->phi[ba] = phi[b];
+                j->flags[ab] = j->flags[ba] = CF_PAIR_OK;
+            } else {
+                int64_t n11 = ga[b], eb = j->gram[b * m + b];
+                cf_pair_stat s;
+                pair_problem prob;
+                if (pair_prepare((double)n11, ea - (double)n11, (double)(eb - n11), dn - ea - (double)eb + (double)n11,
+                                 j->margins[a], j->margins[b], j->correct, wa ? wa + b : NULL, &s, &prob))
+                    chunk_add(c, &prob, ab);
+                j->r[ab] = j->r[ba] = s.r;
+                j->phi[ab] = j->phi[ba] = s.phi;
+                j->flags[ab] = j->flags[ba] = s.flag;
+            }
             if (c->cnt == TETRA_CHUNK)
                 st = tetra_flush(j, c);
         }
+    }
     if (st == CF_OK && c->cnt > 0)
         st = tetra_flush(j, c);
     j->status[t] = st;
     free(c);
+    free(row);
 }
 
 /* Gram entries must be consistent counts over n queries. */
