@@ -28,8 +28,9 @@ int cf_orthant_mc(const double *r, const double *tau, size_t d, uint64_t key, ui
  * estimate is kept in out->log_val. Shifts are spread over at most `threads` threads.
  * When R's correlation is mostly common (mean off-diagonal ρ̄ with ρ̄d >= 67(1 − ρ̄)), the same
  * estimator is also set up on (F, Z) with an unbounded common factor F placed first; half the
- * shifts (at least 2) run under each form as a pilot, and the form whose shift means spread less
- * is kept, its pilot shifts part of the estimate: on 1,000-model pools the factor-first form needs
+ * shifts (at least 2; 3 when one form's spread is already 5 times the other's) run under each
+ * form as a pilot, and the form whose shift means spread less is kept, its pilot shifts part of
+ * the estimate: on 1,000-model pools the factor-first form needs
  * 17 to 120 times fewer points, on small pools the plain form is better.
  */
 int cf_orthant_tilted(const double *r, const double *tau, size_t d, uint64_t key, size_t points, size_t shifts,
