@@ -268,9 +268,6 @@ int cf_ncm_project(const double *g, size_t n, double tol, size_t max_iter, size_
     for (size_t i = 0; i < n * n; i++)
         fro += (g[i] - x[i]) * (g[i] - x[i]);
     info->frobenius = cf_sqrt(fro);
-    st = cf_ncm_eigen_sym(x, n, w, NULL);
-    if (st == CF_OK)
-        info->min_eig_after = w[0];
 done:
     eig_ws_free(&ws);
     free(a);

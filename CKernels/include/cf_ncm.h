@@ -13,7 +13,6 @@ typedef struct {
     double frobenius; /* ‖G − X‖_F */
     double min_eig_before; /* smallest eigenvalue of G */
     size_t negative_before; /* eigenvalues of G below −1e-10 */
-    double min_eig_after; /* smallest eigenvalue of X */
 } cf_ncm_info;
 
 /*

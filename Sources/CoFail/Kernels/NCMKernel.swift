@@ -10,7 +10,6 @@ enum NCMKernel {
         var frobenius: Double
         var minEigenvalueBefore: Double
         var negativeEigenvaluesBefore: Int
-        var minEigenvalueAfter: Double
     }
 
     static func project(
@@ -24,7 +23,7 @@ enum NCMKernel {
         return Projection(
             x: x, iterations: Int(info.iterations), converged: info.converged != 0,
             frobenius: info.frobenius, minEigenvalueBefore: info.min_eig_before,
-            negativeEigenvaluesBefore: Int(info.negative_before), minEigenvalueAfter: info.min_eig_after)
+            negativeEigenvaluesBefore: Int(info.negative_before))
     }
 
     /// Eigenvalues of the symmetric d × d matrix `a`, ascending.
