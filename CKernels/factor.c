@@ -686,11 +686,11 @@ static double rho_gap(double rho, void *ctx) {
 }
 
 int cf_factor_implied_rho(const double *p, size_t m, double log_beta, double *rho, int *why) {
-    return cf_factor_implied_rho_tol(p, m, log_beta, 1e-12, 1e-13, NAN, rho, why);
+    return cf_factor_implied_rho_tol(p, m, log_beta, 1e-12, 1e-13, NAN, NAN, rho, why);
 }
 
 int cf_factor_implied_rho_ws(cf_factor_workspace *ws, const double *p, size_t m, double log_beta, double rel_tol,
-                             double xtol, double hint, double *rho, int *why) {
+                             double xtol, double hint, double hint_curv, double *rho, int *why) {
     if (!ws || !p || !rho || !why || m == 0 || m > ws->cap)
         return CF_EINVAL;
     if (isnan(log_beta) || log_beta > 0)
@@ -761,6 +761,13 @@ int cf_factor_implied_rho_ws(cf_factor_workspace *ws, const double *p, size_t m,
         if (!(d > 0 && isfinite(d)))
             break;
         double next = x - f / d, step = -f / d;
+        /* From the hint, with the curvature c = g''/g' known, the quadratic model's root: Newton's
+         * step less its error c·s²/2, leaving O(s³) where Newton leaves O(s²) (the hint is ~1e-3
+         * off, so one step less at xtol 1e-9). */
+        if (it == 0 && hinted && isfinite(hint_curv)) {
+            step -= 0.5 * hint_curv * step * step;
+            next = x + step;
+        }
         if (!(next > lo && next < hi)) {
             next = 0.5 * (lo + hi);
             step = NAN;
@@ -776,7 +783,8 @@ int cf_factor_implied_rho_ws(cf_factor_workspace *ws, const double *p, size_t m,
         /* Quadratic convergence: steps shrink as s_{k+1} ≈ C s_k², with C measured from the last
          * two steps; when the next step would be below xtol/10, the root is already at hand. */
         if (!rough && isfinite(step) && isfinite(prev_step) && prev_step != 0) {
-            double cq = fabs(step) / (prev_step * prev_step);
+            /* after a curvature-corrected step C is no longer |s1|/s0²: the known one bounds it */
+            double cq = fabs(step) / (prev_step * prev_step) + (isfinite(hint_curv) ? 0.5 * fabs(hint_curv) : 0);
             if (cq * step * step <= 0.1 * xtol) {
                 *rho = next;
                 return CF_OK;
@@ -791,13 +799,13 @@ int cf_factor_implied_rho_ws(cf_factor_workspace *ws, const double *p, size_t m,
 }
 
 int cf_factor_implied_rho_tol(const double *p, size_t m, double log_beta, double rel_tol, double xtol, double hint,
-                              double *rho, int *why) {
+                              double hint_curv, double *rho, int *why) {
     if (!p || !rho || !why || m == 0)
         return CF_EINVAL;
     cf_factor_workspace *ws = cf_factor_workspace_alloc(m);
     if (!ws)
         return CF_ENOMEM;
-    int st = cf_factor_implied_rho_ws(ws, p, m, log_beta, rel_tol, xtol, hint, rho, why);
+    int st = cf_factor_implied_rho_ws(ws, p, m, log_beta, rel_tol, xtol, hint, hint_curv, rho, why);
     cf_factor_workspace_free(ws);
     return st;
 }

@@ -53,11 +53,13 @@ int cf_factor_implied_rho(const double *p, size_t m, double log_beta, double *rh
 
 /* The same with the β_SF tolerance, the tolerance on ρ and a hint (NaN for none): Newton starts
  * there, taking it to be close to the root (bootstrap replicates: 1e-7, 1e-9, a prediction from
- * the full sample). Any hint in (0, 1) gives the same root to xtol. */
+ * the full sample). hint_curv (NaN for none) is g''/g' of g = log β_SF near the root (the full
+ * sample's): the first step from the hint then follows the quadratic model. Any hint in (0, 1)
+ * and any hint_curv give the same root to xtol. */
 int cf_factor_implied_rho_tol(const double *p, size_t m, double log_beta, double rel_tol, double xtol, double hint,
-                              double *rho, int *why);
+                              double hint_curv, double *rho, int *why);
 /* The same in a workspace. */
 int cf_factor_implied_rho_ws(cf_factor_workspace *ws, const double *p, size_t m, double log_beta, double rel_tol,
-                             double xtol, double hint, double *rho, int *why);
+                             double xtol, double hint, double hint_curv, double *rho, int *why);
 
 #endif

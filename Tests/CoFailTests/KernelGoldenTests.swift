@@ -213,13 +213,20 @@ import Testing
             let want = num(row, "rho_star")
             let q = try SingleFactor.impliedRho(p, beta: exp(num(row, "log_beta")))
             #expect(abs(q.value! - want) <= 1e-9)
-            // the replicates' path: loose tolerances, Newton started from a hint (inexact first step)
-            for hint in [Double.nan, want - 0.05, want + 0.03, 0.02, 0.98] {
-                var rho = 0.0
-                var why: Int32 = 0
-                #expect(
-                    cf_factor_implied_rho_tol(p, p.count, num(row, "log_beta"), 1e-7, 1e-9, hint, &rho, &why) == CF_OK)
-                #expect(abs(rho - want) <= 1e-7, "\(row["case"]!) hint \(hint): ρ* \(rho) vs \(want)")
+            // the replicates' path: loose tolerances, Newton started from a hint (inexact first step),
+            // with or without the curvature of log β_SF (a true one, a wrong one)
+            let g = { (r: Double) in try SingleFactor.logBeta(p, rho: r) }
+            let h = 1e-3 * min(want, 1 - want)
+            let curv = (try g(want + h) - 2 * g(want) + g(want - h)) / (try g(want + h) - g(want - h)) * 2 / h
+            for hint in [Double.nan, want - 0.05, want + 0.03, want + 2e-3, 0.02, 0.98] {
+                for c in [Double.nan, curv, -3 * curv] {
+                    var rho = 0.0
+                    var why: Int32 = 0
+                    #expect(
+                        cf_factor_implied_rho_tol(p, p.count, num(row, "log_beta"), 1e-7, 1e-9, hint, c, &rho, &why)
+                            == CF_OK)
+                    #expect(abs(rho - want) <= 1e-7, "\(row["case"]!) hint \(hint) curv \(c): ρ* \(rho) vs \(want)")
+                }
             }
         }
     }

@@ -82,18 +82,20 @@ enum FactorKernel {
         case neverWrongModel
     }
 
-    /// ρ*: β_SF(ρ*) = β, with β_SF to `relTol`, ρ to `xTol`, bracketed near `hint` (NaN: none).
+    /// ρ*: β_SF(ρ*) = β, with β_SF to `relTol`, ρ to `xTol`, bracketed near `hint` (NaN: none);
+    /// `hintCurvature` is g''/g' of g = log β_SF near the root (NaN: unknown).
     static func impliedRho(
-        _ p: [Double], logBeta: Double, relTol: Double, xTol: Double, hint: Double,
+        _ p: [Double], logBeta: Double, relTol: Double, xTol: Double, hint: Double, hintCurvature: Double = .nan,
         workspace: FactorWorkspace? = nil
     ) throws -> ImpliedRho {
         var rho = 0.0
         var why: Int32 = 0
         let status: Int32
         if let workspace, p.count <= workspace.capacity {
-            status = cf_factor_implied_rho_ws(workspace.pointer, p, p.count, logBeta, relTol, xTol, hint, &rho, &why)
+            status = cf_factor_implied_rho_ws(
+                workspace.pointer, p, p.count, logBeta, relTol, xTol, hint, hintCurvature, &rho, &why)
         } else {
-            status = cf_factor_implied_rho_tol(p, p.count, logBeta, relTol, xTol, hint, &rho, &why)
+            status = cf_factor_implied_rho_tol(p, p.count, logBeta, relTol, xTol, hint, hintCurvature, &rho, &why)
         }
         try kernelCheck(status, "cf_factor_implied_rho_tol", "ρ* of \(p.count) models")
         switch Int(why) {

@@ -78,6 +78,10 @@ public enum SingleFactor {
             logBeta = log(beta)
         }
 
+        /// g''/g' of g = log β_SF at the full sample's ρ*: the curvature the replicates' Newton
+        /// steps from the prediction use.
+        public var curvatureRatio: Double { curvature / slope }
+
         /// The predicted ρ*, kept inside (0, 1); NaN (no start) for β = 0 or another pool.
         public func predict(errorRates q: [Double], beta: Double) -> Double {
             guard beta > 0, q.count == p.count else {
@@ -113,14 +117,15 @@ public enum SingleFactor {
         try impliedRho(p, beta: beta, precision: precision, hint: hint, workspace: nil)
     }
 
-    /// The same in a caller's workspace.
+    /// The same in a caller's workspace, with the curvature g''/g' of g = log β_SF near the hint
+    /// when known.
     static func impliedRho(
-        _ p: [Double], beta: Double, precision: Precision, hint: Double,
+        _ p: [Double], beta: Double, precision: Precision, hint: Double, hintCurvature: Double = .nan,
         workspace: FactorWorkspace?
     ) throws -> Quantity {
         let result = try FactorKernel.impliedRho(
             p, logBeta: beta > 0 ? log(beta) : -.infinity, relTol: precision.impliedRhoRelTol,
-            xTol: precision.impliedRhoXTol, hint: hint, workspace: workspace)
+            xTol: precision.impliedRhoXTol, hint: hint, hintCurvature: hintCurvature, workspace: workspace)
         switch result {
         case .value(let rho): return .defined(rho)
         case .betaZero: return .undefined("β = 0: no single-factor correlation reproduces an empty tail")

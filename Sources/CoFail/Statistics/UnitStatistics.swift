@@ -172,7 +172,7 @@ public struct UnitStatistics: Sendable {
             impliedRho = try SingleFactor.impliedRho(
                 p, beta: beta, precision: precision,
                 hint: context.impliedRhoStart?.predict(errorRates: p, beta: beta) ?? .nan,
-                workspace: workspace)
+                hintCurvature: context.impliedRhoStart?.curvatureRatio ?? .nan, workspace: workspace)
         }
         guard request.needsPairwise else {
             return
