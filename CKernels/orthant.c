@@ -351,10 +351,10 @@ static double norm_inf(const double *v, size_t n) {
 }
 
 /* Newton with backtracking on ‖∇ψ‖ from y = (x, μ) with μ = x, x as given on entry (the
- * ordering's truncated means, or factor_start's: on 1,000-model pools 6 and 3 steps instead of 11
- * from 0, Botev's start, which plan_make falls back to); returns 1 when it converged, ‖∇ψ‖∞ < 1e-5. Any tilt
- * gives an unbiased estimator; at the saddle point the bound it minimises is flat, so a tilt
- * 1e-5 standard deviations off changes it by O(1e-10). */
+ * ordering's truncated means, or factor_start's: on 1,000-model pools 6 and 3 steps instead of
+ * 11 from 0, Botev's start, which plan_make falls back to); returns 1 when it converged,
+ * ‖∇ψ‖∞ < 1e-5. Any tilt gives an unbiased estimator; at the saddle point the bound it minimises
+ * is flat, so a tilt 1e-5 standard deviations off changes it by O(1e-10). */
 static int solve_tilt(const double *Lt, const double *ut, size_t d, double *y) {
     size_t n = d - 1, n2 = 2 * n;
     double *g = malloc(n2 * sizeof *g), *step = malloc(n2 * sizeof *step);
@@ -653,7 +653,7 @@ static void plan_free(tilt_plan *p) {
 /* Newton's start for the factor-first form: F at the mode of its density given every Z_k <= u_k,
  * the Z_k taken as independent given F (Newton on a concave function of one variable), then each
  * later variable at its truncated mean given those before, as the ordering's means but with F at
- * that mode instead of its mean 0 (on 1,000-model pools 6 Newton steps for the tilt instead of 8).
+ * that mode instead of its mean 0 (on 1,000-model pools 3 Newton steps for the tilt instead of 8).
  * L (the unscaled factor, F first) and u as order_and_factor leaves them; writes x[0 ..< d − 1],
  * or leaves it when the mode is not found. */
 static void factor_start(const double *L, const double *u, size_t d, double *x) {
@@ -749,7 +749,7 @@ static void plan_worker(void *arg, size_t t) {
 }
 
 /* A round: points from ..< to of shifts first ..< last under each of the n plans, added to their
- * log sums ls[f][s] (set when from = 0), in one parallel run. */
+ * log sums ls[f][s] (set by a shift's first task), in one parallel run. */
 static int tilt_round(const tilt_plan *const *plans, double *const *ls, size_t n, uint64_t key, size_t from, size_t to,
                       size_t first, size_t last, size_t threads) {
     size_t per = (to - from + TILT_TASK - 1) / TILT_TASK, count = n * (last - first) * per, dmax = 0;
@@ -775,7 +775,7 @@ static int tilt_round(const tilt_plan *const *plans, double *const *ls, size_t n
             break;
         }
         double *acc = ls[(t / per) / (last - first)] + k->shift;
-        double a = k->from == from && from == 0 ? -INFINITY : *acc, b = k->log_sum, hi = a > b ? a : b;
+        double a = k->from == 0 ? -INFINITY : *acc, b = k->log_sum, hi = a > b ? a : b;
         *acc = hi == -INFINITY ? hi : hi + log1p(exp((a > b ? b : a) - hi));
     }
     free(tasks);
@@ -885,11 +885,11 @@ int cf_orthant_tilted_target(const double *r, const double *tau, size_t d, uint6
     tilt_combine(ls, shifts, have, out);
     while (out->rel_se > rel_target && have < cap) {
         double ratio = out->rel_se / rel_target, want = (double)have * fmin(ratio * ratio, TILT_GROWTH);
-        size_t next = !(want < (double)cap) ? cap : (size_t)ceil(want / TILT_BLOCK) * TILT_BLOCK;
+        size_t next = want < (double)cap ? (size_t)ceil(want / TILT_BLOCK) * TILT_BLOCK : cap;
+        if (next <= have)
+            next = have + TILT_BLOCK;
         if (next > cap)
             next = cap;
-        if (next <= have)
-            next = have + TILT_BLOCK < cap ? have + TILT_BLOCK : cap;
         st = tilt_round(use, sums, 1, key, have, next, 0, shifts, threads);
         if (st != CF_OK)
             goto done;

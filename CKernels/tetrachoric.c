@@ -79,7 +79,7 @@ static int pair_target(double n11, double n10, double n01, double n00, int corre
 }
 
 /* Theta's warm start at a resample (h, k, target): the full-sample root moved by the
- * second-order Taylor polynomial of cf_tetra_warm; NaN without a warm start. */
+ * second-order Taylor polynomial of cf_tetra_warm; NaN when the pair has none (theta NaN). */
 CF_INLINE double warm_theta(const cf_tetra_warm *w, double h, double k, double target) {
     double dh = h - w->h, dk = k - w->k, dp = target - w->p;
     const double *q = w->d2theta;
@@ -92,6 +92,11 @@ CF_INLINE double warm_theta(const cf_tetra_warm *w, double h, double k, double t
 typedef struct {
     double h, k, target, d, theta, pmin; /* pmin = min(p_i, p_j): the boundary of an unattainable target */
 } pair_problem;
+
+/* The problem of a pair with margins gi, gj (error rates pi, pj), its target and start angle. */
+CF_INLINE pair_problem pair_problem_of(margin gi, margin gj, double pi, double pj, double target, double theta) {
+    return (pair_problem){gi.tau, gj.tau, target, target - gi.cdf * gj.cdf, theta, fmin(pi, pj)};
+}
 
 /* Everything of a pair but its root: returns 1 when *prob needs solving, 0 when *out is final. */
 static int pair_prepare(double n11, double n10, double n01, double n00, margin gi, margin gj, int correct,
@@ -122,8 +127,7 @@ static int pair_prepare(double n11, double n10, double n01, double n00, margin g
     out->flag = pair_target(n11, n10, n01, n00, correct, pi, pj, &target, &out->r);
     if (isnan(target))
         return 0;
-    double theta = warm && isfinite(warm->theta) ? warm_theta(warm, gi.tau, gj.tau, target) : NAN;
-    *prob = (pair_problem){gi.tau, gj.tau, target, target - gi.cdf * gj.cdf, theta, fmin(pi, pj)};
+    *prob = pair_problem_of(gi, gj, pi, pj, target, warm ? warm_theta(warm, gi.tau, gj.tau, target) : NAN);
     return 1;
 }
 
@@ -217,15 +221,14 @@ CF_SIMD_CLONES
 static void tetra_worker(void *arg, size_t t) {
     tetra_job *j = arg;
     size_t m = j->m;
-    tetra_chunk *c = malloc(sizeof *c);
-    double *row = malloc(4 * m * sizeof *row);
-    if (!c || !row) {
-        free(c);
-        free(row);
+    /* one allocation: the chunk, then four rows of m (the chunk's size is a multiple of 8) */
+    tetra_chunk *c = malloc(sizeof *c + 4 * m * sizeof(double));
+    if (!c) {
         j->status[t] = CF_ENOMEM;
         return;
     }
-    double *phi = row, *target = row + m, *theta = row + 2 * m, *inside = row + 3 * m, dn = (double)j->n;
+    double *phi = (double *)(c + 1), *target = phi + m, *theta = phi + 2 * m, *inside = phi + 3 * m;
+    double dn = (double)j->n;
     c->cnt = 0;
     int st = CF_OK;
     for (size_t a = t; a < m && st == CF_OK; a += j->threads) {
@@ -244,10 +247,8 @@ static void tetra_worker(void *arg, size_t t) {
         for (size_t b = a + 1; b < m && st == CF_OK; b++) {
             size_t ab = a * m + b, ba = b * m + a;
             if (inside[b] == 1) {
-                margin gb = j->margins[b];
-                double pi = ea / dn, pj = (double)j->gram[b * m + b] / dn;
-                pair_problem prob = {ha,       gb.tau,      target[b], target[b] - j->margins[a].cdf * gb.cdf,
-                                     theta[b], fmin(pi, pj)};
+                pair_problem prob = pair_problem_of(j->margins[a], j->margins[b], ea / dn,
+                                                    (double)j->gram[b * m + b] / dn, target[b], theta[b]);
                 chunk_add(c, &prob, ab);
                 j->r[ab] = j->r[ba] = NAN;
                 j->phi[ab] = j->phi[ba] = phi[b];
@@ -271,7 +272,6 @@ static void tetra_worker(void *arg, size_t t) {
         st = tetra_flush(j, c);
     j->status[t] = st;
     free(c);
-    free(row);
 }
 
 /* Gram entries must be consistent counts over n queries. */

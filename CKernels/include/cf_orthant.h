@@ -39,9 +39,10 @@ int cf_orthant_tilted(const double *r, const double *tau, size_t d, uint64_t key
 /*
  * The same estimator to a precision: after `points` lattice points under each of `shifts` random
  * shifts (shift s from stream s), every shift's lattice is extended to as many points as the
- * spread so far says the target needs (at the Monte Carlo rate, in whole blocks of 16) until the
- * relative standard error is <= `rel_target` or the shifts have max_points points in all (the
- * caller compares out->rel_se with its target to see which). out->samples counts the points of
+ * spread so far says the target needs (at the Monte Carlo rate, at most 8 times as many a round,
+ * in whole blocks of 16) until the relative standard error is <= `rel_target` or the shifts have
+ * max_points points in all (the caller compares out->rel_se with its target to see which).
+ * out->samples counts the points of
  * the estimate (not the dropped pilot). cf_orthant_tilted is the special case of one round
  * (max_points = points·shifts). CF_EINVAL when max_points < points·shifts.
  */

@@ -23,8 +23,8 @@ struct BootstrapCommand: ParsableCommand {
     @Flag(help: "Also propagate β_full (nearest correlation matrix and tilted estimator per replicate).")
     var full = false
     @Option(
-        name: .customLong("full-draws"), help: "β_full: tilted-QMC points of the first round (10 shifts) per replicate."
-    )
+        name: .customLong("full-draws"),
+        help: "β_full: tilted-QMC points of the first round (10 shifts) per replicate.")
     var fullDraws: Int = 5000
     @OptionGroup var fullPrecision: FullPrecisionOptions
     @OptionGroup var interval: IntervalOptions

@@ -110,16 +110,18 @@ public struct UnitStatistics: Sendable {
     public let oracleGain: Double
     /// The pairwise fits (nil when the unit was given only their means).
     public var pairwise: PairwiseStatistics?
-    public var betaSFTetrachoric: Quantity = .undefined("not requested")
-    public var logBetaSFTetrachoric: Quantity = .undefined("not requested")
-    public var betaSFPearson: Quantity = .undefined("not requested")
-    public var logBetaSFPearson: Quantity = .undefined("not requested")
-    public var underpricingTetrachoric: Quantity = .undefined("not requested")
-    public var underpricingPearson: Quantity = .undefined("not requested")
+    /// β_SF at the mean tetrachoric and φ, U, Clayton (computed beside the full copula).
+    var singleFactor = SingleFactorPart()
+    public var betaSFTetrachoric: Quantity { singleFactor.betaSFTetrachoric }
+    public var logBetaSFTetrachoric: Quantity { singleFactor.logBetaSFTetrachoric }
+    public var betaSFPearson: Quantity { singleFactor.betaSFPearson }
+    public var logBetaSFPearson: Quantity { singleFactor.logBetaSFPearson }
+    public var underpricingTetrachoric: Quantity { singleFactor.underpricingTetrachoric }
+    public var underpricingPearson: Quantity { singleFactor.underpricingPearson }
     public var impliedRho: Quantity = .undefined("not requested")
-    public var claytonTheta: Quantity = .undefined("not requested")
-    public var betaClayton: Quantity = .undefined("not requested")
-    public var underpricingClayton: Quantity = .undefined("not requested")
+    public var claytonTheta: Quantity { singleFactor.claytonTheta }
+    public var betaClayton: Quantity { singleFactor.betaClayton }
+    public var underpricingClayton: Quantity { singleFactor.underpricingClayton }
     public var full: FullCopula?
     /// Wall time of each stage, seconds, when the context asked for it.
     public var timings: [(stage: String, seconds: Double)] = []
@@ -226,15 +228,7 @@ public struct UnitStatistics: Sendable {
             part = try single()
             full = request.contains(.full) ? try copula() : nil
         }
-        betaSFTetrachoric = part.betaSFTetrachoric
-        logBetaSFTetrachoric = part.logBetaSFTetrachoric
-        underpricingTetrachoric = part.underpricingTetrachoric
-        betaSFPearson = part.betaSFPearson
-        logBetaSFPearson = part.logBetaSFPearson
-        underpricingPearson = part.underpricingPearson
-        claytonTheta = part.claytonTheta
-        betaClayton = part.betaClayton
-        underpricingClayton = part.underpricingClayton
+        singleFactor = part
         clock.laps += part.timings + (full?.timings ?? [])
         if context.timed {
             timings = clock.laps
@@ -255,6 +249,9 @@ struct SingleFactorPart: Sendable {
     var betaClayton: Quantity = .undefined("not requested")
     var underpricingClayton: Quantity = .undefined("not requested")
     var timings: [(stage: String, seconds: Double)] = []
+
+    /// Nothing requested.
+    init() {}
 
     init(
         _ p: [Double], beta: Double, pairwise pw: PairwiseStatistics?, meanTetrachoric: PairwiseStatistics.Mean,
