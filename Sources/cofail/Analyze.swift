@@ -42,7 +42,7 @@ struct Analyze: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let (raw, x, cov) = try input.load(matrix)
+            let (raw, x, cov) = try input.load(matrix, threads: common.threads)
             var o = AnalysisOptions()
             o.certificate = levels.options
             o.correction = pairwise.correction

@@ -69,7 +69,7 @@ struct BootstrapCommand: ParsableCommand {
             let ei = EngineInput(
                 path: matrix, format: input.inputFormat, threshold: input.threshold,
                 minModelCoverage: input.minModelCoverage, registry: input.registry)
-            let (raw, x, cov, hash) = try ei.load()
+            let (raw, x, cov, hash) = try ei.load(threads: engine.common.threads)
             let list = try statList()
             let boot = try Bootstrap(
                 x, stats: list, seed: engine.common.seed, correction: pairwise.correction,

@@ -74,7 +74,7 @@ struct CascadeCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let raw = try input.raw(matrix)
+            let raw = try input.raw(matrix, threads: common.threads)
             var o = CascadeOptions()
             o.floor = floor
             o.folds = folds

@@ -54,16 +54,17 @@ struct InputOptions: ParsableArguments {
         }
     }
 
-    /// The input as loaded: a matrix file, or with --from the logs at `path` (a file or directory).
-    func raw(_ path: String) throws -> RawMatrix {
+    /// The input as loaded: a matrix file, or with --from the logs at `path` (a file or directory);
+    /// `threads` read a large wide CSV (commands without --threads give the machine's cores).
+    func raw(_ path: String, threads: Int) throws -> RawMatrix {
         guard let from else {
-            return try MatrixLoader(format: inputFormat, threshold: threshold).load(path)
+            return try MatrixLoader(format: inputFormat, threshold: threshold, threads: threads).load(path)
         }
         return try logs.load(from, [path], threshold: threshold)
     }
 
-    func load(_ path: String) throws -> (RawMatrix, OutcomeMatrix, CoverageReport) {
-        let raw = try raw(path)
+    func load(_ path: String, threads: Int) throws -> (RawMatrix, OutcomeMatrix, CoverageReport) {
+        let raw = try raw(path, threads: threads)
         let reg = try registry.map { try ModelRegistry.load($0) }
         let (x, cov) = try raw.applyCoverage(policy, registry: reg)
         return (raw, x, cov)

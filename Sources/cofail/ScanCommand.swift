@@ -44,7 +44,7 @@ struct ScanCommand: ParsableCommand {
             let ei = EngineInput(
                 path: matrix, format: input.inputFormat, threshold: input.threshold,
                 minModelCoverage: nil, registry: input.registry)
-            let (raw, hash) = try ei.loadRaw()
+            let (raw, hash) = try ei.loadRaw(threads: engine.common.threads)
             guard raw.modelCount >= 2 else {
                 throw CoFailError.usage("scan needs at least two models (\(matrix) has \(raw.modelCount))")
             }

@@ -96,7 +96,7 @@ struct VoteCommand: ParsableCommand {
             let ei = EngineInput(
                 path: matrix, format: input.inputFormat, threshold: input.threshold,
                 minModelCoverage: input.minModelCoverage, registry: input.registry)
-            let (raw, x, cov, hash) = try ei.load()
+            let (raw, x, cov, hash) = try ei.load(threads: engine.common.threads)
             let modelList = models?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             let pool = try VotePool(x, models: modelList, accuracyBand: try band())
             var o = VoteOptions()

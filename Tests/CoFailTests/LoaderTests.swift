@@ -25,6 +25,75 @@ import Testing
         }
     }
 
+    /// A wide CSV of over 1 MiB is read in parts, one per thread, cut at line ends (blank lines
+    /// and CRLF included): the matrix, and the first error of the file with its line, are those
+    /// of one reader.
+    @Test func wideCSVReadInPartsIsReadAsByOneReader() throws {
+        let m = 150
+        let vocabulary = ["0", "1", "", " 1", "0 ", "NA", "1"]
+        func text(
+            rows: Int, id: (Int) -> String = { "q\($0)" }, cell: (Int, Int) -> String? = { _, _ in nil }
+        ) -> String {
+            var s = "query," + (0..<m).map { "m\($0)" }.joined(separator: ",") + "\n"
+            for r in 0..<rows {
+                let cells = (0..<m).map { j in cell(r, j) ?? vocabulary[(r * 7 + j * 13 + r * j) % 7] }
+                s += id(r) + "," + cells.joined(separator: ",") + (r % 5 == 0 ? "\r\n" : "\n")
+                if r % 997 == 0 {
+                    s += "\n"
+                }
+            }
+            return s
+        }
+        // the line of row r: the header, the rows before it and the blank lines after rows 0, 997, …
+        func line(_ r: Int) -> Int { 2 + r + (r + 996) / 997 }
+        func outcome(_ path: String, threads: Int) -> String {
+            do {
+                let raw = try MatrixLoader(threads: threads).load(path)
+                return "\(raw.queryIDs) \(raw.modelNames) \(raw.correct) \(raw.answered)"
+            } catch {
+                return "\(error)"
+            }
+        }
+        let good = text(rows: 4000)
+        #expect(good.utf8.count > 1 << 20)
+        let path = try tempFile(good)
+        let one = outcome(path, threads: 1)
+        let raw = try MatrixLoader(threads: 3).load(path)
+        #expect(raw.queryCount == 4000)
+        var missing = 0
+        var ones = 0
+        for r in 0..<4000 {
+            for j in 0..<m {
+                let v = vocabulary[(r * 7 + j * 13 + r * j) % 7]
+                missing += v == "" || v == "NA" ? 1 : 0
+                ones += v.contains("1") ? 1 : 0
+            }
+        }
+        #expect(raw.missingCells == missing)
+        let correct: Int = raw.correct.joined().reduce(0) { $0 + $1.nonzeroBitCount }
+        #expect(correct == ones)
+        for threads in [2, 3, 7] {
+            #expect(outcome(path, threads: threads) == one)
+        }
+        let badCell = text(rows: 4000, cell: { r, j in r == 3500 && j == 17 ? "maybe" : nil })
+        let duplicate = text(rows: 4000, id: { $0 == 3900 ? "q5" : "q\($0)" })
+        let cell: (Int, Int) -> String? = { r, j in r == 3500 && j == 17 ? "maybe" : nil }
+        let duplicateFirst = text(rows: 4000, id: { $0 == 3000 ? "q5" : "q\($0)" }, cell: cell)
+        let cellFirst = text(rows: 4000, id: { $0 == 3600 ? "q5" : "q\($0)" }, cell: cell)
+        let expected = [
+            (badCell, ":\(line(3500)):19 (column 'm17')"),
+            (duplicate, ":\(line(3900)):1 (column 'query'): duplicate query id (first on line \(line(5)))"),
+            (duplicateFirst, ":\(line(3000)):1 (column 'query'): duplicate query id (first on line \(line(5)))"),
+            (cellFirst, ":\(line(3500)):19 (column 'm17')"),
+        ]
+        for (bad, place) in expected {
+            let file = try tempFile(bad)
+            let reference = outcome(file, threads: 1)
+            #expect(reference.contains(place), "\(reference)")
+            #expect(outcome(file, threads: 3) == reference)
+        }
+    }
+
     @Test func wideVocabularyAndMissing() throws {
         let raw = try load("query,a,b,c\nq1,1,0,TRUE\nq2,correct,Incorrect,no\nq3,yes,,NA\nq4,0,null,nan\n")
         #expect(raw.modelNames == ["a", "b", "c"])

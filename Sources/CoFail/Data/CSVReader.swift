@@ -17,14 +17,30 @@ struct CSVReader {
     private(set) var pos = 0
     /// Physical line of the next byte (1-based).
     private(set) var line = 1
+    /// The reader stops here: the end of the input, or of the part given to `init(_:from:to:line:)`.
+    let end: Int
 
-    init(_ input: ByteInput) { self.input = input }
+    init(_ input: ByteInput) {
+        self.input = input
+        end = input.bytes.count
+    }
+
+    /// A reader of the bytes `from ..< to` only, whose first byte is on physical line `line`;
+    /// `from` must start a record.
+    init(_ input: ByteInput, from: Int, to: Int, line: Int) {
+        self.input = input
+        pos = from
+        end = to
+        self.line = line
+    }
 
     /// Reads the next non-blank record into `fields`; returns its first line, or nil at the end.
     mutating func next(into fields: inout [CSVField]) throws -> Int? {
         fields.removeAll(keepingCapacity: true)
         // the scan reads every byte of the input: without bounds checks on each
-        return try input.bytes.withUnsafeBufferPointer { try scan($0, into: &fields) }
+        return try input.bytes.withUnsafeBufferPointer {
+            try scan(UnsafeBufferPointer(rebasing: $0[..<end]), into: &fields)
+        }
     }
 
     private mutating func scan(_ b: UnsafeBufferPointer<UInt8>, into fields: inout [CSVField]) throws -> Int? {

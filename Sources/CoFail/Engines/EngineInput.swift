@@ -21,15 +21,21 @@ public struct EngineInput: Sendable {
         minModelCoverage.map { .minModelCoverage($0) } ?? .complete
     }
 
-    /// Reads the matrix as loaded (missing cells kept) with its content hash.
-    public func loadRaw() throws -> (raw: RawMatrix, hash: String) {
+    /// Reads the matrix as loaded (missing cells kept) with its content hash; `threads` read a
+    /// large wide CSV.
+    public func loadRaw(threads: Int = 1) throws -> (raw: RawMatrix, hash: String) {
         let bytes = try ByteInput.read(path)
-        return (try MatrixLoader(format: format, threshold: threshold).load(bytes), contentHash(bytes.bytes))
+        let loader = MatrixLoader(format: format, threshold: threshold, threads: threads)
+        return (try loader.load(bytes), contentHash(bytes.bytes))
     }
 
     /// Loads the matrix and applies the coverage policy; returns it with its content hash.
-    public func load() throws -> (raw: RawMatrix, matrix: OutcomeMatrix, coverage: CoverageReport, hash: String) {
-        let (raw, hash) = try loadRaw()
+    public func load(
+        threads: Int = 1
+    ) throws -> (
+        raw: RawMatrix, matrix: OutcomeMatrix, coverage: CoverageReport, hash: String
+    ) {
+        let (raw, hash) = try loadRaw(threads: threads)
         let reg = try registry.map { try ModelRegistry.load($0) }
         let (x, cov) = try raw.applyCoverage(policy, registry: reg)
         return (raw, x, cov, hash)
