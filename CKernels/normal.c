@@ -124,15 +124,46 @@ double cf_norm_quantile_log(double log_p) {
     return x;
 }
 
-/* The start of the batch below: rational fits to Φ⁻¹ from scripts/gen/quantile_start.py
- * (mpmath): central, p in [0.075, 0.925], x = s·P(s²)/Q(s²) with s = p − 1/2 (relative error
- * 3.4e-10); tails, P = min(p, 1 − p) down to e⁻⁷⁰⁰, |x| = A(t)/B(t) with t = √(−2 log P) (3.0e-9). */
-static const double QS_P[5] = {2.506628275262591, -21.584365722091412, 60.50619945083077, -58.62677876007017,
-                               10.977201100043155};
-static const double QS_Q[5] = {1.0, -9.658113499452691, 31.94951416106321, -40.854460530294766, 15.181432300507225};
-static const double QS_A[6] = {-3.0142884562049828, -5.259090726330682, 2.693462250035968,
-                               2.860612981763545,   0.406183419469069,  0.010323360814185722};
-static const double QS_B[5] = {1.0, 4.190021837725755, 2.9189449397098084, 0.40628172109351, 0.01032307281839584};
+/* The batch below: three rational fits to Φ⁻¹ of degrees (7, 7) from scripts/gen/quantile_fits.py
+ * (mpmath), each within 8e-16 relative in double: central, p in [0.075, 0.925],
+ * x = s·QC_N(r)/QC_D(r) with s = p − 1/2 and r = 0.425² − s²; tails, P = min(p, 1 − p) down to
+ * e⁻⁷⁰⁰ and t = √(−2 log P), |x| = QN_N(t − t₀)/QN_D(t − t₀) for t <= 7 (t₀ = √(−2 log 0.075))
+ * and QF_N(t − 7)/QF_D(t − 7) beyond. */
+static const double QC_N[8] = {3.3871328727963665, 132.8314890374258, 1961.4483793923682, 13614.091438574385,
+                               45337.68685597696,  66071.99893402327, 32637.492648907042, 2432.1071805335105};
+static const double QC_D[8] = {1.0,
+                               42.221755063440966,
+                               683.9173577416191,
+                               5351.669540267471,
+                               20966.542528450365,
+                               38671.831182407324,
+                               28110.307332846736,
+                               5081.572710020649};
+static const double QN_N[8] = {1.439531470938456,  3.287026796862055,    2.8792863016896164,   1.2808819388359027,
+                               0.3140733773966379, 0.042107680936717046, 0.002790202543926007, 6.712936761610647e-05};
+static const double QN_D[8] = {1.0,
+                               1.445676615635082,
+                               0.831278878542404,
+                               0.24094731335900135,
+                               0.03645927076975266,
+                               0.002638586273014007,
+                               6.711804262813137e-05,
+                               9.150564926230068e-11};
+static const double QF_N[8] = {6.584003294399971,     3.8558208718465745,    0.8984774864265324,
+                               0.10644556964957935,   0.006787447628948107,  0.00022648387453649992,
+                               3.519957851147179e-06, 1.8587019757317417e-08};
+static const double QF_D[8] = {1.0,
+                               0.42764803778402577,
+                               0.06957742038822427,
+                               0.005385099859149028,
+                               0.00020288276043086174,
+                               3.3899139965502575e-06,
+                               1.8586895848641237e-08,
+                               1.9381862031299266e-16};
+static const double QT0 = 2.2760787180788924;
+/* −expm1(x)/(−x) = Σ_k x^k/(k + 1)!, k = 0 … 10 */
+static const double EXPM1_SERIES[11] = {1.0,        1.0 / 2,     1.0 / 6,      1.0 / 24,      1.0 / 120,     1.0 / 720,
+                                        1.0 / 5040, 1.0 / 40320, 1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800};
 
 CF_INLINE double horner(const double *c, int n, double x) {
     double v = c[n - 1];
@@ -141,9 +172,12 @@ CF_INLINE double horner(const double *c, int n, double x) {
     return v;
 }
 
-/* The start above, then one Halley step on F(x) = log Φ(x) − log_p, whose derivatives are the
- * Mills ratio λ and −λ(x + λ): cubic convergence takes the start's error (below 1.2e-7 in x) to
- * the rounding level. Lanes outside [−700, −1e-300] take the scalar function. */
+/* The fits above, with no refinement step: the inputs they are given, p = e^log_p, 1 − p and
+ * log(1 − p), carry a relative error of a few ulps, which Φ⁻¹ passes on magnified at most by
+ * its condition. 1 − p is −expm1(log_p) by its Taylor series (to the 11th power: below 1e-20
+ * relative) where p > 0.923, so the upper tail keeps its precision as p nears 1. The tail
+ * pieces share one evaluation with their coefficients chosen per lane, and the lane's pair of
+ * polynomials takes one division. Lanes outside [−700, −1e-300] take the scalar function. */
 CF_SIMD_CLONES
 int cf_norm_quantile_log_batch(const double *log_p, size_t n, double *out) {
     if (n > 0 && (!log_p || !out))
@@ -155,15 +189,19 @@ int cf_norm_quantile_log_batch(const double *log_p, size_t n, double *out) {
         int inside = lp >= -700.0 && lp <= -1e-300;
         lp = inside ? lp : -1.0;
         other |= !inside;
-        /* 1 − p without cancellation: a series where p is within 1e-5 of 1 */
-        double series = -lp * (1 + lp * (0.5 + lp * (1.0 / 6))), p = cf_exp(lp);
-        double q = lp > -1e-5 ? series : 1 - p;
+        double p = cf_exp(lp), q = lp > -0.08 ? -lp * horner(EXPM1_SERIES, 11, lp) : 1 - p;
         int lower = p < 0.075, upper = q < 0.075;
         double t = cf_sqrt(-2 * (lower ? lp : cf_log(upper ? q : 0.5)));
-        double tail = horner(QS_A, 6, t) / horner(QS_B, 5, t), sc = p - 0.5, r = sc * sc;
-        double x = lower ? -tail : (upper ? tail : sc * horner(QS_P, 5, r) / horner(QS_Q, 5, r));
-        double m, f = logcdf_lane(x, &m) - lp;
-        out[i] = x - f / m / (1 + 0.5 * f * (x + m) / m);
+        int far = t > 7;
+        double u = t - (far ? 7 : QT0), tn = far ? QF_N[7] : QN_N[7], td = far ? QF_D[7] : QN_D[7];
+        for (int k = 6; k >= 0; k--) {
+            tn = tn * u + (far ? QF_N[k] : QN_N[k]);
+            td = td * u + (far ? QF_D[k] : QN_D[k]);
+        }
+        double sc = p - 0.5, r = 0.180625 - sc * sc;
+        double num = lower ? -tn : (upper ? tn : sc * horner(QC_N, 8, r)),
+               den = lower || upper ? td : horner(QC_D, 8, r);
+        out[i] = num / den;
     }
     if (other)
         scalar_outside(log_p, n, -700.0, -1e-300, cf_norm_quantile_log, out);
