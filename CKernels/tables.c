@@ -224,3 +224,45 @@ int cf_tables_pair_sum(const double *r, size_t m, const size_t *cols, size_t k, 
     *count = n[0] + n[1] + n[2] + n[3];
     return CF_OK;
 }
+
+/* x's lanes where r's are not NaN, +0 elsewhere (the mask of PAIR_ADD, taken from r). */
+#define PAIR_ADD_MASKED(s, ok, x)                                                                                      \
+    do {                                                                                                               \
+        (s) += (cf_v4d)((cf_v4i)(x) & (ok));                                                                           \
+    } while (0)
+
+CF_SIMD_CLONES
+int cf_tables_pair_means(const double *r, const double *phi, const int64_t *gram, size_t m, int64_t n, double *sums,
+                         int64_t *count) {
+    if (!r || !phi || !gram || !sums || !count || n < 0)
+        return CF_EINVAL;
+    double dn = (double)n;
+    cf_v4d sr = {0, 0, 0, 0}, sp = {0, 0, 0, 0}, sc = {0, 0, 0, 0};
+    cf_v4i cnt = {0, 0, 0, 0};
+    for (size_t a = 0; a + 1 < m; a++) {
+        const double *ra = r + a * m, *pa = phi + a * m;
+        const int64_t *ga = gram + a * m;
+        /* lanes b & 3 of the blocks [4j, 4j + 4) that meet (a, m): NaN in r outside the row's pairs */
+        for (size_t b0 = (a + 1) & ~(size_t)3; b0 < m; b0 += 4) {
+            cf_v4d x = {NAN, NAN, NAN, NAN}, y = {0, 0, 0, 0}, z = {0, 0, 0, 0};
+            for (size_t l = 0; l < 4; l++) {
+                size_t b = b0 + l;
+                if (b > a && b < m) {
+                    x[l] = ra[b];
+                    y[l] = pa[b];
+                    z[l] = (double)ga[b] / dn;
+                }
+            }
+            cf_v4i ok = x == x;
+            PAIR_ADD_MASKED(sr, ok, x);
+            PAIR_ADD_MASKED(sp, ok, y);
+            PAIR_ADD_MASKED(sc, ok, z);
+            cnt -= ok;
+        }
+    }
+    sums[0] = (sr[0] + sr[1]) + (sr[2] + sr[3]);
+    sums[1] = (sp[0] + sp[1]) + (sp[2] + sp[3]);
+    sums[2] = (sc[0] + sc[1]) + (sc[2] + sc[3]);
+    *count = cnt[0] + cnt[1] + cnt[2] + cnt[3];
+    return CF_OK;
+}

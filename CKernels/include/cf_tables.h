@@ -57,4 +57,12 @@ int cf_tables_gram_subset(const uint64_t *bits, size_t words, const size_t *cols
  */
 int cf_tables_pair_sum(const double *r, size_t m, const size_t *cols, size_t k, double *sum, int64_t *count);
 
+/*
+ * The three pair means' sums over every pair a < b of an m × m fit whose r is not NaN (the
+ * defined pairs), in the same lane order: sums[0] of r, sums[1] of phi, sums[2] of the co-error
+ * gram[a·m + b]/n, and their count. CF_EINVAL for a negative n.
+ */
+int cf_tables_pair_means(const double *r, const double *phi, const int64_t *gram, size_t m, int64_t n, double *sums,
+                         int64_t *count);
+
 #endif

@@ -166,7 +166,7 @@ public struct PoolScan: Sendable {
             st = try UnitStatistics(
                 n: n, k: k, errorRates: p, pairs: .meanTetrachoric(subsetMean), computing: request, context: context)
         } else {
-            let known = fullPairwise.map { PairwiseStatistics(subsetOf: $0, columns: cols) }
+            let known = try fullPairwise.map { try PairwiseStatistics(subsetOf: $0, columns: cols) }
             let gram = try known?.gram ?? BitTables.gram(errors, words: w, columns: cols, mask: mask)
             let counts = SampleCounts(n: n, k: k, gram: gram, families: Array(repeating: nil, count: s))
             st = try UnitStatistics(counts, computing: request, context: context, pairwise: known)

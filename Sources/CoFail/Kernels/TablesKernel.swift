@@ -83,6 +83,20 @@ enum BitTables {
         return g
     }
 
+    /// Sums of r, φ and the co-error n11/n over the pairs a < b whose r is defined, and their
+    /// count, in the lane order of `MeanAccumulator` (`cf_tables_pair_means`).
+    static func pairMeans(
+        r: [Double], phi: [Double], gram: [Int64], models m: Int, queries n: Int
+    ) throws -> (r: Double, phi: Double, coError: Double, count: Int) {
+        guard m >= 2 else {
+            return (0, 0, 0, 0)
+        }
+        var sums = [0.0, 0.0, 0.0]
+        var count: Int64 = 0
+        try kernelCheck(cf_tables_pair_means(r, phi, gram, m, Int64(n), &sums, &count), "cf_tables_pair_means")
+        return (sums[0], sums[1], sums[2], Int(count))
+    }
+
     /// Sum and count of the non-NaN r[a][b], a < b, over `columns` of an m × m matrix, in the
     /// lane order of `MeanAccumulator` (bit for bit the sum over the subset's own fits).
     static func pairSum(_ r: [Double], models m: Int, columns: [Int]) throws -> (sum: Double, count: Int) {

@@ -68,13 +68,13 @@ public struct PairwiseStatistics: Sendable {
         let fit = try TetrachoricKernel.fit(
             gram: g, models: fams.count, queries: n, correction: correction, warm: warmStart,
             threads: threads)
-        self.init(gram: g, n: n, families: fams, correction: correction, fit: fit)
+        try self.init(gram: g, n: n, families: fams, correction: correction, fit: fit)
     }
 
     /// The statistics of a column subset of a sample whose every model answered every query:
     /// each pair's 2×2 table, hence its fit, is the full sample's, so the sub-block is taken
     /// instead of refitted (the means are summed in the same order: bit-identical to a refit).
-    public init(subsetOf full: PairwiseStatistics, columns: [Int]) {
+    public init(subsetOf full: PairwiseStatistics, columns: [Int]) throws {
         let k = columns.count
         var g = [Int64](repeating: 0, count: k * k)
         var r = [Double](repeating: 0, count: k * k)
@@ -89,12 +89,14 @@ public struct PairwiseStatistics: Sendable {
             }
         }
         let fit = TetrachoricKernel.Fit(r: r, phi: phi, status: status)
-        self.init(
+        try self.init(
             gram: g, n: full.n, families: Array(repeating: nil, count: k), correction: full.correction,
             fit: fit)
     }
 
-    private init(gram g: [Int64], n: Int, families fams: [String?], correction: Bool, fit: TetrachoricKernel.Fit) {
+    private init(
+        gram g: [Int64], n: Int, families fams: [String?], correction: Bool, fit: TetrachoricKernel.Fit
+    ) throws {
         let m = fams.count
         self.m = m
         self.n = n
@@ -103,7 +105,7 @@ public struct PairwiseStatistics: Sendable {
         r = fit.r
         phi = fit.phi
         status = fit.status
-        means = PairMeans(gram: g, r: fit.r, phi: fit.phi, status: fit.status, n: n, families: fams)
+        means = try PairMeans(gram: g, r: fit.r, phi: fit.phi, status: fit.status, n: n, families: fams)
         var degenerate: [(Int, String)] = []
         for i in 0..<m {
             let e = g[i * m + i]
@@ -151,44 +153,53 @@ public struct PairMeans: Sendable {
     public var undefinedPairs = 0
     public var unconvergedPairs = 0
 
-    init(gram g: [Int64], r: [Double], phi: [Double], status: [PairStatus], n: Int, families fams: [String?]) {
-        var all = MeanAccumulator()
-        var within = MeanAccumulator()
-        var cross = MeanAccumulator()
-        let famKnown = fams.contains { $0 != nil }
+    init(gram g: [Int64], r: [Double], phi: [Double], status: [PairStatus], n: Int, families fams: [String?]) throws {
         let k = fams.count
-        let dn = Double(n)
         for a in 0..<k {
             for b in (a + 1)..<k {
-                let at = a * k + b
-                let f = status[at]
-                guard f.isDefined else {
+                switch status[a * k + b] {
+                case .ok: break
+                case .corrected: correctedPairs += 1
+                case .boundary: boundaryPairs += 1
+                case .unconverged:
                     undefinedPairs += 1
-                    unconvergedPairs += f == .unconverged ? 1 : 0
-                    continue
-                }
-                correctedPairs += f == .corrected ? 1 : 0
-                boundaryPairs += f == .boundary ? 1 : 0
-                all.add(lane: b, r: r[at], phi: phi[at], coError: Double(g[at]) / dn)
-                if famKnown, let x = fams[a], let y = fams[b] {
-                    if x == y {
-                        within.add(lane: b, r: r[at], phi: phi[at], coError: 0)
-                    } else {
-                        cross.add(lane: b, r: r[at], phi: phi[at], coError: 0)
-                    }
+                    unconvergedPairs += 1
+                case .neverWrong, .alwaysWrong, .empty: undefinedPairs += 1
                 }
             }
         }
+        let all = try BitTables.pairMeans(r: r, phi: phi, gram: g, models: k, queries: n)
         let noPairs = PairMeans.noPairs(models: k)
-        meanPhi = all.mean(\.phi, noPairs)
-        meanTetrachoric = all.mean(\.r, noPairs)
-        meanCoError = all.mean(\.coError, noPairs)
-        if famKnown {
-            withinFamilyTetrachoric = within.mean(\.r, "no two models of the same family")
-            withinFamilyPhi = within.mean(\.phi, "no two models of the same family")
-            crossFamilyTetrachoric = cross.mean(\.r, "no two models of different families")
-            crossFamilyPhi = cross.mean(\.phi, "no two models of different families")
+        func mean(_ sum: Double) -> PairwiseStatistics.Mean {
+            all.count > 0
+                ? PairwiseStatistics.Mean(value: sum / Double(all.count), pairs: all.count, reason: nil)
+                : PairwiseStatistics.Mean(value: nil, pairs: 0, reason: noPairs)
         }
+        meanTetrachoric = mean(all.r)
+        meanPhi = mean(all.phi)
+        meanCoError = mean(all.coError)
+        guard fams.contains(where: { $0 != nil }) else {
+            return
+        }
+        var within = MeanAccumulator()
+        var cross = MeanAccumulator()
+        for a in 0..<k {
+            for b in (a + 1)..<k where status[a * k + b].isDefined {
+                guard let x = fams[a], let y = fams[b] else {
+                    continue
+                }
+                let at = a * k + b
+                if x == y {
+                    within.add(lane: b, r: r[at], phi: phi[at], coError: 0)
+                } else {
+                    cross.add(lane: b, r: r[at], phi: phi[at], coError: 0)
+                }
+            }
+        }
+        withinFamilyTetrachoric = within.mean(\.r, "no two models of the same family")
+        withinFamilyPhi = within.mean(\.phi, "no two models of the same family")
+        crossFamilyTetrachoric = cross.mean(\.r, "no two models of different families")
+        crossFamilyPhi = cross.mean(\.phi, "no two models of different families")
     }
 }
 
