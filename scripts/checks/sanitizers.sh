@@ -2,7 +2,7 @@
 # Builds cofail under AddressSanitizer (with UndefinedBehaviorSanitizer) and ThreadSanitizer and
 # runs the engines on small generated matrices: bootstrap with β_full and scan --full on two
 # threads, analyze, merge, a resumed checkpoint, route, and a cascade's threaded noise
-# replicates. Any sanitizer report fails the check.
+# replicates; and loads a wide CSV large enough to be read on two threads. Any sanitizer report fails the check.
 # The kernels are built for the x86-64 baseline (-DCF_NO_SIMD_CLONES): the resolvers of
 # target_clones run before TSan's runtime is ready and crash a TSan binary at load.
 set -euo pipefail
@@ -17,6 +17,11 @@ run_engines() {
     local m="$work/$tag-m.csv"
     "$exe" simulate matrix --law gaussian --rho 0.4 --error 0.3 --queries 80 --models 12 --seed 3 -o "$m" 2>/dev/null
     "$exe" analyze "$m" --format json --draws 20000 --threads 2 > /dev/null
+    # a wide CSV over 1 MiB is read in parts, one per thread
+    local w="$work/$tag-wide.csv"
+    "$exe" simulate matrix --law gaussian --rho 0.4 --error 0.3 --queries 6000 --models 100 --seed 5 -o "$w" \
+        2>/dev/null
+    "$exe" certify "$w" --format json > /dev/null
     "$exe" bootstrap "$m" --replicates 6 --stats beta,mean_tetrachoric,beta_full --full-draws 500 --threads 2 \
         --format json > /dev/null
     "$exe" scan "$m" --sizes 4:12:4 --subsets 2 --full --threads 2 --format json > /dev/null
