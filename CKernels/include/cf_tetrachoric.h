@@ -36,13 +36,16 @@ int cf_tetrachoric_pair(double n11, double n10, double n01, double n00, int corr
 /*
  * A pair's root expanded at the full sample, to warm-start resamples: θ = asin r at
  * (h, k, p) = (τ_i, τ_j, target P11), the first derivatives of θ in each and the second ones
- * (hh, hk, kk, hp, kp, pp), by the implicit function theorem on Φ₂(h, k; sin θ) = p. A
- * resample's start is the second-order Taylor polynomial in Δ = (Δh, Δk, Δp), within O(Δ³) of
- * its root. theta is NaN when the pair is undefined or its root lies outside |r| < 0.925.
+ * (hh, hk, kk, hp, kp, pp), by the implicit function theorem on Φ₂(h, k; sin θ) = p, and the
+ * third ones (hhh, hhk, hkk, kkk, hhp, hkp, kkp, hpp, kpp, ppp) by central differences of the
+ * second ones at roots solved a step away (zero when such a root is not found). A resample's start
+ * is the third-order Taylor polynomial in Δ = (Δh, Δk, Δp), within O(Δ⁴) of its root. theta is
+ * NaN when the pair is undefined or its root lies outside |r| < 0.925.
  */
 typedef struct {
     double theta, h, k, p, dtheta_dh, dtheta_dk, dtheta_dp;
     double d2theta[6];
+    double d3theta[10];
 } cf_tetra_warm;
 
 /* Fills warm (m x m; entry a*m + b for each pair) from a Gram matrix and its tetrachoric r. */

@@ -104,6 +104,38 @@ import Testing
         #expect(edge[0] == .infinity && edge[1] == -.infinity && edge[2].isNaN)
     }
 
+    /// The resamples' warm start (`cf_tetrachoric_warm`) of 2 × 2 tables over 1,000 queries: θ's
+    /// derivatives in (h, k, p) of orders 1 and 2 (implicit-function formulas) to 1e-9 and of
+    /// order 3 (central differences of the second ones) to 1e-6, relative to the larger of 1 and
+    /// the value, against mpmath's numerical derivatives of the root itself
+    /// (scripts/goldens/tetra_warm_mpmath.py).
+    @Test func tetrachoricWarmStartDerivativesAgainstMpmath() throws {
+        func doubles<T>(_ tuple: T) -> [Double] {
+            withUnsafeBytes(of: tuple) { Array($0.bindMemory(to: Double.self)) }
+        }
+        let rows = try golden("tetra_warm.csv")
+        #expect(rows.count >= 6)
+        for row in rows {
+            let n11 = Int64(num(row, "n11"))
+            let gram: [Int64] = [Int64(num(row, "ei")), n11, n11, Int64(num(row, "ej"))]
+            let r = num(row, "r")
+            var warm = [cf_tetra_warm](repeating: cf_tetra_warm(), count: 4)
+            #expect(cf_tetrachoric_warm(gram, 2, Int64(num(row, "n")), 1, [1, r, r, 1], &warm) == CF_OK)
+            let w = warm[1]
+            let got = [w.dtheta_dh, w.dtheta_dk, w.dtheta_dp] + doubles(w.d2theta) + doubles(w.d3theta)
+            let names =
+                ["h", "k", "p", "hh", "hk", "kk", "hp", "kp", "pp"]
+                + ["hhh", "hhk", "hkk", "kkk", "hhp", "hkp", "kkp", "hpp", "kpp", "ppp"]
+            for (i, name) in names.enumerated() {
+                let want = num(row, "d_" + name)
+                let tol = (name.count < 3 ? 1e-9 : 1e-6) * max(1, abs(want))
+                #expect(
+                    abs(got[i] - want) <= tol,
+                    "θ_\(name) at \(row["ei"]!),\(row["ej"]!),\(row["n11"]!): \(got[i]) against \(want)")
+            }
+        }
+    }
+
     /// Inverse in r: Φ₂(h, k; solve(Φ₂(h, k; r))) reproduces the probability (both solver paths),
     /// and the batch solver gives every problem's single-call root and status, bit for bit.
     @Test func bivariateInverseRoundTrip() {
