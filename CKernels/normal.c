@@ -124,8 +124,8 @@ double cf_norm_quantile_log(double log_p) {
     return x;
 }
 
-/* The batch below: three rational fits to Φ⁻¹ of degrees (7, 7) from scripts/gen/quantile_fits.py
- * (mpmath), each within 8e-16 relative in double: central, p in [0.075, 0.925],
+/* The batch below: three rational fits to Φ⁻¹ of degrees (7, 7) from
+ * scripts/gen/quantile_fits.py (mpmath), each within 8e-16 relative in double: central, p in [0.075, 0.925],
  * x = s·QC_N(r)/QC_D(r) with s = p − 1/2 and r = 0.425² − s²; tails, P = min(p, 1 − p) down to
  * e⁻⁷⁰⁰ and t = √(−2 log P), |x| = QN_N(t − t₀)/QN_D(t − t₀) for t <= 7 (t₀ = √(−2 log 0.075))
  * and QF_N(t − 7)/QF_D(t − 7) beyond. */

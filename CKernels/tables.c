@@ -175,13 +175,19 @@ int cf_tables_gram_subset(const uint64_t *bits, size_t words, const size_t *cols
     return CF_OK;
 }
 
-/* One vector of four pair values into the lane sums and counts: a NaN (undefined pair) is masked
- * to +0, which leaves a lane that starts at +0 unchanged bit for bit, and is not counted. (A
- * macro: vector arguments would change the baseline ABI.) */
+/* One vector of four pair values into the lane sums: x's lanes where ok is all ones, +0 elsewhere,
+ * which leaves a lane that starts at +0 unchanged bit for bit. PAIR_ADD masks a vector by its own
+ * NaNs (undefined pairs), which are not counted. (Macros: vector arguments would change the
+ * baseline ABI.) */
+#define PAIR_ADD_MASKED(s, ok, x)                                                                                      \
+    do {                                                                                                               \
+        (s) += (cf_v4d)((cf_v4i)(x) & (ok));                                                                           \
+    } while (0)
+
 #define PAIR_ADD(s, n, v)                                                                                              \
     do {                                                                                                               \
-        cf_v4i ok_ = (v) == (v), bits_ = (cf_v4i)(v);                                                                  \
-        (s) += (cf_v4d)(bits_ & ok_);                                                                                  \
+        cf_v4i ok_ = (v) == (v);                                                                                       \
+        PAIR_ADD_MASKED(s, ok_, v);                                                                                    \
         (n) -= ok_;                                                                                                    \
     } while (0)
 
@@ -225,12 +231,6 @@ int cf_tables_pair_sum(const double *r, size_t m, const size_t *cols, size_t k, 
     return CF_OK;
 }
 
-/* x's lanes where r's are not NaN, +0 elsewhere (the mask of PAIR_ADD, taken from r). */
-#define PAIR_ADD_MASKED(s, ok, x)                                                                                      \
-    do {                                                                                                               \
-        (s) += (cf_v4d)((cf_v4i)(x) & (ok));                                                                           \
-    } while (0)
-
 CF_SIMD_CLONES
 int cf_tables_pair_means(const double *r, const double *phi, const int64_t *gram, size_t m, int64_t n, double *sums,
                          int64_t *count) {
@@ -253,11 +253,10 @@ int cf_tables_pair_means(const double *r, const double *phi, const int64_t *gram
                     z[l] = (double)ga[b] / dn;
                 }
             }
-            cf_v4i ok = x == x;
-            PAIR_ADD_MASKED(sr, ok, x);
+            cf_v4i ok = x == x; /* φ and the co-error count where r is defined */
+            PAIR_ADD(sr, cnt, x);
             PAIR_ADD_MASKED(sp, ok, y);
             PAIR_ADD_MASKED(sc, ok, z);
-            cnt -= ok;
         }
     }
     sums[0] = (sr[0] + sr[1]) + (sr[2] + sr[3]);

@@ -30,8 +30,8 @@ int cf_orthant_mc(const double *r, const double *tau, size_t d, uint64_t key, ui
  * estimator is also set up on (F, Z) with an unbounded common factor F placed first; half the
  * shifts (at least 2; 3 when one form's spread is already 5 times the other's) run under each
  * form as a pilot, and the form whose shift means spread less is kept, its pilot shifts part of
- * the estimate: on 1,000-model pools the factor-first form needs
- * 17 to 120 times fewer points, on small pools the plain form is better.
+ * the estimate: on 1,000-model pools the factor-first form needs 17 to 120 times fewer points,
+ * on small pools the plain form is better.
  */
 int cf_orthant_tilted(const double *r, const double *tau, size_t d, uint64_t key, size_t points, size_t shifts,
                       size_t threads, cf_estimate *out);
@@ -42,9 +42,8 @@ int cf_orthant_tilted(const double *r, const double *tau, size_t d, uint64_t key
  * spread so far says the target needs (at the Monte Carlo rate, at most 8 times as many a round,
  * in whole blocks of 16) until the relative standard error is <= `rel_target` or the shifts have
  * max_points points in all (the caller compares out->rel_se with its target to see which).
- * out->samples counts the points of
- * the estimate (not the dropped pilot). cf_orthant_tilted is the special case of one round
- * (max_points = points·shifts). CF_EINVAL when max_points < points·shifts.
+ * out->samples counts the points of the estimate (not the dropped pilot). cf_orthant_tilted is
+ * the special case of one round (max_points = points·shifts). CF_EINVAL when max_points < points·shifts.
  */
 int cf_orthant_tilted_target(const double *r, const double *tau, size_t d, uint64_t key, size_t points, size_t shifts,
                              double rel_target, size_t max_points, size_t threads, cf_estimate *out);

@@ -1,6 +1,5 @@
 import ArgumentParser
 import CoFail
-import Foundation
 
 struct Bounds: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -54,7 +53,7 @@ struct Bounds: ParsableCommand {
                     ("error", .num(error)), ("co_error", .num(coError)),
                 ] + input.echo)
             if let matrix {
-                let (raw, x, cov) = try input.load(matrix, threads: ProcessInfo.processInfo.activeProcessorCount)
+                let (raw, x, cov) = try input.load(matrix, threads: RunOptions.cores)
                 let b = try FrechetBounds(x)
                 let c = try Certificate(x)
                 report.sections = [.data(raw, x, cov), b.section(observedBeta: c.beta)]

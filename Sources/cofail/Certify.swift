@@ -1,6 +1,5 @@
 import ArgumentParser
 import CoFail
-import Foundation
 
 struct Certify: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,7 +41,7 @@ struct Certify: ParsableCommand {
                 command: "certify", inputs: [("matrix", matrix.map { .string($0) } ?? .null)] + input.echo + levels.echo
             )
             if let matrix {
-                let (raw, x, cov) = try input.load(matrix, threads: ProcessInfo.processInfo.activeProcessorCount)
+                let (raw, x, cov) = try input.load(matrix, threads: RunOptions.cores)
                 let c = try Certificate(x, options: levels.options)
                 report.sections = [.data(raw, x, cov), .certificate(c)]
             } else {

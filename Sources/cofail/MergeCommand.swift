@@ -66,7 +66,7 @@ struct MergeCommand: ParsableCommand {
                 let pool = try VotePool(x, models: v.models)
                 let o = try v.options(
                     seed: sig.seed, correction: sig.zeroCellCorrection, alpha: interval.alpha,
-                    threads: ProcessInfo.processInfo.activeProcessorCount)
+                    threads: RunOptions.cores)
                 let vote = try VoteEngine(pool, options: o)
                 guard vote.units == table.units else {
                     throw CoFailError.usage("\(files[0]) has \(table.units) units; the vote run defines \(vote.units)")

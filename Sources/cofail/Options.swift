@@ -55,7 +55,7 @@ struct InputOptions: ParsableArguments {
     }
 
     /// The input as loaded: a matrix file, or with --from the logs at `path` (a file or directory);
-    /// `threads` read a large wide CSV (commands without --threads give the machine's cores).
+    /// `threads` read a large wide CSV (commands without --threads give `RunOptions.cores`).
     func raw(_ path: String, threads: Int) throws -> RawMatrix {
         guard let from else {
             return try MatrixLoader(format: inputFormat, threshold: threshold, threads: threads).load(path)
@@ -139,14 +139,16 @@ struct PairwiseOptions: ParsableArguments {
 struct RunOptions: ParsableArguments {
     /// More threads than this many per core only add scheduling cost.
     static let threadsPerCore = 16
+    /// The machine's cores: the default of --threads, and the threads of commands without it.
+    static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
 
     @Option(help: "Threads (results are bit-identical for any value; at most 16 per core).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int = RunOptions.cores
     @Option(help: "Seed of the counter-based random streams (same seed ⇒ same result for any thread count).")
     var seed: UInt64 = 1
 
     func validate() throws {
-        let cap = RunOptions.threadsPerCore * ProcessInfo.processInfo.activeProcessorCount
+        let cap = RunOptions.threadsPerCore * RunOptions.cores
         if threads < 1 || threads > cap {
             throw ValidationError("--threads must lie in 1...\(cap) (16 per core; got \(threads))")
         }

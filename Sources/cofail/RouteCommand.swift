@@ -87,7 +87,7 @@ struct RouteCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let raw = try input.raw(matrix, threads: ProcessInfo.processInfo.activeProcessorCount)
+            let raw = try input.raw(matrix, threads: RunOptions.cores)
             let reg = try input.registry.map { try ModelRegistry.load($0) }
             let pool = try poolIndices(raw)
             let (x, cov) = try raw.applyCoverage(input.policy, registry: reg, models: pool)

@@ -222,16 +222,18 @@ public struct MatrixLoader: Sendable {
             for t in 1...threads {
                 var cut = t == threads ? n : max(start, from + size / threads * t)
                 while cut < n, p[cut - 1] != 0x0A { cut += 1 }
-                if cut > start {
-                    parts.append((start, cut, first))
-                    var at = p.baseAddress! + start
-                    let stop = p.baseAddress! + cut
-                    while let end = memchr(at, 0x0A, stop - at) {
-                        first += 1
-                        at = UnsafePointer(end.assumingMemoryBound(to: UInt8.self)) + 1
-                    }
-                    start = cut
+                guard cut > start else {
+                    continue
                 }
+                parts.append((start, cut, first))
+                // the next part's first line: this part's line ends counted (none after the last)
+                var at = p.baseAddress! + start
+                let stop = p.baseAddress! + (cut < n ? cut : start)
+                while let end = memchr(at, 0x0A, stop - at) {
+                    first += 1
+                    at = UnsafePointer(end.assumingMemoryBound(to: UInt8.self)) + 1
+                }
+                start = cut
             }
         }
         return parts
