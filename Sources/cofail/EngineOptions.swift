@@ -41,8 +41,17 @@ struct EngineOptions: ParsableArguments {
         }
     }
 
-    func resolvedShard() throws -> Shard {
-        try shard.map(Shard.parse) ?? Shard.fromEnvironment() ?? .whole
+    /// The shard this process computes, and whether one was asked for (`--shard` or a Slurm
+    /// array): an asked-for shard writes a shard file even when it is the only one (`0/1`), so
+    /// that a one-task array job still ends in `cofail merge`.
+    func resolvedShard() throws -> (shard: Shard, asked: Bool) {
+        if let shard {
+            return (try Shard.parse(shard), true)
+        }
+        if let fromSlurm = try Shard.fromEnvironment() {
+            return (fromSlurm, true)
+        }
+        return (.whole, false)
     }
 
     var showProgress: Bool {
@@ -96,7 +105,7 @@ struct EngineOptions: ParsableArguments {
         engine: String, signature: RunSignature, columns: [String], units: Int, output: String?,
         compute: @escaping @Sendable (Int) throws -> [Double]
     ) throws -> UnitTable? {
-        let shard = try resolvedShard()
+        let (shard, sharded) = try resolvedShard()
         var (table, plan) = try start(signature: signature, columns: columns, units: units, shard: shard)
         let token = Interrupts.install()
         let runner = UnitRunner(
@@ -118,7 +127,7 @@ struct EngineOptions: ParsableArguments {
                 resumeHint: "\(table.completed) of \(table.owned) units were saved in "
                     + "\(shellQuote(path)); resume with: \(command)")
         }
-        guard shard.count > 1 else {
+        guard sharded else {
             return table
         }
         try emit(table.serialized(), to: output)

@@ -25,7 +25,7 @@ struct MergeCommand: ParsableCommand {
         try runReporting {
             let table = try UnitTable.merge(files.map { ($0, try UnitTable.read($0).table) })
             let sig = table.signature
-            let (raw, x, cov) = try EngineInput.reload(sig)
+            let (raw, x, cov) = try EngineInput.reload(sig, models: sig.vote?.selected)
             let echo: [(String, JSONValue)] = [
                 ("matrix", .string(sig.matrix)), ("merged_shards", .int(files.count)),
                 ("seed", .string(String(sig.seed))),
@@ -72,7 +72,7 @@ struct MergeCommand: ParsableCommand {
                     throw CoFailError.usage("\(files[0]) has \(table.units) units; the vote run defines \(vote.units)")
                 }
                 try finishVote(
-                    vote, table: table, pool: pool, costRatio: nil, subsetsOut: nil, plot: plot, out: out,
+                    vote, table: table, pool: pool, costRatio: v.costRatio, subsetsOut: nil, plot: plot, out: out,
                     sections: [.data(raw, x, cov)], inputs: echo + [("alpha", .number(interval.alpha))])
             default:
                 throw CoFailError.usage("\(files[0]) does not come from bootstrap, scan or vote")

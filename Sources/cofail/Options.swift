@@ -177,8 +177,8 @@ struct IntervalOptions: ParsableArguments {
     var alpha: Double = 0.05
 
     func validate() throws {
-        if !(alpha > 0 && alpha < 1) {
-            throw ValidationError("--alpha must lie in (0, 1) (got \(alpha))")
+        if !BootstrapInterval.isValid(alpha: alpha) {
+            throw ValidationError("--alpha must lie in [\(BootstrapInterval.minAlpha), 1) (got \(alpha))")
         }
     }
 }

@@ -96,9 +96,9 @@ struct VoteCommand: ParsableCommand {
             let ei = EngineInput(
                 path: matrix, format: input.inputFormat, threshold: input.threshold,
                 minModelCoverage: input.minModelCoverage, registry: input.registry)
-            let (raw, x, cov, hash) = try ei.load(threads: engine.common.threads)
             let modelList = models?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            let pool = try VotePool(x, models: modelList, accuracyBand: try band())
+            let (raw, x, cov, hash) = try ei.load(threads: engine.common.threads, models: modelList)
+            let pool = try VotePool(x, accuracyBand: try band())
             var o = VoteOptions()
             o.size = size
             o.control = control
@@ -110,11 +110,13 @@ struct VoteCommand: ParsableCommand {
             o.seed = engine.common.seed
             o.correction = pairwise.correction
             o.threads = engine.common.threads
+            o.cancellation = Interrupts.install()
             let vote = try VoteEngine(pool, options: o)
             var signature = RunSignature(
                 command: "vote", input: ei, matrixHash: hash, seed: o.seed,
                 zeroCellCorrection: o.correction)
-            signature.vote = VoteSignature(options: o, models: pool.matrix.modelNames)
+            signature.vote = VoteSignature(
+                options: o, models: pool.matrix.modelNames, selected: modelList, costRatio: costRatio)
             let table = try engine.execute(
                 engine: "vote", signature: signature, columns: VoteEngine.columns,
                 units: vote.units, output: out.output

@@ -230,6 +230,24 @@ import Testing
         #expect(try BreakEven(error: 0.6, rho: 0.4, costRatio: 0.001).members.value == nil)
     }
 
+    /// Goldens: scripts/goldens/break_even_mpmath.py (mpmath.ncdf at 50 digits, doubling and bisection);
+    /// sizes far beyond 10⁵ members are computed, not capped.
+    @Test func breakEvenAgainstMpmath() throws {
+        for row in try golden("break_even.csv") {
+            let b = try BreakEven(error: num(row, "error"), rho: num(row, "rho"), costRatio: num(row, "cost_ratio"))
+            #expect(b.members.value == num(row, "break_even_members"), "\(row)")
+            let linear = try #require(b.membersLinear.value)
+            #expect(abs(linear / num(row, "break_even_members_linear") - 1) < 1e-10, "\(row)")
+            let kappa = try #require(b.kappaAtBreakEven.value)
+            #expect(abs(kappa / num(row, "kappa_at_break_even") - 1) < 1e-10, "\(row)")
+            let m = Int(num(row, "break_even_members"))
+            if m > 1 {
+                let inc = BreakEven.increment(error: b.error, rho: b.rho, members: m)
+                #expect(abs(inc / num(row, "increment_at_break_even") - 1) < 1e-9, "\(row)")
+            }
+        }
+    }
+
     @Test func badVoteInputExits64() throws {
         let cases: [[String]] = [
             ["vote", exampleMatrix, "--size", "4"], ["vote", exampleMatrix, "--size", "1"],

@@ -29,6 +29,25 @@ public struct RawMatrix: Sendable {
     public var modelCount: Int { modelNames.count }
     var words: Int { (queryIDs.count + 63) / 64 }
 
+    /// The column of each named model, in the order given.
+    /// - Throws: `CoFailError.invalidParameter` (`models`) for an unknown or repeated name.
+    public func indices(of names: [String]) throws -> [Int] {
+        var index: [String: Int] = [:]
+        for (i, name) in modelNames.enumerated() {
+            index[name] = i
+        }
+        let out = try names.map { name in
+            guard let i = index[name] else {
+                throw CoFailError.invalid("models", name, "name models of the matrix")
+            }
+            return i
+        }
+        if Set(out).count != out.count {
+            throw CoFailError.invalid("models", names.joined(separator: ","), "name each model once")
+        }
+        return out
+    }
+
     /// Number of queries model i answered.
     public func answeredCount(_ i: Int) -> Int { answered[i].reduce(0) { $0 + $1.nonzeroBitCount } }
     /// Number of non-missing cells in the whole matrix and the number missing.

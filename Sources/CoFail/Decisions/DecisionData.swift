@@ -84,6 +84,44 @@ public struct CellCosts: Sendable {
         values[i * n + q]
     }
 
+    /// The range of costs whose arithmetic stays finite: route and cascade add, average, difference
+    /// and divide costs and multiply them by shadow prices (up to 1/(ε·smallest cost)). A cost is 0
+    /// or at least `minPositive`, and the costs of all kept cells sum to at most `maxTotal`.
+    public static let minPositive = 1e-100
+    public static let maxTotal = 1e100
+
+    /// The costs, once checked against `minPositive` and `maxTotal`.
+    /// - Throws: `CoFailError.data` naming the offending cost (its query and model) otherwise.
+    static func checked(
+        n: Int, m: Int, values: [Double], source: String, queryName: (Int) -> String, modelName: (Int) -> String
+    ) throws -> CellCosts {
+        func cell(_ k: Int) -> String {
+            "query \(queryName(k % n)), model \(modelName(k / n)), cost \(values[k])"
+        }
+        let unit = "express the costs in another unit"
+        var sum = CompensatedSum()
+        var largest = 0
+        for (k, v) in values.enumerated() {
+            if v > 0 && v < CellCosts.minPositive {
+                throw CoFailError.data(
+                    InputLocation(file: source, columnName: "cost"), value: cell(k),
+                    message: "a cost between 0 and \(CellCosts.minPositive) makes cost differences and shadow "
+                        + "prices overflow double precision; \(unit)")
+            }
+            sum.add(v)
+            if v > values[largest] {
+                largest = k
+            }
+        }
+        guard values.allSatisfy({ $0 <= CellCosts.maxTotal }), sum.value <= CellCosts.maxTotal else {
+            throw CoFailError.data(
+                InputLocation(file: source, columnName: "cost"), value: cell(largest),
+                message: "the kept cells' costs sum to more than \(CellCosts.maxTotal) (largest shown): sums, means "
+                    + "and shadow-price products of such costs overflow double precision; \(unit)")
+        }
+        return CellCosts(n: n, m: m, values: values)
+    }
+
     /// Sum of model i's costs over the kept queries (compensated).
     public func total(model i: Int) -> Double {
         var s = CompensatedSum()
@@ -119,7 +157,10 @@ public struct CellCosts: Sendable {
                     values[c * n + q] = v
                 }
             }
-            return CellCosts(n: n, m: m, values: values)
+            return try CellCosts.checked(
+                n: n, m: m, values: values, source: modelCosts.source,
+                queryName: { raw.queryIDs[coverage.keptQueries[$0]] },
+                modelName: { raw.modelNames[coverage.keptModels[$0]] })
         }
         guard let costs = raw.costs else {
             return nil
@@ -138,7 +179,10 @@ public struct CellCosts: Sendable {
                 values[c * n + newQ] = v
             }
         }
-        return CellCosts(n: n, m: m, values: values)
+        return try CellCosts.checked(
+            n: n, m: m, values: values, source: raw.source,
+            queryName: { raw.queryIDs[coverage.keptQueries[$0]] },
+            modelName: { raw.modelNames[coverage.keptModels[$0]] })
     }
 }
 

@@ -142,6 +142,15 @@ public struct Bootstrap: Sendable {
 /// statistics (R type 7, numpy "linear"); BCa bias correction z0 = Φ⁻¹(mid-rank share of
 /// replicates below the estimate, ties counted half), acceleration from the jackknife.
 public enum BootstrapInterval {
+    /// The smallest interval risk α accepted: below it 1 − α/2 is no longer distinct from 1 in
+    /// double precision to the digits a quantile needs.
+    public static let minAlpha = 1e-10
+
+    /// Whether α is a usable interval risk: in [`minAlpha`, 1).
+    public static func isValid(alpha: Double) -> Bool {
+        alpha >= minAlpha && alpha < 1
+    }
+
     public static func quantile(_ sorted: [Double], _ q: Double) -> Double {
         let h = Double(sorted.count - 1) * q
         let lo = Int(h.rounded(.down))

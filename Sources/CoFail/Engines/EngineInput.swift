@@ -29,26 +29,29 @@ public struct EngineInput: Sendable {
         return (try loader.load(bytes), contentHash(bytes.bytes))
     }
 
-    /// Loads the matrix and applies the coverage policy; returns it with its content hash.
+    /// Loads the matrix and applies the coverage policy to `models` (names; nil: every model, METHODS
+    /// §0′: each command covers its selected models); returns it with its content hash.
+    /// - Throws: `CoFailError.invalidParameter` (`models`) for a name the matrix does not have.
     public func load(
-        threads: Int = 1
+        threads: Int = 1, models: [String]? = nil
     ) throws -> (
         raw: RawMatrix, matrix: OutcomeMatrix, coverage: CoverageReport, hash: String
     ) {
         let (raw, hash) = try loadRaw(threads: threads)
         let reg = try registry.map { try ModelRegistry.load($0) }
-        let (x, cov) = try raw.applyCoverage(policy, registry: reg)
+        let (x, cov) = try raw.applyCoverage(policy, registry: reg, models: try models.map { try raw.indices(of: $0) })
         return (raw, x, cov, hash)
     }
 
-    /// Reloads the matrix a signature names and checks that its content has not changed.
+    /// Reloads the matrix a signature names, covered on `models` as `load` does, and checks that
+    /// its content has not changed.
     public static func reload(
-        _ signature: RunSignature
+        _ signature: RunSignature, models: [String]? = nil
     ) throws -> (
         raw: RawMatrix, matrix: OutcomeMatrix,
         coverage: CoverageReport
     ) {
-        let loaded = try signature.input.load()
+        let loaded = try signature.input.load(models: models)
         guard loaded.hash == signature.matrixHash else {
             throw CoFailError.usage(
                 "\(signature.matrix) has changed since the units were computed "

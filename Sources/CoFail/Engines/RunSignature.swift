@@ -87,6 +87,10 @@ public struct RunSignature: Codable, Equatable, Sendable {
 /// shapes its units and its report.
 public struct VoteSignature: Codable, Equatable, Sendable, CustomStringConvertible {
     public var models: [String]
+    /// The models selected before coverage (`--models`; nil: every model): coverage is applied to them.
+    public var selected: [String]?
+    /// The break-even section's cost ratio (§14.1), so that `merge` reports it as the run would.
+    public var costRatio: Double?
     public var size: Int
     public var maxSubsets: Int
     public var subsets: Int?
@@ -94,8 +98,10 @@ public struct VoteSignature: Codable, Equatable, Sendable, CustomStringConvertib
     public var correlations: [String]
     public var replicates: Int
 
-    public init(options o: VoteOptions, models: [String]) {
+    public init(options o: VoteOptions, models: [String], selected: [String]? = nil, costRatio: Double? = nil) {
         self.models = models
+        self.selected = selected
+        self.costRatio = costRatio
         size = o.size
         maxSubsets = o.maxSubsets
         subsets = o.subsets

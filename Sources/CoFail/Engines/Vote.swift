@@ -30,6 +30,8 @@ public struct VoteOptions: Sendable {
     public var correction = true
     /// Threads for the bootstrap replicates.
     public var threads = 1
+    /// Checked while subsets are drawn (before any unit runs): a cancelled draw throws `interrupted`.
+    public var cancellation: CancellationToken?
 
     public init() {}
 }
@@ -138,6 +140,9 @@ public struct VoteEngine: Sendable {
         guard k <= 4096 else {
             throw CoFailError.invalid("size", k, "be at most 4096")
         }
+        guard BootstrapInterval.isValid(alpha: options.alpha) else {
+            throw CoFailError.invalid("alpha", options.alpha, "lie in [\(BootstrapInterval.minAlpha), 1)")
+        }
         matrix = x
         self.options = options
         self.k = k
@@ -164,11 +169,13 @@ public struct VoteEngine: Sendable {
         } else {
             enumeration = "sampled"
             units = wanted
-            sampled = VoteEngine.sample(models: m, size: k, count: wanted, seed: options.seed)
+            sampled = try VoteEngine.sample(
+                models: m, size: k, count: wanted, seed: options.seed, cancellation: options.cancellation)
             binomials = []
         }
         if let problem = UnitTable.capacityProblem(units: units, columns: VoteEngine.columns.count) {
-            throw CoFailError.invalid("subsets", units, "fit in memory: \(problem)")
+            let name = options.subsets == nil ? "max_subsets" : "subsets"
+            throw CoFailError.invalid(name, units, "fit in memory: \(problem)")
         }
     }
 
@@ -185,11 +192,16 @@ public struct VoteEngine: Sendable {
 
     /// `count` distinct uniform k-subsets: subset u from the subset stream of unit u, a duplicate
     /// of an earlier subset redrawn from the same stream — the same set for any thread count.
-    static func sample(models m: Int, size k: Int, count: Int, seed: UInt64) -> [Int] {
+    static func sample(
+        models m: Int, size k: Int, count: Int, seed: UInt64, cancellation: CancellationToken? = nil
+    ) throws -> [Int] {
         var seen = Set<[Int]>()
         var out: [Int] = []
         out.reserveCapacity(count * k)
         for u in 0..<count {
+            if u % 4096 == 0, cancellation?.isCancelled == true {
+                throw CoFailError.interrupted(resumeHint: "no subset was evaluated yet: run the command again")
+            }
             let key = RandomKey(seed: seed, domain: .subset, unit: UInt64(u))
             var draw: UInt64 = 0
             while true {

@@ -104,8 +104,36 @@ public struct BreakEven: Sendable {
     public var kappaAtBreakEven: Quantity
     public var curve: [Point]
 
-    /// The largest pool size searched (the increments of P_m fall like 1/m²).
-    public static let maxMembers = 100_000
+    /// The largest pool size searched by binary majority (each step evaluates E_m exactly).
+    public static let maxMajorityMembers = 100_000
+    /// The largest mean-vote pool size searched: above 2⁵³ a member count is no longer exact in double.
+    public static let maxMembers = 1 << 53
+
+    /// P_m − P_{m−1} without cancellation: Φ(μ/σ_m) − Φ(μ/σ_{m−1}) as ∫ φ over [μ/σ_{m−1}, μ/σ_m],
+    /// the interval's width written as μ(σ_{m−1} − σ_m)/(σ_m σ_{m−1}) with σ_{m−1} − σ_m =
+    /// (1 − ρ)/(m(m − 1)(σ_{m−1} + σ_m)). Five-point Gauss–Legendre on φ over a width ≤ 0.05 is
+    /// exact to ~1e-16 relative; wider intervals (small m) take the difference of Φ directly.
+    public static func increment(error p: Double, rho: Double, members m: Int) -> Double {
+        precondition(m >= 2)
+        let mu = -Normal.quantile(p)
+        let md = Double(m)
+        let sm = (rho + (1 - rho) / md).squareRoot()
+        let sp = (rho + (1 - rho) / (md - 1)).squareRoot()
+        let a = mu / sp
+        let width = mu * (1 - rho) / (md * (md - 1) * (sp + sm)) / (sm * sp)
+        guard abs(width) <= 0.05 else {
+            return Normal.cdf(mu / sm) - Normal.cdf(a)
+        }
+        let nodes = [0.0, 0.538_469_310_105_683_1, 0.906_179_845_938_664_0]
+        let weights = [0.568_888_888_888_888_9, 0.478_628_670_499_366_5, 0.236_926_885_056_189_1]
+        let centre = a + width / 2
+        func phi(_ x: Double) -> Double { exp(-0.5 * x * x) / (2 * Double.pi).squareRoot() }
+        var sum = weights[0] * phi(centre)
+        for j in 1..<3 {
+            sum += weights[j] * (phi(centre - width / 2 * nodes[j]) + phi(centre + width / 2 * nodes[j]))
+        }
+        return sum * width / 2
+    }
 
     public init(error p: Double, rho: Double, costRatio c: Double) throws {
         guard p > 0, p < 1 else {
@@ -131,7 +159,7 @@ public struct BreakEven: Sendable {
             pts.append(
                 Point(
                     m: m, meanVoteAccuracy: a, kappa: MajorityFloor.kappa(error: p, rho: rho, members: Double(m)),
-                    increment: m == 1 ? nil : a - accuracy(m - 1)))
+                    increment: m == 1 ? nil : BreakEven.increment(error: p, rho: rho, members: m)))
         }
         curve = pts
         guard p < 0.5 else {
@@ -142,26 +170,53 @@ public struct BreakEven: Sendable {
             kappaAtBreakEven = .undefined(why)
             return
         }
-        // increments decrease (P_m concave in m for p < ½): the last m with increment ≥ c̃
-        var m = 1
-        while m < BreakEven.maxMembers, accuracy(m + 1) - accuracy(m) >= c {
-            m += 1
+        // Increments decrease (P_m concave in m for p < ½): the last m with increment ≥ c̃, found by
+        // doubling an upper bound and bisecting.
+        func pays(_ m: Int) -> Bool { BreakEven.increment(error: p, rho: rho, members: m) >= c }
+        var lo = 1
+        var hi = 2
+        while hi <= BreakEven.maxMembers, pays(hi) {
+            lo = hi
+            hi *= 2
         }
-        members = .defined(Double(m))
-        let kappaStar = MajorityFloor.kappa(error: p, rho: rho, members: Double(m))
-        kappaAtBreakEven = .defined(kappaStar)
-        membersLinear = .defined((1 + (1 + 4 * kappaStar * (1 - rho) / c).squareRoot()) / 2)
+        if hi > BreakEven.maxMembers {
+            let why = "the increment still exceeds the cost ratio at 2^53 members"
+            members = .undefined(why)
+            membersLinear = .undefined(why)
+            kappaAtBreakEven = .undefined(why)
+        } else {
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2
+                if pays(mid) {
+                    lo = mid
+                } else {
+                    hi = mid
+                }
+            }
+            members = .defined(Double(lo))
+            let kappaStar = MajorityFloor.kappa(error: p, rho: rho, members: Double(lo))
+            kappaAtBreakEven = .defined(kappaStar)
+            membersLinear = .defined((1 + (1 + 4 * kappaStar * (1 - rho) / c).squareRoot()) / 2)
+        }
         // binary majority, odd sizes added in pairs: stop before the first pair paying less than 2c̃
         var odd = 1
         var previous = 1 - p
-        while odd < BreakEven.maxMembers {
+        var stopped = false
+        while odd + 2 <= BreakEven.maxMajorityMembers {
             let next =
                 1 - (try VoteKernel.majorityError(error: p, rho: rho, members: odd + 2, relTol: MajorityFloor.relTol))
             if next - previous < 2 * c {
+                stopped = true
                 break
             }
             previous = next
             odd += 2
+        }
+        guard stopped else {
+            membersMajority = .undefined(
+                "a pair of members still pays at \(BreakEven.maxMajorityMembers) members "
+                    + "(binary majority is evaluated exactly up to that size)")
+            return
         }
         membersMajority = .defined(Double(odd))
     }
