@@ -13,8 +13,9 @@ struct Analyze: ParsableCommand {
             """
     )
 
-    @Argument(help: "Outcome matrix (wide CSV, long CSV or JSON Lines; '-' for stdin).")
-    var matrix: String
+    @Argument(help: "Outcome matrix (wide CSV, long CSV or JSON Lines; '-' for stdin; with --from: log paths).")
+    var paths: [String]
+    var matrix: String { paths.joined(separator: " ") }
 
     @OptionGroup var input: InputOptions
     @OptionGroup var levels: CertificateFlags
@@ -35,6 +36,7 @@ struct Analyze: ParsableCommand {
     var plot: String?
 
     func validate() throws {
+        try input.check(paths, optional: false)
         if draws < 0 || draws > 1_000_000_000_000 {
             throw ValidationError("--draws must lie in 0...10^12 (got \(draws))")
         }
@@ -42,7 +44,7 @@ struct Analyze: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let (raw, x, cov) = try input.load(matrix, threads: common.threads)
+            let (raw, x, cov) = try input.load(paths, threads: common.threads)
             var o = AnalysisOptions()
             o.certificate = levels.options
             o.correction = pairwise.correction

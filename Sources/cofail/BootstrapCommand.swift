@@ -66,9 +66,7 @@ struct BootstrapCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let ei = EngineInput(
-                path: matrix, format: input.inputFormat, threshold: input.threshold,
-                minModelCoverage: input.minModelCoverage, registry: input.registry)
+            let ei = input.engineInput(matrix)
             let (raw, x, cov, hash) = try ei.load(threads: engine.common.threads)
             let list = try statList()
             let boot = try Bootstrap(

@@ -15,7 +15,8 @@ struct Bounds: ParsableCommand {
 
     @Argument(
         help: "Outcome matrix (uses its mean error and mean pairwise co-error); omit with --models/--error/--co-error.")
-    var matrix: String?
+    var paths: [String] = []
+    var matrix: String? { paths.isEmpty ? nil : paths.joined(separator: " ") }
     @Option(help: "Pool size m.") var models: Int?
     @Option(help: "Marginal error p.") var error: Double?
     @Option(name: .customLong("co-error"), help: "Pairwise co-error c = P(both wrong).") var coError: Double?
@@ -27,6 +28,7 @@ struct Bounds: ParsableCommand {
     static let maxModels = 10_000
 
     func validate() throws {
+        try input.check(paths, optional: true)
         if let m = models, m < 2 || m > Bounds.maxModels {
             throw ValidationError("--models must lie in 2...\(Bounds.maxModels) (got \(m))")
         }
@@ -52,8 +54,8 @@ struct Bounds: ParsableCommand {
                     ("matrix", matrix.map { .string($0) } ?? .null), ("models", models.map { .int($0) } ?? .null),
                     ("error", .num(error)), ("co_error", .num(coError)),
                 ] + input.echo)
-            if let matrix {
-                let (raw, x, cov) = try input.load(matrix, threads: RunOptions.cores)
+            if !paths.isEmpty {
+                let (raw, x, cov) = try input.load(paths, threads: RunOptions.cores)
                 let b = try FrechetBounds(x)
                 let c = try Certificate(x)
                 report.sections = [.data(raw, x, cov), b.section(observedBeta: c.beta)]

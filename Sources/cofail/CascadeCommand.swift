@@ -16,8 +16,9 @@ struct CascadeCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Outcome matrix with a confidence column (long CSV or JSON Lines; '-' for stdin).")
-    var matrix: String
+    @Argument(help: "Outcome matrix with a confidence column (long CSV or JSON Lines; '-' for stdin; with --from: log paths).")
+    var paths: [String]
+    var matrix: String { paths.joined(separator: " ") }
     @Option(help: "Cheap model S (default: the only model with confidences).")
     var cheap: String?
     @Option(help: "Strong model L (default: the most accurate other model).")
@@ -43,6 +44,7 @@ struct CascadeCommand: ParsableCommand {
     @OptionGroup var out: OutputOptions
 
     func validate() throws {
+        try input.check(paths, optional: false)
         if let a = floor, !(a >= 0 && a <= 1) {
             throw ValidationError("--floor must lie in [0, 1] (got \(a))")
         }
@@ -74,7 +76,7 @@ struct CascadeCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let raw = try input.raw(matrix, threads: common.threads)
+            let raw = try input.raw(paths, threads: common.threads)
             var o = CascadeOptions()
             o.floor = floor
             o.folds = folds

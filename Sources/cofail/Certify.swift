@@ -12,7 +12,8 @@ struct Certify: ParsableCommand {
     )
 
     @Argument(help: "Outcome matrix (wide CSV, long CSV or JSON Lines; '-' for stdin). Omit in counts-only mode.")
-    var matrix: String?
+    var paths: [String] = []
+    var matrix: String? { paths.isEmpty ? nil : paths.joined(separator: " ") }
 
     @OptionGroup var input: InputOptions
     @OptionGroup var levels: CertificateFlags
@@ -26,6 +27,7 @@ struct Certify: ParsableCommand {
     var bestCorrect: Int?
 
     func validate() throws {
+        try input.check(paths, optional: true)
         let counts = [allWrong, queries, bestCorrect].filter { $0 != nil }.count
         if matrix != nil && counts > 0 {
             throw ValidationError("give either MATRIX or --all-wrong/--queries/--best-correct, not both")
@@ -40,8 +42,8 @@ struct Certify: ParsableCommand {
             var report = Report(
                 command: "certify", inputs: [("matrix", matrix.map { .string($0) } ?? .null)] + input.echo + levels.echo
             )
-            if let matrix {
-                let (raw, x, cov) = try input.load(matrix, threads: RunOptions.cores)
+            if !paths.isEmpty {
+                let (raw, x, cov) = try input.load(paths, threads: RunOptions.cores)
                 let c = try Certificate(x, options: levels.options)
                 report.sections = [.data(raw, x, cov), .certificate(c)]
             } else {

@@ -80,29 +80,33 @@ protocol LogImport: ParsableCommand {
 extension LogImport {
     func validate() throws {
         try logs.check(for: Self.source)
+        if logs.lowerIsBetter && output.threshold == nil {
+            throw ValidationError("--lower-is-better needs --threshold T (score <= T counts as correct)")
+        }
     }
 
     func run() throws {
         try runReporting {
             let raw = try logs.load(Self.source, paths, threshold: output.threshold)
             try emit(raw.serialized(as: output.format), to: output.output)
-            note("imported \(raw.queryCount) queries × \(raw.modelCount) models from \(paths.count) path(s)")
+            let samples = raw.samples == nil ? "" : " (with a sample column: \(raw.sampleReading?.summary ?? ""))"
+            note("imported \(raw.queryCount) queries × \(raw.modelCount) models from \(paths.count) path(s)\(samples)")
         }
     }
 }
 
 /// Where and how `cofail import` writes the matrix.
 struct ImportOutput: ParsableArguments {
-    @Option(help: "Count fractional scores >= this value as correct (otherwise they are rejected).")
+    @Option(help: "Count scores >= this value as correct (any finite number; <= with --lower-is-better).")
     var threshold: Double?
-    @Option(name: .customLong("output-format"), help: "Matrix format: long or jsonl.")
+    @Option(name: .customLong("output-format"), help: "Matrix format: long or jsonl (wide cannot hold costs and types).")
     var format: InputFormat = .long
     @Option(name: [.short, .customLong("output")], help: "Matrix file ('-' or omitted: standard output).")
     var output: String?
 
     func validate() throws {
-        if let t = threshold, !(t > 0 && t <= 1) {
-            throw ValidationError("--threshold must lie in (0, 1] (got \(t))")
+        if let t = threshold, !t.isFinite {
+            throw ValidationError("--threshold must be a finite number (got \(t))")
         }
         if format == .wide {
             throw ValidationError("--output-format must be long or jsonl (costs and types need a long format)")
@@ -120,21 +124,40 @@ struct LogOptions: ParsableArguments {
     @Option(
         help: "lm-eval: NAME or NAME,FILTER; helm: a statistic NAME. The correctness (default: first accuracy-like).")
     var metric: String?
-    @Option(help: "lm-eval, helm: combine several samples of one query: first, mean or majority (default: error).")
+    @Option(
+        help: """
+            Combine repeated samples of a query (Inspect epochs, lm-eval runs, HELM trials, a 'sample' column): \
+            first, mean or majority (default: read sample 0).
+            """)
     var aggregate: RepeatPolicy?
     @Option(help: "lm-eval, helm: model name for every run read (default: the name the logs give).")
     var model: String?
-    @Option(help: "inspect, helm: CSV model,price_in,price_out ($ per million tokens): costs from token counts.")
+    @Option(
+        help: """
+            inspect, helm: CSV model,price_in,price_out[,price_cache_read,price_cache_write] ($ per million tokens): \
+            costs from token counts.
+            """)
     var prices: String?
+    @Flag(name: .customLong("lower-is-better"), help: "Logs: a score <= --threshold counts as correct (mae, perplexity).")
+    var lowerIsBetter = false
+    @Flag(
+        name: .customLong("skip-invalid"),
+        help: "Logs: import what is valid; each skipped file or run is listed with its reason.")
+    var skipInvalid = false
+    @Option(help: "Logs: only these tasks (comma-separated; lm-eval tasks, Inspect tasks, HELM scenarios or runs).")
+    var task: String?
 
-    /// The options given that `source` does not read (all of them without a source).
+    /// The options given that `source` does not read (all but --aggregate without a source).
     func misplaced(for source: LogSource?) -> [String] {
+        let every: Set<LogSource> = [.inspect, .lmEval, .helm]
         var given: [(String, Bool, Set<LogSource>)] = [
             ("--scorer", scorer != nil, [.inspect]),
             ("--metric", metric != nil, [.lmEval, .helm]),
-            ("--aggregate", aggregate != nil, [.lmEval, .helm]),
             ("--model", model != nil, [.lmEval, .helm]),
             ("--prices", prices != nil, [.inspect, .helm]),
+            ("--lower-is-better", lowerIsBetter, every),
+            ("--skip-invalid", skipInvalid, every),
+            ("--task", task != nil, every),
         ]
         given.removeAll { !$0.1 }
         return given.filter { source == nil || !$0.2.contains(source!) }.map(\.0)
@@ -157,26 +180,36 @@ struct LogOptions: ParsableArguments {
         if let model, model.isEmpty {
             throw ValidationError("--model must not be empty")
         }
+        if let task, tasks(task).isEmpty {
+            throw ValidationError("--task must name at least one task (got '\(task)')")
+        }
+    }
+
+    func tasks(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// The matrix the logs at `paths` hold; what each importer chose goes to standard error.
     func load(_ source: LogSource, _ paths: [String], threshold: Double?) throws -> RawMatrix {
-        let table = try prices.map { try TokenPrices.load($0) } ?? [:]
+        if lowerIsBetter && threshold == nil {
+            throw CoFailError.usage("--lower-is-better needs --threshold T (score <= T counts as correct)")
+        }
+        var o = ImportOptions()
+        o.scoring = Scoring(threshold: threshold, lowerIsBetter: lowerIsBetter)
+        o.repeats = aggregate
+        o.skipInvalid = skipInvalid
+        o.tasks = task.map(tasks)
+        o.prices = try prices.map { try TokenPrices.load($0) } ?? [:]
         switch source {
         case .inspect:
-            var i = InspectImporter(scorer: scorer, threshold: threshold)
-            i.prices = table
-            return try i.load(paths)
+            return try InspectImporter(scorer: scorer, options: o).load(paths, note: note)
         case .lmEval:
             let parts = metric.map { $0.split(separator: ",").map(String.init) }
             return try LMEvalImporter(
-                metric: parts?.first, filter: parts.flatMap { $0.count > 1 ? $0[1] : nil }, threshold: threshold,
-                repeats: aggregate, model: model
+                metric: parts?.first, filter: parts.flatMap { $0.count > 1 ? $0[1] : nil }, model: model, options: o
             ).load(paths, note: note)
         case .helm:
-            var h = HELMImporter(metric: metric, threshold: threshold, repeats: aggregate, model: model)
-            h.prices = table
-            return try h.load(paths, note: note)
+            return try HELMImporter(metric: metric, model: model, options: o).load(paths, note: note)
         }
     }
 }

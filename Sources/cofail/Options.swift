@@ -17,7 +17,11 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("input-format"), help: "Input format: wide, long or jsonl (default: detected).")
     var inputFormat: InputFormat?
 
-    @Option(help: "Count fractional scores >= this value as correct (otherwise they are rejected).")
+    @Option(
+        help: """
+            Count scores >= this value as correct (otherwise fractional scores are rejected); \
+            with --from any finite number (<= with --lower-is-better).
+            """)
     var threshold: Double?
 
     @Option(
@@ -36,7 +40,12 @@ struct InputOptions: ParsableArguments {
     @OptionGroup var logs: LogOptions
 
     func validate() throws {
-        if let t = threshold, !(t > 0 && t <= 1) { throw ValidationError("--threshold must lie in (0, 1] (got \(t))") }
+        if let t = threshold, from == nil, !(t > 0 && t <= 1) {
+            throw ValidationError("--threshold must lie in (0, 1] for a matrix file (got \(t))")
+        }
+        if let t = threshold, !t.isFinite {
+            throw ValidationError("--threshold must be a finite number (got \(t))")
+        }
         if let c = minModelCoverage, !(c >= 0 && c <= 1) {
             throw ValidationError("--min-model-coverage must lie in [0, 1] (got \(c))")
         }
@@ -54,17 +63,36 @@ struct InputOptions: ParsableArguments {
         }
     }
 
-    /// The input as loaded: a matrix file, or with --from the logs at `path` (a file or directory);
-    /// `threads` read a large wide CSV (commands without --threads give `RunOptions.cores`).
-    func raw(_ path: String, threads: Int) throws -> RawMatrix {
-        guard let from else {
-            return try MatrixLoader(format: inputFormat, threshold: threshold, threads: threads).load(path)
+    /// One matrix path, or with --from one or more log paths (`optional`: none in counts-only modes).
+    func check(_ paths: [String], optional: Bool) throws {
+        if paths.isEmpty && !optional {
+            throw ValidationError("give the matrix file (or, with --from, the log paths)")
         }
-        return try logs.load(from, [path], threshold: threshold)
+        if paths.count > 1 && from == nil {
+            throw ValidationError("give one matrix file (several paths are read only with --from)")
+        }
     }
 
-    func load(_ path: String, threads: Int) throws -> (RawMatrix, OutcomeMatrix, CoverageReport) {
-        let raw = try raw(path, threads: threads)
+    /// The input as loaded: a matrix file, or with --from the logs at `paths` (files or directories),
+    /// read as sample 0 or combined by --aggregate; `threads` read a large wide CSV (commands without
+    /// --threads give `RunOptions.cores`).
+    func raw(_ paths: [String], threads: Int) throws -> RawMatrix {
+        guard let from else {
+            let raw = try MatrixLoader(format: inputFormat, threshold: threshold, threads: threads).load(paths[0])
+            return try raw.readingSamples(logs.aggregate, threshold: threshold)
+        }
+        return try logs.load(from, paths, threshold: threshold)
+    }
+
+    /// What an engine records of how its matrix file is read (checkpoints, shards, merge).
+    func engineInput(_ path: String) -> EngineInput {
+        EngineInput(
+            path: path, format: inputFormat, threshold: threshold, minModelCoverage: minModelCoverage,
+            registry: registry, aggregate: logs.aggregate)
+    }
+
+    func load(_ paths: [String], threads: Int) throws -> (RawMatrix, OutcomeMatrix, CoverageReport) {
+        let raw = try raw(paths, threads: threads)
         let reg = try registry.map { try ModelRegistry.load($0) }
         let (x, cov) = try raw.applyCoverage(policy, registry: reg)
         return (raw, x, cov)
@@ -78,6 +106,7 @@ struct InputOptions: ParsableArguments {
             ("min_model_coverage", .num(minModelCoverage)),
             ("registry", registry.map { .string($0) } ?? .null),
             ("from", from.map { .string($0.rawValue) } ?? .null),
+            ("aggregate", logs.aggregate.map { .string($0.rawValue) } ?? .null),
         ]
     }
 }

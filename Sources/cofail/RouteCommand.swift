@@ -14,8 +14,9 @@ struct RouteCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Outcome matrix with costs (long CSV or JSON Lines; wide CSV with --model-costs; '-' for stdin).")
-    var matrix: String
+    @Argument(help: "Outcome matrix with costs (long CSV or JSON Lines; wide CSV with --model-costs; '-' for stdin; with --from: log paths).")
+    var paths: [String]
+    var matrix: String { paths.joined(separator: " ") }
     @Option(
         help: "Partitions: query, type, none or all, comma-separated (default: every one that applies).")
     var partition: String?
@@ -44,6 +45,7 @@ struct RouteCommand: ParsableCommand {
     @OptionGroup var out: OutputOptions
 
     func validate() throws {
+        try input.check(paths, optional: false)
         _ = try partitions()
         _ = try budgetList()
         if budgetGrid < 1 || budgetGrid > 1_000_000 {
@@ -87,7 +89,7 @@ struct RouteCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let raw = try input.raw(matrix, threads: RunOptions.cores)
+            let raw = try input.raw(paths, threads: RunOptions.cores)
             let reg = try input.registry.map { try ModelRegistry.load($0) }
             let pool = try poolIndices(raw)
             let (x, cov) = try raw.applyCoverage(input.policy, registry: reg, models: pool)

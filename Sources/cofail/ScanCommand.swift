@@ -41,9 +41,8 @@ struct ScanCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let ei = EngineInput(
-                path: matrix, format: input.inputFormat, threshold: input.threshold,
-                minModelCoverage: nil, registry: input.registry)
+            var ei = input.engineInput(matrix)
+            ei.minModelCoverage = nil
             let (raw, hash) = try ei.loadRaw(threads: engine.common.threads)
             guard raw.modelCount >= 2 else {
                 throw CoFailError.usage("scan needs at least two models (\(matrix) has \(raw.modelCount))")

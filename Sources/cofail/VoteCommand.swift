@@ -93,9 +93,7 @@ struct VoteCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let ei = EngineInput(
-                path: matrix, format: input.inputFormat, threshold: input.threshold,
-                minModelCoverage: input.minModelCoverage, registry: input.registry)
+            let ei = input.engineInput(matrix)
             let modelList = models?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             let (raw, x, cov, hash) = try ei.load(threads: engine.common.threads, models: modelList)
             let pool = try VotePool(x, accuracyBand: try band())

@@ -4,6 +4,14 @@ import Testing
 
 /// `cofail import inspect` on real Inspect AI logs (Fixtures/inspect, see its PROVENANCE.md):
 /// the expected cells are the scores those logs record.
+/// Import options with a repeat policy and a threshold.
+func importOptions(_ repeats: RepeatPolicy? = nil, threshold: Double? = nil) -> ImportOptions {
+    var o = ImportOptions()
+    o.repeats = repeats
+    o.scoring = Scoring(threshold: threshold)
+    return o
+}
+
 @Suite struct ImportTests {
     static let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
         "Fixtures/inspect"
@@ -22,7 +30,15 @@ import Testing
 
     @Test func realLogsBecomeALongMatrix() throws {
         var importer = InspectImporter()
-        importer.prices = ["openai/gpt-4o-mini": (0.15, 0.6)]
+        importer.options.prices = ["openai/gpt-4o-mini": TokenPrice(input: 0.15, output: 0.6)]
+        // A price table that prices only some of the logged models is refused, naming the others.
+        #expect {
+            try importer.load([ImportTests.dir])
+        } throws: { e in
+            "\(e)".contains("ollama/gemma3") && "\(e)".contains("ollama/llama3.1") && "\(e)".contains("no price")
+        }
+        importer.options.prices["ollama/gemma3"] = TokenPrice(input: 0, output: 0)
+        importer.options.prices["ollama/llama3.1"] = TokenPrice(input: 0, output: 0)
         let raw = try importer.load([ImportTests.dir])
         #expect(Set(raw.modelNames) == ["openai/gpt-4o-mini", "ollama/llama3.1", "ollama/gemma3"])
         #expect(Set(raw.queryIDs) == ["popularity/1", "popularity/2", "popularity/3"])
@@ -67,28 +83,38 @@ import Testing
         let copy = try tempFile(
             try String(contentsOfFile: ImportTests.dir + "/popularity-gemma3.json", encoding: .utf8), suffix: ".json")
         let dup = try runCLI(["import", "inspect", ImportTests.dir + "/popularity-gemma3.json", copy])
-        #expect(dup.status == 65 && dup.stderr.contains("already has a sample of this query"))
+        #expect(dup.status == 65 && dup.stderr.contains("already has sample 0 of this query"))
         let scorer = try runCLI(["import", "inspect", ImportTests.dir, "--scorer", "nope"])
         #expect(scorer.status == 65 && scorer.stderr.contains("no score 'nope'"))
         #expect(try runCLI(["bootstrap", "--from", "inspect", ImportTests.dir]).status == 64)
     }
 
-    @Test func scoreVocabulary() throws {
+    /// The cell of one score under a scoring rule.
+    static func cell(_ v: ScoreValue, _ scoring: Scoring) throws -> CellValue {
         let at = InputLocation(file: "f")
+        return try scoring.cell(try v.score(location: at, query: "q"), location: at, query: "q", text: v.text)
+    }
+
+    @Test func scoreVocabulary() throws {
+        let half = Scoring(threshold: 0.5)
         for (v, want) in [
-            (ScoreValue.string("C"), true), (.string("I"), false), (.string("N"), false), (.string("P"), true),
-            (.bool(false), false), (.number(0.25), false), (.string("yes"), true), (.number(1), true),
+            (ScoreValue.string("C"), CellValue.correct), (.string("I"), .wrong), (.string("N"), .wrong),
+            (.string("P"), .correct), (.bool(false), .wrong), (.number(0.25), .wrong), (.string("yes"), .correct),
+            (.number(1), .correct), (.number(3), .correct), (.number(.nan), .missing), (.number(.infinity), .correct),
+            (.number(-.infinity), .wrong),
         ] {
-            #expect(try v.correct(threshold: 0.5, location: at, query: "q") == want)
+            #expect(try ImportTests.cell(v, half) == want, "\(v)")
         }
-        #expect(throws: CoFailError.self) {
-            try ScoreValue.string("P").correct(threshold: nil, location: at, query: "q")
-        }
-        #expect(throws: CoFailError.self) {
-            try ScoreValue.string("maybe").correct(threshold: 0.5, location: at, query: "q")
-        }
-        #expect(throws: CoFailError.self) { try ScoreValue.number(3).correct(threshold: 0.5, location: at, query: "q") }
-        #expect(throws: CoFailError.self) { try ScoreValue.other.correct(threshold: 0.5, location: at, query: "q") }
+        #expect(throws: CoFailError.self) { try ImportTests.cell(.string("P"), Scoring()) }
+        #expect(throws: CoFailError.self) { try ImportTests.cell(.string("maybe"), half) }
+        #expect(throws: CoFailError.self) { try ImportTests.cell(.other, half) }
+        // Any finite threshold (eqbench is 0-100); lower is better for errors and perplexities.
+        #expect(try ImportTests.cell(.number(71.5), Scoring(threshold: 70)) == .correct)
+        #expect(try ImportTests.cell(.number(1), Scoring(threshold: 70)) == .wrong)
+        #expect(try ImportTests.cell(.number(0.2), Scoring(threshold: 0.3, lowerIsBetter: true)) == .correct)
+        #expect(try ImportTests.cell(.number(0.4), Scoring(threshold: 0.3, lowerIsBetter: true)) == .wrong)
+        #expect(try ImportTests.cell(.number(.infinity), Scoring(threshold: 3, lowerIsBetter: true)) == .wrong)
+        #expect(try ImportTests.cell(.number(.nan), Scoring()) == .missing)
     }
 }
 
@@ -152,16 +178,23 @@ import Testing
         #expect(alpha.filter { $0 }.count == 3)
     }
 
-    @Test func repeatedDocumentsNeedAnAggregate() throws {
+    @Test func repeatedRunsAreSamples() throws {
         let repeat_ = LMEvalImportTests.dir + "/repeat"
-        let r = try runCLI(["import", "lm-eval", repeat_])
-        #expect(r.status == 65 && r.stderr.contains("--aggregate") && r.stderr.contains("already has a sample"))
         let runs = try LMEvalImportTests.files("repeat").filter { $0.contains("capitals") }
         let a = try LMEvalImportTests.expected(runs[0], metric: "acc", filter: "none")
         let b = try LMEvalImportTests.expected(runs[1], metric: "acc", filter: "none")
-        let first = try LMEvalImporter(repeats: .first).load([repeat_])
-        let majority = try LMEvalImporter(repeats: .majority).load([repeat_])
-        let mean = try LMEvalImporter(threshold: 0.5, repeats: .mean).load([repeat_])
+        // Without --aggregate the two runs are samples 0 and 1 (by date) of each document.
+        let r = try runCLI(["import", "lm-eval", repeat_])
+        #expect(r.status == 0 && r.stdout.hasPrefix("query,model,correct,sample,type\n"), "\(r.stderr)")
+        let samples = try LMEvalImporter().load([repeat_])
+        #expect(samples.samples?.maxSamples == 2)
+        for (query, x) in a {
+            #expect(ImportTests.cell(samples, query, "acme/alpha-7b") == (x == 1))
+            #expect(r.stdout.contains("\(query),acme/alpha-7b,\(Int(b[query]!)),1,"))
+        }
+        let first = try LMEvalImporter(options: importOptions(.first)).load([repeat_])
+        let majority = try LMEvalImporter(options: importOptions(.majority)).load([repeat_])
+        let mean = try LMEvalImporter(options: importOptions(.mean, threshold: 0.5)).load([repeat_])
         var disagreements = 0
         for (query, x) in a {
             let y = b[query]!
@@ -172,7 +205,7 @@ import Testing
         }
         #expect(disagreements > 0)
         // A mean of 1/2 is a fraction: without a threshold it is refused.
-        #expect(throws: CoFailError.self) { try LMEvalImporter(repeats: .mean).load([repeat_]) }
+        #expect(throws: CoFailError.self) { try LMEvalImporter(options: importOptions(.mean)).load([repeat_]) }
     }
 
     @Test func metricsFiltersModelsAndBadLogs() throws {
@@ -184,8 +217,9 @@ import Testing
         #expect(flexible.status == 0 && flexible.stdout.split(separator: "\n").count == 1 + 24, "\(flexible.stderr)")
         let noMetric = try runCLI(["import", "lm-eval", runs, "--metric", "f1"])
         #expect(noMetric.status == 65 && noMetric.stderr.contains("no metric 'f1'"))
+        // Three runs named as one model are three samples of it.
         let merged = try runCLI(["import", "lm-eval", runs, "--model", "one"])
-        #expect(merged.status == 65 && merged.stderr.contains("already has a sample"))
+        #expect(merged.status == 0 && merged.stdout.contains(",one,") && merged.stderr.contains("up to 3 samples"))
         let renamed = try runCLI(["import", "lm-eval", runs + "/acme__beta-13b", "--model", "beta"])
         #expect(renamed.status == 0 && renamed.stdout.contains("cofail_sums/7,beta,0,cofail_sums"))
         let cert = try runCLI(["certify", "--from", "lm-eval", runs, "--format", "json"])
@@ -239,11 +273,14 @@ import Testing
 
     @Test func runFoldersBecomeALongMatrix() throws {
         var importer = HELMImporter()
-        importer.prices = ["cofail/careful": (3, 15)]
+        importer.options.prices = [
+            "cofail/careful": TokenPrice(input: 3, output: 15), "cofail/average": TokenPrice(input: 0, output: 0),
+            "cofail/coin": TokenPrice(input: 0, output: 0),
+        ]
         var notes: [String] = []
         let raw = try importer.load([HELMImportTests.dir + "/runs"]) { notes.append($0) }
         #expect(raw.modelNames == ["cofail/average", "cofail/careful", "cofail/coin"])
-        #expect(raw.queryCount == 20 && notes.count == 3 && notes[0].contains("exact_match (default"))
+        #expect(raw.queryCount == 20 && notes.count == 4 && notes[0].contains("exact_match (default"))
         #expect(Set(raw.queryTypes!) == ["simple_mcqa"])
         var correct: [String: Int] = [:]
         for model in ["average", "careful", "coin"] {
@@ -256,7 +293,7 @@ import Testing
                 if model == "careful" {
                     #expect(abs(raw.costs![i][q] - (3 * e.input + 15 * e.output) / 1e6) <= 1e-18)
                 } else {
-                    #expect(raw.costs![i][q].isNaN)
+                    #expect(raw.costs![i][q] == 0)
                 }
             }
         }
@@ -268,14 +305,14 @@ import Testing
         #expect(HELMImporter.scenario("simple_mcqa:model=cofail_coin") == "simple_mcqa")
     }
 
-    @Test func trainTrialsNeedAnAggregate() throws {
+    @Test func trainTrialsAreSamples() throws {
         let trials = HELMImportTests.dir + "/trials"
         let r = try runCLI(["import", "helm", trials])
-        #expect(r.status == 65 && r.stderr.contains("--aggregate") && r.stderr.contains("[20].stats.exact_match"))
+        #expect(r.status == 0 && r.stdout.hasPrefix("query,model,correct,sample,type"), "\(r.stderr)")
         let entries = try HELMImportTests.expected(trials + "/simple_mcqa:model=cofail_average")
-        let first = try HELMImporter(repeats: .first).load([trials])
-        let majority = try HELMImporter(repeats: .majority).load([trials])
-        let mean = try HELMImporter(threshold: 0.5, repeats: .mean).load([trials])
+        let first = try HELMImporter(options: importOptions(.first)).load([trials])
+        let majority = try HELMImporter(options: importOptions(.majority)).load([trials])
+        let mean = try HELMImporter(options: importOptions(.mean, threshold: 0.5)).load([trials])
         var byID: [String: [Double]] = [:]
         for e in entries.sorted(by: { $0.trial < $1.trial }) {
             byID[e.id, default: []].append(e.em)
@@ -297,7 +334,7 @@ import Testing
         #expect(none.status == 65 && none.stderr.contains("no statistic 'rouge_l'"))
         // num_prompt_tokens is a count, not a score.
         let notScore = try runCLI(["import", "helm", runs, "--metric", "num_prompt_tokens"])
-        #expect(notScore.status == 65 && notScore.stderr.contains("not a correctness value"))
+        #expect(notScore.status == 65 && notScore.stderr.contains("neither 0 nor 1"))
         #expect(try runCLI(["import", "helm", runs, "--metric", "exact_match,x"]).status == 64)
         #expect(try runCLI(["import", "helm", runs, "--scorer", "x"]).status == 64)
         let cert = try runCLI(["certify", "--from", "helm", runs, "--format", "json"])

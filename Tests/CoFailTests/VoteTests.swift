@@ -233,7 +233,7 @@ import Testing
     /// Goldens: scripts/goldens/break_even_mpmath.py (mpmath.ncdf at 50 digits, doubling and bisection);
     /// sizes far beyond 10⁵ members are computed, not capped.
     @Test func breakEvenAgainstMpmath() throws {
-        for row in try golden("break_even.csv") {
+        for row in try CoFailTests.golden("break_even.csv") {
             let b = try BreakEven(error: num(row, "error"), rho: num(row, "rho"), costRatio: num(row, "cost_ratio"))
             #expect(b.members.value == num(row, "break_even_members"), "\(row)")
             let linear = try #require(b.membersLinear.value)

@@ -26,8 +26,14 @@ public struct ByteInput: Sendable {
         if fd < 0 { throw CoFailError.unreadable(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         var st = stat()
-        if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
-            throw CoFailError.unreadable(path: path, reason: "is a directory")
+        if fstat(fd, &st) == 0 {
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR: throw CoFailError.unreadable(path: path, reason: "is a directory")
+            case S_IFREG, S_IFIFO: break
+            default:
+                throw CoFailError.unreadable(
+                    path: path, reason: "not a regular file or a pipe (a device or socket cannot be an input)")
+            }
         }
         return try ByteInput(name: path, bytes: readAll(fd: fd, path: path))
     }

@@ -18,9 +18,10 @@ enum JSONScalar: Equatable {
 /// One JSON object, parsed straight from the bytes of its line (RFC 8259 grammar) into byte
 /// ranges of a reused buffer: no String or dictionary per record. Every key keeps its 1-based
 /// byte column, a key given twice is an error, and a number that does not fit a double (1e-400,
-/// 1e400) is an error rather than 0 or infinity. Top-level values are scalars unless
-/// `allowsNested`: then an object or array value is validated whole and kept as its byte range
-/// (harness logs carry documents and responses beside the few scalars an importer reads).
+/// 1e400) is an error rather than 0 or infinity. Top-level values are scalars unless `harness`:
+/// then an object or array value is validated whole and kept as its byte range (harness logs carry
+/// documents and responses beside the few scalars an importer reads), and Python's `json` tokens
+/// `NaN`, `Infinity` and `-Infinity` are numbers (lm-evaluation-harness writes them).
 struct JSONLineParser {
     enum Value {
         case null
@@ -32,8 +33,8 @@ struct JSONLineParser {
         case nested(start: Int, end: Int)
     }
 
-    /// Whether top-level object and array values are accepted (as `.nested`).
-    var allowsNested = false
+    /// Whether nested values (as `.nested`) and Python's non-finite number tokens are accepted.
+    var harness = false
 
     struct Field {
         var keyStart: Int
@@ -91,12 +92,12 @@ struct JSONLineParser {
                 skipSpace()
                 let valueColumn = p - lineStart + 1
                 let value: Value
-                if allowsNested, b[p] == UInt8(ascii: "{") || b[p] == UInt8(ascii: "[") {
+                if harness, b[p] == UInt8(ascii: "{") || b[p] == UInt8(ascii: "[") {
                     let open = p
-                    try JSONLineParser.skipNested(b, &p, e, lineStart, depth: 0)
+                    try JSONLineParser.skipNested(b, &p, e, lineStart, depth: 0, python: true)
                     value = .nested(start: open, end: p)
                 } else {
-                    value = try JSONLineParser.scalar(b, &p, e, lineStart)
+                    value = try JSONLineParser.scalar(b, &p, e, lineStart, python: harness)
                 }
                 fields.append(Field(keyStart: ks, keyEnd: ke, keyEscaped: kesc, value: value, column: valueColumn))
                 skipSpace()
@@ -172,7 +173,9 @@ struct JSONLineParser {
     static let maxDepth = 256
 
     /// Validates the object or array starting at `p` (its opening bracket); `p` ends past it.
-    static func skipNested(_ b: [UInt8], _ p: inout Int, _ e: Int, _ lineStart: Int, depth: Int) throws {
+    static func skipNested(
+        _ b: [UInt8], _ p: inout Int, _ e: Int, _ lineStart: Int, depth: Int, python: Bool
+    ) throws {
         func fail(_ message: String) -> Failure {
             Failure(column: p - lineStart + 1, message: message)
         }
@@ -210,9 +213,9 @@ struct JSONLineParser {
                 throw fail("missing value")
             }
             if b[p] == UInt8(ascii: "{") || b[p] == UInt8(ascii: "[") {
-                try skipNested(b, &p, e, lineStart, depth: depth + 1)
+                try skipNested(b, &p, e, lineStart, depth: depth + 1, python: python)
             } else {
-                _ = try scalar(b, &p, e, lineStart)
+                _ = try scalar(b, &p, e, lineStart, python: python)
             }
             skipSpace()
             guard p < e else {
@@ -255,7 +258,8 @@ struct JSONLineParser {
         return out
     }
 
-    static func scalar(_ b: [UInt8], _ p: inout Int, _ e: Int, _ lineStart: Int) throws -> Value {
+    /// One scalar value; `python` also accepts `NaN`, `Infinity` and `-Infinity`.
+    static func scalar(_ b: [UInt8], _ p: inout Int, _ e: Int, _ lineStart: Int, python: Bool = false) throws -> Value {
         guard p < e else {
             throw Failure(column: p - lineStart + 1, message: "missing value")
         }
@@ -280,6 +284,10 @@ struct JSONLineParser {
         case UInt8(ascii: "{"), UInt8(ascii: "["):
             throw Failure(
                 column: p - lineStart + 1, message: "fields must be scalars (string, number, true, false, null)")
+        case UInt8(ascii: "N") where python: return try word("NaN", .number(.nan))
+        case UInt8(ascii: "I") where python: return try word("Infinity", .number(.infinity))
+        case UInt8(ascii: "-") where python && p + 1 < e && b[p + 1] == UInt8(ascii: "I"):
+            return try word("-Infinity", .number(-.infinity))
         default: return .number(try number(b, &p, e, lineStart))
         }
     }
@@ -446,10 +454,10 @@ struct JSONLines {
     private(set) var line = 0
     private var start = 0
 
-    init(_ input: ByteInput, allowsNested: Bool = false, failure: String) {
+    init(_ input: ByteInput, harness: Bool = false, failure: String) {
         self.input = input
         self.failure = failure
-        parser.allowsNested = allowsNested
+        parser.harness = harness
     }
 
     /// Parses the next object; false at the end of the input.

@@ -253,165 +253,6 @@ public struct MatrixLoader: Sendable {
         }
     }
 
-    // MARK: long CSV and JSON Lines share one record sink
-
-    /// One record's optional §0′ fields, already parsed.
-    struct Extras {
-        var cost: Double?
-        var family: String?
-        var type: String?
-        var confidence: Double?
-    }
-
-    /// Accumulates (query, model, correct, cost, family, type, confidence) records.
-    struct RecordSink {
-        let file: String
-        var queryIndex: [String: Int] = [:]
-        var queryIDs: [String] = []
-        var queryLine: [Int] = []
-        var modelIndex: [String: Int] = [:]
-        var models: [String] = []
-        var firstLine: [Int] = []
-        var families: [String?] = []
-        var correct: [BitColumn] = []
-        var answered: [BitColumn] = []
-        var present: [BitColumn] = []  // cell seen (even if missing), to catch duplicates
-        /// Allocated when the first record carries the field; NaN = not given.
-        var costs: [[Double]]?
-        var confidences: [[Double]]?
-        var types: [String?]?
-        var typeLine: [Int] = []
-
-        init(file: String) { self.file = file }
-
-        mutating func query(_ id: String, line: Int) -> Int {
-            if let q = queryIndex[id] { return q }
-            let q = queryIDs.count
-            queryIndex[id] = q
-            queryIDs.append(id)
-            queryLine.append(line)
-            return q
-        }
-
-        mutating func model(_ name: String, line: Int) -> Int {
-            if let i = modelIndex[name] { return i }
-            let i = models.count
-            modelIndex[name] = i
-            models.append(name)
-            firstLine.append(line)
-            families.append(nil)
-            correct.append(BitColumn())
-            answered.append(BitColumn())
-            present.append(BitColumn())
-            return i
-        }
-
-        /// Stores `v` at cell (i, q) of a model-major column set, growing it with NaN.
-        static func put(_ v: Double, _ cols: inout [[Double]]?, i: Int, q: Int) {
-            var c = cols ?? []
-            cols = nil
-            while c.count <= i {
-                c.append([])
-            }
-            if c[i].count <= q {
-                c[i].append(contentsOf: repeatElement(.nan, count: q - c[i].count + 1))
-            }
-            c[i][q] = v
-            cols = c
-        }
-
-        mutating func add(q: Int, i: Int, value: CellValue, extras x: Extras, line: Int, column: (Int?, String)) throws
-        {
-            if present[i].get(q) {
-                throw CoFailError.data(
-                    InputLocation(file: file, line: line, column: column.0, columnName: column.1),
-                    value: "\(queryIDs[q]), \(models[i])", message: "duplicate (query, model) record")
-            }
-            present[i].set(q)
-            switch value {
-            case .correct:
-                correct[i].set(q)
-                answered[i].set(q)
-            case .wrong: answered[i].set(q)
-            case .missing: break
-            }
-            if let cost = x.cost {
-                RecordSink.put(cost, &costs, i: i, q: q)
-            }
-            if let c = x.confidence {
-                RecordSink.put(c, &confidences, i: i, q: q)
-            }
-            if let family = x.family, !family.isEmpty {
-                if let known = families[i], known != family {
-                    throw CoFailError.data(
-                        InputLocation(file: file, line: line, columnName: "family"), value: family,
-                        message: "model '\(models[i])' was given family '\(known)' earlier")
-                }
-                families[i] = family
-            }
-            if let t = x.type {
-                try setType(t, q: q, line: line)
-            }
-        }
-
-        /// Every record of a query must carry the same type (§0′).
-        mutating func setType(_ t: String, q: Int, line: Int) throws {
-            if t.isEmpty {
-                throw CoFailError.data(
-                    InputLocation(file: file, line: line, columnName: "type"), value: t,
-                    message: "empty type for query '\(queryIDs[q])' (the type column names every query's type)")
-            }
-            var ts = types ?? []
-            types = nil
-            if ts.count <= q {
-                ts.append(contentsOf: repeatElement(nil, count: q - ts.count + 1))
-                typeLine.append(contentsOf: repeatElement(0, count: q - typeLine.count + 1))
-            }
-            if let known = ts[q], known != t {
-                types = ts
-                throw CoFailError.data(
-                    InputLocation(file: file, line: line, columnName: "type"), value: t,
-                    message: "query '\(queryIDs[q])' has type '\(known)' on line \(typeLine[q]) and '\(t)' here")
-            }
-            if ts[q] == nil {
-                ts[q] = t
-                typeLine[q] = line
-            }
-            types = ts
-        }
-
-        func finish(format: InputFormat, ignored: [String]) throws -> RawMatrix {
-            let n = queryIDs.count
-            let words = (n + 63) / 64
-            func full(_ cols: [[Double]]?) -> [[Double]]? {
-                cols.map { c in
-                    (0..<models.count).map { i in
-                        let col = i < c.count ? c[i] : []
-                        return col + repeatElement(Double.nan, count: n - col.count)
-                    }
-                }
-            }
-            var queryTypes: [String]?
-            if let types {
-                var out: [String] = []
-                out.reserveCapacity(n)
-                for q in 0..<n {
-                    guard q < types.count, let t = types[q] else {
-                        throw CoFailError.data(
-                            InputLocation(file: file, line: queryLine[q], columnName: "type"), value: queryIDs[q],
-                            message: "query has no type although other queries have one")
-                    }
-                    out.append(t)
-                }
-                queryTypes = out
-            }
-            return RawMatrix(
-                source: file, format: format, queryIDs: queryIDs, modelNames: models, families: families,
-                costs: full(costs), queryTypes: queryTypes, confidences: full(confidences), ignoredColumns: ignored,
-                correct: correct.map { $0.padded(to: words) }, answered: answered.map { $0.padded(to: words) })
-        }
-    }
-
     func loadLong(_ input: ByteInput) throws -> RawMatrix {
         var reader = CSVReader(input)
         var fields: [CSVField] = []
@@ -433,10 +274,10 @@ public struct MatrixLoader: Sendable {
                 InputLocation(file: input.name, line: headerLine), value: header.joined(separator: ","),
                 message:
                     "long CSV header lacks the '\(required)' column (needs query, model, correct; optional cost, "
-                    + "family, type, confidence)"
+                    + "family, type, confidence, sample)"
             )
         }
-        let known: Set<String> = ["query", "model", "correct", "cost", "family", "type", "confidence"]
+        let known: Set<String> = ["query", "model", "correct", "cost", "family", "type", "confidence", "sample"]
         let ignored = header.filter { !known.contains($0) }
         let qc = col["query"]!
         let mc = col["model"]!
@@ -445,6 +286,7 @@ public struct MatrixLoader: Sendable {
         let famC = col["family"]
         let typeC = col["type"]
         let confC = col["confidence"]
+        let sampleC = col["sample"]
         var sink = RecordSink(file: input.name)
         let b = input.bytes
         // Rows usually arrive grouped by query or by model: reuse the last index when the bytes repeat.
@@ -527,6 +369,15 @@ public struct MatrixLoader: Sendable {
             }
             x.family = famC.map { reader.string(fields[$0]) }
             x.type = typeC.map { reader.string(fields[$0]) }
+            if let sampleC {
+                let text = reader.string(fields[sampleC]).trimmingCharacters(in: .whitespaces)
+                guard let v = MatrixLoader.sampleIndex(Double(text)) else {
+                    throw CoFailError.data(
+                        InputLocation(file: input.name, line: line, column: sampleC + 1, columnName: "sample"),
+                        value: text, message: MatrixLoader.sampleMessage)
+                }
+                x.sample = v
+            }
             try sink.add(q: q, i: i, value: value, extras: x, line: line, column: (cc + 1, "correct"))
         }
         if sink.queryIDs.isEmpty {
@@ -560,6 +411,7 @@ public struct MatrixLoader: Sendable {
             var familyField: JSONLineParser.Field?
             var typeField: JSONLineParser.Field?
             var confField: JSONLineParser.Field?
+            var sampleField: JSONLineParser.Field?
             for f in lines.parser.fields {
                 if JSONLineParser.keyIs(b, f, "query") {
                     query = f
@@ -575,6 +427,8 @@ public struct MatrixLoader: Sendable {
                     typeField = f
                 } else if JSONLineParser.keyIs(b, f, "confidence") {
                     confField = f
+                } else if JSONLineParser.keyIs(b, f, "sample") {
+                    sampleField = f
                 } else {
                     let key = JSONLineParser.decode(b, f.keyStart, f.keyEnd, f.keyEscaped)
                     if !ignored.contains(key) {
@@ -676,6 +530,13 @@ public struct MatrixLoader: Sendable {
             case .failure(let why):
                 throw CoFailError.data(loc("confidence", confField), value: text(confField), message: why.message)
             }
+            if let sampleField {
+                guard case .number(let v) = sampleField.value, let index = MatrixLoader.sampleIndex(v) else {
+                    throw CoFailError.data(
+                        loc("sample", sampleField), value: text(sampleField), message: MatrixLoader.sampleMessage)
+                }
+                x.sample = index
+            }
             try sink.add(q: q, i: i, value: value, extras: x, line: lineNo, column: (nil, "correct"))
         }
         if sink.queryIDs.isEmpty {
@@ -686,6 +547,16 @@ public struct MatrixLoader: Sendable {
         try requireAnswered(raw) { j in InputLocation(file: input.name, line: sink.firstLine[j], columnName: "model") }
         return raw
     }
+
+    /// A `sample` value as an index: an integer in 0..<2³¹, else nil.
+    static func sampleIndex(_ v: Double?) -> Int? {
+        guard let v, v == v.rounded(), v >= 0, v < 2_147_483_648 else {
+            return nil
+        }
+        return Int(v)
+    }
+
+    static let sampleMessage = "sample must be an integer ≥ 0 (the repeated-sample index)"
 
     enum ConfidenceFailure: Error {
         case notANumber

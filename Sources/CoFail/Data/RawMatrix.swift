@@ -22,6 +22,13 @@ public struct RawMatrix: Sendable {
     public var confidences: [[Double]]?
     /// Columns of the input that cofail does not use (reported, not silently dropped).
     public var ignoredColumns: [String]
+    /// Every record of an input with a `sample` field (METHODS §18.1); the cells above are then
+    /// sample 0, or the samples combined when `sampleReading` names a policy.
+    public var samples: SampleRecords? = nil
+    /// How the cells were read from repeated samples; nil when the input has none.
+    public var sampleReading: SampleReading? = nil
+    /// Log files or runs an import skipped as invalid (`--skip-invalid`), with the reason.
+    public var skippedInputs: [SkippedInput] = []
     var correct: [[UInt64]]
     var answered: [[UInt64]]
 
@@ -70,5 +77,16 @@ struct BitColumn {
     }
     func padded(to count: Int) -> [UInt64] {
         words.count >= count ? words : words + repeatElement(0, count: count - words.count)
+    }
+}
+
+/// A log file or run an import left out as invalid (`skipInvalid`), and why.
+public struct SkippedInput: Sendable, Equatable {
+    public var path: String
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
     }
 }

@@ -1,5 +1,6 @@
 /// Writes a matrix in the formats the loader reads (METHODS §0, §0′); missing cells are empty
-/// (wide) or have no record (long, JSON Lines). Costs, types and confidences need a long format.
+/// (wide) or have no record (long, JSON Lines). Costs, types and confidences need a long format;
+/// repeated samples (read as sample 0) are written one record each with a `sample` field.
 extension RawMatrix {
     public func serialized(as format: InputFormat) -> String {
         var out = ""
@@ -14,6 +15,44 @@ extension RawMatrix {
                     out += bit(answered, i, q) ? (bit(correct, i, q) ? ",1" : ",0") : ","
                 }
                 out += "\n"
+            }
+        case .long where samples != nil && sampleReading?.policy == nil:
+            out += "query,model,correct,sample"
+            out += (costs == nil ? "" : ",cost") + (queryTypes == nil ? "" : ",type")
+            out += (confidences == nil ? "" : ",confidence") + "\n"
+            for r in samples!.records where r.value != .missing {
+                let q = Int(r.query)
+                out +=
+                    Report.csvQuote(queryIDs[q]) + "," + Report.csvQuote(modelNames[Int(r.model)])
+                    + (r.value == .correct ? ",1," : ",0,") + String(r.sample)
+                if costs != nil {
+                    out += r.cost.isNaN ? "," : ",\(r.cost)"
+                }
+                if let queryTypes {
+                    out += "," + Report.csvQuote(queryTypes[q])
+                }
+                if confidences != nil {
+                    out += r.confidence.isNaN ? "," : ",\(r.confidence)"
+                }
+                out += "\n"
+            }
+        case .jsonl where samples != nil && sampleReading?.policy == nil:
+            for r in samples!.records where r.value != .missing {
+                let q = Int(r.query)
+                var record: [(String, JSONValue)] = [
+                    ("query", .string(queryIDs[q])), ("model", .string(modelNames[Int(r.model)])),
+                    ("correct", .bool(r.value == .correct)), ("sample", .int(Int(r.sample))),
+                ]
+                if costs != nil, !r.cost.isNaN {
+                    record.append(("cost", .number(r.cost)))
+                }
+                if let queryTypes {
+                    record.append(("type", .string(queryTypes[q])))
+                }
+                if confidences != nil, !r.confidence.isNaN {
+                    record.append(("confidence", .number(r.confidence)))
+                }
+                out += JSONValue.object(record).rendered(pretty: false) + "\n"
             }
         case .long:
             out += "query,model,correct"

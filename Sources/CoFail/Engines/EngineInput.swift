@@ -8,13 +8,19 @@ public struct EngineInput: Sendable {
     public var threshold: Double?
     public var minModelCoverage: Double?
     public var registry: String?
+    /// How repeated samples combine (nil: sample 0).
+    public var aggregate: RepeatPolicy?
 
-    public init(path: String, format: InputFormat?, threshold: Double?, minModelCoverage: Double?, registry: String?) {
+    public init(
+        path: String, format: InputFormat?, threshold: Double?, minModelCoverage: Double?, registry: String?,
+        aggregate: RepeatPolicy? = nil
+    ) {
         self.path = path
         self.format = format
         self.threshold = threshold
         self.minModelCoverage = minModelCoverage
         self.registry = registry
+        self.aggregate = aggregate
     }
 
     public var policy: CoveragePolicy {
@@ -26,7 +32,7 @@ public struct EngineInput: Sendable {
     public func loadRaw(threads: Int = 1) throws -> (raw: RawMatrix, hash: String) {
         let bytes = try ByteInput.read(path)
         let loader = MatrixLoader(format: format, threshold: threshold, threads: threads)
-        return (try loader.load(bytes), contentHash(bytes.bytes))
+        return (try loader.load(bytes).readingSamples(aggregate, threshold: threshold), contentHash(bytes.bytes))
     }
 
     /// Loads the matrix and applies the coverage policy to `models` (names; nil: every model, METHODS

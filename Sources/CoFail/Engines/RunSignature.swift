@@ -15,6 +15,8 @@ public struct RunSignature: Codable, Equatable, Sendable {
     public var threshold: Double?
     public var minModelCoverage: Double?
     public var registry: String?
+    /// How repeated samples combine (nil: sample 0).
+    public var aggregate: String?
     public var seed: UInt64
     public var zeroCellCorrection: Bool
     /// bootstrap
@@ -38,6 +40,7 @@ public struct RunSignature: Codable, Equatable, Sendable {
         threshold = input.threshold
         minModelCoverage = input.minModelCoverage
         registry = input.registry
+        aggregate = input.aggregate?.rawValue
         self.seed = seed
         self.zeroCellCorrection = zeroCellCorrection
     }
@@ -46,7 +49,8 @@ public struct RunSignature: Codable, Equatable, Sendable {
     public var input: EngineInput {
         EngineInput(
             path: matrix, format: inputFormat.flatMap(InputFormat.init(rawValue:)), threshold: threshold,
-            minModelCoverage: minModelCoverage, registry: registry)
+            minModelCoverage: minModelCoverage, registry: registry,
+            aggregate: aggregate.flatMap(RepeatPolicy.init(rawValue:)))
     }
 
     /// What differs from `other`, in words (matrix, seed, options), for refused resumes and merges.
@@ -68,6 +72,7 @@ public struct RunSignature: Codable, Equatable, Sendable {
             "min model coverage", minModelCoverage.map { "\($0)" } ?? "none",
             other.minModelCoverage.map { "\($0)" } ?? "none")
         note("registry", registry ?? "none", other.registry ?? "none")
+        note("samples read", aggregate ?? "sample 0", other.aggregate ?? "sample 0")
         note("zero-cell correction", zeroCellCorrection, other.zeroCellCorrection)
         note("replicates", replicates.map(String.init) ?? "-", other.replicates.map(String.init) ?? "-")
         note("statistics", stats?.joined(separator: ",") ?? "-", other.stats?.joined(separator: ",") ?? "-")

@@ -10,14 +10,10 @@ import Foundation
 public struct HELMImporter: Sendable {
     /// Statistic whose mean is the correctness (default per run: its first accuracy-like one).
     public var metric: String?
-    /// Fractional means ≥ this count as correct (without it they are rejected).
-    public var threshold: Double?
-    /// How several train trials of one instance become one cell (without it they are an error).
-    public var repeats: RepeatPolicy?
     /// Model name for every run read, instead of the run specs' model.
     public var model: String?
-    /// Dollars per million prompt and completion tokens, per model.
-    public var prices: [String: (input: Double, output: Double)] = [:]
+    /// Scoring, repeats (train trials are samples), `--skip-invalid`, scenario filter, prices.
+    public var options: ImportOptions
 
     /// Statistics taken as correctness by default, searched in the order the run lists them.
     public static let accuracyLike: Set<String> = [
@@ -25,13 +21,10 @@ public struct HELMImporter: Sendable {
         "math_equiv_chain_of_thought", "equivalent", "equivalent_cot", "correct",
     ]
 
-    public init(
-        metric: String? = nil, threshold: Double? = nil, repeats: RepeatPolicy? = nil, model: String? = nil
-    ) {
+    public init(metric: String? = nil, model: String? = nil, options: ImportOptions = ImportOptions()) {
         self.metric = metric
-        self.threshold = threshold
-        self.repeats = repeats
         self.model = model
+        self.options = options
     }
 
     struct RunSpec: Decodable {
@@ -61,7 +54,7 @@ public struct HELMImporter: Sendable {
         let instance_id: String
         let train_trial_index: Int
         let perturbation: Perturbation?
-        let stats: [Stat]
+        var stats: [Stat]
     }
 
     /// The run folders under `paths`: a folder holding `per_instance_stats.json`, or any folder
@@ -89,59 +82,103 @@ public struct HELMImporter: Sendable {
         return args.isEmpty ? head : head + ":" + args.joined(separator: ",")
     }
 
-    /// Reads every run; `note` receives one line per run saying which statistic was read.
-    public func load(_ paths: [String], note: (String) -> Void = { _ in }) throws -> RawMatrix {
-        var table = ScoreTable(repeats: repeats, threshold: threshold)
-        for folder in try HELMImporter.runFolders(paths) {
-            let specPath = (folder as NSString).appendingPathComponent("run_spec.json")
-            let statsPath = (folder as NSString).appendingPathComponent("per_instance_stats.json")
-            let spec = try LogJSON.decode(
-                RunSpec.self, what: "a HELM run spec", Data(try ByteInput.read(specPath).bytes), file: specPath,
-                part: "run_spec")
-            let instances = try LogJSON.decode(
-                [InstanceStats].self, what: "HELM per-instance statistics", Data(try ByteInput.read(statsPath).bytes),
-                file: statsPath, part: "per_instance_stats")
-            guard let first = instances.first else {
-                throw CoFailError.data(
-                    InputLocation(file: statsPath), value: nil, message: "the run has no instances")
-            }
-            let modelName = model ?? spec.adapter_spec.model
-            let scenario = HELMImporter.scenario(spec.name)
-            let chosen: String
-            if let metric {
-                chosen = metric
+    /// The entries of one run with those of the same (instance, trial, perturbation) merged: HELM
+    /// writes the statistics of one instance in several records when they come from different
+    /// metrics (a judge's score in one, token counts in another).
+    static func merged(_ instances: [InstanceStats]) -> [InstanceStats] {
+        var order: [String] = []
+        var byKey: [String: InstanceStats] = [:]
+        for inst in instances {
+            let key = "\(inst.instance_id)\u{0}\(inst.train_trial_index)\u{0}\(inst.perturbation?.name ?? "")"
+            if var known = byKey[key] {
+                known.stats += inst.stats
+                byKey[key] = known
             } else {
-                guard let found = first.stats.first(where: { HELMImporter.accuracyLike.contains($0.name.name) }) else {
-                    throw CoFailError.data(
-                        InputLocation(file: statsPath, columnName: "[0].stats"), value: nil,
-                        message: "the run has no accuracy-like statistic: give --metric NAME")
-                }
-                chosen = found.name.name
+                byKey[key] = inst
+                order.append(key)
             }
-            for (k, inst) in instances.enumerated() {
-                var query = "\(scenario)/\(inst.instance_id)"
-                if let p = inst.perturbation {
-                    query += "/\(p.name)"
-                }
-                let at = InputLocation(file: statsPath, columnName: "[\(k)].stats.\(chosen)")
-                func mean(_ name: String) -> Double? {
-                    inst.stats.first { $0.name.name == name && $0.count > 0 }.map { $0.sum / Double($0.count) }
-                }
-                guard let value = mean(chosen) else {
-                    throw CoFailError.data(
-                        at, value: query, message: "instance has no statistic '\(chosen)' with a count")
-                }
-                let tokens = (mean("num_prompt_tokens"), mean("num_completion_tokens"))
-                try table.add(
-                    model: modelName, query: query, type: scenario, value: .number(value),
-                    cost: try TokenPrices.cost(prices, model: modelName, input: tokens.0, output: tokens.1, at: at),
-                    at: at)
-            }
-            note(
-                "\((folder as NSString).lastPathComponent): \(chosen)"
-                    + (metric == nil ? " (default: the run's first accuracy-like statistic)" : "")
-                    + ", \(instances.count) entries, model \(modelName)")
         }
-        return try table.matrix(file: paths.joined(separator: " "))
+        return order.map { byKey[$0]! }
+    }
+
+    /// Reads every run; `note` receives one line per run saying which statistic was read. Train
+    /// trials are samples of their instance (sample = trial index).
+    public func load(_ paths: [String], note: @escaping (String) -> Void = { _ in }) throws -> RawMatrix {
+        var table = ScoreTable(repeats: options.repeats, scoring: options.scoring)
+        var log = ImportLog(options: options, note: note)
+        for folder in try HELMImporter.runFolders(paths) {
+            let saved = table
+            do {
+                try read(folder, into: &table, log: &log)
+            } catch {
+                table = saved
+                try log.skip(folder, error)
+            }
+        }
+        return try log.finish(
+            table, file: paths.joined(separator: " "),
+            empty: "no HELM run with instances was read" + (options.tasks == nil ? "" : " (check --task)"))
+    }
+
+    func read(_ folder: String, into table: inout ScoreTable, log: inout ImportLog) throws {
+        let specPath = (folder as NSString).appendingPathComponent("run_spec.json")
+        let statsPath = (folder as NSString).appendingPathComponent("per_instance_stats.json")
+        let spec = try LogJSON.decode(
+            RunSpec.self, what: "a HELM run spec", Data(try ByteInput.read(specPath).bytes), file: specPath,
+            part: "run_spec")
+        let scenario = HELMImporter.scenario(spec.name)
+        guard options.wants(scenario, run: spec.name) else {
+            return
+        }
+        let instances = HELMImporter.merged(
+            try LogJSON.decode(
+                [InstanceStats].self, what: "HELM per-instance statistics", Data(try ByteInput.read(statsPath).bytes),
+                file: statsPath, part: "per_instance_stats"))
+        guard let first = instances.first else {
+            throw CoFailError.data(
+                InputLocation(file: statsPath), value: nil,
+                message: "the run has no instances (an interrupted or empty helm-run): rerun it, or --skip-invalid")
+        }
+        let modelName = model ?? spec.adapter_spec.model
+        let chosen: String
+        if let metric {
+            chosen = metric
+        } else {
+            let names = first.stats.map(\.name.name)
+            guard let found = names.first(where: HELMImporter.accuracyLike.contains) else {
+                var unique: [String] = []
+                for n in names where !unique.contains(n) {
+                    unique.append(n)
+                }
+                throw CoFailError.data(
+                    InputLocation(file: statsPath, columnName: "[0].stats"), value: unique.joined(separator: ", "),
+                    message: "the run has no accuracy-like statistic: give --metric NAME (its statistics are shown)")
+            }
+            chosen = found
+        }
+        for (k, inst) in instances.enumerated() {
+            var query = "\(scenario)/\(inst.instance_id)"
+            if let p = inst.perturbation {
+                query += "/\(p.name)"
+            }
+            let at = InputLocation(file: statsPath, columnName: "[\(k)].stats.\(chosen)")
+            func mean(_ name: String) -> Double? {
+                inst.stats.first { $0.name.name == name && $0.count > 0 }.map { $0.sum / Double($0.count) }
+            }
+            guard let value = mean(chosen) else {
+                throw CoFailError.data(
+                    at, value: query, message: "instance has no statistic '\(chosen)' with a count")
+            }
+            let usage = TokenUsage(input: mean("num_prompt_tokens"), output: mean("num_completion_tokens"))
+            let cost = try TokenPrices.cost(
+                options.prices, model: modelName, usage: usage, unpriced: &log.unpriced, at: at)
+            try table.add(
+                model: modelName, query: query, type: scenario, value: .number(value), sample: inst.train_trial_index,
+                cost: options.prices.isEmpty ? nil : cost, at: at)
+        }
+        log.note(
+            "\((folder as NSString).lastPathComponent): \(chosen)"
+                + (metric == nil ? " (default: the run's first accuracy-like statistic)" : "")
+                + ", \(instances.count) entries, model \(modelName)")
     }
 }

@@ -3,20 +3,24 @@ import ZIPFoundation
 
 /// Reads Inspect AI evaluation logs — the JSON log format (`version` 2) and the `.eval` container
 /// (a zip archive of `header.json` and one `samples/<id>_epoch_<n>.json` per sample, read with
-/// ZIPFoundation) — into correctness records: query = `task/sample id` (with `/epoch N` when the
-/// log has several epochs), model = the log's model, correct = the named scorer's value, cost
-/// from token usage and a price table, type = the task.
+/// ZIPFoundation) — into correctness records: query = `task/sample id`, sample = epoch − 1 (epochs
+/// are repeated samples of one query, METHODS §18.1), model = the log's model, correct = the named
+/// scorer's value, cost from the token usage of every model call of the sample (`model_usage`)
+/// and a price table, type = the task.
 public struct InspectImporter: Sendable {
     /// Scorer whose value is the correctness (default: the log's first scorer).
     public var scorer: String?
-    /// Fractional scores ≥ this count as correct (without it they are rejected).
-    public var threshold: Double?
-    /// Dollars per million input and output tokens, per model.
-    public var prices: [String: (input: Double, output: Double)] = [:]
+    /// Scoring, repeats, `--skip-invalid`, task filter, prices.
+    public var options: ImportOptions
 
-    public init(scorer: String? = nil, threshold: Double? = nil) {
+    /// The largest uncompressed entry of a `.eval` archive read, and the largest compression ratio:
+    /// beyond either the archive is refused (a zip bomb must not exhaust memory).
+    public static let maxEntryBytes = 1 << 30
+    public static let maxCompressionRatio = 1000
+
+    public init(scorer: String? = nil, options: ImportOptions = ImportOptions()) {
         self.scorer = scorer
-        self.threshold = threshold
+        self.options = options
     }
 
     struct Log: Decodable {
@@ -25,8 +29,10 @@ public struct InspectImporter: Sendable {
             let model: String
         }
         struct Usage: Decodable {
-            let input_tokens: Int?
-            let output_tokens: Int?
+            let input_tokens: Double?
+            let output_tokens: Double?
+            let input_tokens_cache_read: Double?
+            let input_tokens_cache_write: Double?
         }
         struct Output: Decodable {
             let usage: Usage?
@@ -50,6 +56,7 @@ public struct InspectImporter: Sendable {
             let epoch: Int?
             let scores: [String: Score]?
             let output: Output?
+            let model_usage: [String: Usage]?
         }
         struct Results: Decodable {
             struct Scorer: Decodable {
@@ -63,48 +70,109 @@ public struct InspectImporter: Sendable {
         let samples: [Sample]?
     }
 
-    /// The log files named by `paths`: files as given, directories by their `*.json` entries (sorted).
+    /// The log files named by `paths`: files as given, directories by the `*.json` and `*.eval`
+    /// files in and below them (sorted).
     public static func expand(_ paths: [String]) throws -> [String] {
-        try LogFiles.find(paths, recursive: false, what: "Inspect .json or .eval log") {
+        try LogFiles.find(paths, recursive: true, what: "Inspect .json or .eval log") {
             $0.hasSuffix(".json") || $0.hasSuffix(".eval")
-        }
+        } why: { _ in "not an Inspect log name (*.json, *.eval)" }
     }
 
-    /// Reads every log and returns the long-format matrix (`query,model,correct,cost,type`).
-    public func load(_ paths: [String]) throws -> RawMatrix {
-        var table = ScoreTable(repeats: nil, threshold: threshold)
+    /// Reads every log and returns the long-format matrix (`query,model,correct[,sample],cost,type`);
+    /// `note` receives the scorer chosen per log and warnings.
+    public func load(_ paths: [String], note: @escaping (String) -> Void = { _ in }) throws -> RawMatrix {
+        var table = ScoreTable(repeats: options.repeats, scoring: options.scoring)
+        var log = ImportLog(options: options, note: note)
+        var oldUsage = 0
         for path in try InspectImporter.expand(paths) {
-            let (log, samples) =
-                try path.hasSuffix(".eval") ? InspectImporter.readEval(path) : InspectImporter.readJSON(path)
-            guard !samples.isEmpty else {
-                throw CoFailError.data(
-                    InputLocation(file: path, columnName: "samples"), value: log.status,
-                    message: "the log has no samples (status \(log.status ?? "unknown"))")
-            }
-            guard let name = scorer ?? log.results?.scores?.first?.name ?? samples.first?.scores?.keys.sorted().first
-            else {
-                throw CoFailError.data(
-                    InputLocation(file: path, columnName: "scores"), value: nil, message: "no scorer")
-            }
-            let epochs = Set(samples.map { $0.epoch ?? 1 }).count > 1
-            for s in samples {
-                let query = "\(log.eval.task)/\(s.id.text)" + (epochs ? "/epoch \(s.epoch ?? 1)" : "")
-                guard let score = s.scores?[name] else {
-                    throw CoFailError.data(
-                        InputLocation(file: path, columnName: "scores.\(name)"), value: query,
-                        message: "sample has no score '\(name)' (scorers: "
-                            + (s.scores?.keys.sorted().joined(separator: ", ") ?? "none") + ")")
-                }
-                let usage = s.output?.usage
-                let at = InputLocation(file: path, columnName: "scores.\(name).value")
-                let cost = try TokenPrices.cost(
-                    prices, model: log.eval.model, input: usage?.input_tokens.map(Double.init),
-                    output: usage?.output_tokens.map(Double.init), at: at)
-                try table.add(
-                    model: log.eval.model, query: query, type: log.eval.task, value: score.value, cost: cost, at: at)
+            let saved = table
+            do {
+                oldUsage += try read(path, into: &table, log: &log)
+            } catch {
+                table = saved
+                try log.skip(path, error)
             }
         }
-        return try table.matrix(file: paths.joined(separator: " "))
+        if oldUsage > 0 && !options.prices.isEmpty {
+            note("\(oldUsage) samples have no model_usage (older Inspect): their cost is their last generation's")
+        }
+        return try log.finish(
+            table, file: paths.joined(separator: " "),
+            empty: "no Inspect sample was read" + (options.tasks == nil ? "" : " (check --task)"))
+    }
+
+    /// Reads one log into `table`; returns how many samples were priced from `output.usage` alone.
+    func read(_ path: String, into table: inout ScoreTable, log: inout ImportLog) throws -> Int {
+        let (header, samples) =
+            try path.hasSuffix(".eval") ? InspectImporter.readEval(path) : InspectImporter.readJSON(path)
+        guard options.wants(header.eval.task) else {
+            return 0
+        }
+        let status = header.status ?? "unknown"
+        guard !samples.isEmpty else {
+            throw CoFailError.data(
+                InputLocation(file: path, columnName: "samples"), value: status,
+                message: "the log has no samples (status \(status)): a log written with --no-log-samples, or a "
+                    + "run that ended before any sample; rerun with samples logged, or pass --skip-invalid")
+        }
+        if status != "success" {
+            log.note("warning: \(path) has status '\(status)': only its \(samples.count) logged samples are read")
+        }
+        let name: String
+        if let scorer {
+            name = scorer
+        } else if let first = header.results?.scores?.first?.name ?? samples.first?.scores?.keys.sorted().first {
+            name = first
+            log.note("\(path): scorer '\(first)' (default: the log's first scorer; --scorer NAME chooses)")
+        } else {
+            throw CoFailError.data(
+                InputLocation(file: path, columnName: "scores"), value: nil,
+                message: "no scorer: neither the results nor the samples name one (an unscored log); score it "
+                    + "with 'inspect score', or pass --skip-invalid")
+        }
+        var fromOutput = 0
+        for s in samples {
+            let query = "\(header.eval.task)/\(s.id.text)"
+            guard let score = s.scores?[name] else {
+                throw CoFailError.data(
+                    InputLocation(file: path, columnName: "scores.\(name)"), value: query,
+                    message: "sample has no score '\(name)' (scorers: "
+                        + (s.scores?.keys.sorted().joined(separator: ", ") ?? "none") + ")")
+            }
+            let at = InputLocation(file: path, columnName: "scores.\(name).value")
+            var cost: Double? = nil
+            if !options.prices.isEmpty {
+                if let calls = s.model_usage, !calls.isEmpty {
+                    var total = 0.0
+                    var known = true
+                    for (model, u) in calls.sorted(by: { $0.key < $1.key }) {
+                        let usage = TokenUsage(
+                            input: u.input_tokens ?? 0, output: u.output_tokens ?? 0,
+                            cacheRead: u.input_tokens_cache_read ?? 0, cacheWrite: u.input_tokens_cache_write ?? 0)
+                        if let c = try TokenPrices.cost(
+                            options.prices, model: model, usage: usage, unpriced: &log.unpriced, at: at)
+                        {
+                            total += c
+                        } else {
+                            known = false
+                        }
+                    }
+                    cost = known ? total : nil
+                } else {
+                    fromOutput += 1
+                    let u = s.output?.usage
+                    let usage = TokenUsage(
+                        input: u?.input_tokens, output: u?.output_tokens, cacheRead: u?.input_tokens_cache_read ?? 0,
+                        cacheWrite: u?.input_tokens_cache_write ?? 0)
+                    cost = try TokenPrices.cost(
+                        options.prices, model: header.eval.model, usage: usage, unpriced: &log.unpriced, at: at)
+                }
+            }
+            try table.add(
+                model: header.eval.model, query: query, type: header.eval.task, value: score.value,
+                sample: max(0, (s.epoch ?? 1) - 1), cost: cost, at: at)
+        }
+        return fromOutput
     }
 
     static func readJSON(_ path: String) throws -> (Log, [Log.Sample]) {
@@ -114,6 +182,9 @@ public struct InspectImporter: Sendable {
     }
 
     /// The `.eval` container: the log's header, then every `samples/*.json` entry in path order.
+    /// An archive with an entry named twice, an entry over `maxEntryBytes` or compressed more than
+    /// `maxCompressionRatio` to one is refused before it is inflated, and inflation stops at the
+    /// size the entry declares.
     static func readEval(_ path: String) throws -> (Log, [Log.Sample]) {
         let archive: Archive
         do {
@@ -121,10 +192,37 @@ public struct InspectImporter: Sendable {
         } catch {
             throw CoFailError.data(InputLocation(file: path), value: nil, message: "not a zip archive (\(error))")
         }
+        var names = Set<String>()
+        for e in archive {
+            guard names.insert(e.path).inserted else {
+                throw CoFailError.data(
+                    InputLocation(file: path, columnName: e.path), value: e.path,
+                    message: "the archive holds two entries with this name (readers disagree on which counts)")
+            }
+            let size = Int(clamping: e.uncompressedSize)
+            let packed = max(1, Int(clamping: e.compressedSize))
+            guard size <= maxEntryBytes, size / packed <= maxCompressionRatio else {
+                throw CoFailError.data(
+                    InputLocation(file: path, columnName: e.path), value: "\(size) bytes from \(packed)",
+                    message: "archive entry too large or too compressed (limits: \(maxEntryBytes) bytes, ratio "
+                        + "\(maxCompressionRatio)): refused as a possible zip bomb")
+            }
+        }
+        struct TooLarge: Error {}
         func read(_ entry: Entry) throws -> Data {
             var data = Data()
+            let limit = Int(clamping: entry.uncompressedSize)
             do {
-                _ = try archive.extract(entry) { data.append($0) }
+                _ = try archive.extract(entry) { chunk in
+                    guard data.count + chunk.count <= limit else {
+                        throw TooLarge()
+                    }
+                    data.append(chunk)
+                }
+            } catch is TooLarge {
+                throw CoFailError.data(
+                    InputLocation(file: path, columnName: entry.path), value: "\(limit) bytes declared",
+                    message: "archive entry inflates beyond its declared size: refused")
             } catch {
                 throw CoFailError.data(
                     InputLocation(file: path, columnName: entry.path), value: nil,

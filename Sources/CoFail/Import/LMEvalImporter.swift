@@ -2,20 +2,20 @@ import Foundation
 
 /// Reads EleutherAI lm-evaluation-harness `--log_samples` output: per model a folder of
 /// `samples_<task>_<date>.jsonl` (one JSON object per document and filter: `doc_id`, `filter`,
-/// `metrics` and each metric's value) beside `results_<date>.json` (whose `model_name` names the
-/// model). Query = `task/doc_id`, model = the run's model name (or `model`), correct = one
-/// metric under one filter, type = the task.
+/// `metrics` and each metric's value; about version 0.4.2 the same JSON Lines were named `.json`,
+/// and the content decides) beside `results_<date>.json` (whose `model_name` names the model).
+/// Query = `task/doc_id`, model = the run's model name (or `model`), correct = one metric under one
+/// filter, type = the task. Runs of one model and task in one folder (several dates) are repeated
+/// samples: sample = the run's rank by date (METHODS §18.1).
 public struct LMEvalImporter: Sendable {
     /// Metric whose value is the correctness (default per task: its first accuracy-like metric).
     public var metric: String?
     /// Filter of that metric (default per task: the first filter logged with the metric).
     public var filter: String?
-    /// Fractional values ≥ this count as correct (without it they are rejected).
-    public var threshold: Double?
-    /// How several samples of one document become one cell (without it they are an error).
-    public var repeats: RepeatPolicy?
     /// Model name for every run read, instead of the results files' `model_name`.
     public var model: String?
+    /// Scoring, repeats, `--skip-invalid`, task filter.
+    public var options: ImportOptions
 
     /// Metrics taken as correctness by default, in the order a task's `metrics` list is searched.
     public static let accuracyLike: Set<String> = [
@@ -53,14 +53,12 @@ public struct LMEvalImporter: Sendable {
     }
 
     public init(
-        metric: String? = nil, filter: String? = nil, threshold: Double? = nil, repeats: RepeatPolicy? = nil,
-        model: String? = nil
+        metric: String? = nil, filter: String? = nil, model: String? = nil, options: ImportOptions = ImportOptions()
     ) {
         self.metric = metric
         self.filter = filter
-        self.threshold = threshold
-        self.repeats = repeats
         self.model = model
+        self.options = options
     }
 
     /// One samples file: its task and run date from the name `samples_<task>_<date>.jsonl`.
@@ -73,15 +71,17 @@ public struct LMEvalImporter: Sendable {
     /// The samples files under `paths`: files as given, directories searched recursively (sorted).
     static func samplesFiles(_ paths: [String]) throws -> [SamplesFile] {
         let files = try LogFiles.find(
-            paths, recursive: true, what: "lm-evaluation-harness samples_*.jsonl file", matches: isSamplesName)
+            paths, recursive: true, what: "lm-evaluation-harness samples_<task>_<date>.jsonl file",
+            matches: isSamplesName, why: whyNotSamples)
         return try files.map { path in
             let name = (path as NSString).lastPathComponent
             guard isSamplesName(name) else {
                 throw CoFailError.data(
                     InputLocation(file: path), value: name,
-                    message: "not an lm-evaluation-harness samples file (samples_<task>_<date>.jsonl)")
+                    message: "not an lm-evaluation-harness samples file (samples_<task>_<date>.jsonl): "
+                        + whyNotSamples(name))
             }
-            let stem = name.dropFirst("samples_".count).dropLast(".jsonl".count)
+            let stem = name.dropFirst("samples_".count).dropLast(name.hasSuffix(".jsonl") ? 6 : 5)
             guard let cut = stem.lastIndex(of: "_"), cut != stem.startIndex else {
                 throw CoFailError.data(
                     InputLocation(file: path), value: name,
@@ -93,7 +93,20 @@ public struct LMEvalImporter: Sendable {
     }
 
     static func isSamplesName(_ name: String) -> Bool {
-        name.hasPrefix("samples_") && name.hasSuffix(".jsonl") && name.count > "samples_.jsonl".count
+        name.hasPrefix("samples_") && (name.hasSuffix(".jsonl") || name.hasSuffix(".json"))
+            && name.count > "samples_.json".count
+    }
+
+    /// Why a file of a log folder is not read, with the remedy where there is one.
+    static func whyNotSamples(_ name: String) -> String {
+        if name.hasSuffix("_write_out_info.json") || name == "write_out_info.json" {
+            return "lm-eval 0.3's --write_out output, which holds prompts but no per-sample scores: per-sample "
+                + "logs need lm_eval --log_samples (version 0.4 or later)"
+        }
+        if name.hasPrefix("results") && name.hasSuffix(".json") {
+            return "aggregate results; per-sample scores are in samples_<task>_<date>.jsonl, written with --log_samples"
+        }
+        return "not named samples_<task>_<date>.jsonl"
     }
 
     /// The `results_*.json` fields that name the run's model.
@@ -138,85 +151,49 @@ public struct LMEvalImporter: Sendable {
         return name
     }
 
+    /// What reading the files has chosen so far: the metric of each task, in first-seen order.
+    struct Choices {
+        var byTask: [String: TaskChoice] = [:]
+        var order: [String] = []
+        var models: [String: String?] = [:]
+    }
+
     /// Reads every samples file; `note` receives one line per task saying what was read.
-    public func load(_ paths: [String], note: (String) -> Void = { _ in }) throws -> RawMatrix {
-        var table = ScoreTable(repeats: repeats, threshold: threshold)
-        var choices: [String: TaskChoice] = [:]
-        var taskOrder: [String] = []
-        var modelCache: [String: String?] = [:]
-        for file in try LMEvalImporter.samplesFiles(paths) {
-            let modelName = try modelName(of: file, cache: &modelCache)
-            let input = try ByteInput.read(file.path)
-            let b = input.bytes
-            var lines = JSONLines(input, allowsNested: true, failure: "not an lm-evaluation-harness sample")
-            while try lines.next() {
-                let lineNo = lines.line
-                let fields = lines.parser.fields
-                func field(_ key: StaticString) -> JSONLineParser.Field? {
-                    fields.first { JSONLineParser.keyIs(b, $0, key) }
-                }
-                func named(_ key: [UInt8]) -> JSONLineParser.Field? {
-                    fields.first { JSONLineParser.keyIs(b, $0, key) }
-                }
-                func location(_ f: JSONLineParser.Field?, _ name: String) -> InputLocation {
-                    InputLocation(file: file.path, line: lineNo, column: f?.column, columnName: name)
-                }
-                func text(_ f: JSONLineParser.Field?) -> String? {
-                    f.map { JSONLineParser.scalarValue(b, $0).text }
-                }
-                let docField = field("doc_id")
-                let doc: String
-                switch docField?.value {
-                case .number(let v)? where v == v.rounded() && v >= 0 && v < 1e15: doc = String(Int64(v))
-                case .string(let s, let e, let esc)? where e > s: doc = JSONLineParser.decode(b, s, e, esc)
-                default:
-                    throw CoFailError.data(
-                        location(docField, "doc_id"), value: text(docField),
-                        message: "missing or invalid 'doc_id' (a non-negative integer or a string)")
-                }
-                let filterField = field("filter")
-                let lineFilter: String
-                switch filterField?.value {
-                case nil: lineFilter = "none"
-                case .string(let s, let e, let esc)?: lineFilter = JSONLineParser.decode(b, s, e, esc)
-                default:
-                    throw CoFailError.data(
-                        location(filterField, "filter"), value: text(filterField), message: "'filter' must be a string")
-                }
-                if choices[file.task] == nil {
-                    choices[file.task] = try choose(
-                        task: file.task, fields: fields, bytes: b, lineFilter: lineFilter,
-                        location: location(field("metrics"), "metrics"))
-                    taskOrder.append(file.task)
-                }
-                guard let choice = choices[file.task] else {
-                    continue
-                }
-                if !choice.filters.contains(lineFilter) {
-                    choices[file.task]?.filters.append(lineFilter)
-                }
-                if lineFilter != choice.filter {
-                    choices[file.task]?.otherFilterLines += 1
-                    continue
-                }
-                guard let value = named(choice.metricBytes) else {
-                    throw CoFailError.data(
-                        location(nil, choice.metric), value: nil,
-                        message: "the sample has no metric '\(choice.metric)' under filter '\(choice.filter)'")
-                }
-                if case .nested = value.value {
-                    throw CoFailError.data(
-                        location(value, choice.metric), value: text(value),
-                        message: "metric '\(choice.metric)' is not a per-sample score")
-                }
-                try table.add(
-                    model: modelName, query: "\(file.task)/\(doc)", type: file.task,
-                    value: ScoreValue(JSONLineParser.scalarValue(b, value)), at: location(value, choice.metric))
-                choices[file.task]?.documents += 1
+    public func load(_ paths: [String], note: @escaping (String) -> Void = { _ in }) throws -> RawMatrix {
+        var table = ScoreTable(repeats: options.repeats, scoring: options.scoring)
+        var log = ImportLog(options: options, note: note)
+        var choices = Choices()
+        let files = try LMEvalImporter.samplesFiles(paths).filter { options.wants($0.task) }
+        // runs of one model and task: their dates in order give the sample index
+        var dates: [String: [String]] = [:]
+        var modelOf: [String: String] = [:]
+        for file in files {
+            let saved = (table, choices)
+            do {
+                let name = try modelName(of: file, cache: &choices.models)
+                modelOf[file.path] = name
+                dates[name + "\u{0}" + file.task, default: []].append(file.date)
+            } catch {
+                (table, choices) = saved
+                try log.skip(file.path, error)
             }
         }
-        for task in taskOrder {
-            guard let c = choices[task] else {
+        for file in files {
+            guard let name = modelOf[file.path] else {
+                continue
+            }
+            let runs = Set(dates[name + "\u{0}" + file.task] ?? []).sorted()
+            let sample = runs.firstIndex(of: file.date) ?? 0
+            let saved = (table, choices)
+            do {
+                try read(file, model: name, sample: sample, into: &table, choices: &choices)
+            } catch {
+                (table, choices) = saved
+                try log.skip(file.path, error)
+            }
+        }
+        for task in choices.order {
+            guard let c = choices.byTask[task] else {
                 continue
             }
             guard c.documents > 0 else {
@@ -228,7 +205,129 @@ public struct LMEvalImporter: Sendable {
             }
             note(c.summary)
         }
-        return try table.matrix(file: paths.joined(separator: " "))
+        return try log.finish(
+            table, file: paths.joined(separator: " "),
+            empty: "no samples: the samples files hold no document" + (options.tasks == nil ? "" : " (check --task)"))
+    }
+
+    /// The JSON Lines of a samples file: as written, or converted from a JSON array (one element a line).
+    static func lines(of path: String) throws -> ByteInput {
+        let input = try ByteInput.read(path)
+        guard let first = input.bytes.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else {
+            throw CoFailError.data(
+                InputLocation(file: path, line: 1), value: nil,
+                message: "no samples: the samples file is empty (an interrupted run?)")
+        }
+        guard first == UInt8(ascii: "[") else {
+            return input
+        }
+        // each element on its own line: a raw line end can only be white space outside strings
+        let b = input.bytes
+        var p = b.firstIndex(of: UInt8(ascii: "["))! + 1
+        var out: [UInt8] = []
+        func malformed(_ f: JSONLineParser.Failure) -> CoFailError {
+            let at = LogJSON.locate(b)
+            return CoFailError.data(
+                InputLocation(file: path, line: at?.line, column: at?.column), value: at?.token,
+                message: "not an lm-evaluation-harness samples file: malformed JSON (\(at?.message ?? f.message))")
+        }
+        func skipSpace() {
+            while p < b.count, b[p] == 0x20 || b[p] == 0x09 || b[p] == 0x0A || b[p] == 0x0D || b[p] == 0x2C {
+                p += 1
+            }
+        }
+        skipSpace()
+        while p < b.count, b[p] != UInt8(ascii: "]") {
+            let start = p
+            guard b[p] == UInt8(ascii: "{") else {
+                throw malformed(JSONLineParser.Failure(column: p + 1, message: "expected a sample object"))
+            }
+            do {
+                try JSONLineParser.skipNested(b, &p, b.count, 0, depth: 0, python: true)
+            } catch let f as JSONLineParser.Failure {
+                throw malformed(f)
+            }
+            out += b[start..<p].map { $0 == 0x0A || $0 == 0x0D ? 0x20 : $0 }
+            out.append(0x0A)
+            skipSpace()
+        }
+        return try ByteInput(name: path, bytes: out)
+    }
+
+    /// Reads one samples file of `model` as repeated sample `sample`.
+    func read(
+        _ file: SamplesFile, model modelName: String, sample: Int, into table: inout ScoreTable,
+        choices: inout Choices
+    ) throws {
+        let input = try LMEvalImporter.lines(of: file.path)
+        let b = input.bytes
+        var lines = JSONLines(input, harness: true, failure: "not an lm-evaluation-harness sample")
+        while try lines.next() {
+            let lineNo = lines.line
+            let fields = lines.parser.fields
+            func field(_ key: StaticString) -> JSONLineParser.Field? {
+                fields.first { JSONLineParser.keyIs(b, $0, key) }
+            }
+            func named(_ key: [UInt8]) -> JSONLineParser.Field? {
+                fields.first { JSONLineParser.keyIs(b, $0, key) }
+            }
+            func location(_ f: JSONLineParser.Field?, _ name: String) -> InputLocation {
+                InputLocation(file: file.path, line: lineNo, column: f?.column, columnName: name)
+            }
+            func text(_ f: JSONLineParser.Field?) -> String? {
+                f.map { JSONLineParser.scalarValue(b, $0).text }
+            }
+            let docField = field("doc_id")
+            let doc: String
+            switch docField?.value {
+            case .number(let v)? where v == v.rounded() && v >= 0 && v < 1e15: doc = String(Int64(v))
+            case .string(let s, let e, let esc)? where e > s: doc = JSONLineParser.decode(b, s, e, esc)
+            default:
+                throw CoFailError.data(
+                    location(docField, "doc_id"), value: text(docField),
+                    message: "missing or invalid 'doc_id' (a non-negative integer or a string)")
+            }
+            let filterField = field("filter")
+            let lineFilter: String
+            switch filterField?.value {
+            case nil: lineFilter = "none"
+            case .string(let s, let e, let esc)?: lineFilter = JSONLineParser.decode(b, s, e, esc)
+            default:
+                throw CoFailError.data(
+                    location(filterField, "filter"), value: text(filterField), message: "'filter' must be a string")
+            }
+            if choices.byTask[file.task] == nil {
+                choices.byTask[file.task] = try choose(
+                    task: file.task, fields: fields, bytes: b, lineFilter: lineFilter,
+                    location: location(field("metrics"), "metrics"))
+                choices.order.append(file.task)
+            }
+            guard let choice = choices.byTask[file.task] else {
+                continue
+            }
+            if !choice.filters.contains(lineFilter) {
+                choices.byTask[file.task]?.filters.append(lineFilter)
+            }
+            if lineFilter != choice.filter {
+                choices.byTask[file.task]?.otherFilterLines += 1
+                continue
+            }
+            guard let value = named(choice.metricBytes) else {
+                throw CoFailError.data(
+                    location(nil, choice.metric), value: nil,
+                    message: "the sample has no metric '\(choice.metric)' under filter '\(choice.filter)'")
+            }
+            if case .nested = value.value {
+                throw CoFailError.data(
+                    location(value, choice.metric), value: text(value),
+                    message: "metric '\(choice.metric)' is not a per-sample score")
+            }
+            try table.add(
+                model: modelName, query: "\(file.task)/\(doc)", type: file.task,
+                value: ScoreValue(JSONLineParser.scalarValue(b, value)), sample: sample,
+                at: location(value, choice.metric))
+            choices.byTask[file.task]?.documents += 1
+        }
     }
 
     /// The metric and filter read for a task, from its first sample line.

@@ -24,6 +24,16 @@ extension Report.Section {
                 : "\(c.droppedQueries.count): " + c.droppedQueries.prefix(12).joined(separator: ", ")
                     + (c.droppedQueries.count > 12 ? ", … (all listed in JSON)" : ""))
         s.add("ignored_columns", "input columns ignored", .array(c.ignoredColumns.map { .string($0) }))
+        if let r = raw.sampleReading {
+            s.add("samples_read", "repeated samples read", .string(r.read), display: r.summary)
+            s.add("max_samples", "most samples of one cell", .int(r.maxSamples))
+            s.add("cells_with_several_samples", "cells with several samples", .int(r.cellsWithSeveral))
+        }
+        if !raw.skippedInputs.isEmpty {
+            s.table(
+                "skipped_inputs", "Log files or runs skipped as invalid", columns: [("path", "path"), ("reason", "reason")],
+                rows: raw.skippedInputs.map { [.string($0.path), .string($0.reason)] })
+        }
         if !c.registryUnused.isEmpty || !c.registryMissing.isEmpty || x.families.contains(where: { $0 != nil }) {
             s.add("registry_unused", "registry models not in matrix", .array(c.registryUnused.map { .string($0) }))
             s.add("registry_missing", "models without a family", .array(c.registryMissing.map { .string($0) }))

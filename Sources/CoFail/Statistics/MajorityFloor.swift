@@ -112,7 +112,8 @@ public struct BreakEven: Sendable {
     /// P_m − P_{m−1} without cancellation: Φ(μ/σ_m) − Φ(μ/σ_{m−1}) as ∫ φ over [μ/σ_{m−1}, μ/σ_m],
     /// the interval's width written as μ(σ_{m−1} − σ_m)/(σ_m σ_{m−1}) with σ_{m−1} − σ_m =
     /// (1 − ρ)/(m(m − 1)(σ_{m−1} + σ_m)). Five-point Gauss–Legendre on φ over a width ≤ 0.05 is
-    /// exact to ~1e-16 relative; wider intervals (small m) take the difference of Φ directly.
+    /// exact to ~1e-16 relative; wider intervals (small m) take the difference of Φ, or of the upper
+    /// tails Φ(−x) where x > 0 (so that values near 1 do not cancel).
     public static func increment(error p: Double, rho: Double, members m: Int) -> Double {
         precondition(m >= 2)
         let mu = -Normal.quantile(p)
@@ -122,7 +123,8 @@ public struct BreakEven: Sendable {
         let a = mu / sp
         let width = mu * (1 - rho) / (md * (md - 1) * (sp + sm)) / (sm * sp)
         guard abs(width) <= 0.05 else {
-            return Normal.cdf(mu / sm) - Normal.cdf(a)
+            // on the positive side Φ is near 1: difference the upper tails instead
+            return a > 0 ? Normal.cdf(-a) - Normal.cdf(-mu / sm) : Normal.cdf(mu / sm) - Normal.cdf(a)
         }
         let nodes = [0.0, 0.538_469_310_105_683_1, 0.906_179_845_938_664_0]
         let weights = [0.568_888_888_888_888_9, 0.478_628_670_499_366_5, 0.236_926_885_056_189_1]
@@ -198,25 +200,37 @@ public struct BreakEven: Sendable {
             kappaAtBreakEven = .defined(kappaStar)
             membersLinear = .defined((1 + (1 + 4 * kappaStar * (1 - rho) / c).squareRoot()) / 2)
         }
-        // binary majority, odd sizes added in pairs: stop before the first pair paying less than 2c̃
-        var odd = 1
-        var previous = 1 - p
-        var stopped = false
-        while odd + 2 <= BreakEven.maxMajorityMembers {
-            let next =
-                1 - (try VoteKernel.majorityError(error: p, rho: rho, members: odd + 2, relTol: MajorityFloor.relTol))
-            if next - previous < 2 * c {
-                stopped = true
-                break
-            }
-            previous = next
-            odd += 2
-        }
-        guard stopped else {
+        // Binary majority, odd sizes added in pairs: the first odd m whose next pair pays less than
+        // 2c̃ (pair increments decrease), by doubling and bisection over odd sizes. E_m is evaluated to
+        // `relTol`, so a pair increment far below it cannot be resolved.
+        guard 2 * c >= 100 * MajorityFloor.relTol else {
             membersMajority = .undefined(
-                "a pair of members still pays at \(BreakEven.maxMajorityMembers) members "
-                    + "(binary majority is evaluated exactly up to that size)")
+                "2c̃ = \(2 * c) is below the resolution of E_m (evaluated to \(MajorityFloor.relTol) relative)")
             return
+        }
+        func majority(_ m: Int) throws -> Double {
+            m == 1 ? 1 - p : 1 - (try VoteKernel.majorityError(error: p, rho: rho, members: m, relTol: MajorityFloor.relTol))
+        }
+        func stops(_ m: Int) throws -> Bool { try majority(m + 2) - majority(m) < 2 * c }
+        var below = -1
+        var odd = 1
+        while try !stops(odd) {
+            below = odd
+            odd = 2 * odd + 1
+            guard odd <= BreakEven.maxMajorityMembers else {
+                membersMajority = .undefined(
+                    "a pair of members still pays at \(below) members (binary majority is searched up to "
+                        + "\(BreakEven.maxMajorityMembers))")
+                return
+            }
+        }
+        while odd - below > 2 {
+            let mid = below + 2 * ((odd - below) / 4)
+            if try stops(mid) {
+                odd = mid
+            } else {
+                below = mid
+            }
         }
         membersMajority = .defined(Double(odd))
     }
