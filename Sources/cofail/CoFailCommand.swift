@@ -13,8 +13,8 @@ struct CoFailCommand: ParsableCommand {
         commandName: "cofail",
         abstract: "How much can combining LLMs pay? The co-failure ceiling, certified.",
         discussion: """
-            No policy whose answer is one of its members' answers can beat accuracy 1 − β, where β is
-            the rate at which every model is wrong on the same query. cofail measures β, certifies it
+            No policy whose answer is one of its members' answers can beat accuracy 1 − β, where β is \
+            the rate at which every model is wrong on the same query. cofail measures β, certifies it \
             with Clopper–Pearson bounds, and shows how far pairwise copula models underprice it.
 
             Example:  cofail analyze examples/zeroeval_math_l5/matrix.csv --registry \
@@ -39,6 +39,8 @@ enum ReportStream {
     private static let descriptor = Atomic<Int32>(1)
 
     static func protect() {
+        // a file-size limit (ulimit -f) must surface as a write error (exit 74), not kill the process
+        signal(SIGXFSZ, SIG_IGN)
         fflush(nil)
         let copy = dup(1)
         guard copy >= 0 else {
@@ -50,12 +52,20 @@ enum ReportStream {
     }
 
     static func write(_ text: String) throws {
-        let handle = FileHandle(fileDescriptor: descriptor.load(ordering: .relaxed), closeOnDealloc: false)
-        do {
-            try handle.write(contentsOf: Data(text.utf8))
-        } catch {
-            throw CoFailError.output(path: "standard output", reason: Self.reason(error))
+        let fd = descriptor.load(ordering: .relaxed)
+        var bytes = Array(text.utf8)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
+            if n < 0 {
+                if errno == EINTR {
+                    continue
+                }
+                throw CoFailError.output(path: "standard output", reason: String(cString: strerror(errno)))
+            }
+            done += n
         }
+        bytes.removeAll()
     }
 
     static func reason(_ error: Error) -> String {

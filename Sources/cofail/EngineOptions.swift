@@ -68,6 +68,11 @@ struct EngineOptions: ParsableArguments {
         guard let checkpoint else {
             return (fresh, nil)
         }
+        let empty = UnitTable.isEmptyFile(checkpoint)
+        if empty {
+            note("\(checkpoint) is empty (its header was never written): starting afresh")
+            return (fresh, .create(path: checkpoint, overwrite: true))
+        }
         guard resume else {
             if UnitTable.fileExists(checkpoint) && !force {
                 throw CoFailError.usage(

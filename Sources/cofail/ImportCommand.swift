@@ -15,9 +15,11 @@ struct ImportCommand: ParsableCommand {
             abstract: "Inspect AI logs → a long matrix (query = task/sample id, model = the log's model).",
             discussion: """
                 Example:  cofail import inspect logs/ --prices prices.csv -o matrix.csv
-                Reads *.json logs and .eval containers (directories: every *.json and *.eval inside). Scores \
-                C/I/N, true/false, yes/no and 0/1 are correctness; P and fractions need --threshold. Every command \
-                reads logs directly with --from inspect.
+                Reads *.json logs and .eval containers (directories: every *.json and *.eval in and below them). \
+                Scores C/I/N, true/false, yes/no and 0/1 are correctness; P and other numbers need --threshold. \
+                Epochs are repeated samples of one query (a 'sample' column, epoch − 1): commands read sample 0 \
+                unless --aggregate first|mean|majority combines them. With --prices, a sample costs every model \
+                call it made (model_usage). Every command reads logs directly with --from inspect.
                 """
         )
         @Argument(help: "Log files or directories.")
@@ -36,9 +38,10 @@ struct ImportCommand: ParsableCommand {
                 Reads every samples_<task>_<date>.jsonl under the paths; the model is the model_name of the \
                 results_<date>.json beside it (or --model). Correct = the metric's per-sample value under one \
                 filter (default: the task's first accuracy-like metric and the filter of its first line, said on \
-                standard error). 0/1 and true/false are correctness; fractions need --threshold. A document \
-                sampled twice for one model is an error unless --aggregate says how to combine the samples. \
-                Every command reads these folders directly with --from lm-eval.
+                standard error). 0/1 and true/false are correctness; other numbers need --threshold. Runs of one \
+                model and task on several dates are repeated samples (a 'sample' column by date): commands read \
+                sample 0 unless --aggregate first|mean|majority combines them. Every command reads these folders \
+                directly with --from lm-eval.
                 """
         )
         @Argument(help: "Output folders of lm_eval --log_samples, or samples files.")
@@ -57,9 +60,10 @@ struct ImportCommand: ParsableCommand {
                 Reads every run folder (run_spec.json beside per_instance_stats.json) under the paths. Correct = \
                 one statistic's per-instance mean (default: the run's first accuracy-like statistic, said on \
                 standard error; fractions need --threshold). The scenario is the run name without its model= \
-                argument; perturbed copies of an instance are their own queries. Several train trials of an \
-                instance are an error unless --aggregate says how to combine them. With --prices, cost comes \
-                from num_prompt_tokens and num_completion_tokens. Every command reads runs directly with --from helm.
+                argument; perturbed copies of an instance are their own queries. Train trials of an instance are \
+                repeated samples (a 'sample' column): commands read sample 0 unless --aggregate combines them. \
+                With --prices, cost comes from num_prompt_tokens and num_completion_tokens. Every command reads \
+                runs directly with --from helm.
                 """
         )
         @Argument(help: "HELM run folders, suite folders above them, or per_instance_stats.json files.")

@@ -59,8 +59,13 @@ struct CLIResult {
 func runCLI(_ args: [String], stdin: String? = nil) throws -> CLIResult {
     let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         .appendingPathComponent("cofail")
+    return try runProcess(exe.path, args, stdin: stdin)
+}
+
+/// Runs the program at `path` with `args`, capturing both outputs.
+func runProcess(_ path: String, _ args: [String], stdin: String? = nil) throws -> CLIResult {
     let p = Process()
-    p.executableURL = exe
+    p.executableURL = URL(fileURLWithPath: path)
     p.arguments = args
     let out = Pipe()
     let err = Pipe()

@@ -1,18 +1,23 @@
 #!/usr/bin/env python3
-"""Seeded fuzzing of the cofail CLI: mutated wide/long/JSON Lines matrices, mutated unit files
-and extreme option values over certify, analyze, bounds, bootstrap, scan, vote, route, cascade and merge,
-and mutated Inspect AI logs through `import inspect` and `--from inspect`, and mutated
-lm-evaluation-harness samples and results files and HELM run folders through `import lm-eval|helm`
-and `--from lm-eval|helm`.
-A case fails when the process dies by a signal,
-hangs (more than 30 s), exits with a code the README does not document, or prints non-JSON on
-standard output under --format json with exit 0.
+"""Seeded fuzzing of the cofail CLI: mutated wide/long/JSON Lines matrices (with and without a
+repeated-sample column), mutated unit files and extreme option values over certify, analyze,
+bounds, bootstrap, scan, vote, route, cascade, simulate and merge (vote shards merged and compared
+with the unsharded run), mutated Inspect AI logs, lm-evaluation-harness samples and results files
+and HELM run folders through `import` and `--from` (with --skip-invalid, --task, --aggregate,
+--lower-is-better, several paths), and hostile files: FIFOs and links to /dev/zero named as logs,
+folders named as logs, zip bombs, archives with a repeated entry, FIFO checkpoints.
+A case fails when the process dies by a signal, hangs (more than 30 s), exits with a code the
+README does not document, prints under --format json with exit 0 anything but one strict JSON
+object (NaN and Infinity refused) that validates against schema/<command>.schema.json, or when a
+merged vote run differs from the unsharded one.
 
 Usage: scripts/checks/fuzz.py [--cases N] [--seed S] [--exe PATH]
 """
 import argparse
 import json
 import os
+import stat
+import zipfile
 import random
 import shutil
 import subprocess
@@ -121,6 +126,73 @@ def unit_file(rng, good):
     return text
 
 
+def strict_json(text):
+    """One JSON object; NaN, Infinity and -Infinity are refused."""
+    def refuse(token):
+        raise ValueError("non-finite JSON token %s" % token)
+    return json.loads(text, parse_constant=refuse)
+
+
+def load_validators():
+    import jsonschema
+    out = {}
+    for f in os.listdir("schema"):
+        if f.endswith(".schema.json"):
+            out[f[: -len(".schema.json")].replace("-", " ")] = jsonschema.Draft202012Validator(
+                json.load(open(os.path.join("schema", f))))
+    return out
+
+
+def without_inputs(report):
+    return {k: v for k, v in report.items() if k != "inputs"}
+
+
+def samples_csv(rng):
+    lines = ["query,model,correct,sample" + rng.choice(["", ",cost"])]
+    extra = lines[0].count(",") - 3
+    for q in range(rng.randint(1, 12)):
+        for model in ["a", "b", "c"][: rng.randint(1, 3)]:
+            for k in range(rng.randint(1, 4)):
+                fields = ["q%d" % q, model, rng.choice(["0", "1", "1", ""]),
+                          rng.choice([str(k), str(k), str(k), "-1", "x", "1.5", ""])]
+                fields += [rng.choice(["0.1", "0", "x"]) for _ in range(extra)]
+                lines.append(",".join(fields))
+    return "\n".join(lines) + "\n"
+
+
+def hostile(rng, tmp, case):
+    """A hostile input and the command that reads it."""
+    d = os.path.join(tmp, "h%d" % case)
+    os.makedirs(d)
+    kind = rng.choice(["fifo", "zero", "dir", "bomb", "twice", "checkpoint"])
+    if kind == "fifo":
+        os.mkfifo(os.path.join(d, "samples_t_2024-01-01.jsonl"))
+        os.mkfifo(os.path.join(d, "log.eval"))
+    elif kind == "zero":
+        os.symlink("/dev/zero", os.path.join(d, "samples_t_2024-01-01.jsonl"))
+        os.symlink("/dev/zero", os.path.join(d, "log.json"))
+    elif kind == "dir":
+        os.makedirs(os.path.join(d, "x.eval", "samples_t_2024-01-01.jsonl"))
+    elif kind == "bomb":
+        with zipfile.ZipFile(os.path.join(d, "bomb.eval"), "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("header.json", b" " * (rng.choice([1, 16]) << 20))
+    elif kind == "twice":
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with zipfile.ZipFile(os.path.join(d, "twice.eval"), "w") as z:
+                z.writestr("header.json", '{"eval": {"task": "a", "model": "m"}}')
+                z.writestr("header.json", '{"eval": {"task": "b", "model": "m"}}')
+    else:
+        fifo = os.path.join(d, "ck.units")
+        os.mkfifo(fifo)
+        return ["bootstrap", "examples/zeroeval_math_l5/matrix.csv", "--replicates", "3", "--checkpoint", fifo,
+                "--resume"]
+    reader = rng.choice(["inspect", "lm-eval", "helm"])
+    target = d if rng.random() < 0.7 else os.path.join(d, os.listdir(d)[0])
+    return rng.choice([["import", reader, target], ["certify", "--from", reader, target, "--format", "json"]])
+
+
 def run(exe, args, timeout=30):
     try:
         p = subprocess.run([exe] + args, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
@@ -153,12 +225,90 @@ def main():
     lm_dir = "Tests/CoFailTests/Fixtures/lm-eval/runs/acme__alpha-7b"
     lm_files = sorted(os.listdir(lm_dir))
     helm_dir = "Tests/CoFailTests/Fixtures/helm/runs/simple_mcqa:model=cofail_coin"
+    validators = load_validators()
+    names = open(example).readline().rstrip("\n").split(",")[1:]
     failures, counts = [], {}
     for case in range(a.cases):
-        kind = rng.choice(["wide", "long", "jsonl", "units", "options", "inspect", "lm-eval", "helm"])
+        kind = rng.choice(["wide", "long", "jsonl", "units", "options", "inspect", "lm-eval", "helm", "samples",
+                           "hostile", "decisions", "vote-merge", "import-options"])
         path = os.path.join(tmp, "c%d" % case + (".jsonl" if kind == "jsonl" else ".csv"))
         fmt = ["--format", "json"]
-        if kind == "inspect":
+        compare = None
+        if kind == "hostile":
+            args = hostile(rng, tmp, case)
+        elif kind == "samples":
+            text = samples_csv(rng)
+            open(path, "wb").write(mutate(rng, text) if rng.random() < 0.3 else text.encode())
+            args = [rng.choice(["certify", "analyze", "bounds", "vote", "bootstrap"]), path] + fmt
+            args += rng.choice([[], ["--aggregate", rng.choice(["first", "mean", "majority"])],
+                                ["--aggregate", "mean", "--threshold", "0.5"]])
+            if args[0] == "analyze":
+                args += ["--draws", "2000"]
+            if args[0] in ("vote", "bootstrap"):
+                args += ["--replicates", "3"]
+        elif kind == "decisions":
+            command = rng.choice(["vote", "route", "cascade", "simulate"])
+            if command == "vote":
+                pool = rng.sample(names, rng.randint(3, 12))
+                args = ["vote", example, "--replicates", rng.choice(["0", "5"]), "--models", ",".join(pool)] + fmt
+                args += rng.choice([[], ["--cost-ratio", rng.choice(["1e-12", "0.001", "0.5", "1e300"])],
+                                    ["--alpha", rng.choice(["1e-300", "1e-9", "0.5", "0.999"])],
+                                    ["--accuracy-band", rng.choice(["0:1", "0.3:0.6", "0.99:1"])],
+                                    ["--max-subsets", rng.choice(["1", "5", "2000000000"])]])
+            elif command == "route":
+                costs = os.path.join(tmp, "costs%d.csv" % case)
+                with open(costs, "w") as f:
+                    f.write("model,cost\n")
+                    for n in names:
+                        f.write("%s,%s\n" % (n, rng.choice(["0.001", "0", "1e308", "1e-320", "0.02", "5"])))
+                args = ["route", example, "--model-costs", costs] + fmt
+                args += rng.choice([[], ["--policy-budget", rng.choice(["0", "1e308", "0.01"])],
+                                    ["--budgets", rng.choice(["0,1e308", "1e-320", "0.001"])]])
+            elif command == "cascade":
+                args = ["cascade", "examples/cascade/matrix.csv"] + fmt
+                args += rng.choice([["--cheap", "small", "--strong", "large"], ["--all-pairs"],
+                                    ["--cheap", "medium", "--floor", rng.choice(["0", "1", "0.9"])]])
+                args += ["--noise-seeds", "2"]
+            else:
+                args = ["simulate", "vote", "--error", rng.choice(["0.3", "0.01", "0.499", "0.6"]), "--rho",
+                        rng.choice(["0", "0.2", "1", "0.999"])] + fmt
+                args += rng.choice([[], ["--cost-ratio", rng.choice(["1e-12", "1e-6", "0.1", "1e-300"])]])
+        elif kind == "vote-merge":
+            pool = rng.sample(names, rng.randint(5, 10))
+            base = ["vote", example, "--models", ",".join(pool), "--replicates", "0", "--size",
+                    rng.choice(["3", "5"])] + rng.choice([[], ["--cost-ratio", "0.01"], ["--subsets", "30"]])
+            n = rng.randint(1, 3)
+            shards = [os.path.join(tmp, "v%d-%d.units" % (case, i)) for i in range(n)]
+            bad = None
+            for i in range(n):
+                code, _, err = run(a.exe, base + ["--shard", "%d/%d" % (i, n), "-o", shards[i]])
+                if code != 0:
+                    bad = (code, err)
+            if bad:
+                if bad[0] not in DOCUMENTED:
+                    failures.append(("vote shard exit %s" % bad[0], base, bad[1].decode(errors="replace")[-300:]))
+                counts[bad[0]] = counts.get(bad[0], 0) + 1
+                continue
+            compare = base + fmt
+            args = ["merge"] + shards + fmt
+        elif kind == "import-options":
+            source = rng.choice(["inspect", "lm-eval", "helm"])
+            paths = {"inspect": ["Tests/CoFailTests/Fixtures/inspect", "Tests/CoFailTests/Fixtures/inspect-nan",
+                                 "Tests/CoFailTests/Fixtures/inspect-eval"],
+                     "lm-eval": ["Tests/CoFailTests/Fixtures/lm-eval/runs", "Tests/CoFailTests/Fixtures/lm-eval/repeat"],
+                     "helm": ["Tests/CoFailTests/Fixtures/helm/runs", "Tests/CoFailTests/Fixtures/helm/trials"]}[source]
+            chosen = rng.sample(paths, rng.randint(1, len(paths)))
+            args = rng.choice([["import", source], ["certify", "--from", source], ["analyze", "--draws", "1000",
+                                                                                    "--from", source]]) + chosen
+            if args[0] != "import":
+                args += fmt
+            for _ in range(rng.randint(0, 3)):
+                args += rng.choice([["--skip-invalid"], ["--task", rng.choice(["popularity", "cofail_sums", "x",
+                                                                                 "simple_mcqa", ","])],
+                                    ["--aggregate", rng.choice(["first", "mean", "majority"])],
+                                    ["--threshold", rng.choice(["0.5", "50", "-1e308", "inf"])],
+                                    ["--lower-is-better"]])
+        elif kind == "inspect":
             source = inspect_logs[rng.randrange(len(inspect_logs))]
             path = os.path.join(tmp, "c%d%s" % (case, os.path.splitext(source)[1]))
             log = open(source, "rb").read()
@@ -233,9 +383,17 @@ def main():
             problem = "undocumented exit code %d" % code
         elif code == 0 and "--format" in args:
             try:
-                json.loads(out)
-            except ValueError:
-                problem = "exit 0 but stdout is not JSON"
+                report = strict_json(out)
+                errors = list(validators[report["command"]].iter_errors(report))
+                if errors:
+                    e = errors[0]
+                    problem = "schema: %s at %s" % (e.message[:160], "/".join(str(x) for x in e.absolute_path))
+                elif compare is not None:
+                    c, whole, _ = run(a.exe, compare)
+                    if c != 0 or without_inputs(strict_json(whole)) != without_inputs(report):
+                        problem = "merged vote shards differ from the unsharded run"
+            except (ValueError, KeyError) as e:
+                problem = "exit 0 but stdout is not one strict JSON report (%s)" % e
         if problem:
             failures.append((problem, args, err.decode(errors="replace")[-300:]))
     print("fuzz: %d cases, seed %d, exit codes %s" % (a.cases, a.seed, dict(sorted(counts.items(), key=str))))

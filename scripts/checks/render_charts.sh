@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Draws every chart cofail makes (analyze, bootstrap, scan, vote, route, cascade, simulate curve) from the
 # bundled data and renders each to PNG with rsvg-convert (librsvg2-bin): an SVG the renderer
-# rejects fails the check. Usage: scripts/checks/render_charts.sh [EXE]
+# rejects fails the check; then redraws the README's charts and fails when docs/ differs from them.
+# Usage: scripts/checks/render_charts.sh [EXE]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 exe=${1:-.build/debug/cofail}
@@ -20,4 +21,13 @@ for svg in "$work"/*.svg; do
     rsvg-convert "$svg" -o "${svg%.svg}.png"
     [ -s "${svg%.svg}.png" ] || { echo "render: empty PNG from $svg" >&2; exit 1; }
 done
-echo "render: $(ls "$work"/*.png | wc -l) charts rendered"
+# the README's charts must be what scripts/gen/docs_charts.sh draws now
+mkdir "$work/docs"
+scripts/gen/docs_charts.sh "$exe" "$work/docs"
+for svg in "$work"/docs/*.svg; do
+    cmp -s "$svg" "docs/$(basename "$svg")" || {
+        echo "render: docs/$(basename "$svg") is stale: run scripts/gen/docs_charts.sh" >&2
+        exit 1
+    }
+done
+echo "render: $(ls "$work"/*.png | wc -l) charts rendered, $(ls "$work"/docs/*.svg | wc -l) README charts current"

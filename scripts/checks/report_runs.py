@@ -22,8 +22,40 @@ def runs(tmp):
         for line in f:
             parts = line.rstrip("\n").split(",")
             g.write(",".join(parts[:3] + parts[4:]) + "\n")
+    samples = os.path.join(tmp, "samples.csv")
+    with open(samples, "w") as g:
+        g.write("query,model,correct,sample\n")
+        for q in range(30):
+            for i, model in enumerate(["a", "b", "c", "d"]):
+                for s in range(3):
+                    g.write("q%d,%s,%d,%d\n" % (q, model, (q * 7 + i * 3 + s * 5) % 4 != 0, s))
+    vote_shard = [os.path.join(tmp, "v%d.units" % i) for i in range(2)]
+    boot_shard = [os.path.join(tmp, "b%d.units" % i) for i in range(2)]
+    costs = os.path.join(tmp, "costs.csv")
+    with open(MATH) as f, open(costs, "w") as g:
+        g.write("model,cost\n")
+        for k, name in enumerate(f.readline().rstrip("\n").split(",")[1:]):
+            g.write("%s,%g\n" % (name, 0.001 * (k + 1)))
     return [
         ["certify", MATH],
+        ["certify", samples, "--aggregate", "majority"],
+        ["certify", samples],
+        ["certify", "--from", "lm-eval", "Tests/CoFailTests/Fixtures/lm-eval/repeat"],
+        ["certify", "--from", "inspect", "Tests/CoFailTests/Fixtures/inspect", "Tests/CoFailTests/Fixtures/inspect-nan",
+         "--skip-invalid", "--task", "popularity,wikipedia"],
+        ["bounds", "--from", "helm", "Tests/CoFailTests/Fixtures/helm/runs", "--threshold", "0.5"],
+        ["vote", MATH, "--replicates", "0", "--models", "Athene-70B,Meta-Llama-3-70B-Instruct,Meta-Llama-3-8B-Instruct,Llama-3.1-405B-Inst@sambanova",
+         "--accuracy-band", "0:1"],
+        ["vote", MATH, "--replicates", "0", "--size", "5", "--cost-ratio", "0.01", "--shard", "0/2", "-o", vote_shard[0]],
+        ["vote", MATH, "--replicates", "0", "--size", "5", "--cost-ratio", "0.01", "--shard", "1/2", "-o", vote_shard[1]],
+        ["merge"] + vote_shard,
+        ["bootstrap", MATH, "--replicates", "6", "--stats", "beta", "--shard", "0/2", "-o", boot_shard[0]],
+        ["bootstrap", MATH, "--replicates", "6", "--stats", "beta", "--shard", "1/2", "-o", boot_shard[1]],
+        ["merge"] + boot_shard,
+        ["route", MATH, "--model-costs", costs, "--policy-budget", "0.01"],
+        ["cascade", CASCADE, "--cheap", "small", "--strong", "medium", "--floor", "0.9", "--noise-seeds", "2"],
+        ["simulate", "vote", "--error", "0.3", "--rho", "0.4"],
+        ["simulate", "vote", "--error", "0.6", "--rho", "0.4", "--cost-ratio", "0.001"],
         ["certify", MATH, "--overhead", "0.02", "--min-model-coverage", "0.5"],
         ["certify", "--all-wrong", "16", "--queries", "425", "--best-correct", "379"],
         ["certify", "--from", "inspect", "Tests/CoFailTests/Fixtures/inspect"],

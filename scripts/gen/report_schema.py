@@ -5,10 +5,13 @@ schema files). Run from the repository root after a release build:
     python3 scripts/gen/report_schema.py [--exe .build/release/cofail]
 
 Inference: an object's properties are the union of the keys seen, required are those seen in
-every instance, and no other key is allowed; arrays take the merged schema of their elements.
+every instance (never a `<key>_reason`, which accompanies only undefined values), and no other key
+is allowed; arrays take the merged schema of their elements. The data section, built by one
+function for every command, gets one schema from all commands' data sections; `inputs` keys are
+never required (a report made by merge echoes other inputs than a direct run).
 Every number and boolean may also be null, with an optional sibling `<key>_reason` string
 (METHODS: undefined values are null with a reason), so data that makes a quantity undefined
-still validates. The drafts are then the contract: a key added, renamed or removed in a report
+still validates; a key only ever seen as null (an option not given) accepts any value. The drafts are then the contract: a key added, renamed or removed in a report
 fails scripts/checks/schema.py until the schemas are regenerated — and the generator refuses to
 write new schemas under an unchanged schema_version.
 """
@@ -63,8 +66,8 @@ def infer(values):
             if (isinstance(types, list) and ("number" in types or "boolean" in types or "integer" in types)
                     and k + "_reason" not in props):
                 props[k + "_reason"] = {"type": "string"}
-        out_obj = {"type": "object", "properties": props,
-                   "required": [k for k in keys if all(k in o for o in objects)], "additionalProperties": False}
+        required = [k for k in keys if all(k in o for o in objects) and not k.endswith("_reason")]
+        out_obj = {"type": "object", "properties": props, "required": required, "additionalProperties": False}
         if not scalars and not arrays:
             return out_obj
         out.setdefault("anyOf", []).append(out_obj)
@@ -74,6 +77,9 @@ def infer(values):
         if not scalars and not objects:
             return arr
         out.setdefault("anyOf", []).append(arr)
+    if scalars == {"null"} and not objects and not arrays:
+        # only ever null in the runs: its type is unknown here, so any value is accepted
+        return {}
     if scalars:
         order = ["null", "boolean", "integer", "number", "string"]
         sc = {"type": sorted(scalars, key=order.index)}
@@ -108,8 +114,14 @@ def main():
     lock_path = os.path.join(SCHEMA_DIR, "lock.json")
     old = json.load(open(lock_path)) if os.path.exists(lock_path) else None
     os.makedirs(SCHEMA_DIR, exist_ok=True)
+    # the data section is one builder's output for every command: one schema for all of them
+    data = infer([r["data"] for reports in by_command.values() for r in reports if "data" in r])
     for command, reports in by_command.items():
         s = infer(reports)
+        if "data" in s["properties"]:
+            s["properties"]["data"] = data
+        # a report's inputs echo how it was run (directly, or by merge from unit files): none is required
+        s["properties"]["inputs"]["required"] = []
         s["properties"]["schema_version"] = {"const": version}
         s["properties"]["command"] = {"const": command}
         name = command.replace(" ", "-")

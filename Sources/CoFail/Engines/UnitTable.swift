@@ -174,6 +174,9 @@ public struct UnitTable: Sendable {
     /// Reads a table file, validating every field; `path` names it in errors. A torn last line
     /// (no checksum, or a wrong one) is dropped and reported, never used.
     public static func read(_ path: String) throws -> Loaded {
+        if let problem = CheckpointWriter.problem(at: path) {
+            throw CoFailError.usage("unit file \(path) \(problem)")
+        }
         let bytes = try ByteInput.read(path).bytes
         func fail(
             _ line: Int, _ column: Int? = nil, _ field: String? = nil, _ value: String?,
@@ -308,6 +311,13 @@ extension UnitTable {
     /// Whether something exists at `path` (a file, link or device).
     public static func fileExists(_ path: String) -> Bool {
         CheckpointWriter.exists(path)
+    }
+
+    /// Whether `path` is an empty regular file: a checkpoint whose header was never written (the
+    /// disk filled first), which holds no work and counts as absent.
+    public static func isEmptyFile(_ path: String) -> Bool {
+        CheckpointWriter.problem(at: path) == nil && (try? FileManager.default.attributesOfItem(atPath: path)[.size])
+            .flatMap { $0 as? NSNumber }?.intValue == 0
     }
 
     /// Writes the whole table to `path` in place (no rename); `overwrite` allows replacing an

@@ -159,23 +159,25 @@ public struct VoteEngine: Sendable {
             }
         }
         let wanted = options.subsets ?? options.maxSubsets
-        if options.subsets == nil && subsetsTotal <= Double(options.maxSubsets) {
+        let enumerates = options.subsets == nil && subsetsTotal <= Double(options.maxSubsets)
+        units = enumerates ? Int(subsetsTotal) : wanted
+        // a sampled run also keeps its k members per subset: checked before anything is allocated
+        let values = VoteEngine.columns.count + (enumerates ? 0 : k)
+        if let problem = UnitTable.capacityProblem(units: units, columns: values) {
+            let name = options.subsets == nil ? "max_subsets" : "subsets"
+            throw CoFailError.invalid(name, units, "fit in memory: \(problem)")
+        }
+        if enumerates {
             enumeration = "all"
-            units = Int(subsetsTotal)
             sampled = nil
             binomials = (0...m).map { a in
                 (0...k).map { b in VoteEngine.binomial(a, b) }
             }
         } else {
             enumeration = "sampled"
-            units = wanted
             sampled = try VoteEngine.sample(
                 models: m, size: k, count: wanted, seed: options.seed, cancellation: options.cancellation)
             binomials = []
-        }
-        if let problem = UnitTable.capacityProblem(units: units, columns: VoteEngine.columns.count) {
-            let name = options.subsets == nil ? "max_subsets" : "subsets"
-            throw CoFailError.invalid(name, units, "fit in memory: \(problem)")
         }
     }
 

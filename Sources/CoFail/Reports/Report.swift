@@ -1,7 +1,7 @@
 import Foundation
 
 /// Version of the JSON report layout; bumped on any incompatible change (README "JSON output").
-public let reportSchemaVersion = "1.2"
+public let reportSchemaVersion = "1.3"
 
 /// Output formats of every command.
 public enum OutputFormat: String, Sendable, CaseIterable { case table, json, csv }
@@ -162,19 +162,31 @@ public struct Report: Sendable {
                     let widths = columns.indices.map { c in
                         max(columns[c].label.count, cells.map { $0[c].count }.max() ?? 0)
                     }
-                    out +=
-                        "    "
-                        + columns.indices.map {
-                            columns[$0].label.padding(toLength: widths[$0], withPad: " ", startingAt: 0)
-                        }.joined(separator: "  ") + "\n"
+                    // words read left-aligned, numbers right-aligned; nothing trails a line
+                    let textual = columns.indices.map { c in
+                        c == 0
+                            || rows.allSatisfy {
+                                switch $0[c] {
+                                case .string, .array, .null: return true
+                                default: return false
+                                }
+                            }
+                    }
+                    func line(_ fields: [String], header: Bool) -> String {
+                        let parts = fields.indices.map { c in
+                            header || textual[c]
+                                ? fields[c].padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                                : String(repeating: " ", count: widths[c] - fields[c].count) + fields[c]
+                        }
+                        var text = "    " + parts.joined(separator: "  ")
+                        while text.last == " " {
+                            text.removeLast()
+                        }
+                        return text + "\n"
+                    }
+                    out += line(columns.map(\.label), header: true)
                     for row in cells {
-                        out +=
-                            "    "
-                            + row.indices.map { c in
-                                c == 0
-                                    ? row[c].padding(toLength: widths[c], withPad: " ", startingAt: 0)
-                                    : String(repeating: " ", count: widths[c] - row[c].count) + row[c]
-                            }.joined(separator: "  ") + "\n"
+                        out += line(row, header: false)
                     }
                 }
             }
