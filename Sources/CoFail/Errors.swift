@@ -1,20 +1,3 @@
-/// Process exit codes of the `cofail` CLI (documented in README "Exit codes").
-public enum ExitStatus: Int32, Sendable {
-    case ok = 0
-    /// Bad flags or option values (swift-argument-parser's validation failures also use 64).
-    case usage = 64
-    /// Malformed input data: the message names file, line, column and value.
-    case dataError = 65
-    /// An input file could not be opened or read.
-    case noInput = 66
-    /// A numerical kernel failed (a bug or an extreme case worth reporting): a `KernelError`.
-    case software = 70
-    /// An output file could not be written.
-    case ioError = 74
-    /// Interrupted by SIGINT; completed work was saved and the message says how to resume.
-    case interrupted = 130
-}
-
 /// Where in an input a problem sits. `line` and `column` are 1-based; `column` may carry the
 /// header name of that column.
 public struct InputLocation: Sendable, Equatable, CustomStringConvertible {
@@ -50,42 +33,61 @@ extension CoFailError {
     }
 }
 
-/// Every failure cofail reports to a user, except a numerical kernel's, which is thrown as `KernelError`.
+/// What a user can do about a data error; the CLI words it with its flags.
+public enum Remedy: Sendable, Equatable {
+    /// Combine repeated samples of a cell (first, mean or majority).
+    case aggregate
+    /// Give a threshold that turns scores into correctness (and its direction).
+    case threshold
+    /// Import what is valid and list what is skipped.
+    case skipInvalid
+    /// Name the metric (lm-eval: with its filter) or statistic read as correctness.
+    case metric(withFilter: Bool)
+    /// Name the model for every run read.
+    case model
+    /// Keep only some tasks.
+    case task
+    /// Price every model whose calls were logged, or import without costs.
+    case prices
+}
+
+/// Every failure cofail reports, except a numerical kernel's (`KernelError`). Each case carries
+/// fields, not wording for a particular front end: a command-line tool names its own flags and
+/// maps cases to exit codes.
 public enum CoFailError: Error, CustomStringConvertible, Sendable {
-    /// Malformed data: location, the offending value (if any) and what is wrong.
-    case data(InputLocation, value: String?, message: String)
+    /// Malformed data: location, the offending value (if any), what is wrong, and what helps.
+    case data(InputLocation, value: String?, message: String, remedy: Remedy? = nil)
     /// The input could not be read at all.
     case unreadable(path: String, reason: String)
-    /// An option value or combination that cannot be honoured.
-    case usage(String)
     /// A parameter outside its domain: its name (as the library spells it, `min_model_coverage`),
-    /// the value given, and what it must satisfy. The CLI words the name as its flag.
+    /// the value given, and what it must satisfy.
     case invalidParameter(name: String, value: String, requirement: String)
+    /// An analysis needs a field the input does not have (`type`, `confidence`, `cost`).
+    case missingField(field: String, neededBy: String)
+    /// Inputs or parameters that cannot be used together, in words.
+    case conflict(String)
+    /// A file that cannot serve its purpose (a checkpoint at a FIFO, a link).
+    case unsuitableFile(path: String, problem: String)
+    /// Unit files, a checkpoint or a matrix that do not belong to the same run: what differs.
+    case runMismatch(String)
     /// An output could not be written.
     case output(path: String, reason: String)
-    /// The run was interrupted; `resumeHint` says how to continue.
-    case interrupted(resumeHint: String)
+    /// A cancellation token stopped the work before any result could be kept.
+    case cancelled
 
     public var description: String {
         switch self {
-        case let .data(loc, value, message):
+        case let .data(loc, value, message, _):
             if let value { return "\(loc): \(message) (value: '\(InputText.printable(value))')" }
             return "\(loc): \(message)"
         case let .unreadable(path, reason): return "\(path): cannot read input: \(reason)"
-        case let .usage(message): return message
         case let .invalidParameter(name, value, requirement): return "\(name) must \(requirement) (got \(value))"
+        case let .missingField(field, neededBy): return "\(neededBy) needs a '\(field)' field in the input"
+        case let .conflict(message): return message
+        case let .unsuitableFile(path, problem): return "\(path) \(problem)"
+        case let .runMismatch(message): return message
         case let .output(path, reason): return "\(path): cannot write output: \(reason)"
-        case let .interrupted(hint): return "interrupted; \(hint)"
-        }
-    }
-
-    public var exitStatus: ExitStatus {
-        switch self {
-        case .data: return .dataError
-        case .unreadable: return .noInput
-        case .usage, .invalidParameter: return .usage
-        case .output: return .ioError
-        case .interrupted: return .interrupted
+        case .cancelled: return "cancelled before any result was kept"
         }
     }
 }

@@ -96,18 +96,84 @@ enum Interrupts {
     }
 }
 
+/// Process exit codes of the `cofail` CLI (documented in README "Exit codes").
+enum ExitStatus: Int32 {
+    case ok = 0
+    /// Bad flags or option values (swift-argument-parser's validation failures also use 64).
+    case usage = 64
+    /// Malformed input data: the message names file, line, column and value.
+    case dataError = 65
+    /// An input file could not be opened or read.
+    case noInput = 66
+    /// A numerical kernel failed (a bug or an extreme case worth reporting): a `KernelError`.
+    case software = 70
+    /// An output file could not be written.
+    case ioError = 74
+    /// Interrupted by SIGINT; completed work was saved and the message says how to resume.
+    case interrupted = 130
+}
+
+/// An option combination the CLI cannot honour (exit 64).
+struct UsageError: Error {
+    let message: String
+
+    init(_ message: String) {
+        self.message = message
+    }
+}
+
+/// A run stopped by Ctrl-C after saving its work; `hint` says how to resume (exit 130).
+struct Interrupted: Error {
+    let hint: String
+}
+
+/// The flag that sets a library parameter (`min_model_coverage` → `--min-model-coverage`).
+func flag(_ parameter: String) -> String {
+    "--" + parameter.replacingOccurrences(of: "_", with: "-")
+}
+
+/// What the user can do about a data error, in this CLI's flags.
+func words(_ remedy: Remedy) -> String {
+    switch remedy {
+    case .aggregate: return "--aggregate first|mean|majority combines repeated samples"
+    case .threshold: return "give --threshold T (a score ≥ T counts as correct; ≤ T with --lower-is-better)"
+    case .skipInvalid: return "--skip-invalid imports the other logs and lists the ones it skips"
+    case .metric(let withFilter): return withFilter ? "give --metric NAME[,FILTER]" : "give --metric NAME"
+    case .model: return "give --model NAME"
+    case .task: return "check --task"
+    case .prices: return "price them in --prices, or leave --prices out to import without costs"
+    }
+}
+
+/// A library error in this CLI's words, and its exit status.
+func worded(_ e: CoFailError) -> (String, ExitStatus) {
+    switch e {
+    case let .invalidParameter(name, value, requirement):
+        return ("\(flag(name)) must \(requirement) (got \(value))", .usage)
+    case let .data(_, _, _, remedy):
+        return (e.description + (remedy.map { "; " + words($0) } ?? ""), .dataError)
+    case .unreadable: return (e.description, .noInput)
+    case .missingField, .conflict, .unsuitableFile, .runMismatch: return (e.description, .usage)
+    case .output: return (e.description, .ioError)
+    case .cancelled: return ("interrupted before any result was kept: run the command again", .interrupted)
+    }
+}
+
 /// Runs a command body, turning cofail's errors into a message on stderr and its exit code.
 func runReporting(_ body: () throws -> Void) throws {
     ReportStream.protect()
     do {
         try body()
-    } catch let CoFailError.invalidParameter(name, value, requirement) {
-        let flag = "--" + name.replacingOccurrences(of: "_", with: "-")
-        note("error: \(flag) must \(requirement) (got \(value))")
-        throw ExitCode(ExitStatus.usage.rawValue)
     } catch let e as CoFailError {
-        note("error: \(e.description)")
-        throw ExitCode(e.exitStatus.rawValue)
+        let (message, status) = worded(e)
+        note("error: \(message)")
+        throw ExitCode(status.rawValue)
+    } catch let e as UsageError {
+        note("error: \(e.message)")
+        throw ExitCode(ExitStatus.usage.rawValue)
+    } catch let e as Interrupted {
+        note("interrupted; \(e.hint)")
+        throw ExitCode(ExitStatus.interrupted.rawValue)
     } catch let e as KernelError {
         note("error: \(e.description)")
         throw ExitCode(ExitStatus.software.rawValue)

@@ -48,10 +48,27 @@ struct EngineOptions: ParsableArguments {
         if let shard {
             return (try Shard.parse(shard), true)
         }
-        if let fromSlurm = try Shard.fromEnvironment() {
+        if let fromSlurm = try EngineOptions.slurmShard() {
             return (fromSlurm, true)
         }
         return (.whole, false)
+    }
+
+    /// The shard of a Slurm job array task (SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT), when set.
+    /// Task ids are taken relative to SLURM_ARRAY_TASK_MIN so `--array=1-4` works too.
+    static func slurmShard(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Shard? {
+        guard let id = env["SLURM_ARRAY_TASK_ID"].flatMap(Int.init),
+            let count = env["SLURM_ARRAY_TASK_COUNT"].flatMap(Int.init)
+        else {
+            return nil
+        }
+        let base = env["SLURM_ARRAY_TASK_MIN"].flatMap(Int.init) ?? 0
+        guard count >= 1, id - base >= 0, id - base < count else {
+            throw UsageError(
+                "SLURM_ARRAY_TASK_ID=\(id) does not fit SLURM_ARRAY_TASK_COUNT=\(count) "
+                    + "(min \(base)); use --array=0-\(count - 1)")
+        }
+        return Shard(index: id - base, count: count)
     }
 
     var showProgress: Bool {
@@ -75,7 +92,7 @@ struct EngineOptions: ParsableArguments {
         }
         guard resume else {
             if UnitTable.fileExists(checkpoint) && !force {
-                throw CoFailError.usage(
+                throw UsageError(
                     "\(checkpoint) already exists: add --resume to continue it, or --force to "
                         + "overwrite it")
             }
@@ -93,7 +110,7 @@ struct EngineOptions: ParsableArguments {
             diff.append("shard: \(t.shard.text) vs \(shard.text)")
         }
         guard diff.isEmpty else {
-            throw CoFailError.usage(
+            throw UsageError(
                 "\(checkpoint) was written by a different run (\(diff.joined(separator: "; "))); "
                     + "use --force without --resume to start over")
         }
@@ -114,9 +131,13 @@ struct EngineOptions: ParsableArguments {
         var (table, plan) = try start(signature: signature, columns: columns, units: units, shard: shard)
         let token = Interrupts.install()
         let runner = UnitRunner(
-            threads: common.threads, label: engine, progress: showProgress, checkpoint: plan,
-            cancellation: token)
-        if try !runner.run(&table, compute: compute) {
+            threads: common.threads, checkpoint: plan, cancellation: token,
+            progress: showProgress ? ProgressLine(label: engine).draw : nil)
+        let finished = try runner.run(&table, compute: compute)
+        if showProgress {
+            try? FileHandle.standardError.write(contentsOf: Data("\n".utf8))
+        }
+        if !finished {
             let path = checkpoint ?? "cofail-\(engine)-\(signature.matrixHash)-seed\(common.seed).units"
             if checkpoint == nil {
                 try table.save(to: path, overwrite: true)
@@ -128,8 +149,8 @@ struct EngineOptions: ParsableArguments {
             }
             again.append("--resume")
             let command = again.map(shellQuote).joined(separator: " ")
-            throw CoFailError.interrupted(
-                resumeHint: "\(table.completed) of \(table.owned) units were saved in "
+            throw Interrupted(
+                hint: "\(table.completed) of \(table.owned) units were saved in "
                     + "\(shellQuote(path)); resume with: \(command)")
         }
         guard sharded else {
@@ -139,4 +160,30 @@ struct EngineOptions: ParsableArguments {
         note("\(engine) shard \(shard.text): \(table.completed) units; combine with 'cofail merge'")
         return nil
     }
+}
+
+/// Progress of a run on standard error: one line redrawn after each batch.
+struct ProgressLine: Sendable {
+    let label: String
+    let start = Date()
+
+    @Sendable func draw(_ done: Int, _ total: Int) {
+        let dt = Date().timeIntervalSince(start)
+        let rate = dt > 0 ? Double(done) / dt : 0
+        let eta = rate > 0 ? Double(total - done) / rate : 0
+        let share = 100 * Double(done) / Double(max(total, 1))
+        let line = String(format: "\r%@ %d/%d (%.1f%%) %.1f/s ETA %.0fs   ", label, done, total, share, rate, eta)
+        try? FileHandle.standardError.write(contentsOf: Data(line.utf8))
+    }
+}
+
+/// A word as a POSIX shell reads it back unchanged (for the printed resume command).
+func shellQuote(_ s: String) -> String {
+    let safe = s.unicodeScalars.allSatisfy { c in
+        CharacterSet.alphanumerics.contains(c) || "_./:=,+-@%".unicodeScalars.contains(c)
+    }
+    if safe && !s.isEmpty {
+        return s
+    }
+    return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

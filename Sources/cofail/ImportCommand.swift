@@ -196,7 +196,7 @@ struct LogOptions: ParsableArguments {
     /// The matrix the logs at `paths` hold; what each importer chose goes to standard error.
     func load(_ source: LogSource, _ paths: [String], threshold: Double?) throws -> RawMatrix {
         if lowerIsBetter && threshold == nil {
-            throw CoFailError.usage("--lower-is-better needs --threshold T (score <= T counts as correct)")
+            throw UsageError("--lower-is-better needs --threshold T (score <= T counts as correct)")
         }
         var o = ImportOptions()
         o.scoring = Scoring(threshold: threshold, lowerIsBetter: lowerIsBetter)

@@ -35,7 +35,7 @@ struct MergeCommand: ParsableCommand {
                 let statNames = sig.stats ?? []
                 let stats = try statNames.map { name in
                     guard let s = BootstrapStatistic(rawValue: name) else {
-                        throw CoFailError.usage("\(files[0]) names an unknown statistic '\(name)'")
+                        throw UsageError("\(files[0]) names an unknown statistic '\(name)'")
                     }
                     return s
                 }
@@ -61,7 +61,7 @@ struct MergeCommand: ParsableCommand {
                     inputs: echo + [("sizes", .string(sizes)), ("subsets", .int(subsets))])
             case "vote":
                 guard let v = sig.vote else {
-                    throw CoFailError.usage("\(files[0]) is a vote run without its vote options")
+                    throw UsageError("\(files[0]) is a vote run without its vote options")
                 }
                 let pool = try VotePool(x, models: v.models)
                 let o = try v.options(
@@ -69,13 +69,13 @@ struct MergeCommand: ParsableCommand {
                     threads: RunOptions.cores)
                 let vote = try VoteEngine(pool, options: o)
                 guard vote.units == table.units else {
-                    throw CoFailError.usage("\(files[0]) has \(table.units) units; the vote run defines \(vote.units)")
+                    throw UsageError("\(files[0]) has \(table.units) units; the vote run defines \(vote.units)")
                 }
                 try finishVote(
                     vote, table: table, pool: pool, costRatio: v.costRatio, subsetsOut: nil, plot: plot, out: out,
                     sections: [.data(raw, x, cov)], inputs: echo + [("alpha", .number(interval.alpha))])
             default:
-                throw CoFailError.usage("\(files[0]) does not come from bootstrap, scan or vote")
+                throw UsageError("\(files[0]) does not come from bootstrap, scan or vote")
             }
         }
     }

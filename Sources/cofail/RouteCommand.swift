@@ -95,7 +95,7 @@ struct RouteCommand: ParsableCommand {
             let (x, cov) = try raw.applyCoverage(input.policy, registry: reg, models: pool)
             let mc = try modelCosts.map { try ModelCosts.load($0) }
             guard let costs = try CellCosts.select(raw, cov, modelCosts: mc) else {
-                throw CoFailError.usage(
+                throw UsageError(
                     "\(raw.source) has no cost field: route needs a cost per cell (long CSV / JSON Lines 'cost') "
                         + "or --model-costs FILE for a wide matrix")
             }
@@ -116,7 +116,7 @@ struct RouteCommand: ParsableCommand {
             }
             if let folds {
                 guard let typeFrontier = analysis.frontiers.first(where: { $0.partition == .type }) else {
-                    throw CoFailError.usage("--folds needs the type partition (a type column in the input)")
+                    throw UsageError("--folds needs the type partition (a type column in the input)")
                 }
                 let budget = policyBudget ?? (typeFrontier.budgetMin + typeFrontier.oracleCost) / 2
                 let t = try TypeRouter(

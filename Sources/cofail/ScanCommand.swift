@@ -45,13 +45,13 @@ struct ScanCommand: ParsableCommand {
             ei.minModelCoverage = nil
             let (raw, hash) = try ei.loadRaw(threads: engine.common.threads)
             guard raw.modelCount >= 2 else {
-                throw CoFailError.usage("scan needs at least two models (\(matrix) has \(raw.modelCount))")
+                throw UsageError("scan needs at least two models (\(matrix) has \(raw.modelCount))")
             }
             let sizeText = sizes ?? "2:\(raw.modelCount)"
             let sizeList = try PoolScan.parseSizes(sizeText, models: raw.modelCount)
-            let units = sizeList.reduce(0) { $0 + PoolScan.count(m: raw.modelCount, s: $1, cap: subsets) }
+            let units = sizeList.reduce(0) { $0 + Subsets.count(n: raw.modelCount, k: $1, cap: subsets) }
             if let problem = UnitTable.capacityProblem(units: units, columns: PoolScan.columns.count) {
-                throw CoFailError.usage("--subsets \(subsets) over \(sizeList.count) sizes: \(problem)")
+                throw UsageError("--subsets \(subsets) over \(sizeList.count) sizes: \(problem)")
             }
             let seed = engine.common.seed
             let relError = fullPrecision.fullRelError ?? Precision.replicate.fullRelError

@@ -14,7 +14,7 @@ import Testing
         compute: @escaping @Sendable (Int) throws -> [Double]
     ) throws -> UnitTable {
         var t = UnitTable(signature: testSignature, columns: columns, units: units, shard: shard)
-        _ = try UnitRunner(threads: threads, label: "test", progress: false, checkpoint: checkpoint)
+        _ = try UnitRunner(threads: threads, checkpoint: checkpoint)
             .run(&t, compute: compute)
         return t
     }
@@ -136,8 +136,7 @@ import Testing
         var t = UnitTable(signature: testSignature, columns: cols, units: 300, shard: .whole)
         let token = CancellationToken()
         let first = UnitRunner(
-            threads: 2, label: "test", progress: false,
-            checkpoint: .create(path: ckpt, overwrite: false), cancellation: token)
+            threads: 2, checkpoint: .create(path: ckpt, overwrite: false), cancellation: token)
         let finished = try first.run(&t) { r in
             if r == 70 {
                 token.cancel()
@@ -149,8 +148,7 @@ import Testing
         var resumed = loaded.table
         #expect(resumed.completed > 0 && resumed.completed < 300)
         let again = UnitRunner(
-            threads: 1, label: "test", progress: false,
-            checkpoint: .resume(path: ckpt, intactBytes: loaded.intactBytes))
+            threads: 1, checkpoint: .resume(path: ckpt, intactBytes: loaded.intactBytes))
         #expect(try again.run(&resumed) { try boot.replicate($0) })
         #expect(resumed.serialized() == full.serialized())
         #expect(try UnitTable.read(ckpt).table.serialized() == full.serialized())
@@ -250,7 +248,8 @@ import Testing
 
     /// SIGINT on the CLI: exit 130, a resume command, and the resumed result equals a full run.
     @Test func cliInterruptAndResume() throws {
-        let ckpt = scratchPath("cli", ".units")
+        // a path with a space and a quote: the printed resume command must quote it for the shell
+        let ckpt = scratchPath("cli it's", ".units")
         let args = [
             "bootstrap", exampleMatrix, "--replicates", "3000", "--stats", "beta,mean_tetrachoric", "--threads", "1",
             "--seed", "4", "--format", "csv",
@@ -277,10 +276,12 @@ import Testing
         p.interrupt()
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
-        #expect(p.terminationStatus == ExitStatus.interrupted.rawValue, "\(stderr)")
+        #expect(p.terminationStatus == 130, "\(stderr)")
         let saved = try UnitTable.read(ckpt).table.completed
         #expect(saved > 0 && saved < 3000)
         #expect(stderr.contains("--resume"))
+        let quoted = "'" + ckpt.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        #expect(stderr.contains("--checkpoint \(quoted) --resume"), "\(stderr)")
         let resumed = try runCLI(args + ["--checkpoint", ckpt, "--resume"])
         let whole = try runCLI(args)
         #expect(resumed.status == 0 && whole.status == 0)
@@ -292,14 +293,16 @@ import Testing
     }
 
     @Test func shardFromSlurmEnvironment() throws {
-        #expect(
-            try Shard.fromEnvironment(["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "4"])
-                == Shard(index: 2, count: 4))
-        #expect(
-            try Shard.fromEnvironment([
-                "SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_MIN": "1",
-            ]) == Shard(index: 2, count: 3))
-        #expect(try Shard.fromEnvironment([:]) == nil)
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("cofail").path
+        let out = scratchPath("slurm", ".units")
+        let env = ["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_MIN": "1"]
+        let r = try runProcess(exe, ["bootstrap", exampleMatrix, "--replicates", "6", "-o", out], environment: env)
+        #expect(r.status == 0 && r.stderr.contains("shard 2/3"), "\(r.stderr)")
+        let bad = try runProcess(
+            exe, ["bootstrap", exampleMatrix, "--replicates", "6"],
+            environment: ["SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_COUNT": "4"])
+        #expect(bad.status == 64 && bad.stderr.contains("--array=0-3"))
         #expect(throws: CoFailError.self) { try Shard.parse("3/3") }
     }
 }

@@ -15,7 +15,7 @@ import Testing
         do {
             _ = try load(text, suffix: suffix)
             Issue.record("expected a data error for: \(text.debugDescription)")
-        } catch let CoFailError.data(loc, v, message) {
+        } catch let CoFailError.data(loc, v, message, _) {
             #expect(loc.line == line, "line in \(loc)")
             if let column { #expect(loc.column == column, "column in \(loc)") }
             if let value { #expect(v == value) }
@@ -138,7 +138,7 @@ import Testing
         do {
             _ = try MatrixLoader().load(tempFile(bytes))
             Issue.record("expected UTF-8 error")
-        } catch let CoFailError.data(loc, value, message) {
+        } catch let CoFailError.data(loc, value, message, _) {
             #expect(loc.line == 3 && loc.column == 4)
             #expect(value == "0xFF FE 2C 31")
             #expect(message.contains("UTF-8"))
@@ -152,7 +152,7 @@ import Testing
         do {
             _ = try MatrixLoader().load(tempFile(Array(good.utf8) + [0xC3]))
             Issue.record("expected UTF-8 error")
-        } catch let CoFailError.data(loc, value, _) {
+        } catch let CoFailError.data(loc, value, _, _) {
             #expect(loc.line == 4 && loc.column == 1)
             #expect(value == "0xC3")
         }

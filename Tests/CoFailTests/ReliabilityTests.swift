@@ -30,10 +30,10 @@ import Testing
         for run in 0..<20 {
             let threads = run % 2 + 1
             var b = UnitTable(signature: testSignature, columns: ["beta", "beta_full"], units: 4, shard: .whole)
-            _ = try UnitRunner(threads: threads, label: "t", progress: false).run(&b) { try boot.replicate($0) }
+            _ = try UnitRunner(threads: threads).run(&b) { try boot.replicate($0) }
             var s = UnitTable(
                 signature: testSignature, columns: PoolScan.columns, units: scan.units.count, shard: .whole)
-            _ = try UnitRunner(threads: threads, label: "t", progress: false).run(&s) { try scan.compute($0) }
+            _ = try UnitRunner(threads: threads).run(&s) { try scan.compute($0) }
             #expect(b.column("beta_full").allSatisfy { $0 > 0 })
             let now = (b.serialized(), s.serialized())
             if let first {
@@ -249,10 +249,6 @@ import Testing
         try "query,a\nq1,1\n".write(toFile: m, atomically: true, encoding: .utf8)
         let changed = try runCLI(["merge"] + shards)
         #expect(changed.status == 64 && changed.stderr.contains("changed"), "\(changed.stderr)")
-    }
-
-    @Test func resumeCommandQuotesPathsWithSpaces() {
-        #expect(shellQuote("a b/c.units") == "'a b/c.units'" && shellQuote("it's") == "'it'\\''s'")
     }
 
     @Test func loaderRejectsHexUnderflowAndDuplicateKeysWithColumns() throws {

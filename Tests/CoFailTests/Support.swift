@@ -63,9 +63,14 @@ func runCLI(_ args: [String], stdin: String? = nil) throws -> CLIResult {
 }
 
 /// Runs the program at `path` with `args`, capturing both outputs.
-func runProcess(_ path: String, _ args: [String], stdin: String? = nil) throws -> CLIResult {
+func runProcess(
+    _ path: String, _ args: [String], stdin: String? = nil, environment: [String: String] = [:]
+) throws -> CLIResult {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: path)
+    if !environment.isEmpty {
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     p.arguments = args
     let out = Pipe()
     let err = Pipe()

@@ -20,7 +20,7 @@ import Testing
     ) throws -> (VoteEngine, UnitTable) {
         let engine = try VoteEngine(VotePool(x, models: models), options: options)
         var t = UnitTable(signature: testSignature, columns: VoteEngine.columns, units: engine.units, shard: shard)
-        _ = try UnitRunner(threads: threads, label: "vote", progress: false).run(&t) { try engine.compute($0) }
+        _ = try UnitRunner(threads: threads).run(&t) { try engine.compute($0) }
         return (engine, t)
     }
 

@@ -69,7 +69,7 @@ public struct SampleReading: Sendable, Equatable {
     public var summary: String {
         let how =
             policy == nil
-            ? "sample 0 of each cell (--aggregate first|mean|majority combines them)"
+            ? "sample 0 of each cell (a policy first, mean or majority combines them)"
             : "the samples combined by \(policy!.rawValue)"
         return "up to \(maxSamples) samples a cell (\(cellsWithSeveral) cells with several); read: \(how)"
     }
@@ -140,8 +140,8 @@ extension RawMatrix {
         guard let threshold else {
             throw CoFailError.data(
                 at, value: what,
-                message: "the mean correctness \(mean) of \(count) samples is fractional: give --threshold T "
-                    + "(mean ≥ T counts as correct), or --aggregate majority")
+                message: "the mean correctness \(mean) of \(count) samples is fractional (a threshold decides it, "
+                    + "or the majority policy)", remedy: .threshold)
         }
         return mean >= threshold ? .correct : .wrong
     }

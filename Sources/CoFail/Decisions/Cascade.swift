@@ -38,22 +38,8 @@ public struct CascadeSample: Sendable {
 
     /// Rank-scaled confidence `(midrank − ½)/n` (§13.8), ties sharing their midrank.
     public func rankScaled() throws -> [Double] {
-        let order = try Ordering.ascending(confidence)
-        var r = [Double](repeating: 0, count: n)
-        var start = 0
-        while start < n {
-            var end = start + 1
-            while end < n, confidence[order[end]] == confidence[order[start]] {
-                end += 1
-            }
-            // midrank of positions start+1 … end (1-based)
-            let mid = Double(start + 1 + end) / 2
-            for k in start..<end {
-                r[order[k]] = (mid - 0.5) / Double(n)
-            }
-            start = end
-        }
-        return r
+        let ranks = MidRanks.of(confidence, ascendingOrder: try Ordering.ascending(confidence))
+        return ranks.map { ($0 - 0.5) / Double(n) }
     }
 }
 

@@ -277,7 +277,7 @@ public struct CascadeAnalysis: Sendable {
         _ x: CascadeSample, ids: [String], cheap: String, strong: String, options o: CascadeOptions
     ) throws {
         guard x.n >= 1 else {
-            throw CoFailError.usage("no query has both models' answers and the cheap model's confidence")
+            throw CoFailError.conflict("no query has both models' answers and the cheap model's confidence")
         }
         guard o.folds >= 2, o.folds <= x.n else {
             throw CoFailError.invalidParameter(
@@ -323,7 +323,7 @@ public struct CascadeInput: Sendable {
     /// S's confidence, and takes the pair's costs when the input has a cost field.
     public init(_ raw: RawMatrix, cheap: String?, strong: String?, policy: CoveragePolicy) throws {
         guard let conf = raw.confidences else {
-            throw CoFailError.usage("\(raw.source) has no confidence field: the cascade needs the cheap model's")
+            throw CoFailError.missingField(field: "confidence", neededBy: "the cascade (the cheap model's confidence)")
         }
         let withConfidence = CascadeInput.modelsWithConfidence(raw)
         let s: Int
@@ -337,7 +337,8 @@ public struct CascadeInput: Sendable {
             s = withConfidence[0]
         } else {
             let names = withConfidence.map { raw.modelNames[$0] }.joined(separator: ", ")
-            throw CoFailError.usage("several models carry confidences (\(names)): name the cheap one with --cheap")
+            throw CoFailError.invalidParameter(
+                name: "cheap", value: "none", requirement: "name one of the models that carry confidences (\(names))")
         }
         let l: Int
         if let strong {
@@ -361,7 +362,7 @@ public struct CascadeInput: Sendable {
         strong = l
         let (x, cov) = try raw.applyCoverage(policy, models: [s, l])
         guard x.m == 2 else {
-            throw CoFailError.usage("the coverage policy dropped one of the pair's models")
+            throw CoFailError.conflict("the coverage policy dropped one of the pair's models")
         }
         var keep: [Int] = []
         var dropped: [String] = []
@@ -393,8 +394,7 @@ public struct CascadeInput: Sendable {
             cheapCost: costs.map { c in (0..<keep.count).map { c.cost(query: $0, model: sIndex) } },
             strongCost: costs.map { c in (0..<keep.count).map { c.cost(query: $0, model: lIndex) } })
         if keep.isEmpty {
-            throw CoFailError.usage(
-                "no kept query carries the cheap model's confidence (\(dropped.count) dropped)")
+            throw CoFailError.conflict("no kept query carries the cheap model's confidence (\(dropped.count) dropped)")
         }
     }
 
@@ -420,7 +420,7 @@ public struct CascadeInput: Sendable {
             }
         }
         guard let best else {
-            throw CoFailError.usage("the cascade needs a second model")
+            throw CoFailError.conflict("the cascade needs a second model")
         }
         return best
     }
@@ -439,7 +439,7 @@ public struct CascadeInput: Sendable {
         _ raw: RawMatrix, policy: CoveragePolicy
     ) throws -> (pairs: [CascadeInput], skipped: [SkippedPair]) {
         guard let conf = raw.confidences else {
-            throw CoFailError.usage("\(raw.source) has no confidence field")
+            throw CoFailError.missingField(field: "confidence", neededBy: "every cascade pair")
         }
         var out: [CascadeInput] = []
         var skipped: [SkippedPair] = []

@@ -1,23 +1,3 @@
-/// Compensated (Neumaier) summation: budgets and costs accumulate many small terms.
-public struct CompensatedSum: Sendable {
-    public private(set) var sum = 0.0
-    private var carry = 0.0
-
-    public init() {}
-
-    public mutating func add(_ x: Double) {
-        let t = sum + x
-        if abs(sum) >= abs(x) {
-            carry += (sum - t) + x
-        } else {
-            carry += (x - t) + sum
-        }
-        sum = t
-    }
-
-    public var value: Double { sum + carry }
-}
-
 /// Constant per-query costs per model for inputs without a cost field (`--model-costs FILE`,
 /// CSV `model,cost`; METHODS §0′).
 public struct ModelCosts: Sendable {
@@ -141,7 +121,7 @@ public struct CellCosts: Sendable {
         let m = coverage.keptModels.count
         if let modelCosts {
             if raw.costs != nil {
-                throw CoFailError.usage(
+                throw CoFailError.conflict(
                     "\(raw.source) has a cost field and model costs were given (\(modelCosts.source)): "
                         + "use one source of costs")
             }
@@ -224,25 +204,9 @@ public struct QueryTypes: Sendable {
 /// The portable held-out split of METHODS §13.7: `key(q) = SplitMix64(FNV-1a-64(id) XOR seed)`,
 /// queries sorted by (key, UTF-8 bytes of id), fold = rank mod k. Independent of input order.
 public enum HeldOutFolds {
-    public static func fnv1a64(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x0000_0100_0000_01b3
-        }
-        return h
-    }
-
-    public static func splitMix64(_ x: UInt64) -> UInt64 {
-        var z = x &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
     /// Fold of each id (0..<k).
     public static func assign(_ ids: [String], folds k: Int, seed: UInt64) -> [Int] {
-        let keys = ids.map { splitMix64(fnv1a64($0) ^ seed) }
+        let keys = ids.map { Hashing.foldKey($0, seed: seed) }
         let order = ids.indices.sorted { a, b in
             keys[a] != keys[b] ? keys[a] < keys[b] : ids[a].utf8.lexicographicallyPrecedes(ids[b].utf8)
         }

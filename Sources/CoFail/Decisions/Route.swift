@@ -16,11 +16,11 @@ public struct RouteData: Sendable {
 
     public init(matrix: OutcomeMatrix, costs: CellCosts, types: QueryTypes?) throws {
         guard costs.n == matrix.n, costs.m == matrix.m else {
-            throw CoFailError.usage(
+            throw CoFailError.conflict(
                 "costs (\(costs.n) × \(costs.m)) do not match the matrix (\(matrix.n) × \(matrix.m))")
         }
         if let types, types.index.count != matrix.n {
-            throw CoFailError.usage("types cover \(types.index.count) queries, the matrix has \(matrix.n)")
+            throw CoFailError.conflict("types cover \(types.index.count) queries, the matrix has \(matrix.n)")
         }
         self.matrix = matrix
         self.costs = costs
@@ -156,7 +156,7 @@ public struct RouteFrontier: Sendable {
             let typeOf: [Int32]
             if partition == .type {
                 guard let types = data.types else {
-                    throw CoFailError.usage("the type partition needs a type field in the input")
+                    throw CoFailError.missingField(field: "type", neededBy: "the type partition")
                 }
                 typeNames = types.names
                 typeOf = types.index

@@ -28,7 +28,7 @@ public struct RouteAnalysis: Sendable {
         self.data = data
         let parts = o.partitions ?? (data.types == nil ? [.none, .query] : [.none, .type, .query])
         if parts.contains(.type) && data.types == nil {
-            throw CoFailError.usage("--partition type needs a type field in the input (long CSV or JSON Lines)")
+            throw CoFailError.missingField(field: "type", neededBy: "the type partition")
         }
         frontiers = try RoutePartition.allCases.filter(parts.contains).map { try RouteFrontier(data, partition: $0) }
         cheapest = data.cheapestModel

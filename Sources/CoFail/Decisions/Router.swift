@@ -148,7 +148,7 @@ public struct TypeRouter: Sendable {
         frontiers: [RouteFrontier]
     ) throws {
         guard let types = data.types else {
-            throw CoFailError.usage("the type router needs a type field in the input")
+            throw CoFailError.missingField(field: "type", neededBy: "the type router")
         }
         guard k >= 2, k <= data.n else {
             throw CoFailError.invalidParameter(

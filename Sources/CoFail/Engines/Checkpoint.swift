@@ -44,7 +44,7 @@ final class CheckpointWriter {
     /// Creates (or, with `overwrite`, truncates) the file and writes `contents`.
     static func create(_ path: String, contents: String, overwrite: Bool) throws -> CheckpointWriter {
         if let problem = problem(at: path) {
-            throw CoFailError.usage("checkpoint \(path) \(problem)")
+            throw CoFailError.unsuitableFile(path: path, problem: problem)
         }
         var flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC
         flags |= overwrite ? O_TRUNC : O_EXCL
@@ -60,7 +60,7 @@ final class CheckpointWriter {
     /// Opens an existing checkpoint for appending after its first `keep` bytes (its intact part).
     static func resume(_ path: String, keep: Int) throws -> CheckpointWriter {
         if let problem = problem(at: path) {
-            throw CoFailError.usage("checkpoint \(path) \(problem)")
+            throw CoFailError.unsuitableFile(path: path, problem: problem)
         }
         let fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else {
@@ -91,15 +91,4 @@ final class CheckpointWriter {
         }
         bytes.removeAll()
     }
-}
-
-/// A word as a POSIX shell reads it back unchanged (for the printed resume command).
-public func shellQuote(_ s: String) -> String {
-    let safe = s.unicodeScalars.allSatisfy { c in
-        CharacterSet.alphanumerics.contains(c) || "_./:=,+-@%".unicodeScalars.contains(c)
-    }
-    if safe && !s.isEmpty {
-        return s
-    }
-    return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

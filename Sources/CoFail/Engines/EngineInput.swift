@@ -59,7 +59,7 @@ public struct EngineInput: Sendable {
     ) {
         let loaded = try signature.input.load(models: models)
         guard loaded.hash == signature.matrixHash else {
-            throw CoFailError.usage(
+            throw CoFailError.runMismatch(
                 "\(signature.matrix) has changed since the units were computed "
                     + "(content hash \(loaded.hash), units \(signature.matrixHash))")
         }
@@ -69,9 +69,5 @@ public struct EngineInput: Sendable {
 
 /// FNV-1a 64 of the input bytes: identifies the matrix a checkpoint or shard was computed on.
 public func contentHash(_ bytes: [UInt8]) -> String {
-    var h: UInt64 = 0xcbf29ce484222325
-    for b in bytes {
-        h = (h ^ UInt64(b)) &* 0x100000001b3
-    }
-    return String(h, radix: 16)
+    String(Hashing.fnv1a64(bytes), radix: 16)
 }

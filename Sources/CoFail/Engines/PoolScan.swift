@@ -44,7 +44,7 @@ public struct PoolScan: Sendable {
             throw CoFailError.invalid("subsets", subsets, "be at least 1")
         }
         for s in sizes where s < 2 || s > m {
-            throw CoFailError.usage("pool size \(s) is outside 2...\(m) (the matrix has \(m) models)")
+            throw CoFailError.invalid("sizes", s, "lie in 2...\(m) (the matrix has \(m) models)")
         }
         self.raw = raw
         self.sizes = sizes
@@ -53,7 +53,7 @@ public struct PoolScan: Sendable {
         self.correction = correction
         self.full = full
         var u: [(Int, Int)] = []
-        for s in sizes { for j in 0..<PoolScan.count(m: m, s: s, cap: subsets) { u.append((s, j)) } }
+        for s in sizes { for j in 0..<Subsets.count(n: m, k: s, cap: subsets) { u.append((s, j)) } }
         units = u
         let w = raw.words
         var e = [UInt64]()
@@ -76,64 +76,22 @@ public struct PoolScan: Sendable {
         }
     }
 
-    /// min(C(m, s), cap) without overflow.
-    /// C(m, s) = C(m, m−s); the running product over the smaller side only grows, so it can stop at the cap.
-    public static func count(m: Int, s: Int, cap: Int) -> Int {
-        var c = 1.0
-        let t = min(s, m - s)
-        for k in 0..<t {
-            c = c * Double(m - k) / Double(k + 1)
-            if c > Double(cap) { return cap }
-        }
-        return min(cap, Int(c.rounded()))
-    }
-
     /// Whether size s enumerates all subsets.
     func exhaustive(_ s: Int) -> Bool {
-        PoolScan.count(m: raw.modelCount, s: s, cap: subsetsPerSize + 1) <= subsetsPerSize
+        Subsets.count(n: raw.modelCount, k: s, cap: subsetsPerSize + 1) <= subsetsPerSize
     }
 
     /// The model indices of subset j of size s.
     public func subset(size s: Int, index j: Int) -> [Int] {
         let m = raw.modelCount
         if exhaustive(s) {
-            // j-th combination in lexicographic order (combinatorial number system)
-            var out: [Int] = []
-            var rank = j
-            var start = 0
-            for pos in 0..<s {
-                for v in start..<m {
-                    let rest = PoolScan.binomial(m - v - 1, s - pos - 1)
-                    if rank < rest {
-                        out.append(v)
-                        start = v + 1
-                        break
-                    }
-                    rank -= rest
-                }
-            }
-            return out
+            return Subsets.unrank(j, n: m, k: s)
         }
         // partial Fisher–Yates from the subset stream of unit s·2^32 + j
-        var perm = Array(0..<m)
         let key = RandomKey(seed: seed, domain: .subset, unit: UInt64(s) << 32 | UInt64(j))
-        var u = (0.0, 0.0)
-        for k in 0..<s {
-            if k % 2 == 0 {
-                u = key.uniformPair(stream: 0, index: UInt64(k / 2))
-            }
-            let r = k + Int((k % 2 == 0 ? u.0 : u.1) * Double(m - k))
-            perm.swapAt(k, r)
-        }
-        return Array(perm[0..<s]).sorted()
+        return Subsets.draw(n: m, k: s) { key.uniformPair(stream: 0, index: $0) }
     }
 
-    static func binomial(_ n: Int, _ k: Int) -> Int {
-        if k < 0 || k > n { return 0 }
-        var c = 1
-        for i in 0..<min(k, n - k) { c = c * (n - i) / (i + 1) }
-        return c
-    }
 
     /// Statistics of unit u (NaN = undefined): the complete-coverage query set of the subset's
     /// columns, then the statistics pipeline at `Precision.replicate` on its counts.
@@ -251,23 +209,10 @@ public struct ScanSummary: Sendable {
         spearman = pairs.count >= 3 ? ScanSummary.spearman(pairs.map(\.0), pairs.map(\.1)) : nil
     }
 
-    static func ranks(_ v: [Double]) -> [Double] {
-        let order = v.indices.sorted { v[$0] < v[$1] }
-        var r = [Double](repeating: 0, count: v.count)
-        var i = 0
-        while i < order.count {
-            var j = i
-            while j + 1 < order.count && v[order[j + 1]] == v[order[i]] { j += 1 }
-            for k in i...j { r[order[k]] = Double(i + j) / 2 + 1 }
-            i = j + 1
-        }
-        return r
-    }
-
     /// Spearman's ρ: Pearson correlation of mid-ranks.
     static func spearman(_ x: [Double], _ y: [Double]) -> Double? {
-        let rx = ranks(x)
-        let ry = ranks(y)
+        let rx = MidRanks.of(x)
+        let ry = MidRanks.of(y)
         let n = Double(x.count)
         let mx = rx.reduce(0, +) / n
         let my = ry.reduce(0, +) / n

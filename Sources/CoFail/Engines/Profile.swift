@@ -79,11 +79,11 @@ public struct ThroughputProfile: Sendable {
                 var table = UnitTable(
                     signature: signature, columns: BootstrapStatistic.standard.map(\.rawValue),
                     units: reps, shard: .whole)
-                _ = try UnitRunner(threads: t, label: "profile", progress: false).run(&table) { try boot.replicate($0) }
+                _ = try UnitRunner(threads: t).run(&table) { try boot.replicate($0) }
             }
         }
         var voteOptions = VoteOptions()
-        voteOptions.subsets = min(20_000, VoteEngine.binomial(models, min(3, models)))
+        voteOptions.subsets = min(20_000, Subsets.binomial(models, min(3, models)))
         voteOptions.replicates = 0
         if models >= 3 {
             let vote = try VoteEngine(VotePool(x), options: voteOptions)
@@ -92,7 +92,7 @@ public struct ThroughputProfile: Sendable {
                     var table = UnitTable(
                         signature: signature, columns: VoteEngine.columns, units: vote.units,
                         shard: .whole)
-                    _ = try UnitRunner(threads: t, label: "profile", progress: false).run(&table) {
+                    _ = try UnitRunner(threads: t).run(&table) {
                         try vote.compute($0)
                     }
                 }
@@ -105,7 +105,7 @@ public struct ThroughputProfile: Sendable {
                 var table = UnitTable(
                     signature: signature, columns: PoolScan.columns, units: scan.units.count,
                     shard: .whole)
-                _ = try UnitRunner(threads: t, label: "profile", progress: false).run(&table) { try scan.compute($0) }
+                _ = try UnitRunner(threads: t).run(&table) { try scan.compute($0) }
             }
         }
     }

@@ -124,7 +124,7 @@ public struct VoteSignature: Codable, Equatable, Sendable, CustomStringConvertib
         o.control = VoteControl(rawValue: control) ?? .headroom
         o.correlations = try correlations.map { name in
             guard let c = VoteCorrelation(rawValue: name) else {
-                throw CoFailError.usage("unit file names an unknown correlation '\(name)'")
+                throw CoFailError.runMismatch("the unit file names an unknown correlation '\(name)'")
             }
             return c
         }

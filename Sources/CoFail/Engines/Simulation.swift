@@ -17,15 +17,14 @@ public struct CurvePoint: Sendable {
 public enum Synthetic {
     /// Checks (p, c) describe a pairwise law: 0 < p < 1 and max(0, 2p − 1) <= c <= p.
     public static func validate(p: Double, c: Double) throws {
-        guard p > 0, p < 1 else { throw CoFailError.usage("marginal error p must lie in (0, 1) (got \(p))") }
+        guard p > 0, p < 1 else { throw CoFailError.invalid("error", p, "lie in (0, 1)") }
         guard c <= p else {
-            throw CoFailError.usage(
-                "co-error c = \(c) exceeds the error rate p = \(p): two models cannot both err more often than one does"
-            )
+            throw CoFailError.invalid(
+                "co_error", c, "not exceed the error rate p = \(p) (two models cannot both err more often than one does)")
         }
         guard c >= max(0, 2 * p - 1) else {
-            throw CoFailError.usage(
-                "co-error c = \(c) is below the Fréchet lower bound max(0, 2p − 1) = \(max(0, 2 * p - 1))")
+            throw CoFailError.invalid(
+                "co_error", c, "be at least the Fréchet lower bound max(0, 2p − 1) = \(max(0, 2 * p - 1))")
         }
     }
 
@@ -50,8 +49,8 @@ public enum Synthetic {
     ) throws -> (theta: Double, points: [CurvePoint]) {
         try validate(p: p, c: c)
         guard case .theta(let theta) = try ClaytonKernel.calibrate([p, p], meanCoError: c) else {
-            throw CoFailError.usage(
-                "no Clayton θ > 0 gives co-error \(c) at error rate \(p) (Clayton needs p² < c < p)")
+            throw CoFailError.invalid(
+                "co_error", c, "lie in (p², p) = (\(p * p), \(p)): only there does a Clayton θ > 0 give it")
         }
         let points = try curve(p: p, c: c, maxModels: maxModels) { m in
             try ClaytonKernel.logJoint(Array(repeating: p, count: m), theta: theta)
@@ -64,8 +63,8 @@ public enum Synthetic {
         try validate(p: p, c: c)
         let rho = try tetrachoric(p: p, c: c)
         guard rho >= 0 else {
-            throw CoFailError.usage(
-                "co-error \(c) is below independence (p² = \(p * p)): the single-factor model needs ρ ≥ 0")
+            throw CoFailError.invalid(
+                "co_error", c, "be at least independence's p² = \(p * p) (the single-factor model needs ρ ≥ 0)")
         }
         return try (2...maxModels).map { m in
             let lsf = try SingleFactor.logBeta(Array(repeating: p, count: m), rho: rho)
@@ -111,10 +110,9 @@ public struct FrechetBounds: Sendable {
         }
         try Synthetic.validate(p: p, c: c)
         guard let (lo, hi) = try LPKernel.frechetBounds(models: m, error: p, coError: c) else {
-            throw CoFailError.usage(
-                "no exchangeable law of \(m) models has error \(p) and co-error \(c) (the count of wrong models "
-                    + "would need negative variance: c ≥ (m p² − p)/(m − 1) = "
-                    + "\((Double(m) * p * p - p) / Double(m - 1)))"
+            throw CoFailError.invalid(
+                "co_error", c, "be at least (m p² − p)/(m − 1) = \((Double(m) * p * p - p) / Double(m - 1)) for "
+                    + "\(m) models of error \(p) (below it the count of wrong models would need negative variance)"
             )
         }
         betaMin = lo
@@ -143,7 +141,7 @@ public struct FrechetBounds: Sendable {
     /// From a matrix: the pool's mean error and mean pairwise co-error (the exchangeable
     /// symmetrisation of its law has exactly these, and the same β).
     public init(_ x: OutcomeMatrix) throws {
-        guard x.m >= 2 else { throw CoFailError.usage("bounds need at least two models (the matrix has \(x.m))") }
+        guard x.m >= 2 else { throw CoFailError.invalid("models", x.m, "be at least two (bounds compare pairs)") }
         let g = try x.gram()
         var pSum = 0.0
         var cSum = 0.0

@@ -16,25 +16,24 @@ public enum CheckpointPlan: Sendable {
 }
 
 /// Runs the owned, not yet completed units of a `UnitTable` on `threads` threads, in batches:
-/// after each batch results are stored, appended to the checkpoint file, progress is drawn,
-/// and a cancellation stops the run cleanly. Each unit is computed from its index alone, so the
-/// table is the same for any thread count or batch order.
+/// after each batch results are stored, appended to the checkpoint file, `progress` is told how
+/// many of the run's units are done, and a cancellation stops the run cleanly. Each unit is
+/// computed from its index alone, so the table is the same for any thread count or batch order.
 public struct UnitRunner: Sendable {
-    public var threads: Int
-    public var label: String
-    public var progress: Bool
-    public var checkpoint: CheckpointPlan?
-    public var cancellation: CancellationToken
+    public let threads: Int
+    public let checkpoint: CheckpointPlan?
+    public let cancellation: CancellationToken
+    /// Called after each batch with the units done and the units this run computes.
+    public let progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
 
     public init(
-        threads: Int, label: String, progress: Bool, checkpoint: CheckpointPlan? = nil,
-        cancellation: CancellationToken = CancellationToken()
+        threads: Int, checkpoint: CheckpointPlan? = nil, cancellation: CancellationToken = CancellationToken(),
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
     ) {
         self.threads = max(1, threads)
-        self.label = label
-        self.progress = progress
         self.checkpoint = checkpoint
         self.cancellation = cancellation
+        self.progress = progress
     }
 
     /// Returns false when cancelled (the table then holds every completed unit).
@@ -51,7 +50,6 @@ public struct UnitRunner: Sendable {
         case nil:
             break
         }
-        let start = Date()
         let total = pending.count
         // large runs of small units (millions of vote subsets) take bigger batches: a batch costs
         // one fan-out, a checkpoint append and a progress update
@@ -92,58 +90,8 @@ public struct UnitRunner: Sendable {
                 try writer.write(units.map { table.line($0) }.joined())
             }
             done += units.count
-            if progress {
-                drawProgress(done, total, start)
-            }
-        }
-        if progress {
-            try? FileHandle.standardError.write(contentsOf: Data("\n".utf8))
+            progress?(done, total)
         }
         return done >= pending.count
-    }
-
-    func drawProgress(_ done: Int, _ total: Int, _ start: Date) {
-        let dt = Date().timeIntervalSince(start)
-        let rate = dt > 0 ? Double(done) / dt : 0
-        let eta = rate > 0 ? Double(total - done) / rate : 0
-        let share = 100 * Double(done) / Double(max(total, 1))
-        let line = String(format: "\r%@ %d/%d (%.1f%%) %.1f/s ETA %.0fs   ", label, done, total, share, rate, eta)
-        try? FileHandle.standardError.write(contentsOf: Data(line.utf8))
-    }
-}
-
-/// The next unclaimed index of a batch, shared by its threads.
-final class UnitCursor: Sendable {
-    private let next = Atomic<Int>(0)
-
-    /// The first of `count` indices no other caller gets.
-    func claim(_ count: Int) -> Int {
-        next.wrappingAdd(count, ordering: .relaxed).oldValue
-    }
-}
-
-/// Result slots written by worker threads, each slot by exactly one thread and read only after
-/// every writer has finished (`concurrentPerform` returns): disjoint writes need no lock.
-final class ResultSlots<T>: @unchecked Sendable {
-    private let slots: UnsafeMutablePointer<Result<T, Error>?>
-    private let count: Int
-
-    init(count: Int) {
-        self.count = count
-        slots = .allocate(capacity: max(count, 1))
-        slots.initialize(repeating: nil, count: count)
-    }
-
-    deinit {
-        slots.deinitialize(count: count)
-        slots.deallocate()
-    }
-
-    func store(_ k: Int, _ r: Result<T, Error>) {
-        slots[k] = r
-    }
-
-    func take(_ k: Int) -> Result<T, Error> {
-        slots[k]!
     }
 }

@@ -16,26 +16,9 @@ public struct Shard: Sendable, Equatable {
     public static func parse(_ text: String) throws -> Shard {
         let parts = text.split(separator: "/")
         guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 0, i < n else {
-            throw CoFailError.usage("shard must be i/N with 0 <= i < N (got '\(text)')")
+            throw CoFailError.invalid("shard", "'\(text)'", "be i/N with 0 <= i < N")
         }
         return Shard(index: i, count: n)
-    }
-
-    /// From Slurm job arrays (SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT), when set. Task ids
-    /// are taken relative to SLURM_ARRAY_TASK_MIN so `--array=1-4` works too.
-    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Shard? {
-        guard let id = env["SLURM_ARRAY_TASK_ID"].flatMap(Int.init),
-            let count = env["SLURM_ARRAY_TASK_COUNT"].flatMap(Int.init)
-        else {
-            return nil
-        }
-        let base = env["SLURM_ARRAY_TASK_MIN"].flatMap(Int.init) ?? 0
-        guard count >= 1, id - base >= 0, id - base < count else {
-            throw CoFailError.usage(
-                "SLURM_ARRAY_TASK_ID=\(id) does not fit SLURM_ARRAY_TASK_COUNT=\(count) "
-                    + "(min \(base)); use --array=0-\(count - 1)")
-        }
-        return Shard(index: id - base, count: count)
     }
 
     public func owns(_ unit: Int) -> Bool {
@@ -175,7 +158,7 @@ public struct UnitTable: Sendable {
     /// (no checksum, or a wrong one) is dropped and reported, never used.
     public static func read(_ path: String) throws -> Loaded {
         if let problem = CheckpointWriter.problem(at: path) {
-            throw CoFailError.usage("unit file \(path) \(problem)")
+            throw CoFailError.unsuitableFile(path: path, problem: problem)
         }
         let bytes = try ByteInput.read(path).bytes
         func fail(
@@ -278,7 +261,7 @@ public struct UnitTable: Sendable {
     /// present exactly once and every signature identical.
     public static func merge(_ parts: [(path: String, table: UnitTable)]) throws -> UnitTable {
         guard let first = parts.first else {
-            throw CoFailError.usage("merge needs at least one shard file")
+            throw CoFailError.invalid("shards", 0, "be at least one unit file")
         }
         var out = UnitTable(
             signature: first.table.signature, columns: first.table.columns,
@@ -287,11 +270,11 @@ public struct UnitTable: Sendable {
             let diff = t.signature.differences(from: first.table.signature)
             guard diff.isEmpty, t.columns == first.table.columns, t.units == first.table.units else {
                 let what = diff.isEmpty ? "columns or unit count" : diff.joined(separator: "; ")
-                throw CoFailError.usage("\(path) belongs to a different run than \(first.path) (\(what))")
+                throw CoFailError.runMismatch("\(path) belongs to a different run than \(first.path) (\(what))")
             }
             for u in 0..<t.units where t.done[u] {
                 if out.done[u] {
-                    throw CoFailError.usage("unit \(u) appears in more than one shard (\(path))")
+                    throw CoFailError.runMismatch("unit \(u) appears in more than one shard (\(path))")
                 }
                 out.set(u, Array(t.row(u)))
             }
@@ -299,7 +282,7 @@ public struct UnitTable: Sendable {
         let missing = (0..<out.units).filter { !out.done[$0] }
         if !missing.isEmpty {
             let some = missing.prefix(5).map(String.init).joined(separator: ", ")
-            throw CoFailError.usage(
+            throw CoFailError.runMismatch(
                 "the shards cover \(out.units - missing.count) of \(out.units) units; "
                     + "missing e.g. \(some)")
         }

@@ -106,8 +106,8 @@ public struct VoteEngine: Sendable {
     let rows: BitTables.Rows
     /// Members of the sampled subsets (k per unit), or nil when all are enumerated.
     let sampled: [Int]?
-    /// C(a, b) for a ≤ m, b ≤ k (enumeration only).
-    let binomials: [[Int]]
+    /// Lexicographic ranking of the k-subsets (enumeration only).
+    let ranking: Subsets.Ranking?
 
     /// Column i set where model i of `x` is right: the complement of its errors, padding zero.
     static func correctBits(_ x: OutcomeMatrix) -> [UInt64] {
@@ -170,61 +170,29 @@ public struct VoteEngine: Sendable {
         if enumerates {
             enumeration = "all"
             sampled = nil
-            binomials = (0...m).map { a in
-                (0...k).map { b in VoteEngine.binomial(a, b) }
-            }
+            ranking = Subsets.Ranking(n: m, k: k)
         } else {
             enumeration = "sampled"
             sampled = try VoteEngine.sample(
                 models: m, size: k, count: wanted, seed: options.seed, cancellation: options.cancellation)
-            binomials = []
+            ranking = nil
         }
     }
 
-    static func binomial(_ n: Int, _ r: Int) -> Int {
-        if r < 0 || r > n {
-            return 0
-        }
-        var c = 1.0
-        for i in 0..<min(r, n - r) {
-            c = c * Double(n - i) / Double(i + 1)
-        }
-        return c > 9e18 ? Int.max : Int(c.rounded())
-    }
-
-    /// `count` distinct uniform k-subsets: subset u from the subset stream of unit u, a duplicate
-    /// of an earlier subset redrawn from the same stream — the same set for any thread count.
+    /// `count` distinct uniform k-subsets of the subset streams (Core's `Subsets.distinct`): the
+    /// same set for any thread count.
     static func sample(
         models m: Int, size k: Int, count: Int, seed: UInt64, cancellation: CancellationToken? = nil
     ) throws -> [Int] {
-        var seen = Set<[Int]>()
-        var out: [Int] = []
-        out.reserveCapacity(count * k)
-        for u in 0..<count {
-            if u % 4096 == 0, cancellation?.isCancelled == true {
-                throw CoFailError.interrupted(resumeHint: "no subset was evaluated yet: run the command again")
-            }
-            let key = RandomKey(seed: seed, domain: .subset, unit: UInt64(u))
-            var draw: UInt64 = 0
-            while true {
-                var perm = Array(0..<m)
-                var pair = (0.0, 0.0)
-                for j in 0..<k {
-                    if j % 2 == 0 {
-                        pair = key.uniformPair(stream: draw, index: UInt64(j / 2))
-                    }
-                    let r = j + Int((j % 2 == 0 ? pair.0 : pair.1) * Double(m - j))
-                    perm.swapAt(j, r)
-                }
-                draw += 1
-                let members = Array(perm[0..<k]).sorted()
-                if seen.insert(members).inserted {
-                    out.append(contentsOf: members)
-                    break
-                }
-            }
+        let drawn = Subsets.distinct(n: m, k: k, count: count) { u, stream, pair in
+            RandomKey(seed: seed, domain: .subset, unit: UInt64(u)).uniformPair(stream: stream, index: pair)
+        } stop: {
+            cancellation?.isCancelled == true
         }
-        return out
+        guard let drawn else {
+            throw CoFailError.cancelled
+        }
+        return drawn
     }
 
     /// The model indices of subset u (lexicographic rank u when all are enumerated).
@@ -232,25 +200,7 @@ public struct VoteEngine: Sendable {
         if let sampled {
             return Array(sampled[u * k..<(u + 1) * k])
         }
-        let m = matrix.m
-        var out: [Int] = []
-        out.reserveCapacity(k)
-        var rank = u
-        var start = 0
-        for pos in 0..<k {
-            var v = start
-            while v < m {
-                let rest = binomials[m - v - 1][k - pos - 1]
-                if rank < rest {
-                    break
-                }
-                rank -= rest
-                v += 1
-            }
-            out.append(v)
-            start = v + 1
-        }
-        return out
+        return ranking!.unrank(u)
     }
 
     /// Calls `body` with the index and members of subsets `first ..< last` (all by default), in
@@ -267,19 +217,10 @@ public struct VoteEngine: Sendable {
             return
         }
         var c = members(first)
-        let m = matrix.m
         for u in first..<stop {
             try body(u, c)
-            var i = k - 1
-            while i >= 0 && c[i] == m - k + i {
-                i -= 1
-            }
-            if i < 0 {
+            if !Subsets.next(&c, n: matrix.m) {
                 break
-            }
-            c[i] += 1
-            for j in (i + 1)..<k {
-                c[j] = c[j - 1] + 1
             }
         }
     }

@@ -117,7 +117,7 @@ public struct HELMImporter: Sendable {
         }
         return try log.finish(
             table, file: paths.joined(separator: " "),
-            empty: "no HELM run with instances was read" + (options.tasks == nil ? "" : " (check --task)"))
+            empty: "no HELM run with instances was read")
     }
 
     func read(_ folder: String, into table: inout ScoreTable, log: inout ImportLog) throws {
@@ -137,7 +137,7 @@ public struct HELMImporter: Sendable {
         guard let first = instances.first else {
             throw CoFailError.data(
                 InputLocation(file: statsPath), value: nil,
-                message: "the run has no instances (an interrupted or empty helm-run): rerun it, or --skip-invalid")
+                message: "the run has no instances (an interrupted or empty helm-run): rerun it", remedy: .skipInvalid)
         }
         let modelName = model ?? spec.adapter_spec.model
         let chosen: String
@@ -152,7 +152,8 @@ public struct HELMImporter: Sendable {
                 }
                 throw CoFailError.data(
                     InputLocation(file: statsPath, columnName: "[0].stats"), value: unique.joined(separator: ", "),
-                    message: "the run has no accuracy-like statistic: give --metric NAME (its statistics are shown)")
+                    message: "the run has no accuracy-like statistic (its statistics are shown)",
+                    remedy: .metric(withFilter: false))
             }
             chosen = found
         }

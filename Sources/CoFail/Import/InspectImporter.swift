@@ -98,7 +98,7 @@ public struct InspectImporter: Sendable {
         }
         return try log.finish(
             table, file: paths.joined(separator: " "),
-            empty: "no Inspect sample was read" + (options.tasks == nil ? "" : " (check --task)"))
+            empty: "no Inspect sample was read")
     }
 
     /// Reads one log into `table`; returns how many samples were priced from `output.usage` alone.
@@ -113,7 +113,7 @@ public struct InspectImporter: Sendable {
             throw CoFailError.data(
                 InputLocation(file: path, columnName: "samples"), value: status,
                 message: "the log has no samples (status \(status)): a log written with --no-log-samples, or a "
-                    + "run that ended before any sample; rerun with samples logged, or pass --skip-invalid")
+                    + "run that ended before any sample; rerun with samples logged", remedy: .skipInvalid)
         }
         if status != "success" {
             log.note("warning: \(path) has status '\(status)': only its \(samples.count) logged samples are read")
@@ -123,12 +123,12 @@ public struct InspectImporter: Sendable {
             name = scorer
         } else if let first = header.results?.scores?.first?.name ?? samples.first?.scores?.keys.sorted().first {
             name = first
-            log.note("\(path): scorer '\(first)' (default: the log's first scorer; --scorer NAME chooses)")
+            log.note("\(path): scorer '\(first)' (default: the log's first scorer)")
         } else {
             throw CoFailError.data(
                 InputLocation(file: path, columnName: "scores"), value: nil,
                 message: "no scorer: neither the results nor the samples name one (an unscored log); score it "
-                    + "with 'inspect score', or pass --skip-invalid")
+                    + "with 'inspect score'", remedy: .skipInvalid)
         }
         var fromOutput = 0
         for s in samples {

@@ -144,9 +144,9 @@ public struct LMEvalImporter: Sendable {
             throw CoFailError.data(
                 InputLocation(file: file.path), value: nil,
                 message: names.isEmpty
-                    ? "no results_*.json beside it names the model: give --model NAME"
+                    ? "no results_*.json beside it names the model"
                     : "results files beside it name several models (\(names.sorted().joined(separator: ", "))): "
-                        + "give --model NAME")
+                        + "they cannot be told apart", remedy: .model)
         }
         return name
     }
@@ -200,14 +200,14 @@ public struct LMEvalImporter: Sendable {
                 throw CoFailError.data(
                     InputLocation(file: paths.joined(separator: " ")), value: "\(c.metric),\(c.filter)",
                     message: "task '\(task)' has no sample under filter '\(c.filter)' (its filters: "
-                        + c.filters.joined(separator: ", ") + "): give --metric NAME,FILTER for it, "
-                        + "or import its logs separately")
+                        + c.filters.joined(separator: ", ") + "); or import its logs separately",
+                    remedy: .metric(withFilter: true))
             }
             note(c.summary)
         }
         return try log.finish(
             table, file: paths.joined(separator: " "),
-            empty: "no samples: the samples files hold no document" + (options.tasks == nil ? "" : " (check --task)"))
+            empty: "no samples: the samples files hold no document")
     }
 
     /// The JSON Lines of a samples file: as written, or converted from a JSON array (one element a line).
@@ -345,7 +345,7 @@ public struct LMEvalImporter: Sendable {
         guard let found = candidates.first(where: { LMEvalImporter.accuracyLike.contains($0) }) else {
             throw CoFailError.data(
                 location, value: candidates.joined(separator: ","),
-                message: "task '\(task)' has no accuracy-like metric: give --metric NAME[,FILTER]")
+                message: "task '\(task)' has no accuracy-like metric", remedy: .metric(withFilter: true))
         }
         return TaskChoice(task: task, metric: found, filter: filter ?? lineFilter, isDefault: true)
     }

@@ -90,8 +90,7 @@ public struct Scoring: Sendable, Equatable {
             }
             throw CoFailError.data(
                 location, value: text,
-                message: "score of \(query) is neither 0 nor 1: give --threshold T (score ≥ T counts as correct, "
-                    + "or ≤ T with --lower-is-better)")
+                message: "score of \(query) is neither 0 nor 1", remedy: .threshold)
         }
         return (lowerIsBetter ? v <= threshold : v >= threshold) ? .correct : .wrong
     }
@@ -232,7 +231,7 @@ struct ScoreTable {
             throw CoFailError.data(
                 location, value: query,
                 message: "model '\(model)' already has sample \(sample) of this query at \(where_) (the same "
-                    + "log read twice, or two runs): --aggregate first|mean|majority combines repeated samples")
+                    + "log read twice, or two runs)", remedy: .aggregate)
         }
         entries[k].scores.append(score)
     }
@@ -474,13 +473,14 @@ struct ImportLog {
     func finish(_ table: ScoreTable, file: String, empty: String) throws -> RawMatrix {
         guard !table.entries.isEmpty else {
             let why = skipped.isEmpty ? empty : empty + " (\(skipped.count) skipped as invalid)"
-            throw CoFailError.data(InputLocation(file: file), value: nil, message: why)
+            throw CoFailError.data(
+                InputLocation(file: file), value: nil, message: why, remedy: options.tasks == nil ? nil : .task)
         }
         if !options.prices.isEmpty && !unpriced.isEmpty {
             throw CoFailError.data(
                 InputLocation(file: file, columnName: "model"), value: unpriced.sorted().joined(separator: ", "),
                 message: "the price table has no price for \(unpriced.count) model(s) whose calls were logged: "
-                    + "add them, or leave --prices out to import without costs")
+                    + "add them", remedy: .prices)
         }
         if !options.prices.isEmpty {
             note(TokenPrices.cacheNote(options.prices))

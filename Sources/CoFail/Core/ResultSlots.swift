@@ -1,0 +1,37 @@
+import Synchronization
+
+/// The next unclaimed index of a batch, shared by its threads.
+final class UnitCursor: Sendable {
+    private let next = Atomic<Int>(0)
+
+    /// The first of `count` indices no other caller gets.
+    func claim(_ count: Int) -> Int {
+        next.wrappingAdd(count, ordering: .relaxed).oldValue
+    }
+}
+
+/// Result slots written by worker threads, each slot by exactly one thread and read only after
+/// every writer has finished (`concurrentPerform` returns): disjoint writes need no lock.
+final class ResultSlots<T>: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<Result<T, Error>?>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: max(count, 1))
+        slots.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+
+    func store(_ k: Int, _ r: Result<T, Error>) {
+        slots[k] = r
+    }
+
+    func take(_ k: Int) -> Result<T, Error> {
+        slots[k]!
+    }
+}
