@@ -52,24 +52,7 @@ public enum Subsets {
 
         /// The members (ascending) of the subset of lexicographic rank `rank`.
         public func unrank(_ rank: Int) -> [Int] {
-            var out: [Int] = []
-            out.reserveCapacity(k)
-            var rest = rank
-            var start = 0
-            for pos in 0..<k {
-                var v = start
-                while v < n {
-                    let below = table[n - v - 1][k - pos - 1]
-                    if rest < below {
-                        break
-                    }
-                    rest -= below
-                    v += 1
-                }
-                out.append(v)
-                start = v + 1
-            }
-            return out
+            Subsets.unrank(rank, n: n, k: k) { table[$0][$1] }
         }
 
         /// The lexicographic rank of ascending members.
@@ -89,6 +72,12 @@ public enum Subsets {
     /// The members (ascending) of the subset of lexicographic rank `rank`, without a table (each
     /// step computes its binomial: for one-off unranking).
     public static func unrank(_ rank: Int, n: Int, k: Int) -> [Int] {
+        unrank(rank, n: n, k: k, binomial: binomial)
+    }
+
+    /// Unranking in the combinatorial number system: position by position, the smallest member v
+    /// whose count of completions C(n − v − 1, k − pos − 1) exceeds what is left of the rank.
+    static func unrank(_ rank: Int, n: Int, k: Int, binomial: (Int, Int) -> Int) -> [Int] {
         var out: [Int] = []
         out.reserveCapacity(k)
         var rest = rank
