@@ -52,20 +52,9 @@ enum ReportStream {
     }
 
     static func write(_ text: String) throws {
-        let fd = descriptor.load(ordering: .relaxed)
-        var bytes = Array(text.utf8)
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
-            if n < 0 {
-                if errno == EINTR {
-                    continue
-                }
-                throw CoFailError.output(path: "standard output", reason: String(cString: strerror(errno)))
-            }
-            done += n
+        if let reason = FileWriting.writeAll(text, to: descriptor.load(ordering: .relaxed)) {
+            throw CoFailError.output(path: "standard output", reason: reason)
         }
-        bytes.removeAll()
     }
 
     static func reason(_ error: Error) -> String {

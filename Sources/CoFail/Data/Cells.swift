@@ -18,6 +18,11 @@ public struct CellParser: Sendable {
 
     /// Parses bytes [s, e) of `b` (already trimmed).
     @inline(__always)
+    /// The cell in bytes [s, e) of `b`.
+    func parse(_ b: [UInt8], _ s: Int, _ e: Int) -> Result<CellValue, Failure> {
+        b.withUnsafeBufferPointer { parse($0, s, e) }
+    }
+
     func parse(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Result<CellValue, Failure> {
         let len = e - s
         if len == 0 { return .success(.missing) }

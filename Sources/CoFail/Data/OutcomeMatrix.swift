@@ -37,37 +37,6 @@ public struct OutcomeMatrix: Sendable {
             families: families ?? Array(repeating: nil, count: m), errors: e)
     }
 
-    /// Errors of model i.
-    public func errorCount(_ i: Int) -> Int {
-        BitTables.popcount(errors, column: i, words: words)
-    }
-
-    /// The m × m Gram matrix of error counts (METHODS §2 tables): [i][j] = both wrong,
-    /// [i][i] = errors of i.
-    public func gram(threads: Int = 1) throws -> [Int64] {
-        try BitTables.gram(errors, words: words, models: m, threads: threads)
-    }
-
-    /// k: the number of queries every model got wrong.
-    public func allWrong() throws -> Int {
-        try BitTables.intersection(errors, words: words, models: m).count
-    }
-
-    /// The errors query by query, for `resampled`: made once per engine.
-    func queryRows() throws -> BitTables.Rows {
-        try BitTables.rows(errors, words: words, models: m, queries: n)
-    }
-
-    /// The matrix with its queries resampled at `indices` (a bootstrap replicate), gathered from
-    /// this matrix's `queryRows()`.
-    func resampled(_ indices: [UInt32], rows: BitTables.Rows) throws -> OutcomeMatrix {
-        precondition(rows.queries == n && rows.models == m, "rows of another matrix")
-        let bits = try BitTables.gather(rows, indices: indices)
-        return OutcomeMatrix(
-            modelNames: modelNames, queryIDs: Array(repeating: "", count: indices.count),
-            families: families, errors: bits)
-    }
-
     /// Whether model i erred on query q.
     public func isError(query q: Int, model i: Int) -> Bool {
         errors[i * words + q >> 6] & (1 << UInt64(q & 63)) != 0

@@ -8,9 +8,9 @@ extension RawMatrix {
         func bit(_ cols: [[UInt64]], _ i: Int, _ q: Int) -> Bool { cols[i][q >> 6] & (1 << UInt64(q & 63)) != 0 }
         switch format {
         case .wide:
-            out += (["query"] + modelNames).map(Report.csvQuote).joined(separator: ",") + "\n"
+            out += (["query"] + modelNames).map(CSVText.quote).joined(separator: ",") + "\n"
             for q in 0..<queryCount {
-                out += Report.csvQuote(queryIDs[q])
+                out += CSVText.quote(queryIDs[q])
                 for i in 0..<modelCount {
                     out += bit(answered, i, q) ? (bit(correct, i, q) ? ",1" : ",0") : ","
                 }
@@ -23,13 +23,13 @@ extension RawMatrix {
             for r in samples!.records where r.value != .missing {
                 let q = Int(r.query)
                 out +=
-                    Report.csvQuote(queryIDs[q]) + "," + Report.csvQuote(modelNames[Int(r.model)])
+                    CSVText.quote(queryIDs[q]) + "," + CSVText.quote(modelNames[Int(r.model)])
                     + (r.value == .correct ? ",1," : ",0,") + String(r.sample)
                 if costs != nil {
                     out += r.cost.isNaN ? "," : ",\(r.cost)"
                 }
                 if let queryTypes {
-                    out += "," + Report.csvQuote(queryTypes[q])
+                    out += "," + CSVText.quote(queryTypes[q])
                 }
                 if confidences != nil {
                     out += r.confidence.isNaN ? "," : ",\(r.confidence)"
@@ -61,13 +61,13 @@ extension RawMatrix {
             for q in 0..<queryCount {
                 for i in 0..<modelCount where bit(answered, i, q) {
                     out +=
-                        Report.csvQuote(queryIDs[q]) + "," + Report.csvQuote(modelNames[i])
+                        CSVText.quote(queryIDs[q]) + "," + CSVText.quote(modelNames[i])
                         + (bit(correct, i, q) ? ",1" : ",0")
                     if let costs {
                         out += costs[i][q].isNaN ? "," : ",\(costs[i][q])"
                     }
                     if let queryTypes {
-                        out += "," + Report.csvQuote(queryTypes[q])
+                        out += "," + CSVText.quote(queryTypes[q])
                     }
                     if let confidences {
                         out += confidences[i][q].isNaN ? "," : ",\(confidences[i][q])"

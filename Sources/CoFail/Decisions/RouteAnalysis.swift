@@ -83,7 +83,7 @@ public struct RouteAnalysis: Sendable {
             for r in p.routes {
                 out +=
                     [f.partition.rawValue, f.typeNames[r.type], data.matrix.modelNames[r.model], "\(r.weight)"]
-                    .map(Report.csvQuote).joined(separator: ",") + "\n"
+                    .map(CSVText.quote).joined(separator: ",") + "\n"
             }
         }
         return out

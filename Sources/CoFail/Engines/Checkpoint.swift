@@ -74,21 +74,8 @@ final class CheckpointWriter {
     }
 
     func write(_ text: String) throws {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { buf in
-                Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
-            }
-            if n < 0 {
-                if errno == EINTR {
-                    continue
-                }
-                let reason = String(cString: strerror(errno))
-                throw CoFailError.output(path: path, reason: reason + "; the units written before stay resumable")
-            }
-            offset += n
+        if let reason = FileWriting.writeAll(text, to: fd) {
+            throw CoFailError.output(path: path, reason: reason + "; the units written before stay resumable")
         }
-        bytes.removeAll()
     }
 }

@@ -93,7 +93,7 @@ extension Analysis {
                     p.phi.map { "\($0)" } ?? "", p.tetrachoric.map { "\($0)" } ?? "",
                     p.status == .corrected ? "true" : "false", status,
                 ]
-                out += cells.map(Report.csvQuote).joined(separator: ",") + "\n"
+                out += cells.map(CSVText.quote).joined(separator: ",") + "\n"
             }
         }
         return out

@@ -112,7 +112,7 @@ public struct Report: Sendable {
         for s in sections {
             for case let .field(key, _, value, reason, _) in s.items {
                 out +=
-                    [s.key, key, Report.csvCell(value), reason ?? ""].map(Report.csvQuote).joined(separator: ",") + "\n"
+                    [s.key, key, Report.csvCell(value), reason ?? ""].map(CSVText.quote).joined(separator: ",") + "\n"
             }
         }
         return out
@@ -130,10 +130,6 @@ public struct Report: Sendable {
         }
     }
 
-    static func csvQuote(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
 
     /// Human-readable: a titled block per section, aligned labels, tables as columns.
     func table() -> String {

@@ -160,7 +160,7 @@ extension VoteSummary {
                 names[r.best], "\(r.bestAccuracy)", "\(r.meanAccuracy)", "\(r.gain)", "\(r.gainUpper)",
                 "\(r.headroom)", r.phi.map { "\($0)" } ?? "", r.tetrachoric.map { "\($0)" } ?? "",
             ]
-            out += cells.map(Report.csvQuote).joined(separator: ",") + "\n"
+            out += cells.map(CSVText.quote).joined(separator: ",") + "\n"
         }
         return out
     }
