@@ -64,9 +64,7 @@ struct MergeCommand: ParsableCommand {
                     throw UsageError("\(files[0]) is a vote run without its vote options")
                 }
                 let pool = try VotePool(x, models: v.models)
-                let o = try v.options(
-                    seed: sig.seed, correction: sig.zeroCellCorrection, alpha: interval.alpha,
-                    threads: RunOptions.cores)
+                let o = try v.options(seed: sig.seed, correction: sig.zeroCellCorrection, alpha: interval.alpha)
                 let vote = try VoteEngine(pool, options: o)
                 guard vote.units == table.units else {
                     throw UsageError("\(files[0]) has \(table.units) units; the vote run defines \(vote.units)")

@@ -107,7 +107,6 @@ struct VoteCommand: ParsableCommand {
             o.subsets = subsets
             o.seed = engine.common.seed
             o.correction = pairwise.correction
-            o.threads = engine.common.threads
             o.cancellation = Interrupts.install()
             let vote = try VoteEngine(pool, options: o)
             var signature = RunSignature(
@@ -116,7 +115,7 @@ struct VoteCommand: ParsableCommand {
             signature.vote = VoteSignature(
                 options: o, models: pool.matrix.modelNames, selected: modelList, costRatio: costRatio)
             let table = try engine.execute(
-                engine: "vote", signature: signature, columns: VoteEngine.columns,
+                engine: "vote", signature: signature, columns: vote.columns,
                 units: vote.units, output: out.output
             ) { try vote.compute($0) }
             guard let table else {

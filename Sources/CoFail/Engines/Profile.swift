@@ -90,7 +90,7 @@ public struct ThroughputProfile: Sendable {
             try both("vote_subsets_per_second", "majority-vote subsets (size 3)", "subsets/s") { t in
                 try rate(Double(vote.units)) {
                     var table = UnitTable(
-                        signature: signature, columns: VoteEngine.columns, units: vote.units,
+                        signature: signature, columns: vote.columns, units: vote.units,
                         shard: .whole)
                     _ = try UnitRunner(threads: t).run(&table) {
                         try vote.compute($0)

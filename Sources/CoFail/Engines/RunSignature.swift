@@ -116,7 +116,7 @@ public struct VoteSignature: Codable, Equatable, Sendable, CustomStringConvertib
     }
 
     /// The options this signature records (seed and correction come from the run signature).
-    public func options(seed: UInt64, correction: Bool, alpha: Double, threads: Int) throws -> VoteOptions {
+    public func options(seed: UInt64, correction: Bool, alpha: Double) throws -> VoteOptions {
         var o = VoteOptions()
         o.size = size
         o.maxSubsets = maxSubsets
@@ -132,7 +132,6 @@ public struct VoteSignature: Codable, Equatable, Sendable, CustomStringConvertib
         o.seed = seed
         o.correction = correction
         o.alpha = alpha
-        o.threads = threads
         return o
     }
 

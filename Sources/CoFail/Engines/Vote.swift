@@ -28,8 +28,6 @@ public struct VoteOptions: Sendable {
     public var seed: UInt64 = 1
     /// Zero-cell correction of the tetrachoric fits (METHODS §2).
     public var correction = true
-    /// Threads for the bootstrap replicates.
-    public var threads = 1
     /// Checked while subsets are drawn (before any unit runs): a cancelled draw throws `interrupted`.
     public var cancellation: CancellationToken?
 
@@ -85,11 +83,14 @@ public struct VotePool: Sendable {
     }
 }
 
-/// Majority voting over every model subset of one size (METHODS §11): each subset is a unit of
-/// the engine (threads, checkpoints, shards, merge) whose values are its vote counts; all
-/// subsets are evaluated on the pool's one query set.
+/// Majority voting over every model subset of one size (METHODS §11), and its naive query
+/// bootstrap: each subset is a unit of the engine (threads, checkpoints, shards, merge) whose
+/// values are its vote counts, evaluated on the pool's one query set; after them each bootstrap
+/// replicate is a unit whose values are its refit (the mean gain, then every regression's
+/// coefficients, NaN where undefined). A row is as wide as the wider of the two.
 public struct VoteEngine: Sendable {
-    public static let columns = ["vote_correct", "correct_ge2", "correct_eq1", "correct_any"]
+    /// The values of a subset unit.
+    public static let countColumns = ["vote_correct", "correct_ge2", "correct_eq1", "correct_any"]
 
     public let matrix: OutcomeMatrix
     public let options: VoteOptions
@@ -98,8 +99,14 @@ public struct VoteEngine: Sendable {
     public let subsetsTotal: Double
     /// "all" or "sampled".
     public let enumeration: String
-    /// Number of subsets (units).
-    public let units: Int
+    /// Number of subsets: units 0 ..< subsetCount.
+    public let subsetCount: Int
+    /// Subsets, then bootstrap replicates.
+    public var units: Int { subsetCount + options.replicates }
+    /// The names of a unit's values: the counts, then the replicate values beyond them.
+    public let columns: [String]
+    /// The full sample's tetrachoric roots, from which replicates start (nil without replicates).
+    let warm: TetrachoricWarmStart?
     /// Correctness bits: column i set where model i is right (padding bits zero).
     let correct: [UInt64]
     /// The matrix query by query: what each query-bootstrap replicate gathers from.
@@ -153,6 +160,11 @@ public struct VoteEngine: Sendable {
         subsetsTotal = total.rounded()
         correct = VoteEngine.correctBits(x)
         rows = try x.queryRows()
+        warm =
+            options.replicates > 0
+            ? try TetrachoricWarmStart(
+                try PairwiseStatistics(x, correction: options.correction),
+                rootTolerance: Precision.replicate.tetrachoricRootTol) : nil
         if let s = options.subsets {
             guard s >= 1, Double(s) <= subsetsTotal else {
                 throw CoFailError.invalid("subsets", s, "lie in 1...\(Int(min(subsetsTotal, 1e18))) (C(\(m), \(k)))")
@@ -160,12 +172,17 @@ public struct VoteEngine: Sendable {
         }
         let wanted = options.subsets ?? options.maxSubsets
         let enumerates = options.subsets == nil && subsetsTotal <= Double(options.maxSubsets)
-        units = enumerates ? Int(subsetsTotal) : wanted
+        subsetCount = enumerates ? Int(subsetsTotal) : wanted
+        let terms = options.control == .headroom ? 3 : 2
+        let replicateValues = 1 + terms * options.correlations.count
+        columns =
+            VoteEngine.countColumns
+            + (VoteEngine.countColumns.count..<max(4, replicateValues)).map { "replicate_value_\($0)" }
         // a sampled run also keeps its k members per subset: checked before anything is allocated
-        let values = VoteEngine.columns.count + (enumerates ? 0 : k)
-        if let problem = UnitTable.capacityProblem(units: units, columns: values) {
+        let values = columns.count + (enumerates ? 0 : k)
+        if let problem = UnitTable.capacityProblem(units: subsetCount + options.replicates, columns: values) {
             let name = options.subsets == nil ? "max_subsets" : "subsets"
-            throw CoFailError.invalid(name, units, "fit in memory: \(problem)")
+            throw CoFailError.invalid(name, subsetCount, "fit in memory: \(problem)")
         }
         if enumerates {
             enumeration = "all"
@@ -206,7 +223,7 @@ public struct VoteEngine: Sendable {
     /// Calls `body` with the index and members of subsets `first ..< last` (all by default), in
     /// unit order: the first is unranked, the rest follow by the next-combination step.
     func forEachSubset(from first: Int = 0, to last: Int? = nil, _ body: (Int, [Int]) throws -> Void) rethrows {
-        let stop = last ?? units
+        let stop = last ?? subsetCount
         guard first < stop else {
             return
         }
@@ -225,16 +242,24 @@ public struct VoteEngine: Sendable {
         }
     }
 
-    /// The vote counts of unit u.
+    /// The values of unit u: a subset's vote counts, or a bootstrap replicate's refit.
     public func compute(_ u: Int) throws -> [Double] {
-        let c = try VoteKernel.counts(correct, words: matrix.words, members: members(u), k: k)
-        return c.map(Double.init)
+        let row: [Double]
+        if u < subsetCount {
+            let c = try VoteKernel.counts(correct, words: matrix.words, members: members(u), k: k)
+            row = c.map(Double.init)
+        } else {
+            row = try VoteSummary.replicate(u - subsetCount, engine: self).values
+        }
+        return row + repeatElement(.nan, count: columns.count - row.count)
     }
 }
 
 /// The fitted quantities of one sample (the full matrix or a bootstrap replicate).
 struct VoteFit {
     struct Regression {
+        /// The number of terms (intercept, correlation and, with the headroom control, headroom).
+        var coefficientCount: Int
         var used = 0
         var excluded = 0
         var coefficients: [Double]?
@@ -255,6 +280,29 @@ struct VoteFit {
     var meanPhi: Double?
     var meanTetrachoric: Double?
     var regressions: [Regression] = []
+
+    init() {}
+
+    /// What a bootstrap replicate keeps: the mean gain, then each regression's coefficients (NaN
+    /// when the fit is undefined).
+    var values: [Double] {
+        [meanGain]
+            + regressions.flatMap { r in
+                r.coefficients ?? Array(repeating: .nan, count: r.coefficientCount)
+            }
+    }
+
+    /// A replicate read back from its unit's values.
+    init(values v: [Double], engine e: VoteEngine) {
+        meanGain = v[0]
+        let p = e.options.control == .headroom ? 3 : 2
+        regressions = e.options.correlations.indices.map { c in
+            let coefficients = Array(v[1 + c * p..<1 + (c + 1) * p])
+            var r = Regression(coefficientCount: p)
+            r.coefficients = coefficients.contains(where: \.isNaN) ? nil : coefficients
+            return r
+        }
+    }
 }
 
 /// Leave-one-model-out pieces of one regression or of the mean gain (METHODS §11.5, §11.9).
@@ -556,7 +604,7 @@ public struct VoteSummary: Sendable {
         fit.meanPhi = defined > 0 ? phiSum / Double(defined) : nil
         fit.meanTetrachoric = defined > 0 ? tetSum / Double(defined) : nil
         for a in accs {
-            var r = VoteFit.Regression(used: a.count, excluded: fit.subsets - a.count)
+            var r = VoteFit.Regression(coefficientCount: p, used: a.count, excluded: fit.subsets - a.count)
             if a.count >= p + 1, let sol = solveNormalEquations(a.xtx, a.xtg, p: p) {
                 let b = sol.x
                 var rss = a.gtg
@@ -582,7 +630,7 @@ public struct VoteSummary: Sendable {
     }
 
     /// Runs the summary of a completed vote table: the full-sample fit with its jackknife, and
-    /// the naive query bootstrap (`options.replicates`, threads from the options).
+    /// the naive query bootstrap read from the replicate units.
     public init(engine e: VoteEngine, table: UnitTable, keepRows: Bool = false) throws {
         let x = e.matrix
         let o = e.options
@@ -591,15 +639,15 @@ public struct VoteSummary: Sendable {
         var jk: [JackknifeAccumulator]? = []
         var byModel: (sum: [Double], count: [Int])? = (Array(repeating: 0, count: x.m), Array(repeating: 0, count: x.m))
         var rowList: [SubsetRow]? = keepRows ? [] : nil
-        let cols = VoteEngine.columns.count
+        let cols = e.columns.count
         let fit = VoteSummary.fit(
-            engine: e, tables: t, n: x.n, counts: { table.values[$0 * cols..<($0 + 1) * cols] },
+            engine: e, tables: t, n: x.n, counts: { table.values[$0 * cols..<$0 * cols + 4] },
             jackknife: &jk, gainByModel: &byModel, rows: &rowList)
         nQueries = x.n
         nModels = x.m
         subsetSize = e.k
         subsetsTotal = e.subsetsTotal
-        subsets = e.units
+        subsets = e.subsetCount
         enumeration = e.enumeration
         degenerateModels = pw.degenerateModels.map { x.modelNames[$0.index] }
         zeroCellPairs = pw.correctedPairs
@@ -651,9 +699,10 @@ public struct VoteSummary: Sendable {
             gainJackknifeHi = .undefined(why)
         }
 
-        // naive query bootstrap
-        let boot = try VoteSummary.bootstrap(
-            engine: e, warm: try TetrachoricWarmStart(pw, rootTolerance: Precision.replicate.tetrachoricRootTol))
+        // naive query bootstrap: the replicate units after the subsets
+        let boot = (0..<o.replicates).map { r in
+            VoteFit(values: Array(table.row(e.subsetCount + r)), engine: e)
+        }
         var bootGain = boot.map(\.meanGain).sorted()
         if bootGain.count >= 2 {
             gainBootstrapSE = .defined(sampleStandardDeviation(bootGain))
@@ -741,40 +790,22 @@ public struct VoteSummary: Sendable {
         return (((g - 1) / g * ss).squareRoot(), mean)
     }
 
-    /// The naive i.i.d. query bootstrap: replicate r resamples the queries from the resampling
-    /// stream of unit r and refits everything on the same subsets. Replicates run on the
-    /// engine's threads; each is a pure function of r.
-    static func bootstrap(engine e: VoteEngine, warm: TetrachoricWarmStart) throws -> [VoteFit] {
-        let o = e.options
-        guard o.replicates > 0 else {
-            return []
-        }
-        let results = ResultSlots<VoteFit>(count: o.replicates)
-        let threads = max(1, min(o.threads, o.replicates))
-        DispatchQueue.concurrentPerform(iterations: threads) { w in
-            var r = w
-            while r < o.replicates {
-                results.store(r, Result { try VoteSummary.replicate(r, engine: e, warm: warm) })
-                r += threads
-            }
-        }
-        return try (0..<o.replicates).map { try results.take($0).get() }
-    }
-
-    static func replicate(_ r: Int, engine e: VoteEngine, warm: TetrachoricWarmStart) throws -> VoteFit {
+    /// Replicate r of the naive i.i.d. query bootstrap: the queries resampled from the resampling
+    /// stream of unit r, everything refitted on the same subsets (a pure function of r).
+    static func replicate(_ r: Int, engine e: VoteEngine) throws -> VoteFit {
         let x = e.matrix
         let key = RandomKey(seed: e.options.seed, domain: .resample, unit: UInt64(r))
         let idx = key.resampleIndices(x.n)
         let xr = try x.resampled(idx, rows: e.rows)
         let correct = VoteEngine.correctBits(xr)
-        let pw = try PairwiseStatistics(xr, correction: e.options.correction, warmStart: warm)
+        let pw = try PairwiseStatistics(xr, correction: e.options.correction, warmStart: e.warm)
         let t = VoteSummary.tables(pw)
         var counts: [Double] = []
-        counts.reserveCapacity(e.units * 4)
+        counts.reserveCapacity(e.subsetCount * 4)
         let chunk = 65_536
         var start = 0
-        while start < e.units {
-            let end = min(e.units, start + chunk)
+        while start < e.subsetCount {
+            let end = min(e.subsetCount, start + chunk)
             var members: [Int] = []
             members.reserveCapacity((end - start) * e.k)
             e.forEachSubset(from: start, to: end) { _, mem in
