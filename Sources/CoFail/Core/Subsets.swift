@@ -77,6 +77,7 @@ public enum Subsets {
 
     /// Unranking in the combinatorial number system: position by position, the smallest member v
     /// whose count of completions C(n − v − 1, k − pos − 1) exceeds what is left of the rank.
+    @inline(__always)
     static func unrank(_ rank: Int, n: Int, k: Int, binomial: (Int, Int) -> Int) -> [Int] {
         var out: [Int] = []
         out.reserveCapacity(k)
@@ -130,13 +131,12 @@ public enum Subsets {
         return Array(perm[0..<k]).sorted()
     }
 
-    /// `count` distinct uniform k-subsets, members of subset u at u·k ..< (u + 1)·k: subset u is
-    /// drawn from stream 0 of its unit, and a duplicate of an earlier subset is redrawn from streams
-    /// 1, 2, … of the same unit, so the set is the same however it is computed. `uniforms(u, s, p)`
-    /// gives the pair p of stream s of unit u; `stop` is asked every 4,096 units and ends the draw
-    /// (nil) when it says so.
+    /// `count` distinct k-subsets, members of subset u at u·k ..< (u + 1)·k: subset u is
+    /// `draw(u, 0)`, and a duplicate of an earlier subset is redrawn as `draw(u, 1)`, `draw(u, 2)`,
+    /// … (streams of the same unit), so the set is the same however it is computed. `stop` is asked
+    /// every 4,096 units and ends the draw (nil) when it says so.
     public static func distinct(
-        n: Int, k: Int, count: Int, uniforms: (Int, UInt64, UInt64) -> (Double, Double), stop: () -> Bool
+        k: Int, count: Int, draw: (_ unit: Int, _ stream: UInt64) -> [Int], stop: () -> Bool
     ) -> [Int]? {
         var seen = Set<[Int]>()
         var out: [Int] = []
@@ -147,7 +147,7 @@ public enum Subsets {
             }
             var stream: UInt64 = 0
             while true {
-                let members = draw(n: n, k: k) { uniforms(u, stream, $0) }
+                let members = draw(u, stream)
                 stream += 1
                 if seen.insert(members).inserted {
                     out.append(contentsOf: members)

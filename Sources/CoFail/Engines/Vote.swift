@@ -113,8 +113,9 @@ public struct VoteEngine: Sendable {
     let rows: BitTables.Rows
     /// Members of the sampled subsets (k per unit), or nil when all are enumerated.
     let sampled: [Int]?
-    /// Lexicographic ranking of the k-subsets (enumeration only).
-    let ranking: Subsets.Ranking?
+    /// Lexicographic ranking of the k-subsets (of no items when the subsets are sampled). Not an
+    /// optional: unwrapping one per unit retains its table, and threads contend on that count.
+    let ranking: Subsets.Ranking
 
     /// Column i set where model i of `x` is right: the complement of its errors, padding zero.
     static func correctBits(_ x: OutcomeMatrix) -> [UInt64] {
@@ -175,9 +176,8 @@ public struct VoteEngine: Sendable {
         subsetCount = enumerates ? Int(subsetsTotal) : wanted
         let terms = options.control == .headroom ? 3 : 2
         let replicateValues = 1 + terms * options.correlations.count
-        columns =
-            VoteEngine.countColumns
-            + (VoteEngine.countColumns.count..<max(4, replicateValues)).map { "replicate_value_\($0)" }
+        let width = options.replicates > 0 ? max(4, replicateValues) : 4
+        columns = VoteEngine.countColumns + (4..<width).map { "replicate_value_\($0)" }
         // a sampled run also keeps its k members per subset: checked before anything is allocated
         let values = columns.count + (enumerates ? 0 : k)
         if let problem = UnitTable.capacityProblem(units: subsetCount + options.replicates, columns: values) {
@@ -192,7 +192,7 @@ public struct VoteEngine: Sendable {
             enumeration = "sampled"
             sampled = try VoteEngine.sample(
                 models: m, size: k, count: wanted, seed: options.seed, cancellation: options.cancellation)
-            ranking = nil
+            ranking = Subsets.Ranking(n: 0, k: 0)
         }
     }
 
@@ -201,8 +201,9 @@ public struct VoteEngine: Sendable {
     static func sample(
         models m: Int, size k: Int, count: Int, seed: UInt64, cancellation: CancellationToken? = nil
     ) throws -> [Int] {
-        let drawn = Subsets.distinct(n: m, k: k, count: count) { u, stream, pair in
-            RandomKey(seed: seed, domain: .subset, unit: UInt64(u)).uniformPair(stream: stream, index: pair)
+        let drawn = Subsets.distinct(k: k, count: count) { u, stream in
+            let key = RandomKey(seed: seed, domain: .subset, unit: UInt64(u))
+            return Subsets.draw(n: m, k: k) { key.uniformPair(stream: stream, index: $0) }
         } stop: {
             cancellation?.isCancelled == true
         }
@@ -217,7 +218,7 @@ public struct VoteEngine: Sendable {
         if let sampled {
             return Array(sampled[u * k..<(u + 1) * k])
         }
-        return ranking!.unrank(u)
+        return ranking.unrank(u)
     }
 
     /// Calls `body` with the index and members of subsets `first ..< last` (all by default), in
@@ -244,14 +245,17 @@ public struct VoteEngine: Sendable {
 
     /// The values of unit u: a subset's vote counts, or a bootstrap replicate's refit.
     public func compute(_ u: Int) throws -> [Double] {
-        let row: [Double]
+        var row: [Double]
         if u < subsetCount {
             let c = try VoteKernel.counts(correct, words: matrix.words, members: members(u), k: k)
             row = c.map(Double.init)
         } else {
             row = try VoteSummary.replicate(u - subsetCount, engine: self).values
         }
-        return row + repeatElement(.nan, count: columns.count - row.count)
+        if row.count < columns.count {
+            row.append(contentsOf: repeatElement(.nan, count: columns.count - row.count))
+        }
+        return row
     }
 }
 
@@ -640,8 +644,9 @@ public struct VoteSummary: Sendable {
         var byModel: (sum: [Double], count: [Int])? = (Array(repeating: 0, count: x.m), Array(repeating: 0, count: x.m))
         var rowList: [SubsetRow]? = keepRows ? [] : nil
         let cols = e.columns.count
+        let values = table.values
         let fit = VoteSummary.fit(
-            engine: e, tables: t, n: x.n, counts: { table.values[$0 * cols..<$0 * cols + 4] },
+            engine: e, tables: t, n: x.n, counts: { values[$0 * cols..<$0 * cols + 4] },
             jackknife: &jk, gainByModel: &byModel, rows: &rowList)
         nQueries = x.n
         nModels = x.m
