@@ -9,7 +9,10 @@ enum Tol {
     static let cpRelative = 1e-9  // GSL vs SciPy/Boost Beta quantiles
 }
 
-/// Reads a committed golden CSV (header + rows) next to this file.
+/// The folder of the test sources, with Goldens/ and Fixtures/ in it.
+let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
+
+/// Reads a committed golden CSV (header + rows) from Goldens/.
 func golden(_ name: String) throws -> [[String: String]] {
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Goldens/\(name)")
     let text = try String(contentsOf: url, encoding: .utf8)

@@ -6,7 +6,7 @@ import Testing
 /// Defects met on real harness logs and in a reliability campaign: one test per defect. Logs are
 /// the real fixtures (Fixtures/*/PROVENANCE.md) or files derived from them in the test, as named.
 @Suite struct RealLogDefectTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+    static let fixtures = URL(fileURLWithPath: testsDirectory).appendingPathComponent(
         "Fixtures"
     ).path
     static let gpt = fixtures + "/inspect/popularity-gpt-4o-mini.json"

@@ -6,7 +6,7 @@ import Testing
 /// METHODS §4–§5 against R goldens (scripts/goldens/ncm_orthant_R.R, clayton_R.R).
 @Suite struct FullCopulaTests {
     func matrix(_ name: String, _ d: Int) throws -> [Double] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Goldens/\(name)")
+        let url = URL(fileURLWithPath: testsDirectory).appendingPathComponent("Goldens/\(name)")
         let v = try String(contentsOf: url, encoding: .utf8).split(whereSeparator: { $0 == "," || $0.isNewline })
             .map { Double($0.trimmingCharacters(in: .whitespaces))! }
         #expect(v.count == d * d)

@@ -6,13 +6,13 @@ import Testing
 /// masks per threshold, scipy.stats.mannwhitneyu, numpy.trapezoid, scipy.stats.rankdata).
 @Suite struct CascadeTests {
     nonisolated(unsafe) static let golden: [String: Any] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        let url = URL(fileURLWithPath: testsDirectory).appendingPathComponent(
             "Goldens/cascade.json")
         return try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
     }()
 
     static func input(_ name: String) throws -> (RawMatrix, CascadeInput) {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        let path = URL(fileURLWithPath: testsDirectory).appendingPathComponent(
             "Goldens/cascade_\(name).csv"
         ).path
         let raw = try MatrixLoader().load(path)
@@ -189,7 +189,7 @@ import Testing
         let right = try CascadeCurve(
             CascadeSample(confidence: [1, 2, 3], cheapRight: [true, true, true], strongRight: [true, false, true]))
         #expect(right.auc.value == nil && right.integratedCalibration == 0)
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        let path = URL(fileURLWithPath: testsDirectory).appendingPathComponent(
             "Goldens/cascade_hand.csv"
         ).path
         #expect(try runCLI(["cascade", path, "--cheap", "nobody"]).status == 64)

@@ -13,7 +13,7 @@ func importOptions(_ repeats: RepeatPolicy? = nil, threshold: Double? = nil) -> 
 }
 
 @Suite struct ImportTests {
-    static let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+    static let dir = URL(fileURLWithPath: testsDirectory).appendingPathComponent(
         "Fixtures/inspect"
     ).path
 
@@ -122,7 +122,7 @@ func importOptions(_ repeats: RepeatPolicy? = nil, threshold: Double? = nil) -> 
 /// (Fixtures/lm-eval, see its PROVENANCE.md). Expected cells are read from the same files with
 /// Foundation's JSONSerialization, a parser independent of the importer's byte-level one.
 @Suite struct LMEvalImportTests {
-    static let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+    static let dir = URL(fileURLWithPath: testsDirectory).appendingPathComponent(
         "Fixtures/lm-eval"
     ).path
 
@@ -249,7 +249,7 @@ func importOptions(_ repeats: RepeatPolicy? = nil, threshold: Double? = nil) -> 
 /// see its PROVENANCE.md). Expected cells and costs are read from the same files with Foundation's
 /// JSONSerialization.
 @Suite struct HELMImportTests {
-    static let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+    static let dir = URL(fileURLWithPath: testsDirectory).appendingPathComponent(
         "Fixtures/helm"
     ).path
 

@@ -6,13 +6,13 @@ import Testing
 /// scipy.optimize.linprog (HiGHS) in scripts/goldens/route_scipy.py, plus the properties of §12.
 @Suite struct RouteTests {
     nonisolated(unsafe) static let golden: [String: Any] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        let url = URL(fileURLWithPath: testsDirectory).appendingPathComponent(
             "Goldens/route.json")
         return try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
     }()
 
     static func goldenPath(_ name: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Goldens/\(name)").path
+        URL(fileURLWithPath: testsDirectory).appendingPathComponent("Goldens/\(name)").path
     }
 
     /// Loads a long matrix with costs (and types) through the loader and the coverage policy.

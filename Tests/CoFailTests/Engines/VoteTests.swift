@@ -6,7 +6,7 @@ import Testing
 /// brute-force leave-one-model-out refits, scipy.stats.t, scipy.integrate.quad).
 @Suite struct VoteTests {
     nonisolated(unsafe) static let golden: [String: Any] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        let url = URL(fileURLWithPath: testsDirectory).appendingPathComponent(
             "Goldens/vote.json")
         return try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
     }()
