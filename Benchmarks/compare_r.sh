@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Side-by-side with the R tools users run today (issue 6): psych::tetrachoric, Matrix::nearPD,
+# Side-by-side with the R tools users run today: psych::tetrachoric, Matrix::nearPD,
 # mvtnorm::pmvnorm and an R bootstrap of the standard statistics, on the same generated
 # matrices, in the same run. Checks the numbers agree and prints time ratios, including the whole
 # analyze process against the R workflow at cofail's β_full precision.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Integration test (issue 4): a real single-node Slurm cluster on localhost runs a bootstrap as
+# Integration test: a real single-node Slurm cluster on localhost runs a bootstrap as
 # a job array; `cofail merge` of the shards must equal the unsharded run bit for bit.
 # Needs root and Debian's slurm-wlm + munge (.ci/run installs them); skips when they are absent.
 # Stops every daemon it started.

@@ -3,7 +3,7 @@ import CKernels
 import CoFail
 import Foundation
 
-/// The reference workload of the issues: 330 queries x 67 models from a single-factor
+/// The reference workload of the README figures: 330 queries x 67 models from a single-factor
 /// Gaussian copula (ρ = 0.36, error rates 0.25 ± 0.15), drawn by `cofail simulate`'s engine.
 func referenceRaw(n: Int = 330, m: Int = 67) -> RawMatrix {
     var spec = SyntheticMatrix.Spec(law: .gaussian, queries: n, models: m)
@@ -179,7 +179,7 @@ func indefiniteMatrix(_ n: Int, noise: Double = 0.25, seed: UInt64 = 3) -> [Doub
 // OpenBLAS runs on the library's fixed pool (CF_BLAS_THREADS), as in the engines.
 let fullCopulaBenchmarks: @Sendable () -> Void = {
     cf_init()
-    // noise 0.04 at n = 1000 gives min eigenvalue ≈ −1.9, the matrix class of the issue's target
+    // noise 0.04 at n = 1000 gives min eigenvalue ≈ −1.9, the class of the 1,000-model analyze target
     for (n, noise) in [(67, 0.25), (1000, 0.04), (1000, 0.25)] {
         let g = indefiniteMatrix(n, noise: noise)
         var w = [Double](repeating: 0, count: n)

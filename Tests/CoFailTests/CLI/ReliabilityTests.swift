@@ -44,7 +44,7 @@ import Testing
         }
     }
 
-    /// The reproduction through the CLI: samples of β_full equal for 1 and 2 threads.
+    /// Through the CLI: bootstrap samples of β_full are equal for 1 and 2 threads.
     @Test func bootstrapSamplesWithBetaFullMatchAcrossThreads() throws {
         let m = try simulated([
             "--law", "gaussian", "--rho", "0.4", "--error", "0.3", "--queries", "60", "--models", "6",
@@ -116,7 +116,14 @@ import Testing
             "--seed", "2",
         ])
         let r = try runCLI(["bounds", m, "--format", "json"])
-        #expect(r.status == 0 || r.status == 70, "\(r.status): \(r.stderr)")
+        #expect(r.status == 0, "\(r.status): \(r.stderr)")
+        // 4,000 independent coins: co-error just below independence, so the single-factor β is
+        // undefined with its reason, never a crash or a NaN
+        let b = try #require(
+            (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])?["bounds"]
+                as? [String: Any])
+        #expect(b["n_models"] as? Int == 4000 && b["beta_sf"] is NSNull)
+        #expect((b["beta_sf_reason"] as? String)?.contains("below independence") == true)
     }
 
     @Test func fullStdoutExits74() throws {
@@ -149,6 +156,9 @@ import Testing
             let start = Date()
             let r = try runCLI(args)
             #expect(r.status == 64, "\(args): \(r.status) \(r.stderr)")
+            // the refusal names the option and its value
+            let option = args.first { $0.hasPrefix("--") }!
+            #expect(r.stderr.contains(option), "\(args): \(r.stderr)")
             #expect(Date().timeIntervalSince(start) < 10, "\(args) was refused only after work")
         }
     }
