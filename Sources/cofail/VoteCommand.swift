@@ -151,29 +151,13 @@ func finishVote(
         try emit(summary.plot(), to: plot)
     }
     var report = Report(command: "vote", inputs: inputs, sections: sections + [.vote(summary, names: names)])
-    let p = summary.errorRates.reduce(0, +) / Double(max(1, summary.errorRates.count))
-    let rho = summary.poolMeanTetrachoric
-    let pool = (observed: 1 - summary.poolVoteAccuracy, heterogeneous: Double?.none, symmetric: Double?.none)
-    if let r = rho.value, r > 0, p > 0, p < 1 {
-        let floor = try MajorityFloor(error: p, rho: min(r, 1))
-        let het = try MajorityFloor.poolError(errors: summary.errorRates, rho: min(r, 1))
-        let sym = try MajorityFloor.poolError(error: p, rho: min(r, 1), members: summary.nModels)
-        report.sections.append(
-            .majorityFloor(
-                floor, reason: nil, calibration: "mean error p̄, mean tetrachoric ρ̄_tet",
-                pool: (pool.observed, het, sym)))
-        if let costRatio {
-            report.sections.append(.breakEven(try BreakEven(error: p, rho: min(r, 1), costRatio: costRatio)))
-        }
-    } else {
-        let why =
-            rho.value == nil
-            ? "mean tetrachoric is undefined: \(rho.reason ?? "")"
-            : "mean tetrachoric ≤ 0 (or p̄ at 0 or 1): no single-factor representation"
-        report.sections.append(
-            .majorityFloor(
-                nil, reason: why, calibration: "mean error p̄, mean tetrachoric ρ̄_tet",
-                pool: pool))
+    let f = try VotePoolFloor(summary, costRatio: costRatio)
+    report.sections.append(
+        .majorityFloor(
+            f.floor, reason: f.reason, calibration: VotePoolFloor.calibration,
+            pool: (f.observedError, f.heterogeneousError, f.symmetricError)))
+    if let b = f.breakEven {
+        report.sections.append(.breakEven(b))
     }
     try emit(report.render(out.format), to: out.output)
 }
