@@ -146,19 +146,16 @@ public struct VoteSummary: Sendable {
         let boot = (0..<o.replicates).map { r in
             VoteFit(values: Array(table.row(e.subsetCount + r)), engine: e)
         }
-        var bootGain = boot.map(\.meanGain).sorted()
-        if bootGain.count >= 2 {
-            gainBootstrapSE = .defined(sampleStandardDeviation(bootGain))
-            let (lo, hi) = BootstrapInterval.percentile(bootGain, alpha: o.alpha)
-            gainCILo = .defined(lo)
-            gainCIHi = .defined(hi)
+        if let spread = BootstrapInterval.spread(boot.map(\.meanGain).sorted(), alpha: o.alpha) {
+            gainBootstrapSE = .defined(spread.se)
+            gainCILo = .defined(spread.lo)
+            gainCIHi = .defined(spread.hi)
         } else {
             let why = o.replicates == 0 ? "bootstrap not requested (0 replicates)" : "fewer than two replicates"
             gainBootstrapSE = .undefined(why)
             gainCILo = .undefined(why)
             gainCIHi = .undefined(why)
         }
-        bootGain.removeAll()
 
         let terms = o.control == .headroom ? ["intercept", "correlation", "headroom"] : ["intercept", "correlation"]
         let p = terms.count
@@ -203,12 +200,10 @@ public struct VoteSummary: Sendable {
                     c.jackknifeLo = est - rtq * se
                     c.jackknifeHi = est + rtq * se
                 }
-                if bootFits.count >= 2 {
-                    let v = bootFits.map { $0[j] }.sorted()
-                    c.bootstrapSE = sampleStandardDeviation(v)
-                    let (lo, hi) = BootstrapInterval.percentile(v, alpha: o.alpha)
-                    c.ciLo = lo
-                    c.ciHi = hi
+                if let spread = BootstrapInterval.spread(bootFits.map { $0[j] }.sorted(), alpha: o.alpha) {
+                    c.bootstrapSE = spread.se
+                    c.ciLo = spread.lo
+                    c.ciHi = spread.hi
                 }
                 coefs.append(c)
             }

@@ -1,13 +1,14 @@
 import Foundation
 
-/// Summary of a completed bootstrap table (METHODS §6). Computed the same way for an
-/// unsharded run and for merged shards, so both give the same report.
+/// A completed bootstrap table and its typed result (METHODS §6), with the report section, the
+/// replicate CSV and the histogram built from them.
 public struct BootstrapSummary: Sendable {
-    public var stats: [BootstrapStatistic]
-    public var estimates: [Double]
-    public var table: UnitTable
-    public var jackknife: [[Double]]
-    public var alpha: Double
+    public let stats: [BootstrapStatistic]
+    public let estimates: [Double]
+    public let table: UnitTable
+    public let result: BootstrapResult
+
+    public var alpha: Double { result.alpha }
 
     public init(
         stats: [BootstrapStatistic], estimates: [Double], table: UnitTable, jackknife: [[Double]], alpha: Double
@@ -15,64 +16,45 @@ public struct BootstrapSummary: Sendable {
         self.stats = stats
         self.estimates = estimates
         self.table = table
-        self.jackknife = jackknife
-        self.alpha = alpha
+        result = BootstrapResult(stats: stats, estimates: estimates, table: table, jackknife: jackknife, alpha: alpha)
     }
 
     public func section() -> Report.Section {
+        let r = result
         var s = Report.Section(
-            key: "bootstrap", title: "Bootstrap (\(table.units) replicates, \(Report.Section.pct(1 - alpha)) intervals)"
+            key: "bootstrap", title: "Bootstrap (\(r.replicates) replicates, \(Report.Section.pct(1 - alpha)) intervals)"
         )
-        s.add("replicates", "replicates (B)", .int(table.units))
+        s.add("replicates", "replicates (B)", .int(r.replicates))
         s.add("alpha", "interval level 1 − α", .number(1 - alpha))
         s.add("quantile_convention", "quantiles", .string("linear interpolation of order statistics (R type 7)"))
         s.add(
             "bca_convention", "BCa",
             .string(
                 "z0 from mid-rank share below the estimate; acceleration from a grouped jackknife "
-                    + "(\(jackknife.count) groups)"
+                    + "(\(r.jackknifeGroups) groups)"
             ))
-        for (c, stat) in stats.enumerated() {
-            let key = stat.rawValue
-            let values = table.column(key)
-            let defined = values.filter { !$0.isNaN }.sorted()
-            let est = estimates[c]
-            s.add(key, "\(key) (full sample)", .num(est), reason: est.isFinite ? nil : "undefined on the full sample")
-            s.add(key + "_defined", "  replicates where defined", .int(defined.count))
-            guard defined.count >= 2 else {
-                let why = "fewer than two replicates where \(key) is defined"
-                for k in ["_se", "_ci_lo", "_ci_hi", "_bca_lo", "_bca_hi"] {
-                    s.add(key + k, "  " + k.dropFirst(), .null, reason: why)
-                }
+        for e in r.estimates {
+            let key = e.statistic.rawValue
+            s.add(key, "\(key) (full sample)", e.estimate)
+            s.add(key + "_defined", "  replicates where defined", .int(e.defined))
+            s.add(key + "_se", "  bootstrap standard error", e.standardError)
+            s.add(key + "_ci_lo", "  percentile lower", e.percentileLo)
+            s.add(key + "_ci_hi", "  percentile upper", e.percentileHi)
+            s.add(key + "_bca_lo", "  BCa lower", e.bcaLo)
+            s.add(key + "_bca_hi", "  BCa upper", e.bcaHi)
+            guard e.defined >= 2 else {
                 continue
             }
-            let sd = sampleStandardDeviation(defined)
-            s.add(key + "_se", "  bootstrap standard error", .number(sd))
-            let (lo, hi) = BootstrapInterval.percentile(defined, alpha: alpha)
-            s.add(key + "_ci_lo", "  percentile lower", .number(lo))
-            s.add(key + "_ci_hi", "  percentile upper", .number(hi))
-            switch BootstrapInterval.bca(defined, estimate: est, jackknife: jackknife.map { $0[c] }, alpha: alpha) {
-            case .success(let (blo, bhi)):
-                s.add(key + "_bca_lo", "  BCa lower", .number(blo))
-                s.add(key + "_bca_hi", "  BCa upper", .number(bhi))
-            case .failure(let u):
-                s.add(key + "_bca_lo", "  BCa lower", .null, reason: u.reason)
-                s.add(key + "_bca_hi", "  BCa upper", .null, reason: u.reason)
+            if let share = e.shareZero {
+                s.add("share_beta_zero", "  share of replicates with β = 0 (kept, U = 0)", .number(share))
             }
-            if stat == .beta {
-                s.add(
-                    "share_beta_zero", "  share of replicates with β = 0 (kept, U = 0)",
-                    .number(Double(values.filter { $0 == 0 }.count) / Double(table.units)))
+            if let excludes = e.percentileExcludesOne {
+                s.add("underpricing_ci_excludes_one", "  percentile interval of U_tet excludes 1", .bool(excludes))
             }
-            if stat == .underpricing_tetrachoric {
-                s.add(
-                    "underpricing_ci_excludes_one", "  percentile interval of U_tet excludes 1", .bool(lo > 1 || hi < 1)
-                )
-            }
-            if stat == .implied_rho {
+            if let share = e.undefinedShare {
                 s.add(
                     "implied_rho_undefined_share", "  share with ρ* undefined (β = 0 or below independence)",
-                    .number(Double(values.filter(\.isNaN).count) / Double(table.units)))
+                    .number(share))
             }
         }
         return s
