@@ -118,7 +118,7 @@ struct RouteCommand: ParsableCommand {
                 guard let typeFrontier = analysis.frontiers.first(where: { $0.partition == .type }) else {
                     throw UsageError("--folds needs the type partition (a type column in the input)")
                 }
-                let budget = policyBudget ?? (typeFrontier.budgetMin + typeFrontier.oracleCost) / 2
+                let budget = policyBudget ?? typeFrontier.defaultPolicyBudget
                 let t = try TypeRouter(
                     data, typeFrontier: typeFrontier, policyBudget: budget, folds: folds, seed: seed,
                     frontiers: analysis.frontiers)

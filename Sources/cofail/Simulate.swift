@@ -49,67 +49,11 @@ struct Simulate: ParsableCommand {
                 let c = shock[0].coError
                 // the Clayton fit is made only when asked for: it fails where no θ matches (p, c)
                 let clayton = law == .shock ? nil : try Synthetic.claytonCurve(p: p, c: c, maxModels: maxModels)
-                var report = Report(
-                    command: "simulate curve",
-                    inputs: [
-                        ("law", .string(law.rawValue)), ("pi", .number(pi)), ("q", .number(q)),
-                        ("max_models", .int(maxModels)),
-                    ])
-                func section(
-                    _ key: String, _ title: String, _ pts: [CurvePoint], extra: [(String, String, JSONValue)]
-                ) -> Report.Section {
-                    var s = Report.Section(key: key, title: title)
-                    for (k, l, v) in extra { s.add(k, l, v) }
-                    s.table(
-                        "curve", "β_m vs single-factor β_SF,m",
-                        columns: [
-                            ("m", "m"), ("p", "p"), ("co_error", "co-error"), ("rho", "ρ"),
-                            ("beta_m", "β_m"), ("beta_sf_m", "β_SF,m"), ("ratio", "ratio"),
-                        ],
-                        rows: pts.map {
-                            [
-                                .int($0.m), .number($0.p), .number($0.coError), .number($0.rho), .number($0.betaM),
-                                .number($0.betaSFM), .num($0.ratio),
-                            ]
-                        })
-                    return s
-                }
-                if law != .clayton {
-                    report.sections.append(
-                        section(
-                            "shock", "Common shock (π = \(Report.fmt(pi)), q = \(Report.fmt(q)))", shock,
-                            extra: [
-                                ("pi", "π", .number(pi)), ("q", "q", .number(q)), ("error", "p", .number(p)),
-                                ("co_error", "c", .number(c)),
-                            ]))
-                }
-                if let clayton {
-                    report.sections.append(
-                        section(
-                            "clayton", "Clayton with the same p and c (θ = \(Report.fmt(clayton.theta)))",
-                            clayton.points,
-                            extra: [
-                                ("clayton_theta", "θ", .number(clayton.theta)), ("error", "p", .number(p)),
-                                ("co_error", "c", .number(c)),
-                            ]))
-                }
+                let report = Report.simulateCurve(
+                    law: law.rawValue, pi: pi, q: q, maxModels: maxModels, shock: law == .clayton ? nil : shock,
+                    clayton: clayton)
                 if let plot {
-                    var chart = SVGChart(
-                        title: "Underpricing of the single-factor model: β_m / β_SF,m", xLabel: "pool size m",
-                        yLabel: "ratio (log scale)", logY: true)
-                    chart.series = [
-                        SVGChart.Series(
-                            name: "common shock", points: shock.map { (Double($0.m), $0.ratio) },
-                            color: "#c0392b")
-                    ]
-                    if let clayton {
-                        chart.series.append(
-                            SVGChart.Series(
-                                name: "Clayton", points: clayton.points.map { (Double($0.m), $0.ratio) },
-                                color: "#2471a3", dashed: true))
-                    }
-                    chart.references = [(1, "ratio 1")]
-                    try emit(chart.render(), to: plot)
+                    try emit(SyntheticCurveChart.render(shock: shock, clayton: clayton?.points), to: plot)
                 }
                 try emit(report.render(out.format), to: out.output)
             }

@@ -43,7 +43,7 @@ public struct RouteAnalysis: Sendable {
             let k = o.budgetGrid
             grid = hi > lo && k > 1 ? (0..<k).map { lo + (hi - lo) * Double($0) / Double(k - 1) } : [lo]
         }
-        policyBudgets = frontiers.map { o.policyBudget ?? ($0.budgetMin + $0.oracleCost) / 2 }
+        policyBudgets = frontiers.map { o.policyBudget ?? $0.defaultPolicyBudget }
         policies = zip(frontiers, policyBudgets).map { $0.policy(at: $1) }.compactMap { $0 }
         if policies.count != frontiers.count, let b = o.policyBudget {
             let need = frontiers.map(\.budgetMin).max() ?? 0
@@ -88,4 +88,10 @@ public struct RouteAnalysis: Sendable {
         }
         return out
     }
+}
+
+extension RouteFrontier {
+    /// The canonical policy's budget when none is asked for: the frontier's midpoint between its
+    /// cheapest budget and the oracle's cost.
+    public var defaultPolicyBudget: Double { (budgetMin + oracleCost) / 2 }
 }
