@@ -12,7 +12,9 @@ struct CascadeCommand: ParsableCommand {
             Example:  cofail cascade examples/cascade/matrix.csv --cheap small --strong large --plot cascade.svg
             Input: long CSV or JSON Lines with a confidence for the cheap model (costs optional). The cascade \
             escalates a query to the strong model when the cheap model's confidence is below τ. Its integrated \
-            advantage over random mixing is a_S(1 − a_S)(AUC − ½) plus a tail-edge part.
+            advantage over random mixing is a_S(1 − a_S)(AUC − ½) plus a tail-edge part. On a matrix file the \
+            noise replicates are units: --threads, --checkpoint/--resume and --shard i/N work as for bootstrap, \
+            and 'cofail merge' combines shards.
             """
     )
 
@@ -39,7 +41,7 @@ struct CascadeCommand: ParsableCommand {
     var allPairs = false
     @Option(help: "Write an SVG: accuracy against escalation, and the integrated advantage against AUC.")
     var plot: String?
-    @OptionGroup var common: RunOptions
+    @OptionGroup var engine: EngineOptions
     @OptionGroup var input: InputOptions
     @OptionGroup var out: OutputOptions
 
@@ -64,6 +66,13 @@ struct CascadeCommand: ParsableCommand {
         if allPairs && (cheap != nil || strong != nil) {
             throw ValidationError("--all-pairs takes every pair: drop --cheap and --strong")
         }
+        if engine.checkpoint != nil || engine.shard != nil {
+            if allPairs {
+                throw ValidationError("--checkpoint and --shard run one pair's noise replicates: drop --all-pairs")
+            }
+            try engine.requireFile(matrix, command: "cascade")
+            try input.requireMatrixFile(command: "cascade")
+        }
     }
 
     func levels() throws -> [Double] {
@@ -76,23 +85,27 @@ struct CascadeCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let raw = try input.raw(paths, threads: common.threads)
+            // one matrix file: its noise replicates run on the engine (checkpoints, shards, Ctrl-C)
+            let onFile = input.from == nil && matrix != "-" && !allPairs
+            let loaded = onFile ? try input.engineInput(matrix).loadRaw(threads: engine.common.threads) : nil
+            let raw = try loaded?.raw ?? input.raw(paths, threads: engine.common.threads)
+            let fileHash = loaded?.hash
             var o = CascadeOptions()
             o.floor = floor
             o.folds = folds
-            o.seed = common.seed
+            o.seed = engine.common.seed
             o.objective = objective
             o.maxEscalation = maxEscalation
             o.noiseLevels = try levels()
             o.noiseSeeds = noiseSeeds
-            o.threads = common.threads
+            o.threads = engine.common.threads
             let inputs: [(String, JSONValue)] =
                 [
                     ("matrix", .string(matrix)), ("cheap", cheap.map { .string($0) } ?? .null),
                     ("strong", strong.map { .string($0) } ?? .null), ("floor", .num(floor)), ("folds", .int(folds)),
                     ("objective", .string(objective.rawValue)), ("max_escalation", .number(maxEscalation)),
                     ("noise_levels", .array(o.noiseLevels.map { .number($0) })), ("noise_seeds", .int(noiseSeeds)),
-                    ("seed", .string(String(common.seed))), ("all_pairs", .bool(allPairs)),
+                    ("seed", .string(String(engine.common.seed))), ("all_pairs", .bool(allPairs)),
                 ] + input.echo
             if allPairs {
                 let (pairs, skipped) = try CascadeInput.allPairs(raw, policy: input.policy)
@@ -107,14 +120,42 @@ struct CascadeCommand: ParsableCommand {
                 return
             }
             let pair = try CascadeInput(raw, cheap: cheap, strong: strong, policy: input.policy)
-            let a = try CascadeAnalysis(
-                pair.sample, ids: pair.ids, cheap: raw.modelNames[pair.cheap], strong: raw.modelNames[pair.strong],
-                options: o)
-            if let plot {
-                try emit(a.plot(), to: plot)
+            var noiseTable: UnitTable?
+            if let hash = fileHash {
+                var signature = RunSignature(
+                    command: "cascade", input: input.engineInput(matrix), matrixHash: hash, seed: o.seed,
+                    zeroCellCorrection: true)
+                signature.cascade = CascadeSignature(
+                    cheap: raw.modelNames[pair.cheap], strong: raw.modelNames[pair.strong], floor: floor, folds: folds,
+                    objective: objective.rawValue, maxEscalation: maxEscalation, noiseLevels: o.noiseLevels,
+                    noiseSeeds: noiseSeeds)
+                let units = try CascadeAnalysis.noiseUnits(pair.sample, options: o)
+                noiseTable = try engine.execute(
+                    engine: "cascade", signature: signature, columns: CascadeNoise.columns, units: units.count,
+                    output: out.output
+                ) { try units.compute($0) }
+                guard noiseTable != nil else {
+                    return
+                }
             }
-            let report = Report(command: "cascade", inputs: inputs, sections: [.cascadeData(raw, pair), .cascade(a)])
-            try emit(report.render(out.format), to: out.output)
+            try finishCascade(
+                raw: raw, pair: pair, options: o, noiseTable: noiseTable, plot: plot, out: out, inputs: inputs)
         }
     }
+}
+
+/// Shared by `cascade` and `merge`: one pair's analysis (its noise replicates from `noiseTable`, or
+/// computed here), its plot and its report.
+func finishCascade(
+    raw: RawMatrix, pair: CascadeInput, options o: CascadeOptions, noiseTable: UnitTable?, plot: String?,
+    out: OutputOptions, inputs: [(String, JSONValue)]
+) throws {
+    let a = try CascadeAnalysis(
+        pair.sample, ids: pair.ids, cheap: raw.modelNames[pair.cheap], strong: raw.modelNames[pair.strong],
+        options: o, noiseTable: noiseTable)
+    if let plot {
+        try emit(a.plot(), to: plot)
+    }
+    let report = Report(command: "cascade", inputs: inputs, sections: [.cascadeData(raw, pair), .cascade(a)])
+    try emit(report.render(out.format), to: out.output)
 }

@@ -5,10 +5,11 @@ import Foundation
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "Combine shard files of one bootstrap or scan run into exactly the result of the unsharded run.",
+        abstract:
+            "Combine shard files of one bootstrap, scan, vote or cascade run into exactly the result of the unsharded run.",
         discussion: "Example:  cofail merge boot-0.units boot-1.units boot-2.units --format json"
     )
-    @Argument(help: "Shard files written by 'cofail bootstrap|scan --shard i/N'.")
+    @Argument(help: "Shard files written by 'cofail bootstrap|scan|vote|cascade --shard i/N'.")
     var files: [String]
     @OptionGroup var interval: IntervalOptions
     @Option(help: "Bootstrap: write replicate-level values as CSV.")
@@ -25,11 +26,16 @@ struct MergeCommand: ParsableCommand {
         try runReporting {
             let table = try UnitTable.merge(files.map { ($0, try UnitTable.read($0).table) })
             let sig = table.signature
-            let (raw, x, cov) = try EngineInput.reload(sig, models: sig.vote?.selected)
             let echo: [(String, JSONValue)] = [
                 ("matrix", .string(sig.matrix)), ("merged_shards", .int(files.count)),
                 ("seed", .string(String(sig.seed))),
             ]
+            if sig.command == "cascade" {
+                // a cascade covers its pair only
+                try mergeCascade(table, raw: try EngineInput.reloadRaw(sig), echo: echo)
+                return
+            }
+            let (raw, x, cov) = try EngineInput.reload(sig, models: sig.vote?.selected)
             switch sig.command {
             case "bootstrap":
                 let statNames = sig.stats ?? []
@@ -73,8 +79,30 @@ struct MergeCommand: ParsableCommand {
                     vote, table: table, pool: pool, costRatio: v.costRatio, subsetsOut: nil, plot: plot, out: out,
                     sections: [.data(raw, x, cov)], inputs: echo + [("alpha", .number(interval.alpha))])
             default:
-                throw UsageError("\(files[0]) does not come from bootstrap, scan or vote")
+                throw UsageError("\(files[0]) does not come from bootstrap, scan, vote or cascade")
             }
         }
+    }
+
+    func mergeCascade(_ table: UnitTable, raw: RawMatrix, echo: [(String, JSONValue)]) throws {
+        let sig = table.signature
+        guard let c = sig.cascade else {
+            throw UsageError("\(files[0]) is a cascade run without its cascade options")
+        }
+        let pair = try CascadeInput(raw, cheap: c.cheap, strong: c.strong, policy: sig.input.policy)
+        var o = CascadeOptions()
+        o.floor = c.floor
+        o.folds = c.folds
+        o.seed = sig.seed
+        o.objective = CascadeObjective(rawValue: c.objective) ?? .advantage
+        o.maxEscalation = c.maxEscalation
+        o.noiseLevels = c.noiseLevels
+        o.noiseSeeds = c.noiseSeeds
+        guard o.noiseLevels.count * o.noiseSeeds == table.units else {
+            let defined = c.noiseLevels.count * c.noiseSeeds
+            throw UsageError("\(files[0]) has \(table.units) units; the cascade run defines \(defined)")
+        }
+        try finishCascade(
+            raw: raw, pair: pair, options: o, noiseTable: table, plot: plot, out: out, inputs: echo)
     }
 }

@@ -31,6 +31,7 @@ def runs(tmp):
                     g.write("q%d,%s,%d,%d\n" % (q, model, (q * 7 + i * 3 + s * 5) % 4 != 0, s))
     vote_shard = [os.path.join(tmp, "v%d.units" % i) for i in range(2)]
     boot_shard = [os.path.join(tmp, "b%d.units" % i) for i in range(2)]
+    cascade_shard = [os.path.join(tmp, "c%d.units" % i) for i in range(2)]
     costs = os.path.join(tmp, "costs.csv")
     with open(MATH) as f, open(costs, "w") as g:
         g.write("model,cost\n")
@@ -52,6 +53,11 @@ def runs(tmp):
         ["bootstrap", MATH, "--replicates", "6", "--stats", "beta", "--shard", "0/2", "-o", boot_shard[0]],
         ["bootstrap", MATH, "--replicates", "6", "--stats", "beta", "--shard", "1/2", "-o", boot_shard[1]],
         ["merge"] + boot_shard,
+        ["cascade", CASCADE, "--cheap", "small", "--strong", "large", "--noise-seeds", "2", "--shard", "0/2", "-o",
+         cascade_shard[0]],
+        ["cascade", CASCADE, "--cheap", "small", "--strong", "large", "--noise-seeds", "2", "--shard", "1/2", "-o",
+         cascade_shard[1]],
+        ["merge"] + cascade_shard,
         ["route", MATH, "--model-costs", costs, "--policy-budget", "0.01"],
         ["cascade", CASCADE, "--cheap", "small", "--strong", "medium", "--floor", "0.9", "--noise-seeds", "2"],
         ["simulate", "vote", "--error", "0.3", "--rho", "0.4"],

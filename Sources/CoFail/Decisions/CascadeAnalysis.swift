@@ -183,53 +183,83 @@ public struct CascadeNoise: Sendable {
     public let seeds: Int
     public let levels: [Level]
 
-    public init(
-        _ x: CascadeSample, pair: CascadePair, floor: Double, levels etas: [Double], seeds: Int, seed: UInt64,
-        threads: Int
-    ) throws {
-        self.seeds = seeds
-        let r = try x.rankScaled()
-        let units = etas.count * seeds
-        let results = ResultSlots<Replicate>(count: units)
-        let stride = max(1, min(threads, units))
-        DispatchQueue.concurrentPerform(iterations: stride) { worker in
-            var u = worker
-            while u < units {
-                let (l, rep) = (u / seeds, u % seeds)
-                let eta = etas[l]
-                var scores: [Double]
-                if eta == 0 {
-                    // Without noise every replicate is the rank-scaled verifier itself: computed once.
-                    if rep > 0 {
-                        u += stride
-                        continue
-                    }
-                    scores = r
-                } else {
-                    let key = RandomKey(seed: seed, domain: .noise, unit: UInt64(l) << 32 | UInt64(rep))
-                    scores = key.uniformPerStream(x.n)
-                    for q in 0..<x.n {
-                        scores[q] = (1 - eta) * r[q] + eta * scores[q]
-                    }
-                }
-                results.store(
-                    u,
-                    Result {
-                        let c = try CascadeCurve(x.rescored(scores))
-                        let f = CascadeFloor(c, pair: pair, floor: floor)
-                        let aS = c.cheapAccuracy
-                        let i = c.integrals
-                        let identity = c.auc.value.map { abs(i.calibration - aS * (1 - aS) * ($0 - 0.5)) }
-                        return Replicate(
-                            auc: c.auc.value, integratedAdvantage: i.advantage, integratedCalibration: i.calibration,
-                            integratedTailEdge: i.tailEdge, maxAdvantage: c.maxAdvantage.value,
-                            dominates: f.dominatesStrong, identityError: identity ?? abs(i.calibration))
-                    })
-                u += stride
-            }
+    /// The values of a replicate unit, in this order (NaN where undefined; dominance 1/0).
+    public static let columns = [
+        "auc", "integrated_advantage", "integrated_calibration", "integrated_tail_edge", "max_advantage",
+        "dominates", "identity_error",
+    ]
+
+    /// The replicates as units of the engine: unit u is level u / seeds, replicate u % seeds, a pure
+    /// function of u (Philox keyed by seed, level and replicate), so a noise run has threads,
+    /// checkpoints, shards and merge like any engine run. Without noise (η = 0) every replicate is
+    /// the rank-scaled verifier itself.
+    public struct Units: Sendable {
+        let sample: CascadeSample
+        let pair: CascadePair
+        let floor: Double
+        public let levels: [Double]
+        public let seeds: Int
+        let seed: UInt64
+        let ranks: [Double]
+
+        public init(_ x: CascadeSample, floor: Double, levels: [Double], seeds: Int, seed: UInt64) throws {
+            sample = x
+            pair = CascadePair(x)
+            self.floor = floor
+            self.levels = levels
+            self.seeds = seeds
+            self.seed = seed
+            ranks = try x.rankScaled()
         }
-        let all = try (0..<units).map { u in try results.take(etas[u / seeds] == 0 ? u - u % seeds : u).get() }
-        levels = etas.indices.map { l in Level(level: etas[l], replicates: Array(all[l * seeds..<(l + 1) * seeds])) }
+
+        public var count: Int { levels.count * seeds }
+
+        public func compute(_ u: Int) throws -> [Double] {
+            let (l, rep) = (u / seeds, u % seeds)
+            let eta = levels[l]
+            var scores = ranks
+            if eta > 0 {
+                let key = RandomKey(seed: seed, domain: .noise, unit: UInt64(l) << 32 | UInt64(rep))
+                scores = key.uniformPerStream(sample.n)
+                for q in 0..<sample.n {
+                    scores[q] = (1 - eta) * ranks[q] + eta * scores[q]
+                }
+            }
+            let c = try CascadeCurve(sample.rescored(scores))
+            let f = CascadeFloor(c, pair: pair, floor: floor)
+            let aS = c.cheapAccuracy
+            let i = c.integrals
+            let identity = c.auc.value.map { abs(i.calibration - aS * (1 - aS) * ($0 - 0.5)) }
+            return [
+                c.auc.value ?? .nan, i.advantage, i.calibration, i.tailEdge, c.maxAdvantage.value ?? .nan,
+                f.dominatesStrong.map { $0 ? 1 : 0 } ?? .nan, identity ?? abs(i.calibration),
+            ]
+        }
+    }
+
+    /// The noise family from its completed unit table.
+    public init(_ units: Units, table: UnitTable) {
+        seeds = units.seeds
+        levels = units.levels.indices.map { l in
+            Level(
+                level: units.levels[l],
+                replicates: (0..<units.seeds).map { rep in
+                    let v = table.row(l * units.seeds + rep)
+                    let at = v.startIndex
+                    return Replicate(
+                        auc: v[at].isNaN ? nil : v[at], integratedAdvantage: v[at + 1], integratedCalibration: v[at + 2],
+                        integratedTailEdge: v[at + 3], maxAdvantage: v[at + 4],
+                        dominates: v[at + 5].isNaN ? nil : v[at + 5] == 1, identityError: v[at + 6])
+                })
+        }
+    }
+
+    /// The noise family computed here, on `threads` threads (no checkpoint).
+    public init(_ units: Units, threads: Int) throws {
+        var table = UnitTable(
+            signature: .inProcess, columns: CascadeNoise.columns, units: units.count, shard: .whole)
+        _ = try UnitRunner(threads: threads).run(&table) { try units.compute($0) }
+        self.init(units, table: table)
     }
 
     /// The critical-AUC bracket (§13.6) over the noise family.
@@ -273,8 +303,11 @@ public struct CascadeAnalysis: Sendable {
     public let heldOut: CascadeHeldOut
     public let noise: CascadeNoise
 
+    /// `noiseTable`: the completed noise units (`noiseUnits`), run on the engine; without it they
+    /// run here on `options.threads`.
     public init(
-        _ x: CascadeSample, ids: [String], cheap: String, strong: String, options o: CascadeOptions
+        _ x: CascadeSample, ids: [String], cheap: String, strong: String, options o: CascadeOptions,
+        noiseTable: UnitTable? = nil
     ) throws {
         guard x.n >= 1 else {
             throw CoFailError.conflict("no query has both models' answers and the cheap model's confidence")
@@ -294,8 +327,15 @@ public struct CascadeAnalysis: Sendable {
         heldOut = try CascadeHeldOut(
             x, ids: ids, folds: o.folds, seed: o.seed, objective: o.objective, floor: a,
             maxEscalation: o.maxEscalation, full: curve)
-        noise = try CascadeNoise(
-            x, pair: pair, floor: a, levels: o.noiseLevels, seeds: o.noiseSeeds, seed: o.seed, threads: o.threads)
+        let units = try CascadeNoise.Units(x, floor: a, levels: o.noiseLevels, seeds: o.noiseSeeds, seed: o.seed)
+        noise = try noiseTable.map { CascadeNoise(units, table: $0) } ?? CascadeNoise(units, threads: o.threads)
+    }
+
+    /// The noise replicates' units of a pair (to run them on the engine before the analysis).
+    public static func noiseUnits(_ x: CascadeSample, options o: CascadeOptions) throws -> CascadeNoise.Units {
+        let curve = try CascadeCurve(x)
+        let a = o.floor ?? (curve.cheapAccuracy + curve.strongAccuracy) / 2
+        return try CascadeNoise.Units(x, floor: a, levels: o.noiseLevels, seeds: o.noiseSeeds, seed: o.seed)
     }
 }
 

@@ -49,6 +49,18 @@ public struct EngineInput: Sendable {
         return (raw, x, cov, hash)
     }
 
+    /// Reloads the matrix a signature names, as loaded (before coverage), and checks that its
+    /// content has not changed.
+    public static func reloadRaw(_ signature: RunSignature) throws -> RawMatrix {
+        let (raw, hash) = try signature.input.loadRaw()
+        guard hash == signature.matrixHash else {
+            throw CoFailError.runMismatch(
+                "\(signature.matrix) has changed since the units were computed "
+                    + "(content hash \(hash), units \(signature.matrixHash))")
+        }
+        return raw
+    }
+
     /// Reloads the matrix a signature names, covered on `models` as `load` does, and checks that
     /// its content has not changed.
     public static func reload(
@@ -57,13 +69,12 @@ public struct EngineInput: Sendable {
         raw: RawMatrix, matrix: OutcomeMatrix,
         coverage: CoverageReport
     ) {
-        let loaded = try signature.input.load(models: models)
-        guard loaded.hash == signature.matrixHash else {
-            throw CoFailError.runMismatch(
-                "\(signature.matrix) has changed since the units were computed "
-                    + "(content hash \(loaded.hash), units \(signature.matrixHash))")
-        }
-        return (loaded.raw, loaded.matrix, loaded.coverage)
+        let raw = try reloadRaw(signature)
+        let input = signature.input
+        let reg = try input.registry.map { try ModelRegistry.load($0) }
+        let (x, cov) = try raw.applyCoverage(
+            input.policy, registry: reg, models: try models.map { try raw.indices(of: $0) })
+        return (raw, x, cov)
     }
 }
 

@@ -31,6 +31,8 @@ public struct RunSignature: Codable, Equatable, Sendable {
     public var full: Bool?
     /// vote
     public var vote: VoteSignature?
+    /// cascade (its noise replicates are the units)
+    public var cascade: CascadeSignature?
 
     public init(command: String, input: EngineInput, matrixHash: String, seed: UInt64, zeroCellCorrection: Bool) {
         self.command = command
@@ -44,6 +46,12 @@ public struct RunSignature: Codable, Equatable, Sendable {
         self.seed = seed
         self.zeroCellCorrection = zeroCellCorrection
     }
+
+    /// The signature of units computed inside one process, never saved or merged.
+    public static let inProcess = RunSignature(
+        command: "in-process",
+        input: EngineInput(path: "-", format: nil, threshold: nil, minModelCoverage: nil, registry: nil),
+        matrixHash: "", seed: 0, zeroCellCorrection: true)
 
     /// How the matrix was read.
     public var input: EngineInput {
@@ -84,6 +92,7 @@ public struct RunSignature: Codable, Equatable, Sendable {
         note("subsets", subsets.map(String.init) ?? "-", other.subsets.map(String.init) ?? "-")
         note("full", full.map { "\($0)" } ?? "-", other.full.map { "\($0)" } ?? "-")
         note("vote options", vote.map { "\($0)" } ?? "-", other.vote.map { "\($0)" } ?? "-")
+        note("cascade options", cascade.map { "\($0)" } ?? "-", other.cascade.map { "\($0)" } ?? "-")
         return out
     }
 }
@@ -138,5 +147,37 @@ public struct VoteSignature: Codable, Equatable, Sendable, CustomStringConvertib
     public var description: String {
         "k=\(size), \(models.count) models, subsets \(subsets.map(String.init) ?? "all≤\(maxSubsets)"), "
             + "control \(control), \(correlations.joined(separator: "+")), \(replicates) replicates"
+    }
+}
+
+/// The options of a cascade run whose units are its noise replicates: the pair (resolved names)
+/// and everything its analysis reads, so `merge` rebuilds the same report.
+public struct CascadeSignature: Codable, Equatable, Sendable, CustomStringConvertible {
+    public var cheap: String
+    public var strong: String
+    public var floor: Double?
+    public var folds: Int
+    public var objective: String
+    public var maxEscalation: Double
+    public var noiseLevels: [Double]
+    public var noiseSeeds: Int
+
+    public init(
+        cheap: String, strong: String, floor: Double?, folds: Int, objective: String, maxEscalation: Double,
+        noiseLevels: [Double], noiseSeeds: Int
+    ) {
+        self.cheap = cheap
+        self.strong = strong
+        self.floor = floor
+        self.folds = folds
+        self.objective = objective
+        self.maxEscalation = maxEscalation
+        self.noiseLevels = noiseLevels
+        self.noiseSeeds = noiseSeeds
+    }
+
+    public var description: String {
+        "S=\(cheap), L=\(strong), floor \(floor.map { "\($0)" } ?? "midpoint"), \(folds) folds, \(objective), "
+            + "levels \(noiseLevels.map { "\($0)" }.joined(separator: ",")), \(noiseSeeds) seeds"
     }
 }
