@@ -21,10 +21,11 @@ int cf_bvn_pdf(double h, double k, double r, double *out);
  * rule and evaluated four at a time on AVX2 machines. CF_EDOM if any argument is NaN or |r| > 1. */
 int cf_bvn_cdf_batch(const double *h, const double *k, const double *r, size_t n, double *out);
 
-/* Inverse in r: the r in [-1, 1] with Φ₂(h, k; r) = p (bracketed Newton, |Δr| <= 1e-15).
- * For roots with |r| < 0.925 the Newton iteration runs in θ = asin r on Genz's arcsine form and
- * integrates only each step's increment (a few exp per step); elsewhere it is bracketed Newton
- * on Φ₂ with φ₂ as derivative. CF_EDOM when p lies outside [Φ₂(h,k;-1), Φ₂(h,k;1)]. */
+/* Inverse in r: the r in [-1, 1] with Φ₂(h, k; r) = p (|Δr| <= 1e-15).
+ * For roots with |r| < 0.925 the iteration is Halley's method in θ = asin r on Genz's arcsine
+ * form and integrates only each step's increment (a few exp per step); elsewhere it is bracketed
+ * Newton on Φ₂ with φ₂ as derivative. CF_EDOM when p lies outside [Φ₂(h,k;-1), Φ₂(h,k;1)] or an
+ * argument is NaN, CF_EMAXITER when the iteration cap is reached first (r holds the last iterate). */
 int cf_bvn_solve_r(double h, double k, double p, double *r);
 
 /* cf_bvn_solve_r with a Newton start r0 (e.g. the full-sample value in a bootstrap). */

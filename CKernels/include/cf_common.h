@@ -3,7 +3,9 @@
 /*
  * Shared conventions of every cofail kernel.
  *  - Functions return an int status (CF_OK = 0, negative = failure) and write results
- *    through caller-owned out-pointers. No kernel prints, exits, aborts or keeps state.
+ *    through caller-owned out-pointers; the exceptions, documented where declared, are pure
+ *    scalar functions that cannot fail (cf_norm_*, cf_rng_normal, cf_bvn_cdf_raw) and return
+ *    their value. No kernel prints, exits, aborts or keeps state.
  *  - Buffers are flat, row-major, with sizes passed as size_t.
  *  - Threads used inside a kernel are bounded by an explicit `threads` argument.
  *  - Estimators return a value together with its standard error (cf_estimate).

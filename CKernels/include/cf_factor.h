@@ -46,8 +46,8 @@ enum { CF_RHO_OK = 0, CF_RHO_BELOW_INDEPENDENCE = 1, CF_RHO_BETA_ZERO = 2, CF_RH
  * Newton on log β_SF − log β (d log β_SF/dρ from the same integral), inside a bracket that every
  * step shrinks (bisection when Newton leaves it), to |Δρ| <= 1e-13 with β_SF to 1e-12.
  * `log_beta` is log β.
- * *why = CF_RHO_BETA_ZERO when β = 0, CF_RHO_BELOW_INDEPENDENCE when β < ∏ p_i;
- * β >= min p_i gives ρ* = 1.
+ * *why = CF_RHO_BETA_ZERO when β = 0, CF_RHO_NO_MODELS when a model has p = 0 or no model has
+ * 0 < p < 1 (no pool to fit), CF_RHO_BELOW_INDEPENDENCE when β < ∏ p_i; β >= min p_i gives ρ* = 1.
  */
 int cf_factor_implied_rho(const double *p, size_t m, double log_beta, double *rho, int *why);
 

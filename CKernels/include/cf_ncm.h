@@ -3,7 +3,9 @@
 #include "cf_common.h"
 
 /* Eigenvalues (ascending) of the symmetric n x n matrix a (row-major; only symmetry assumed),
- * and eigenvectors as columns of z (n x n, row-major) when z is not NULL. LAPACK dsyevr. */
+ * and eigenvectors as columns of z (n x n, row-major) when z is not NULL: LAPACK dsyevd for the
+ * values alone (its QR path is the faster), dsyevr with vectors. CF_EINVAL for NULL a or w or
+ * n = 0, CF_ENOMEM, CF_ELAPACK when LAPACK reports failure. */
 int cf_ncm_eigen_sym(const double *a, size_t n, double *w, double *z);
 
 typedef struct {

@@ -43,7 +43,9 @@ int cf_orthant_tilted(const double *r, const double *tau, size_t d, uint64_t key
  * in whole blocks of 16) until the relative standard error is <= `rel_target` or the shifts have
  * max_points points in all (the caller compares out->rel_se with its target to see which).
  * out->samples counts the points of the estimate (not the dropped pilot). cf_orthant_tilted is
- * the special case of one round (max_points = points·shifts). CF_EINVAL when max_points < points·shifts.
+ * the special case of one round (max_points = points·shifts). CF_EINVAL when points = 0, shifts < 2
+ * (a standard error needs two shift means) or max_points < points·shifts; CF_EDOM for a negative
+ * or NaN rel_target.
  */
 int cf_orthant_tilted_target(const double *r, const double *tau, size_t d, uint64_t key, size_t points, size_t shifts,
                              double rel_target, size_t max_points, size_t threads, cf_estimate *out);

@@ -48,7 +48,9 @@ typedef struct {
     double d3theta[10];
 } cf_tetra_warm;
 
-/* Fills warm (m x m; entry a*m + b for each pair) from a Gram matrix and its tetrachoric r. */
+/* Fills warm (m x m; entry a*m + b for each pair) from a Gram matrix and its tetrachoric r.
+ * CF_EINVAL for a NULL array or m = 0, CF_EDOM for a Gram matrix that is not counts over n queries
+ * (as cf_tetrachoric_matrix), CF_ENOMEM. */
 int cf_tetrachoric_warm(const int64_t *gram, size_t m, int64_t n, int correct, const double *r, cf_tetra_warm *warm);
 
 /*
@@ -57,7 +59,9 @@ int cf_tetrachoric_warm(const int64_t *gram, size_t m, int64_t n, int correct, c
  * model is degenerate). `warm` (m x m from cf_tetrachoric_warm, may be NULL) warm-starts each
  * pair. root_tol = 0 solves every root to the solver's precision (|ΔΦ₂| <= 2e-15); root_tol > 0
  * stops a root once its estimated error in θ = asin r is below root_tol (resamples).
- * Threads bounded. CF_EINVAL for a negative root_tol.
+ * Threads bounded. CF_EINVAL for a NULL array, m = 0 or a negative root_tol; CF_EDOM when the
+ * Gram matrix is not a set of counts over n queries (n <= 0, a count outside [0, n], a pair count
+ * above either margin or margins that do not fit n); CF_ENOMEM.
  */
 int cf_tetrachoric_matrix(const int64_t *gram, size_t m, int64_t n, int correct, const cf_tetra_warm *warm,
                           double root_tol, size_t threads, double *r, double *phi, int *flags);
