@@ -18,7 +18,9 @@ struct CascadeCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Outcome matrix with a confidence column (long CSV or JSON Lines; '-' for stdin; with --from: log paths).")
+    @Argument(
+        help: "Outcome matrix with a confidence column (long CSV or JSON Lines; '-' for stdin; with --from: log paths)."
+    )
     var paths: [String]
     var matrix: String { paths.joined(separator: " ") }
     @Option(help: "Cheap model S (default: the only model with confidences).")

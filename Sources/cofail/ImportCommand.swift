@@ -103,7 +103,8 @@ extension LogImport {
 struct ImportOutput: ParsableArguments {
     @Option(help: "Count scores >= this value as correct (any finite number; <= with --lower-is-better).")
     var threshold: Double?
-    @Option(name: .customLong("output-format"), help: "Matrix format: long or jsonl (wide cannot hold costs and types).")
+    @Option(
+        name: .customLong("output-format"), help: "Matrix format: long or jsonl (wide cannot hold costs and types).")
     var format: InputFormat = .long
     @Option(name: [.short, .customLong("output")], help: "Matrix file ('-' or omitted: standard output).")
     var output: String?
@@ -142,7 +143,8 @@ struct LogOptions: ParsableArguments {
             costs from token counts.
             """)
     var prices: String?
-    @Flag(name: .customLong("lower-is-better"), help: "Logs: a score <= --threshold counts as correct (mae, perplexity).")
+    @Flag(
+        name: .customLong("lower-is-better"), help: "Logs: a score <= --threshold counts as correct (mae, perplexity).")
     var lowerIsBetter = false
     @Flag(
         name: .customLong("skip-invalid"),

@@ -6,7 +6,7 @@ struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
         abstract:
-            "Combine shard files of one bootstrap, scan, vote or cascade run into exactly the result of the unsharded run.",
+            "Combine shard files of one bootstrap, scan, vote or cascade run into exactly the unsharded result.",
         discussion: "Example:  cofail merge boot-0.units boot-1.units boot-2.units --format json"
     )
     @Argument(help: "Shard files written by 'cofail bootstrap|scan|vote|cascade --shard i/N'.")

@@ -14,7 +14,13 @@ struct RouteCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Outcome matrix with costs (long CSV or JSON Lines; wide CSV with --model-costs; '-' for stdin; with --from: log paths).")
+    @Argument(
+        help:
+            ArgumentHelp(
+                "Outcome matrix with costs (long CSV or JSON Lines; wide CSV with --model-costs; '-' for stdin; "
+                    + "with --from: log paths)."
+            )
+    )
     var paths: [String]
     var matrix: String { paths.joined(separator: " ") }
     @Option(

@@ -48,7 +48,6 @@ public struct MatrixLoader: Sendable {
         }
     }
 
-
     /// A `sample` value as an index: an integer in 0..<2³¹, else nil.
     static func sampleIndex(_ v: Double?) -> Int? {
         guard let v, v == v.rounded(), v >= 0, v < 2_147_483_648 else {

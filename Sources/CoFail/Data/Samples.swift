@@ -15,17 +15,17 @@ public enum RepeatPolicy: String, Sendable, CaseIterable, Codable {
 /// Every record of an input with repeated samples, in input order.
 public struct SampleRecords: Sendable {
     public struct Record: Sendable, Equatable {
-        public var query: Int32
-        public var model: Int32
-        public var sample: Int32
-        public var value: CellValue
+        public internal(set) var query: Int32
+        public internal(set) var model: Int32
+        public internal(set) var sample: Int32
+        public internal(set) var value: CellValue
         /// Dollars of this call; NaN when not given.
-        public var cost: Double
+        public internal(set) var cost: Double
         /// NaN when not given.
-        public var confidence: Double
+        public internal(set) var confidence: Double
     }
 
-    public var records: [Record]
+    public internal(set) var records: [Record]
 
     /// The most samples any one cell has.
     public var maxSamples: Int {
@@ -49,9 +49,9 @@ public struct SampleRecords: Sendable {
 /// What a report says about repeated samples: which were read, and how many there were.
 public struct SampleReading: Sendable, Equatable {
     /// nil: sample 0 only.
-    public var policy: RepeatPolicy?
-    public var maxSamples: Int
-    public var cellsWithSeveral: Int
+    public internal(set) var policy: RepeatPolicy?
+    public internal(set) var maxSamples: Int
+    public internal(set) var cellsWithSeveral: Int
 
     public init(policy: RepeatPolicy?, maxSamples: Int, cellsWithSeveral: Int) {
         self.policy = policy

@@ -1,11 +1,11 @@
 /// One cascade sample: per query the cheap model's confidence, both models' correctness and,
 /// when the input has costs, both models' costs (METHODS §13.3).
 public struct CascadeSample: Sendable {
-    public var confidence: [Double]
-    public var cheapRight: [Bool]
-    public var strongRight: [Bool]
-    public var cheapCost: [Double]?
-    public var strongCost: [Double]?
+    public internal(set) var confidence: [Double]
+    public internal(set) var cheapRight: [Bool]
+    public internal(set) var strongRight: [Bool]
+    public internal(set) var cheapCost: [Double]?
+    public internal(set) var strongCost: [Double]?
 
     public init(
         confidence: [Double], cheapRight: [Bool], strongRight: [Bool], cheapCost: [Double]? = nil,

@@ -247,7 +247,8 @@ public struct CascadeNoise: Sendable {
                     let v = table.row(l * units.seeds + rep)
                     let at = v.startIndex
                     return Replicate(
-                        auc: v[at].isNaN ? nil : v[at], integratedAdvantage: v[at + 1], integratedCalibration: v[at + 2],
+                        auc: v[at].isNaN ? nil : v[at], integratedAdvantage: v[at + 1],
+                        integratedCalibration: v[at + 2],
                         integratedTailEdge: v[at + 3], maxAdvantage: v[at + 4],
                         dominates: v[at + 5].isNaN ? nil : v[at + 5] == 1, identityError: v[at + 6])
                 })

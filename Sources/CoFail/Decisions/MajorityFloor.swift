@@ -9,18 +9,18 @@ public struct MajorityFloor: Sendable {
     public static let relTol = 1e-10
 
     public struct Point: Sendable {
-        public var m: Int
+        public internal(set) var m: Int
         /// E_m: the binary majority vote's error.
-        public var majorityError: Double
+        public internal(set) var majorityError: Double
         /// 1 − P_m: the mean-vote (continuous fusion) error.
-        public var meanVoteError: Double
+        public internal(set) var meanVoteError: Double
     }
 
-    public var error: Double
-    public var rho: Double
+    public internal(set) var error: Double
+    public internal(set) var rho: Double
     /// E_∞ = Φ(Φ⁻¹(p)/√ρ), with its limits at ρ = 0 and ρ = 1.
-    public var floor: Double
-    public var curve: [Point]
+    public internal(set) var floor: Double
+    public internal(set) var curve: [Point]
 
     /// - Throws: `CoFailError.invalidParameter` for p or ρ outside [0, 1], a size below 1.
     public init(error p: Double, rho: Double, sizes: [Int] = MajorityFloor.defaultSizes) throws {
@@ -86,31 +86,31 @@ public struct MajorityFloor: Sendable {
 /// pays its cost `costRatio` (cost per member per query / value of a correct answer).
 public struct BreakEven: Sendable {
     public struct Point: Sendable {
-        public var m: Int
-        public var meanVoteAccuracy: Double
-        public var kappa: Double
+        public internal(set) var m: Int
+        public internal(set) var meanVoteAccuracy: Double
+        public internal(set) var kappa: Double
         /// P_m − P_{m−1} (nil at m = 1).
-        public var increment: Double?
+        public internal(set) var increment: Double?
     }
 
-    public var error: Double
-    public var rho: Double
-    public var costRatio: Double
-    public var mu: Double
-    public var kappa1: Double
-    public var members: Quantity
-    public var membersLinear: Quantity
-    public var membersMajority: Quantity
-    public var kappaAtBreakEven: Quantity
-    public var curve: [Point]
+    public internal(set) var error: Double
+    public internal(set) var rho: Double
+    public internal(set) var costRatio: Double
+    public internal(set) var mu: Double
+    public internal(set) var kappa1: Double
+    public internal(set) var members: Quantity
+    public internal(set) var membersLinear: Quantity
+    public internal(set) var membersMajority: Quantity
+    public internal(set) var kappaAtBreakEven: Quantity
+    public internal(set) var curve: [Point]
 
     /// The largest pool size searched by binary majority (each step evaluates E_m exactly).
     public static let maxMajorityMembers = 100_000
     /// The largest mean-vote pool size searched: above 2⁵³ a member count is no longer exact in double.
     public static let maxMembers = 1 << 53
 
-    /// P_m − P_{m−1} without cancellation: Φ(μ/σ_m) − Φ(μ/σ_{m−1}) as ∫ φ over [μ/σ_{m−1}, μ/σ_m],
-    /// the interval's width written as μ(σ_{m−1} − σ_m)/(σ_m σ_{m−1}) with σ_{m−1} − σ_m =
+    /// P_m − P_{m−1} without cancellation: Φ(μ/σ_m) − Φ(μ/σ_{m−1}) as the integral of φ over
+    /// [μ/σ_{m−1}, μ/σ_m], the interval's width written as μ(σ_{m−1} − σ_m)/(σ_m σ_{m−1}) with σ_{m−1} − σ_m =
     /// (1 − ρ)/(m(m − 1)(σ_{m−1} + σ_m)). Five-point Gauss–Legendre on φ over a width ≤ 0.05 is
     /// exact to ~1e-16 relative; wider intervals (small m) take the difference of Φ, or of the upper
     /// tails Φ(−x) where x > 0 (so that values near 1 do not cancel).
@@ -209,7 +209,9 @@ public struct BreakEven: Sendable {
             return
         }
         func majority(_ m: Int) throws -> Double {
-            m == 1 ? 1 - p : 1 - (try VoteKernel.majorityError(error: p, rho: rho, members: m, relTol: MajorityFloor.relTol))
+            m == 1
+                ? 1 - p
+                : 1 - (try VoteKernel.majorityError(error: p, rho: rho, members: m, relTol: MajorityFloor.relTol))
         }
         func stops(_ m: Int) throws -> Bool { try majority(m + 2) - majority(m) < 2 * c }
         var below = -1

@@ -4,71 +4,71 @@ import Foundation
 /// full sample (METHODS §11.3–§11.6).
 public struct VoteSummary: Sendable {
     public struct Coefficient: Sendable {
-        public var term: String
-        public var estimate: Double?
-        public var olsSE: Double?
-        public var jackknifeSE: Double?
-        public var jackknifeLo: Double?
-        public var jackknifeHi: Double?
-        public var jackknifeMean: Double?
-        public var bootstrapSE: Double?
-        public var ciLo: Double?
-        public var ciHi: Double?
+        public internal(set) var term: String
+        public internal(set) var estimate: Double?
+        public internal(set) var olsSE: Double?
+        public internal(set) var jackknifeSE: Double?
+        public internal(set) var jackknifeLo: Double?
+        public internal(set) var jackknifeHi: Double?
+        public internal(set) var jackknifeMean: Double?
+        public internal(set) var bootstrapSE: Double?
+        public internal(set) var ciLo: Double?
+        public internal(set) var ciHi: Double?
     }
 
     public struct Regression: Sendable {
-        public var correlation: VoteCorrelation
-        public var control: VoteControl
-        public var used: Int
-        public var excluded: Int
-        public var rSquared: Double?
-        public var clusters: Int
-        public var bootstrapUndefined: Int
-        public var coefficients: [Coefficient]
+        public internal(set) var correlation: VoteCorrelation
+        public internal(set) var control: VoteControl
+        public internal(set) var used: Int
+        public internal(set) var excluded: Int
+        public internal(set) var rSquared: Double?
+        public internal(set) var clusters: Int
+        public internal(set) var bootstrapUndefined: Int
+        public internal(set) var coefficients: [Coefficient]
         /// Why the jackknife is undefined, when it is.
-        public var jackknifeReason: String?
-        public var slopeJackknifeExcludesZero: Bool?
-        public var slopeBootstrapExcludesZero: Bool?
+        public internal(set) var jackknifeReason: String?
+        public internal(set) var slopeJackknifeExcludesZero: Bool?
+        public internal(set) var slopeBootstrapExcludesZero: Bool?
     }
 
-    public var nQueries: Int
-    public var nModels: Int
-    public var subsetSize: Int
-    public var subsetsTotal: Double
-    public var subsets: Int
-    public var enumeration: String
-    public var degenerateModels: [String]
-    public var zeroCellPairs: Int
-    public var meanVoteAccuracy: Double
-    public var meanVoteAccuracyUpper: Double
-    public var meanBestMemberAccuracy: Double
-    public var meanVoteGain: Double
-    public var meanVoteGainUpper: Double
-    public var sharePositiveGain: Double
-    public var shareNegativeGain: Double
-    public var meanHeadroom: Double
-    public var meanSubsetPhi: Quantity
-    public var meanSubsetTetrachoric: Quantity
-    public var meanSubsetOracleAccuracy: Double
-    public var poolBestAccuracy: Double
-    public var poolVoteAccuracy: Double
-    public var jackknifeClusters: Int
-    public var tQuantile: Quantity
-    public var gainJackknifeSE: Quantity
-    public var gainJackknifeLo: Quantity
-    public var gainJackknifeHi: Quantity
-    public var replicates: Int
-    public var gainBootstrapSE: Quantity
-    public var gainCILo: Quantity
-    public var gainCIHi: Quantity
-    public var regressions: [Regression]
-    public var alpha: Double
+    public internal(set) var nQueries: Int
+    public internal(set) var nModels: Int
+    public internal(set) var subsetSize: Int
+    public internal(set) var subsetsTotal: Double
+    public internal(set) var subsets: Int
+    public internal(set) var enumeration: String
+    public internal(set) var degenerateModels: [String]
+    public internal(set) var zeroCellPairs: Int
+    public internal(set) var meanVoteAccuracy: Double
+    public internal(set) var meanVoteAccuracyUpper: Double
+    public internal(set) var meanBestMemberAccuracy: Double
+    public internal(set) var meanVoteGain: Double
+    public internal(set) var meanVoteGainUpper: Double
+    public internal(set) var sharePositiveGain: Double
+    public internal(set) var shareNegativeGain: Double
+    public internal(set) var meanHeadroom: Double
+    public internal(set) var meanSubsetPhi: Quantity
+    public internal(set) var meanSubsetTetrachoric: Quantity
+    public internal(set) var meanSubsetOracleAccuracy: Double
+    public internal(set) var poolBestAccuracy: Double
+    public internal(set) var poolVoteAccuracy: Double
+    public internal(set) var jackknifeClusters: Int
+    public internal(set) var tQuantile: Quantity
+    public internal(set) var gainJackknifeSE: Quantity
+    public internal(set) var gainJackknifeLo: Quantity
+    public internal(set) var gainJackknifeHi: Quantity
+    public internal(set) var replicates: Int
+    public internal(set) var gainBootstrapSE: Quantity
+    public internal(set) var gainCILo: Quantity
+    public internal(set) var gainCIHi: Quantity
+    public internal(set) var regressions: [Regression]
+    public internal(set) var alpha: Double
     /// Per subset rows for `--subsets-out` and the plot: members, a_V, a_U, oracle, best member,
     /// a_best, mean accuracy, g, g_U, h, ρ̄_φ, ρ̄_tet.
-    public var rows: [SubsetRow]
+    public internal(set) var rows: [SubsetRow]
     /// The pool's mean error, mean tetrachoric r and per-model error rates (majority floor).
-    public var errorRates: [Double]
-    public var poolMeanTetrachoric: Quantity
+    public internal(set) var errorRates: [Double]
+    public internal(set) var poolMeanTetrachoric: Quantity
 
     public typealias SubsetRow = VoteSubsetRow
     /// Runs the summary of a completed vote table: the full-sample fit with its jackknife, and

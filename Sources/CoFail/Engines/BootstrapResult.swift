@@ -65,7 +65,8 @@ public struct BootstrapResult: Sendable {
             let units = Double(table.units)
             return BootstrapEstimate(
                 statistic: stat, estimate: estimate, defined: defined.count,
-                standardError: spread.map { .defined($0.se) } ?? few, percentileLo: spread.map { .defined($0.lo) } ?? few,
+                standardError: spread.map { .defined($0.se) } ?? few,
+                percentileLo: spread.map { .defined($0.lo) } ?? few,
                 percentileHi: spread.map { .defined($0.hi) } ?? few, bcaLo: bca.lo, bcaHi: bca.hi,
                 shareZero: stat == .beta ? Double(values.filter { $0 == 0 }.count) / units : nil,
                 percentileExcludesOne: stat == .underpricing_tetrachoric ? spread.map { $0.lo > 1 || $0.hi < 1 } : nil,

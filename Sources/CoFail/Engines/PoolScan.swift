@@ -92,7 +92,6 @@ public struct PoolScan: Sendable {
         return Subsets.draw(n: m, k: s) { key.uniformPair(stream: 0, index: $0) }
     }
 
-
     /// Statistics of unit u (NaN = undefined): the complete-coverage query set of the subset's
     /// columns, then the statistics pipeline at `Precision.replicate` on its counts.
     public func compute(_ u: Int) throws -> [Double] {

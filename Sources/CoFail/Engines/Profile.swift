@@ -4,17 +4,17 @@ import Foundation
 /// at `threads` threads: what a user needs to size a study before running it.
 public struct ThroughputProfile: Sendable {
     public struct Row: Sendable {
-        public var key: String
-        public var label: String
-        public var unit: String
-        public var single: Double
-        public var multi: Double
+        public internal(set) var key: String
+        public internal(set) var label: String
+        public internal(set) var unit: String
+        public internal(set) var single: Double
+        public internal(set) var multi: Double
         public var speedup: Double { multi / single }
     }
-    public var models: Int
-    public var queries: Int
-    public var threads: Int
-    public var rows: [Row] = []
+    public internal(set) var models: Int
+    public internal(set) var queries: Int
+    public internal(set) var threads: Int
+    public internal(set) var rows: [Row] = []
 
     public init(models: Int, queries: Int, threads: Int, seed: UInt64 = 1) throws {
         guard models >= 2, queries >= 10 else {

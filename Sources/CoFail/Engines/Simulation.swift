@@ -3,14 +3,14 @@ import Foundation
 /// One row of an underpricing curve (METHODS §8): the single-factor model fitted to a pool's
 /// marginals and pairwise co-error, against the law's true all-wrong rate.
 public struct CurvePoint: Sendable {
-    public var m: Int
-    public var p: Double
-    public var coError: Double
-    public var rho: Double
-    public var betaM: Double
-    public var betaSFM: Double
+    public internal(set) var m: Int
+    public internal(set) var p: Double
+    public internal(set) var coError: Double
+    public internal(set) var rho: Double
+    public internal(set) var betaM: Double
+    public internal(set) var betaSFM: Double
     /// β_m / β_SF,m (from logs, so tiny values keep full precision).
-    public var ratio: Double
+    public internal(set) var ratio: Double
 }
 
 /// The theory side of cofail: laws with known truth (METHODS §8, Props. 2–3).
@@ -20,7 +20,8 @@ public enum Synthetic {
         guard p > 0, p < 1 else { throw CoFailError.invalid("error", p, "lie in (0, 1)") }
         guard c <= p else {
             throw CoFailError.invalid(
-                "co_error", c, "not exceed the error rate p = \(p) (two models cannot both err more often than one does)")
+                "co_error", c,
+                "not exceed the error rate p = \(p) (two models cannot both err more often than one does)")
         }
         guard c >= max(0, 2 * p - 1) else {
             throw CoFailError.invalid(
@@ -77,16 +78,16 @@ public enum Synthetic {
 /// Fréchet bounds of β for exchangeable pools (METHODS §8, Prop. 3), with the single-factor
 /// and common-shock values that share the same (m, p, c) placed inside.
 public struct FrechetBounds: Sendable {
-    public var m: Int
-    public var p: Double
-    public var coError: Double
-    public var betaMin: Double
-    public var betaMax: Double
-    public var rho: Quantity
-    public var betaSF: Quantity
-    public var shockPi: Quantity
-    public var shockQ: Quantity
-    public var betaShock: Quantity
+    public internal(set) var m: Int
+    public internal(set) var p: Double
+    public internal(set) var coError: Double
+    public internal(set) var betaMin: Double
+    public internal(set) var betaMax: Double
+    public internal(set) var rho: Quantity
+    public internal(set) var betaSF: Quantity
+    public internal(set) var shockPi: Quantity
+    public internal(set) var shockQ: Quantity
+    public internal(set) var betaShock: Quantity
 
     public init(models m: Int, error p: Double, coError c: Double) throws {
         guard m >= 2 else { throw CoFailError.invalid("models", m, "be at least 2") }
@@ -111,7 +112,8 @@ public struct FrechetBounds: Sendable {
         try Synthetic.validate(p: p, c: c)
         guard let (lo, hi) = try LPKernel.frechetBounds(models: m, error: p, coError: c) else {
             throw CoFailError.invalid(
-                "co_error", c, "be at least (m p² − p)/(m − 1) = \((Double(m) * p * p - p) / Double(m - 1)) for "
+                "co_error", c,
+                "be at least (m p² − p)/(m − 1) = \((Double(m) * p * p - p) / Double(m - 1)) for "
                     + "\(m) models of error \(p) (below it the count of wrong models would need negative variance)"
             )
         }

@@ -299,8 +299,9 @@ extension UnitTable {
     /// Whether `path` is an empty regular file: a checkpoint whose header was never written (the
     /// disk filled first), which holds no work and counts as absent.
     public static func isEmptyFile(_ path: String) -> Bool {
-        CheckpointWriter.problem(at: path) == nil && (try? FileManager.default.attributesOfItem(atPath: path)[.size])
-            .flatMap { $0 as? NSNumber }?.intValue == 0
+        CheckpointWriter.problem(at: path) == nil
+            && (try? FileManager.default.attributesOfItem(atPath: path)[.size])
+                .flatMap { $0 as? NSNumber }?.intValue == 0
     }
 
     /// Writes the whole table to `path` in place (no rename); `overwrite` allows replacing an

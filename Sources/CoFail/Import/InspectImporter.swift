@@ -75,7 +75,9 @@ public struct InspectImporter: Sendable {
     public static func expand(_ paths: [String]) throws -> [String] {
         try LogFiles.find(paths, recursive: true, what: "Inspect .json or .eval log") {
             $0.hasSuffix(".json") || $0.hasSuffix(".eval")
-        } why: { _ in "not an Inspect log name (*.json, *.eval)" }
+        } why: { _ in
+            "not an Inspect log name (*.json, *.eval)"
+        }
     }
 
     /// Reads every log and returns the long-format matrix (`query,model,correct[,sample],cost,type`);

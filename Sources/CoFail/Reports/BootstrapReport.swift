@@ -22,7 +22,8 @@ public struct BootstrapSummary: Sendable {
     public func section() -> Report.Section {
         let r = result
         var s = Report.Section(
-            key: "bootstrap", title: "Bootstrap (\(r.replicates) replicates, \(Report.Section.pct(1 - alpha)) intervals)"
+            key: "bootstrap",
+            title: "Bootstrap (\(r.replicates) replicates, \(Report.Section.pct(1 - alpha)) intervals)"
         )
         s.add("replicates", "replicates (B)", .int(r.replicates))
         s.add("alpha", "interval level 1 − α", .number(1 - alpha))

@@ -31,7 +31,8 @@ extension Report.Section {
         }
         if !raw.skippedInputs.isEmpty {
             s.table(
-                "skipped_inputs", "Log files or runs skipped as invalid", columns: [("path", "path"), ("reason", "reason")],
+                "skipped_inputs", "Log files or runs skipped as invalid",
+                columns: [("path", "path"), ("reason", "reason")],
                 rows: raw.skippedInputs.map { [.string($0.path), .string($0.reason)] })
         }
         if !c.registryUnused.isEmpty || !c.registryMissing.isEmpty || x.families.contains(where: { $0 != nil }) {

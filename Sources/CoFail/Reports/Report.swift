@@ -130,7 +130,6 @@ public struct Report: Sendable {
         }
     }
 
-
     /// Human-readable: a titled block per section, aligned labels, tables as columns.
     func table() -> String {
         var out = ""

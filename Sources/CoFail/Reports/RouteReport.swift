@@ -166,7 +166,8 @@ extension Report.Section {
                 ))
         } else {
             pol.append(("routes", .null))
-            pol.append(("routes_reason", .string("more than 100 types: the policy file lists every (type, model, weight)")))
+            pol.append(
+                ("routes_reason", .string("more than 100 types: the policy file lists every (type, model, weight)")))
         }
         o.append(("policy", .object(pol)))
         return .object(o)

@@ -10,7 +10,9 @@ extension Report {
         var report = Report(
             command: "simulate curve",
             inputs: [("law", .string(law)), ("pi", .number(pi)), ("q", .number(q)), ("max_models", .int(maxModels))])
-        func section(_ key: String, _ title: String, _ pts: [CurvePoint], extra: [(String, String, JSONValue)])
+        func section(
+            _ key: String, _ title: String, _ pts: [CurvePoint], extra: [(String, String, JSONValue)]
+        )
             -> Report.Section
         {
             var s = Report.Section(key: key, title: title)

@@ -7,7 +7,9 @@ extension Report.Section {
         s.add("n_queries", "queries (n)", .int(v.nQueries))
         s.add("n_models", "models in the pool (m)", .int(v.nModels))
         s.add("subset_size", "subset size (k)", .int(v.subsetSize))
-        s.add("subsets_total", "subsets of that size, C(m, k)", v.subsetsTotal <= 0x1p53 ? .int(Int(v.subsetsTotal)) : .number(v.subsetsTotal))
+        s.add(
+            "subsets_total", "subsets of that size, C(m, k)",
+            v.subsetsTotal <= 0x1p53 ? .int(Int(v.subsetsTotal)) : .number(v.subsetsTotal))
         s.add("subsets", "subsets evaluated", .int(v.subsets))
         s.add("enumeration", "enumeration", .string(v.enumeration))
         s.add("degenerate_models", "models never or always wrong", .array(v.degenerateModels.map { .string($0) }))

@@ -18,11 +18,11 @@ public struct AnalysisOptions: Sendable {
 /// Everything `cofail analyze` computes from one matrix: the certificate and the full-sample
 /// run of the statistics pipeline.
 public struct Analysis: Sendable {
-    public var options: AnalysisOptions
-    public var certificate: Certificate
-    public var statistics: UnitStatistics
+    public internal(set) var options: AnalysisOptions
+    public internal(set) var certificate: Certificate
+    public internal(set) var statistics: UnitStatistics
     /// Wall time of each stage, seconds, in order.
-    public var timings: [(stage: String, seconds: Double)] = []
+    public internal(set) var timings: [(stage: String, seconds: Double)] = []
 
     public var pairwise: PairwiseStatistics {
         statistics.pairwise!

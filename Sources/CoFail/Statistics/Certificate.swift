@@ -20,47 +20,47 @@ public struct CertificateOptions: Sendable {
 /// The co-failure ceiling and its certificate (METHODS §1, Prop. 1).
 public struct Certificate: Sendable {
     public struct ModelAccuracy: Sendable {
-        public var name: String
-        public var correct: Int
-        public var accuracy: Double
-        public var family: String?
+        public internal(set) var name: String
+        public internal(set) var correct: Int
+        public internal(set) var accuracy: Double
+        public internal(set) var family: String?
     }
     public enum Regime: String, Sendable {
         case ceilingBound = "ceiling-bound", realizabilityBound = "realizability-bound"
     }
 
-    public var options: CertificateOptions
-    public var n: Int
+    public internal(set) var options: CertificateOptions
+    public internal(set) var n: Int
     /// Number of models, nil in counts-only mode.
-    public var m: Int?
-    public var k: Int
-    public var beta: Double
-    public var betaCILo: Double
-    public var betaCIHi: Double
+    public internal(set) var m: Int?
+    public internal(set) var k: Int
+    public internal(set) var beta: Double
+    public internal(set) var betaCILo: Double
+    public internal(set) var betaCIHi: Double
     /// β_L(δ): one-sided CP lower bound.
-    public var betaLower: Double
+    public internal(set) var betaLower: Double
     /// Per-model accuracies (empty in counts-only mode).
-    public var models: [ModelAccuracy]
-    public var bestCorrect: Int
-    public var bestAccuracy: Double
-    public var bestModels: [String]
-    public var oracleAccuracy: Double
+    public internal(set) var models: [ModelAccuracy]
+    public internal(set) var bestCorrect: Int
+    public internal(set) var bestAccuracy: Double
+    public internal(set) var bestModels: [String]
+    public internal(set) var oracleAccuracy: Double
     /// G = A_or − A*, from the counts.
-    public var oracleGain: Double
+    public internal(set) var oracleGain: Double
     /// #{best wrong and some model right} / n, counted on the bit columns (matrix mode).
-    public var resolvableMass: Double
+    public internal(set) var resolvableMass: Double
     /// Whether both sides of the gain-localisation identity agree exactly (integer counts).
-    public var gainIdentityHolds: Bool
+    public internal(set) var gainIdentityHolds: Bool
     /// β_L(δ/2) and A*_L(δ/2) entering the headroom.
-    public var betaLowerHalf: Double
-    public var bestAccuracyLowerHalf: Double
+    public internal(set) var betaLowerHalf: Double
+    public internal(set) var bestAccuracyLowerHalf: Double
     /// H = max(0, 1 − β_L(δ/2) − A*_L(δ/2)).
-    public var certifiedHeadroom: Double
+    public internal(set) var certifiedHeadroom: Double
     /// The certified accuracy ceiling 1 − β_L(δ).
-    public var certifiedCeiling: Double
+    public internal(set) var certifiedCeiling: Double
     /// "No selection policy can pay for itself" (H < o), when an overhead was given.
-    public var noPolicyPays: Bool?
-    public var regime: Regime
+    public internal(set) var noPolicyPays: Bool?
+    public internal(set) var regime: Regime
 
     /// Counts-only mode: k all-wrong queries out of n, best model correct on `bestCorrect`.
     public init(allWrong k: Int, queries n: Int, bestCorrect: Int, options: CertificateOptions = .init()) throws {

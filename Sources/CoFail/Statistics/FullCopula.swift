@@ -14,31 +14,31 @@ public struct FullCopula: Sendable {
     public static let ncmMaxIterations = 1000
     public static let ncmAndersonMemory = 10
 
-    public var modelsUsed: Int
-    public var minEigenvalue: Quantity = .undefined("not computed")
-    public var negativeEigenvalues = 0
-    public var ncmIterations = 0
-    public var ncmConverged = false
-    public var ncmFrobenius: Quantity = .undefined("not computed")
-    public var meanOffDiagonalBefore: Quantity = .undefined("not computed")
-    public var meanOffDiagonalAfter: Quantity = .undefined("not computed")
-    public var betaFullMC: Quantity = .undefined("not computed")
-    public var betaFullMCSE: Quantity = .undefined("not computed")
-    public var mcHits = 0
-    public var betaFull: Quantity = .undefined("not computed")
-    public var betaFullSE: Quantity = .undefined("not computed")
-    public var logBetaFull: Quantity = .undefined("not computed")
-    public var agreementZ: Quantity = .undefined("not computed")
-    public var underpricingFull: Quantity = .undefined("not computed")
-    public var draws: Int
+    public internal(set) var modelsUsed: Int
+    public internal(set) var minEigenvalue: Quantity = .undefined("not computed")
+    public internal(set) var negativeEigenvalues = 0
+    public internal(set) var ncmIterations = 0
+    public internal(set) var ncmConverged = false
+    public internal(set) var ncmFrobenius: Quantity = .undefined("not computed")
+    public internal(set) var meanOffDiagonalBefore: Quantity = .undefined("not computed")
+    public internal(set) var meanOffDiagonalAfter: Quantity = .undefined("not computed")
+    public internal(set) var betaFullMC: Quantity = .undefined("not computed")
+    public internal(set) var betaFullMCSE: Quantity = .undefined("not computed")
+    public internal(set) var mcHits = 0
+    public internal(set) var betaFull: Quantity = .undefined("not computed")
+    public internal(set) var betaFullSE: Quantity = .undefined("not computed")
+    public internal(set) var logBetaFull: Quantity = .undefined("not computed")
+    public internal(set) var agreementZ: Quantity = .undefined("not computed")
+    public internal(set) var underpricingFull: Quantity = .undefined("not computed")
+    public internal(set) var draws: Int
     /// Tilted-estimator points used.
-    public var qmcPoints: Int
+    public internal(set) var qmcPoints: Int
     /// The standard error asked for, as a fraction of β_full (0: a fixed number of points).
-    public var relErrorTarget: Double
+    public internal(set) var relErrorTarget: Double
     /// 1 when the target was met; undefined, with the reason, when the point cap stopped it.
-    public var targetReached: Quantity = .undefined("no precision target (a fixed number of points)")
+    public internal(set) var targetReached: Quantity = .undefined("no precision target (a fixed number of points)")
     /// Wall time of the NCM, crude MC and tilted stages, seconds.
-    public var timings: [(stage: String, seconds: Double)] = []
+    public internal(set) var timings: [(stage: String, seconds: Double)] = []
 
     /// - Parameters:
     ///   - unit: the statistic unit whose random streams the estimators use (`RandomDomain`).

@@ -2,22 +2,22 @@
 /// with their means (overall, and within/cross family when families are known).
 public struct PairwiseStatistics: Sendable {
     public struct Pair: Sendable {
-        public var i: Int
-        public var j: Int
-        public var n11: Int
-        public var n10: Int
-        public var n01: Int
-        public var n00: Int
-        public var phi: Double?
-        public var tetrachoric: Double?
-        public var status: PairStatus
+        public internal(set) var i: Int
+        public internal(set) var j: Int
+        public internal(set) var n11: Int
+        public internal(set) var n10: Int
+        public internal(set) var n01: Int
+        public internal(set) var n00: Int
+        public internal(set) var phi: Double?
+        public internal(set) var tetrachoric: Double?
+        public internal(set) var status: PairStatus
     }
 
     /// Mean over defined pairs with how many pairs entered it.
     public struct Mean: Sendable {
-        public var value: Double?
-        public var pairs: Int
-        public var reason: String?
+        public internal(set) var value: Double?
+        public internal(set) var pairs: Int
+        public internal(set) var reason: String?
     }
 
     public let m: Int
@@ -47,7 +47,7 @@ public struct PairwiseStatistics: Sendable {
     /// Pairs whose Φ₂⁻¹ solve did not converge (undefined, excluded from the means).
     public var unconvergedPairs: Int { means.unconvergedPairs }
     /// Models whose every pair is undefined (p = 0 or p = 1), with the reason.
-    public var degenerateModels: [(index: Int, reason: String)]
+    public internal(set) var degenerateModels: [(index: Int, reason: String)]
 
     public init(
         _ x: OutcomeMatrix, correction: Bool = true, threads: Int = 1,
@@ -140,18 +140,18 @@ public struct PairwiseStatistics: Sendable {
 /// pairs by status. Sums run over a, then b, in `MeanAccumulator`'s lanes: `meanTetrachoric(definedR:…)`
 /// keeps that order.
 public struct PairMeans: Sendable {
-    public var meanPhi: PairwiseStatistics.Mean
-    public var meanTetrachoric: PairwiseStatistics.Mean
+    public internal(set) var meanPhi: PairwiseStatistics.Mean
+    public internal(set) var meanTetrachoric: PairwiseStatistics.Mean
     /// Mean pairwise co-error n11/n over defined pairs (the Clayton target).
-    public var meanCoError: PairwiseStatistics.Mean
-    public var withinFamilyTetrachoric: PairwiseStatistics.Mean?
-    public var crossFamilyTetrachoric: PairwiseStatistics.Mean?
-    public var withinFamilyPhi: PairwiseStatistics.Mean?
-    public var crossFamilyPhi: PairwiseStatistics.Mean?
-    public var correctedPairs = 0
-    public var boundaryPairs = 0
-    public var undefinedPairs = 0
-    public var unconvergedPairs = 0
+    public internal(set) var meanCoError: PairwiseStatistics.Mean
+    public internal(set) var withinFamilyTetrachoric: PairwiseStatistics.Mean?
+    public internal(set) var crossFamilyTetrachoric: PairwiseStatistics.Mean?
+    public internal(set) var withinFamilyPhi: PairwiseStatistics.Mean?
+    public internal(set) var crossFamilyPhi: PairwiseStatistics.Mean?
+    public internal(set) var correctedPairs = 0
+    public internal(set) var boundaryPairs = 0
+    public internal(set) var undefinedPairs = 0
+    public internal(set) var unconvergedPairs = 0
 
     init(gram g: [Int64], r: [Double], phi: [Double], status: [PairStatus], n: Int, families fams: [String?]) throws {
         let k = fams.count

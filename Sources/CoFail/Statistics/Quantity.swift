@@ -1,7 +1,7 @@
 /// A quantity that is either defined or undefined with a reason (never NaN).
 public struct Quantity: Sendable, Equatable {
-    public var value: Double?
-    public var reason: String?
+    public internal(set) var value: Double?
+    public internal(set) var reason: String?
 
     public static func defined(_ v: Double) -> Quantity {
         v.isFinite ? Quantity(value: v, reason: nil) : Quantity(value: nil, reason: "not finite (\(v))")

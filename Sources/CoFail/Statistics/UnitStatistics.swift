@@ -32,10 +32,10 @@ public struct StatisticSet: OptionSet, Sendable, Hashable {
 /// The sufficient counts of one sample (full matrix, bootstrap resample or column subset):
 /// n queries, k all-wrong queries, and the m × m Gram matrix of error counts.
 public struct SampleCounts: Sendable {
-    public var n: Int
-    public var k: Int
-    public var gram: [Int64]
-    public var families: [String?]
+    public internal(set) var n: Int
+    public internal(set) var k: Int
+    public internal(set) var gram: [Int64]
+    public internal(set) var families: [String?]
 
     public var m: Int {
         families.count
@@ -62,21 +62,21 @@ public struct SampleCounts: Sendable {
 
 /// How one unit's statistics are computed: precision, random streams, threads, warm starts.
 public struct UnitContext: Sendable {
-    public var precision: Precision
+    public internal(set) var precision: Precision
     /// Zero-cell correction of the tetrachoric fits (METHODS §2).
-    public var correction: Bool
-    public var seed: UInt64
+    public internal(set) var correction: Bool
+    public internal(set) var seed: UInt64
     /// The statistic unit: its random streams (QMC shifts, crude draws) are keyed by it.
-    public var unit: UInt64
+    public internal(set) var unit: UInt64
     /// Threads inside the unit (1 when units run concurrently).
-    public var threads: Int
-    public var warmStart: TetrachoricWarmStart?
+    public internal(set) var threads: Int
+    public internal(set) var warmStart: TetrachoricWarmStart?
     /// Predicts the unit's ρ* from a nearby sample's (nil: the search starts at 1/2).
-    public var impliedRhoStart: SingleFactor.ImpliedRhoStart?
+    public internal(set) var impliedRhoStart: SingleFactor.ImpliedRhoStart?
     /// Record the wall time of each stage in `UnitStatistics.timings`.
-    public var timed = false
+    public internal(set) var timed = false
     /// Kernel workspaces shared by an engine's units (nil: allocate per call).
-    public var workspaces: WorkspacePool?
+    public internal(set) var workspaces: WorkspacePool?
 
     public init(
         precision: Precision, correction: Bool = true, seed: UInt64 = 1, unit: UInt64 = UnitContext.fullSample,
@@ -109,7 +109,7 @@ public struct UnitStatistics: Sendable {
     /// G = (1 − β) − A*.
     public let oracleGain: Double
     /// The pairwise fits (nil when the unit was given only their means).
-    public var pairwise: PairwiseStatistics?
+    public internal(set) var pairwise: PairwiseStatistics?
     /// β_SF at the mean tetrachoric and φ, U, Clayton (computed beside the full copula).
     var singleFactor = SingleFactorPart()
     public var betaSFTetrachoric: Quantity { singleFactor.betaSFTetrachoric }
@@ -118,13 +118,13 @@ public struct UnitStatistics: Sendable {
     public var logBetaSFPearson: Quantity { singleFactor.logBetaSFPearson }
     public var underpricingTetrachoric: Quantity { singleFactor.underpricingTetrachoric }
     public var underpricingPearson: Quantity { singleFactor.underpricingPearson }
-    public var impliedRho: Quantity = .undefined("not requested")
+    public internal(set) var impliedRho: Quantity = .undefined("not requested")
     public var claytonTheta: Quantity { singleFactor.claytonTheta }
     public var betaClayton: Quantity { singleFactor.betaClayton }
     public var underpricingClayton: Quantity { singleFactor.underpricingClayton }
-    public var full: FullCopula?
+    public internal(set) var full: FullCopula?
     /// Wall time of each stage, seconds, when the context asked for it.
-    public var timings: [(stage: String, seconds: Double)] = []
+    public internal(set) var timings: [(stage: String, seconds: Double)] = []
 
     /// - Throws: `KernelError` when a kernel fails (undefined quantities are not errors: they
     ///   carry their reason).

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 import Testing
 @testable import CoFail
 
@@ -86,7 +87,7 @@ import Testing
         }
         let p = try NCMKernel.project(g, dimension: d, tolerance: 1e-10, maxIterations: 5, memory: 10)
         #expect(p.converged)
-        #expect(abs(p.minEigenvalueBefore - 0.7) < 1e-9)
+        #expect(p.minEigenvalueBefore.isApproximatelyEqual(to: 0.7, absoluteTolerance: 1e-9))
     }
 
     @Test func unitFilesWithHostileHeadersExit65() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 import Testing
 @testable import CoFail
 
@@ -36,7 +37,7 @@ import Testing
         if g == nil || a == nil {
             #expect(a == nil && g == nil, "\(what): \(String(describing: a)) vs \(String(describing: b))")
         } else {
-            #expect(abs(a! - g!) <= tol, "\(what): \(a!) vs \(g!)")
+            #expect(a!.isApproximatelyEqual(to: g!, absoluteTolerance: tol), "\(what): \(a!) vs \(g!)")
         }
     }
 
@@ -124,7 +125,9 @@ import Testing
         let a = try CascadeTests.analysis(name)
         let c = a.curve
         let aS = c.cheapAccuracy
-        #expect(abs(c.integratedCalibration - aS * (1 - aS) * (c.auc.value! - 0.5)) <= 1e-13)
+        #expect(
+            c.integratedCalibration.isApproximatelyEqual(
+                to: aS * (1 - aS) * (c.auc.value! - 0.5), absoluteTolerance: 1e-13))
         for (l, gl) in zip(a.noise.levels, g) {
             #expect(l.replicates.allSatisfy { $0.identityError <= 1e-13 }, "§13.5 identity at η = \(l.level)")
             let r = Double(l.replicates.count)
@@ -137,7 +140,9 @@ import Testing
             ] {
                 let theirs = gl[key] as! Double
                 let se = ((sd * sd + pow(gl[gsd] as! Double, 2)) / r).squareRoot()
-                #expect(abs(mine - theirs) <= 4 * se + 1e-12, "\(name) η = \(l.level) \(key): \(mine) vs \(theirs)")
+                #expect(
+                    mine.isApproximatelyEqual(to: theirs, absoluteTolerance: 4 * se + 1e-12),
+                    "\(name) η = \(l.level) \(key): \(mine) vs \(theirs)")
             }
         }
     }
@@ -160,10 +165,12 @@ import Testing
         let n0 = Double(a.curve.n) - n1
         let (q1, q2) = (0.8 / 1.2, 2 * 0.64 / 1.8)  // Hanley & McNeil (1982) at the true AUC
         let se = ((0.8 * 0.2 + (n1 - 1) * (q1 - 0.64) + (n0 - 1) * (q2 - 0.64)) / (n1 * n0)).squareRoot()
-        #expect(abs(auc - 0.8) <= 4 * se, "AUC \(auc) vs 0.8 (SE \(se))")
+        #expect(auc.isApproximatelyEqual(to: 0.8, absoluteTolerance: 4 * se), "AUC \(auc) vs 0.8 (SE \(se))")
         let level = a.noise.levels[0]
         let seMean = level.sdIntegratedAdvantage / Double(level.replicates.count).squareRoot()
-        #expect(abs(level.meanIntegratedAdvantage) <= 4 * seMean, "pure noise collapses to random mixing")
+        #expect(
+            level.meanIntegratedAdvantage.isApproximatelyEqual(to: 0, absoluteTolerance: 4 * seMean),
+            "pure noise collapses to random mixing")
     }
 
     @Test func foldsDependOnIdsNotOnInputOrder() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 import Testing
 @testable import CoFail
 
@@ -46,11 +47,17 @@ import Testing
                     #expect(v.value == nil && lam.left.value == nil && lam.right.value == nil)
                     continue
                 }
-                #expect(abs(v.value! - expected) <= 1e-12 * expected, "\(name) \(p) V(\(b))")
+                #expect(
+                    v.value!.isApproximatelyEqual(to: expected, absoluteTolerance: 1e-12 * expected),
+                    "\(name) \(p) V(\(b))")
                 let dual = point["lambda"] as! Double
                 // HiGHS's duals are accurate to its dual feasibility tolerance (1e-10), relative here.
-                #expect(abs(lam.left.value! - dual) <= 1e-9 * max(dual, 1), "\(name) \(p) λ⁻(\(b))")
-                #expect(abs(lam.right.value! - dual) <= 1e-9 * max(dual, 1), "\(name) \(p) λ⁺(\(b))")
+                #expect(
+                    lam.left.value!.isApproximatelyEqual(to: dual, absoluteTolerance: 1e-9 * max(dual, 1)),
+                    "\(name) \(p) λ⁻(\(b))")
+                #expect(
+                    lam.right.value!.isApproximatelyEqual(to: dual, absoluteTolerance: 1e-9 * max(dual, 1)),
+                    "\(name) \(p) λ⁺(\(b))")
             }
         }
     }
@@ -71,7 +78,9 @@ import Testing
                 let p = f.policy(at: b)!
                 let (cost, value) = RouteCheck.policyCostAndValue(d, frontier: f, policy: p)
                 #expect(cost <= b * (1 + 1e-12) + 1e-15, "\(f.partition) policy spends at most B")
-                #expect(abs(value - f.value(at: b).value!) <= 1e-12, "\(f.partition) policy attains V(B)")
+                #expect(
+                    value.isApproximatelyEqual(to: f.value(at: b).value!, absoluteTolerance: 1e-12),
+                    "\(f.partition) policy attains V(B)")
                 #expect(p.fractionalTypes <= 1)
             }
         }
@@ -98,8 +107,10 @@ import Testing
         let oracle = query.policy(at: query.oracleCost)!.routes.map(\.model)
         let e = RouterEvaluation(d, routes: oracle, frontiers: r.frontiers)
         #expect(e.capturedShare.value == 1)
-        #expect(abs(e.cost - query.oracleCost) <= 1e-15)
-        #expect(abs(e.frontierRegrets.first { $0.partition == .query }!.value.value!) <= 1e-15)
+        #expect(e.cost.isApproximatelyEqual(to: query.oracleCost, absoluteTolerance: 1e-15))
+        #expect(
+            e.frontierRegrets.first { $0.partition == .query }!.value.value!.isApproximatelyEqual(
+                to: 0, absoluteTolerance: 1e-15))
         let best = RouterEvaluation(d, routes: Array(repeating: r.best, count: d.n), frontiers: r.frontiers)
         #expect(best.capturedShare.value == 0 && best.shareRoutedToBest == 1)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 import Testing
 @testable import CoFail
 
@@ -118,7 +119,8 @@ import Testing
             let guess = start.predict(errorRates: c.errorRates, beta: b)
             let hinted = try SingleFactor.impliedRho(
                 c.errorRates, beta: b, precision: .replicate, hint: guess, workspace: nil)
-            #expect(abs(try #require(hinted.value) - exact) <= 1e-8, "replicate \(r)")
+            #expect(
+                (try #require(hinted.value)).isApproximatelyEqual(to: exact, absoluteTolerance: 1e-8), "replicate \(r)")
             predicted += abs(guess - exact)
             unmoved += abs(rho0.value! - exact)
             used += 1
@@ -177,10 +179,13 @@ import Testing
                 #expect(cold.status == hot.status && cold.status == replicate.status)
                 corrected += cold.correctedPairs
                 for (a, b) in zip(cold.r, hot.r) where !a.isNaN {
-                    #expect(abs(a - b) <= 1e-12, "seed \(seed): cold \(a) warm \(b)")
+                    #expect(
+                        a.isApproximatelyEqual(to: b, absoluteTolerance: 1e-12), "seed \(seed): cold \(a) warm \(b)")
                 }
                 for (a, b) in zip(cold.r, replicate.r) where !a.isNaN {
-                    #expect(abs(a - b) <= tol, "seed \(seed): cold \(a) at the replicate tolerance \(b)")
+                    #expect(
+                        a.isApproximatelyEqual(to: b, absoluteTolerance: tol),
+                        "seed \(seed): cold \(a) at the replicate tolerance \(b)")
                 }
             }
             if queries == 40 { #expect(corrected > 0) }
@@ -237,13 +242,19 @@ import Testing
         for row in try golden("intervals.csv") {
             let a = num(row, "alpha")
             let (lo, hi) = BootstrapInterval.percentile(reps, alpha: a)
-            #expect(abs(lo - num(row, "ci_lo")) < 1e-15 && abs(hi - num(row, "ci_hi")) < 1e-15)
+            #expect(
+                lo.isApproximatelyEqual(to: num(row, "ci_lo"), absoluteTolerance: 1e-15)
+                    && hi.isApproximatelyEqual(to: num(row, "ci_hi"), absoluteTolerance: 1e-15))
             let (blo, bhi) = try BootstrapInterval.bca(reps, estimate: est, jackknife: jack, alpha: a).get()
-            #expect(abs(blo - num(row, "bca_lo")) < 1e-12 && abs(bhi - num(row, "bca_hi")) < 1e-12)
+            #expect(
+                blo.isApproximatelyEqual(to: num(row, "bca_lo"), absoluteTolerance: 1e-12)
+                    && bhi.isApproximatelyEqual(to: num(row, "bca_hi"), absoluteTolerance: 1e-12))
         }
         let x = input.filter { $0["kind"] == "spearman_x" }.map { num($0, "value") }
         let y = input.filter { $0["kind"] == "spearman_y" }.map { num($0, "value") }
-        #expect(abs(ScanSummary.spearman(x, y)! - num(try golden("spearman.csv")[0], "rho")) < 1e-14)
+        #expect(
+            (ScanSummary.spearman(x, y)!).isApproximatelyEqual(
+                to: num(try golden("spearman.csv")[0], "rho"), absoluteTolerance: 1e-14))
     }
 
     /// SIGINT on the CLI: exit 130, a resume command, and the resumed result equals a full run.

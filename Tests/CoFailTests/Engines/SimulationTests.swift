@@ -1,5 +1,6 @@
 import CKernels
 import Foundation
+import Numerics
 import Testing
 @testable import CoFail
 
@@ -21,13 +22,13 @@ import Testing
             }
             let pt = try #require(pts.last)
             #expect(pt.m == m)
-            #expect(abs(pt.rho - num(row, "rho")) < 1e-10)
-            #expect(abs(pt.betaM / num(row, "beta_m") - 1) < 1e-9, "\(row)")
-            #expect(abs(pt.betaSFM / num(row, "beta_sf_m") - 1) < 1e-8, "\(row)")
+            #expect(pt.rho.isApproximatelyEqual(to: num(row, "rho"), absoluteTolerance: 1e-10))
+            #expect(pt.betaM.isApproximatelyEqual(to: num(row, "beta_m"), relativeTolerance: 1e-9), "\(row)")
+            #expect(pt.betaSFM.isApproximatelyEqual(to: num(row, "beta_sf_m"), relativeTolerance: 1e-8), "\(row)")
         }
         // the shock ratio is 1 at m = 2 and grows; Clayton's stays near 1
         let shock = try Synthetic.shockCurve(pi: 0.02, q: 0.3, maxModels: 20)
-        #expect(abs(shock[0].ratio - 1) < 1e-9)
+        #expect(shock[0].ratio.isApproximatelyEqual(to: 1, absoluteTolerance: 1e-9))
         #expect(zip(shock, shock.dropFirst()).allSatisfy { $1.ratio > $0.ratio })
         let clay = try Synthetic.claytonCurve(p: shock[0].p, c: shock[0].coError, maxModels: 20).points
         #expect(clay.last!.ratio < shock.last!.ratio / 100)
@@ -36,10 +37,16 @@ import Testing
     @Test func frechetBoundsAgainstLinprog() throws {
         for row in try golden("frechet.csv") {
             let b = try FrechetBounds(models: Int(num(row, "m")), error: num(row, "p"), coError: num(row, "c"))
-            #expect(abs(b.betaMin - num(row, "beta_min")) < 1e-9, "\(row) min \(b.betaMin)")
-            #expect(abs(b.betaMax - num(row, "beta_max")) < 1e-9, "\(row) max \(b.betaMax)")
+            #expect(
+                b.betaMin.isApproximatelyEqual(to: num(row, "beta_min"), absoluteTolerance: 1e-9),
+                "\(row) min \(b.betaMin)")
+            #expect(
+                b.betaMax.isApproximatelyEqual(to: num(row, "beta_max"), absoluteTolerance: 1e-9),
+                "\(row) max \(b.betaMax)")
             if let sf = b.betaSF.value { #expect(sf >= b.betaMin - 1e-12 && sf <= b.betaMax + 1e-12) }
-            if let sh = b.betaShock.value { #expect(abs(sh - b.betaMax) < 1e-9 || sh <= b.betaMax) }
+            if let sh = b.betaShock.value {
+                #expect(sh.isApproximatelyEqual(to: b.betaMax, absoluteTolerance: 1e-9) || sh <= b.betaMax)
+            }
         }
     }
 
@@ -82,15 +89,17 @@ import Testing
         let (x, _) = try sim.raw.applyCoverage(.complete)
         let c = try Certificate(x)
         let se = (sim.trueBeta * (1 - sim.trueBeta) / Double(x.n)).squareRoot()
-        #expect(abs(c.beta - sim.trueBeta) < 4.5 * se, "\(law): β̂ \(c.beta) vs true \(sim.trueBeta) ± \(se)")
+        #expect(
+            c.beta.isApproximatelyEqual(to: sim.trueBeta, absoluteTolerance: 4.5 * se),
+            "\(law): β̂ \(c.beta) vs true \(sim.trueBeta) ± \(se)")
         for i in 0..<x.m {
             let p = Double(x.errorCount(i)) / Double(x.n)
             let t = sim.trueErrorRates[i]
-            #expect(abs(p - t) < 4.5 * (t * (1 - t) / Double(x.n)).squareRoot())
+            #expect(p.isApproximatelyEqual(to: t, absoluteTolerance: 4.5 * (t * (1 - t) / Double(x.n)).squareRoot()))
         }
         if law == .gaussian {
             let pw = try PairwiseStatistics(x)
-            #expect(abs(pw.meanTetrachoric.value! - 0.4) < 0.03)
+            #expect(pw.meanTetrachoric.value!.isApproximatelyEqual(to: 0.4, absoluteTolerance: 0.03))
         }
     }
 
@@ -133,7 +142,7 @@ import Testing
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + ".truth.json")))
             as? [String: Any]
         let beta = try #require(truth?["true_beta"] as? Double)
-        #expect(abs(beta - (0.04 + 0.96 * pow(0.3, 5))) < 1e-15)
+        #expect(beta.isApproximatelyEqual(to: (0.04 + 0.96 * pow(0.3, 5)), absoluteTolerance: 1e-15))
         #expect(try runCLI(["analyze", out, "--no-full"]).status == 0)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 import Testing
 @testable import CoFail
 
@@ -120,8 +121,12 @@ import Testing
                 }
             for j in 0..<3 {
                 let c = full.regressions[ci].coefficients[j]
-                #expect(abs(c.jackknifeSE! - se[j]) <= 1e-13 * max(1, se[j]), "se[\(j)]")
-                #expect(abs(c.jackknifeMean! - mean[j]) <= 1e-13 * max(1, abs(mean[j])), "mean[\(j)]")
+                #expect(
+                    c.jackknifeSE!.isApproximatelyEqual(to: se[j], absoluteTolerance: 1e-13 * max(1, se[j])), "se[\(j)]"
+                )
+                #expect(
+                    c.jackknifeMean!.isApproximatelyEqual(to: mean[j], absoluteTolerance: 1e-13 * max(1, abs(mean[j]))),
+                    "mean[\(j)]")
             }
         }
         #expect(pw.degenerateModels.isEmpty)
@@ -134,7 +139,7 @@ import Testing
         o.replicates = 0
         let s = try VoteTests.summary(VoteTests.example, o)
         let pool = try PairwiseStatistics(VoteTests.example).meanPhi.value!
-        #expect(abs(s.meanSubsetPhi.value! - pool) <= 1e-13)
+        #expect(s.meanSubsetPhi.value!.isApproximatelyEqual(to: pool, absoluteTolerance: 1e-13))
         let g = (VoteTests.golden["math_l5"] as! [String: Any])["headroom"] as! [String: Any]
         #expect(VoteTests.close(pool, g["pool_mean_phi"]))
     }
@@ -177,11 +182,14 @@ import Testing
             let rho = row["rho"] as! Double
             let m = row["m"] as! Int
             let v = try MajorityFloor.poolError(error: p, rho: rho, members: m)
-            #expect(abs(v - (row["value"] as! Double)) <= 1e-10 * (row["value"] as! Double), "E_\(m)(\(p), \(rho))")
+            #expect(
+                v.isApproximatelyEqual(
+                    to: (row["value"] as! Double), absoluteTolerance: 1e-10 * (row["value"] as! Double)),
+                "E_\(m)(\(p), \(rho))")
         }
         for row in VoteTests.golden["floor"] as! [[String: Any]] {
             let v = MajorityFloor.floor(error: row["error"] as! Double, rho: row["rho"] as! Double)
-            #expect(abs(v - (row["value"] as! Double)) <= 1e-14)
+            #expect(v.isApproximatelyEqual(to: (row["value"] as! Double), absoluteTolerance: 1e-14))
         }
     }
 
@@ -208,7 +216,7 @@ import Testing
         let mc = Double(wrong) / Double(draws)
         let se = (mc * (1 - mc) / Double(draws)).squareRoot()
         let exact = try MajorityFloor.poolError(error: p, rho: rho, members: m)
-        #expect(abs(mc - exact) <= 4 * se, "MC \(mc) ± \(se) vs \(exact)")
+        #expect(mc.isApproximatelyEqual(to: exact, absoluteTolerance: 4 * se), "MC \(mc) ± \(se) vs \(exact)")
         #expect(
             MajorityFloor.floor(error: 0.3, rho: 1) == 0.3 || abs(MajorityFloor.floor(error: 0.3, rho: 1) - 0.3) < 1e-15
         )
@@ -217,7 +225,7 @@ import Testing
         for size in [3, 7, 21] {
             let het = try MajorityFloor.poolError(errors: Array(repeating: 0.3, count: size), rho: 0.4)
             let sym = try MajorityFloor.poolError(error: 0.3, rho: 0.4, members: size)
-            #expect(abs(het - sym) <= 1e-9 * sym, "m = \(size)")
+            #expect(het.isApproximatelyEqual(to: sym, absoluteTolerance: 1e-9 * sym), "m = \(size)")
         }
     }
 
@@ -237,13 +245,17 @@ import Testing
             let b = try BreakEven(error: num(row, "error"), rho: num(row, "rho"), costRatio: num(row, "cost_ratio"))
             #expect(b.members.value == num(row, "break_even_members"), "\(row)")
             let linear = try #require(b.membersLinear.value)
-            #expect(abs(linear / num(row, "break_even_members_linear") - 1) < 1e-10, "\(row)")
+            #expect(
+                linear.isApproximatelyEqual(to: num(row, "break_even_members_linear"), relativeTolerance: 1e-10),
+                "\(row)")
             let kappa = try #require(b.kappaAtBreakEven.value)
-            #expect(abs(kappa / num(row, "kappa_at_break_even") - 1) < 1e-10, "\(row)")
+            #expect(kappa.isApproximatelyEqual(to: num(row, "kappa_at_break_even"), relativeTolerance: 1e-10), "\(row)")
             let m = Int(num(row, "break_even_members"))
             if m > 1 {
                 let inc = BreakEven.increment(error: b.error, rho: b.rho, members: m)
-                #expect(abs(inc / num(row, "increment_at_break_even") - 1) < 1e-9, "\(row)")
+                #expect(
+                    inc.isApproximatelyEqual(to: num(row, "increment_at_break_even"), relativeTolerance: 1e-9), "\(row)"
+                )
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 import Testing
 @testable import CoFail
 
@@ -52,7 +53,7 @@ func importOptions(_ repeats: RepeatPolicy? = nil, threshold: Double? = nil) -> 
         // 64 input and 2 output tokens at $0.15 and $0.60 per million.
         let gpt = raw.modelNames.firstIndex(of: "openai/gpt-4o-mini")!
         let q1 = raw.queryIDs.firstIndex(of: "popularity/1")!
-        #expect(abs(raw.costs![gpt][q1] - (64 * 0.15 + 2 * 0.6) / 1e6) < 1e-18)
+        #expect(raw.costs![gpt][q1].isApproximatelyEqual(to: (64 * 0.15 + 2 * 0.6) / 1e6, absoluteTolerance: 1e-18))
     }
 
     @Test func evalContainersReadLikeJSONLogs() throws {
@@ -291,7 +292,9 @@ func importOptions(_ repeats: RepeatPolicy? = nil, threshold: Double? = nil) -> 
                 let q = raw.queryIDs.firstIndex(of: query)!
                 let i = raw.modelNames.firstIndex(of: "cofail/\(model)")!
                 if model == "careful" {
-                    #expect(abs(raw.costs![i][q] - (3 * e.input + 15 * e.output) / 1e6) <= 1e-18)
+                    #expect(
+                        raw.costs![i][q].isApproximatelyEqual(
+                            to: (3 * e.input + 15 * e.output) / 1e6, absoluteTolerance: 1e-18))
                 } else {
                     #expect(raw.costs![i][q] == 0)
                 }

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 import Testing
 
 @testable import CoFail
@@ -39,8 +40,9 @@ import Testing
         let dir = try RealLogDefectTests.folder("helm-split") + "/simple_mcqa:model=cofail_careful"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: run + "/run_spec.json", toPath: dir + "/run_spec.json")
-        let entries = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: run + "/per_instance_stats.json"))) as! [[String: Any]]
+        let entries =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: run + "/per_instance_stats.json"))) as! [[String: Any]]
         var split: [[String: Any]] = []
         for e in entries {
             let stats = e["stats"] as! [[String: Any]]
@@ -65,7 +67,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: onlyTokens, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: run + "/run_spec.json", toPath: onlyTokens + "/run_spec.json")
         try RealLogDefectTests.write(
-            split.enumerated().filter { $0.offset % 2 == 0 }.map(\.element), to: onlyTokens + "/per_instance_stats.json")
+            split.enumerated().filter { $0.offset % 2 == 0 }.map(\.element), to: onlyTokens + "/per_instance_stats.json"
+        )
         let none = try runCLI(["import", "helm", onlyTokens])
         #expect(none.status == 65 && none.stderr.contains("num_prompt_tokens"), "\(none.stderr)")
     }
@@ -169,7 +172,7 @@ import Testing
             let cost = try #require(Double(row.split(separator: ",")[3]))
             let mini = (1000 * 0.15 + 200 * 0.6 + 5000 * read + 300 * written) / 1e6
             let big = (400 * 2.5 + 50 * 10) / 1e6
-            #expect(abs(cost - (mini + big)) <= 1e-15, "\(row)")
+            #expect(cost.isApproximatelyEqual(to: (mini + big), absoluteTolerance: 1e-15), "\(row)")
             #expect(r.stderr.contains(prices == plain ? "priced as input tokens" : "priced by price_cache_read"))
         }
         // A model whose calls were logged but which the table does not price: exit 65 naming it.
@@ -228,7 +231,8 @@ import Testing
         try "{}".write(toFile: empty + "/arc_easy_write_out_info.json", atomically: true, encoding: .utf8)
         try "{}".write(toFile: empty + "/results.json", atomically: true, encoding: .utf8)
         let r = try runCLI(["import", "lm-eval", empty])
-        #expect(r.status == 66 && r.stderr.contains("arc_easy_write_out_info.json") && r.stderr.contains("--log_samples"))
+        #expect(
+            r.status == 66 && r.stderr.contains("arc_easy_write_out_info.json") && r.stderr.contains("--log_samples"))
         #expect(r.stderr.contains("results.json: aggregate results"))
     }
 
@@ -279,8 +283,10 @@ import Testing
         let higher = try runCLI(["import", "lm-eval", runs, "--threshold", "0.5", "--task", "cofail_capitals"])
         #expect(lower.status == 0 && higher.status == 0)
         // 0/1 accuracies: lower is better flips every cell
-        let flip = lower.stdout.replacingOccurrences(of: ",1,", with: ",x,").replacingOccurrences(of: ",0,", with: ",1,")
-            .replacingOccurrences(of: ",x,", with: ",0,")
+        let flip = lower.stdout.replacingOccurrences(of: ",1,", with: ",x,").replacingOccurrences(
+            of: ",0,", with: ",1,"
+        )
+        .replacingOccurrences(of: ",x,", with: ",0,")
         #expect(flip == higher.stdout)
         let noThreshold = try runCLI(["import", "lm-eval", runs, "--lower-is-better"])
         #expect(noThreshold.status == 64 && noThreshold.stderr.contains("--threshold"))
@@ -389,7 +395,8 @@ import Testing
         var files: [String] = []
         for k in 0..<2 {
             let s = try runCLI([
-                "vote", exampleMatrix, "--models", pool.joined(separator: ","), "--replicates", "0", "--shard", "\(k)/2",
+                "vote", exampleMatrix, "--models", pool.joined(separator: ","), "--replicates", "0", "--shard",
+                "\(k)/2",
                 "--cost-ratio", "0.001", "-o", dir + "/s\(k)",
             ])
             #expect(s.status == 0, "\(s.stderr)")
@@ -438,9 +445,11 @@ import Testing
                 #expect(r.status == 65 && r.stderr.contains("cost"), "\(text): \(r.status) \(r.stderr)")
             }
         }
-        let costs = try tempFile("model,cost\n" + (try MatrixLoader().load(exampleMatrix)).modelNames.enumerated().map {
-            "\($0.element),\($0.offset == 0 ? "1e308" : "1")"
-        }.joined(separator: "\n") + "\n")
+        let costs = try tempFile(
+            "model,cost\n"
+                + (try MatrixLoader().load(exampleMatrix)).modelNames.enumerated().map {
+                    "\($0.element),\($0.offset == 0 ? "1e308" : "1")"
+                }.joined(separator: "\n") + "\n")
         let r = try runCLI(["route", exampleMatrix, "--model-costs", costs, "--format", "json"])
         #expect(r.status == 65 && r.stderr.contains(costs))
     }
@@ -461,7 +470,10 @@ import Testing
             .appendingPathComponent("cofail").path
         let limited = try runProcess(
             "/bin/sh",
-            ["-c", "ulimit -f 1; exec \"$0\" analyze \"$1\" --draws 0 --format json -o \"$2\"", exe, exampleMatrix, out])
+            [
+                "-c", "ulimit -f 1; exec \"$0\" analyze \"$1\" --draws 0 --format json -o \"$2\"", exe, exampleMatrix,
+                out,
+            ])
         #expect(limited.status == 74 && limited.stderr.contains(out), "\(limited.status) \(limited.stderr)")
         let ck = scratchPath("empty", ".units")
         FileManager.default.createFile(atPath: ck, contents: Data())
@@ -494,10 +506,12 @@ import Testing
 
     /// The table format pads no trailing spaces; the top-level help wraps whole sentences.
     @Test func textOutput() throws {
-        let r = try runCLI(["route", "examples/routing/matrix.csv"].map {
-            $0.hasPrefix("examples/") ? URL(fileURLWithPath: exampleMatrix).deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent(String($0.dropFirst(9))).path : $0
-        })
+        let r = try runCLI(
+            ["route", "examples/routing/matrix.csv"].map {
+                $0.hasPrefix("examples/")
+                    ? URL(fileURLWithPath: exampleMatrix).deletingLastPathComponent()
+                        .deletingLastPathComponent().appendingPathComponent(String($0.dropFirst(9))).path : $0
+            })
         #expect(r.status == 0)
         #expect(!r.stdout.split(separator: "\n").contains { $0.hasSuffix(" ") })
         let help = try runCLI(["--help"])

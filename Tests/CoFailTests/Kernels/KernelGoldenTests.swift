@@ -1,5 +1,6 @@
 import CKernels
 import Foundation
+import Numerics
 import Testing
 @testable import CoFail
 
@@ -96,8 +97,9 @@ import Testing
         for (i, row) in rows.enumerated() {
             let x = num(row, "x")
             let tol = 2e-15 * max(1, abs(x)) + abs(lps[i]) * 0x1p-52 / num(row, "mills")
-            #expect(abs(cf_norm_quantile_log(lps[i]) - x) <= tol, "scalar at x = \(x)")
-            #expect(abs(batch[i] - x) <= tol, "batch at x = \(x): \(batch[i])")
+            #expect(
+                cf_norm_quantile_log(lps[i]).isApproximatelyEqual(to: x, absoluteTolerance: tol), "scalar at x = \(x)")
+            #expect(batch[i].isApproximatelyEqual(to: x, absoluteTolerance: tol), "batch at x = \(x): \(batch[i])")
         }
         var edge = [Double](repeating: 0, count: 3)
         #expect(cf_norm_quantile_log_batch([0, -.infinity, .nan], 3, &edge) == CF_OK)
@@ -183,8 +185,10 @@ import Testing
             #expect(
                 cf_tetrachoric_pair(num(row, "n11"), num(row, "n10"), num(row, "n01"), num(row, "n00"), 1, .nan, &s)
                     == CF_OK)
-            #expect(abs(s.r - num(row, "r")) <= Tol.tetrachoric, "table \(row): r = \(s.r)")
-            #expect(abs(s.phi - num(row, "phi")) <= 1e-12)
+            #expect(
+                s.r.isApproximatelyEqual(to: num(row, "r"), absoluteTolerance: Tol.tetrachoric),
+                "table \(row): r = \(s.r)")
+            #expect(s.phi.isApproximatelyEqual(to: num(row, "phi"), absoluteTolerance: 1e-12))
         }
     }
 
@@ -244,7 +248,7 @@ import Testing
             let p = pools[row["case"]!]!
             let want = num(row, "rho_star")
             let q = try SingleFactor.impliedRho(p, beta: exp(num(row, "log_beta")))
-            #expect(abs(q.value! - want) <= 1e-9)
+            #expect(q.value!.isApproximatelyEqual(to: want, absoluteTolerance: 1e-9))
             // the replicates' path: loose tolerances, Newton started from a hint (inexact first step),
             // with or without the curvature of log β_SF (a true one, a wrong one)
             let g = { (r: Double) in try SingleFactor.logBeta(p, rho: r) }
@@ -257,7 +261,9 @@ import Testing
                     #expect(
                         cf_factor_implied_rho_tol(p, p.count, num(row, "log_beta"), 1e-7, 1e-9, hint, c, &rho, &why)
                             == CF_OK)
-                    #expect(abs(rho - want) <= 1e-7, "\(row["case"]!) hint \(hint) curv \(c): ρ* \(rho) vs \(want)")
+                    #expect(
+                        rho.isApproximatelyEqual(to: want, absoluteTolerance: 1e-7),
+                        "\(row["case"]!) hint \(hint) curv \(c): ρ* \(rho) vs \(want)")
                 }
             }
         }
@@ -265,12 +271,16 @@ import Testing
 
     @Test func singleFactorClosedForms() throws {
         let p = [0.2, 0.3, 0.25]
-        #expect(abs(try SingleFactor.logBeta(p, rho: 0) - log(0.2 * 0.3 * 0.25)) < 1e-14)
-        #expect(abs(try SingleFactor.logBeta(p, rho: 1) - log(0.2)) < 1e-14)
+        #expect(
+            (try SingleFactor.logBeta(p, rho: 0)).isApproximatelyEqual(
+                to: log(0.2 * 0.3 * 0.25), absoluteTolerance: 1e-14))
+        #expect((try SingleFactor.logBeta(p, rho: 1)).isApproximatelyEqual(to: log(0.2), absoluteTolerance: 1e-14))
         #expect(try SingleFactor.logBeta([0.2, 0, 0.3], rho: 0.4) == -.infinity)
         // m = 2 reduces to the bivariate normal: β_SF = Φ₂(τ1, τ2; ρ)
         var v = 0.0
         _ = cf_bvn_cdf(cf_norm_quantile(0.3), cf_norm_quantile(0.45), 0.37, &v)
-        #expect(abs(exp(try SingleFactor.logBeta([0.3, 0.45], rho: 0.37)) / v - 1) < 1e-10)
+        #expect(
+            (exp(try SingleFactor.logBeta([0.3, 0.45], rho: 0.37))).isApproximatelyEqual(
+                to: v, relativeTolerance: 1e-10))
     }
 }

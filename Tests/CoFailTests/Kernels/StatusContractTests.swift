@@ -60,7 +60,9 @@ import Testing
         ]
         t["cf_clayton_log_joint"] = ["CF_EDOM": { cf_clayton_log_joint([0.3, 0.4], 2, -1, &out) }]
         t["cf_factor_log_beta"] = ["CF_EDOM": { cf_factor_log_beta([0.3, 0.4], 2, 2, 1e-10, &out, &lo) }]
-        t["cf_factor_log_beta_ws"] = ["CF_EINVAL": { cf_factor_log_beta_ws(nil, [0.3, 0.4], 2, 0.5, 1e-10, &out, &lo) }]
+        t["cf_factor_log_beta_ws"] = [
+            "CF_EINVAL": { cf_factor_log_beta_ws(nil, [0.3, 0.4], 2, 0.5, 1e-10, &out, &lo) }
+        ]
         func why(_ p: [Double], _ logBeta: Double) -> Int32 {
             var reason: Int32 = -99
             let st = cf_factor_implied_rho(p, p.count, logBeta, &out, &reason)
@@ -95,7 +97,9 @@ import Testing
         t["cf_tables_pair_sum"] = ["CF_EINVAL": { cf_tables_pair_sum(nil, 2, [0, 1], 2, &out, &count) }]
         var sums = [Double](repeating: 0, count: 16)
         var counts = [Int64](repeating: 0, count: 16)
-        t["cf_tables_pair_means"] = ["CF_EINVAL": { cf_tables_pair_means(nil, r, [3, 1, 1, 3], 2, 10, &sums, &counts) }]
+        t["cf_tables_pair_means"] = [
+            "CF_EINVAL": { cf_tables_pair_means(nil, r, [3, 1, 1, 3], 2, 10, &sums, &counts) }
+        ]
         var pair = cf_pair_stat()
         t["cf_tetrachoric_pair"] = ["CF_EDOM": { cf_tetrachoric_pair(-1, 2, 3, 4, 1, .nan, &pair) }]
         var warm = [cf_tetra_warm](repeating: cf_tetra_warm(), count: 4)

@@ -1,5 +1,6 @@
 import Foundation
 import PropertyBased
+import Numerics
 import Testing
 @testable import CoFail
 
@@ -65,6 +66,7 @@ import Testing
         let d = try Certificate(allWrong: 0, queries: 198, bestCorrect: 150)
         #expect(d.regime == .realizabilityBound)
         #expect(d.betaLower == 0 && d.betaCILo == 0)
-        #expect(abs(d.certifiedHeadroom - max(0, 1 - d.bestAccuracyLowerHalf)) < 1e-15)
+        #expect(
+            d.certifiedHeadroom.isApproximatelyEqual(to: max(0, 1 - d.bestAccuracyLowerHalf), absoluteTolerance: 1e-15))
     }
 }

@@ -1,5 +1,6 @@
 import CKernels
 import Foundation
+import Numerics
 import Testing
 @testable import CoFail
 
@@ -24,7 +25,9 @@ import Testing
             var info = cf_ncm_info()
             #expect(cf_ncm_project(g, d, 1e-10, 1000, memory, &x, &info) == CF_OK)
             #expect(info.converged == 1)
-            #expect(abs(info.frobenius - want) <= 1e-6, "memory \(memory): \(info.frobenius) vs nearPD \(want)")
+            #expect(
+                info.frobenius.isApproximatelyEqual(to: want, absoluteTolerance: 1e-6),
+                "memory \(memory): \(info.frobenius) vs nearPD \(want)")
             var w = [Double](repeating: 0, count: d)
             #expect(cf_ncm_eigen_sym(x, d, &w, nil) == CF_OK)
             #expect(w[0] > -1e-9, "smallest eigenvalue of X: \(w[0])")
@@ -96,7 +99,9 @@ import Testing
             var e = cf_estimate()
             #expect(cf_orthant_tilted_target(r, t, d, 5, 1024, 10, 1e-3, 1 << 20, 2, &e) == CF_OK)
             let want = num(row, "p")
-            #expect(abs(e.val - want) < 4 * e.se, "ρ \(rho): \(e.val) ± \(e.se) vs \(want)")
+            #expect(
+                e.val.isApproximatelyEqual(to: want, absoluteTolerance: 4 * e.se),
+                "ρ \(rho): \(e.val) ± \(e.se) vs \(want)")
             #expect(e.rel_se <= 1e-3 && e.samples == 10240, "ρ \(rho): \(e.rel_se) after \(e.samples) points")
             // the forms set up side by side or one after the other, the pilots and the shifts cut
             // into tasks over 1 or 3 threads: the same estimate, bit for bit
@@ -139,9 +144,9 @@ import Testing
             var lc = 0.0
             #expect(cf_clayton_calibrate(p, p.count, num(row, "target"), &theta, &why) == CF_OK)
             #expect(why == 0)
-            #expect(abs(theta / num(row, "theta") - 1) < 1e-9)
+            #expect(theta.isApproximatelyEqual(to: num(row, "theta"), relativeTolerance: 1e-9))
             #expect(cf_clayton_log_joint(p, p.count, theta, &lc) == CF_OK)
-            #expect(abs(lc - num(row, "log_beta_clayton")) < 1e-8)
+            #expect(lc.isApproximatelyEqual(to: num(row, "log_beta_clayton"), absoluteTolerance: 1e-8))
         }
     }
 

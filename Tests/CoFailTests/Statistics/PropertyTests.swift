@@ -1,5 +1,6 @@
 import Foundation
 import PropertyBased
+import Numerics
 import Testing
 @testable import CoFail
 
@@ -62,7 +63,7 @@ import Testing
     @Test func underpricingIsOneWhenBetaEqualsTheModel() async {
         await propertyCheck(count: 200, input: Gen.double(in: -700...0)) { logModel in
             let u = SingleFactor.underpricing(exp(logModel), .defined(logModel)).value!
-            #expect(abs(u - 1) <= 2 * Double.ulpOfOne * max(1, abs(logModel)))
+            #expect(u.isApproximatelyEqual(to: 1, absoluteTolerance: 2 * Double.ulpOfOne * max(1, abs(logModel))))
         }
         // β = 0 with a positive model probability: U = 0, defined
         #expect(SingleFactor.underpricing(0, .defined(-3)).value == 0)
