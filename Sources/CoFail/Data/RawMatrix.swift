@@ -63,23 +63,6 @@ public struct RawMatrix: Sendable {
     }
 }
 
-/// Growable bit column used while loading.
-struct BitColumn {
-    var words: [UInt64] = []
-    @inline(__always) mutating func set(_ q: Int) {
-        let w = q >> 6
-        if w >= words.count { words.append(contentsOf: repeatElement(0, count: w - words.count + 1)) }
-        words[w] |= 1 << UInt64(q & 63)
-    }
-    @inline(__always) func get(_ q: Int) -> Bool {
-        let w = q >> 6
-        return w < words.count && words[w] & (1 << UInt64(q & 63)) != 0
-    }
-    func padded(to count: Int) -> [UInt64] {
-        words.count >= count ? words : words + repeatElement(0, count: count - words.count)
-    }
-}
-
 /// A log file or run an import left out as invalid (`skipInvalid`), and why.
 public struct SkippedInput: Sendable, Equatable {
     public var path: String

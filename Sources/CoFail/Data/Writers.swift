@@ -5,7 +5,7 @@ extension RawMatrix {
     public func serialized(as format: InputFormat) -> String {
         var out = ""
         out.reserveCapacity(queryCount * modelCount * (format == .wide ? 2 : 24))
-        func bit(_ cols: [[UInt64]], _ i: Int, _ q: Int) -> Bool { cols[i][q >> 6] & (1 << UInt64(q & 63)) != 0 }
+        func bit(_ cols: [[UInt64]], _ i: Int, _ q: Int) -> Bool { Bits.get(cols[i], q) }
         switch format {
         case .wide:
             out += (["query"] + modelNames).map(CSVText.quote).joined(separator: ",") + "\n"
