@@ -110,7 +110,8 @@ public struct BreakEven: Sendable {
     public static let maxMembers = 1 << 53
 
     /// P_m − P_{m−1} without cancellation: Φ(μ/σ_m) − Φ(μ/σ_{m−1}) as the integral of φ over
-    /// [μ/σ_{m−1}, μ/σ_m], the interval's width written as μ(σ_{m−1} − σ_m)/(σ_m σ_{m−1}) with σ_{m−1} − σ_m =
+    /// [μ/σ_{m−1}, μ/σ_m], the interval's width written as μ(σ_{m−1} − σ_m)/(σ_m σ_{m−1}) with
+    /// σ_{m−1} − σ_m =
     /// (1 − ρ)/(m(m − 1)(σ_{m−1} + σ_m)). Five-point Gauss–Legendre on φ over a width ≤ 0.05 is
     /// exact to ~1e-16 relative; wider intervals (small m) take the difference of Φ, or of the upper
     /// tails Φ(−x) where x > 0 (so that values near 1 do not cancel).
