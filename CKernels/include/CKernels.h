@@ -17,4 +17,5 @@
 #include "cf_vote.h"
 #include "cf_student.h"
 #include "cf_order.h"
+#include "cf_cs.h"
 #endif

@@ -231,7 +231,7 @@ public struct CascadeNoise: Sendable {
             let i = c.integrals
             let identity = c.auc.value.map { abs(i.calibration - aS * (1 - aS) * ($0 - 0.5)) }
             return [
-                c.auc.value ?? .nan, i.advantage, i.calibration, i.tailEdge, c.maxAdvantage.value ?? .nan,
+                c.auc.value ?? .nan, i.advantage, i.calibration, i.tailEdge, c.maxAdvantage.value,
                 f.dominatesStrong.map { $0 ? 1 : 0 } ?? .nan, identity ?? abs(i.calibration),
             ]
         }

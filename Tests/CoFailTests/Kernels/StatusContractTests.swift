@@ -117,6 +117,14 @@ import Testing
         var votes = [Int64](repeating: 0, count: 4)
         t["cf_vote_counts"] = ["CF_EINVAL": { cf_vote_counts([1, 1, 1], 1, [0, 1, 2], 1, 0, &votes) }]
         t["cf_vote_majority_error"] = ["CF_EDOM": { cf_vote_majority_error(2, 0.3, 3, 1e-10, &out) }]
+        t["cf_cs_log_m"] = [
+            "CF_EINVAL": { cf_cs_log_m(1, 2, 0.5, 0.5, 0.3, nil) },
+            "CF_EDOM": { cf_cs_log_m(3, 2, 0.5, 0.5, 0.3, &out) },
+        ]
+        t["cf_cs_interval"] = [
+            "CF_EINVAL": { cf_cs_interval(1, 2, 0.5, 0.5, 0.05, nil, &hi) },
+            "CF_EDOM": { cf_cs_interval(1, 2, 0.5, 0.5, 1, &lo, &hi) },
+        ]
         return t
     }
 
