@@ -27,7 +27,8 @@ struct CoFailCommand: ParsableCommand {
         version: "0.2.0",
         subcommands: [
             Certify.self, Analyze.self, BootstrapCommand.self, ScanCommand.self, VoteCommand.self, MergeCommand.self,
-            RouteCommand.self, CascadeCommand.self, ImportCommand.self, Simulate.self, Bounds.self, ProfileCommand.self,
+            RouteCommand.self, CascadeCommand.self, ImportCommand.self, Simulate.self, Bounds.self, PlanCommand.self,
+            ProfileCommand.self,
         ]
     )
 }

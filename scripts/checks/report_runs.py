@@ -88,6 +88,8 @@ def runs(tmp):
         ["simulate", "curve", "--pi", "0.03", "--q", "0.35", "--max-models", "8"],
         ["simulate", "vote", "--error", "0.3", "--rho", "0.4", "--sizes", "1,3,5", "--cost-ratio", "0.001"],
         ["profile", "--models", "8", "--queries", "200", "--threads", "2"],
+        ["plan", "--gain", "0.01", "--overhead", "0.02", "--models", "43"],
+        ["plan", "--gain", "0.05", "--overhead", "0.04", "--delta", "1e-9", "--prior", "1,1"],
     ]
 
 

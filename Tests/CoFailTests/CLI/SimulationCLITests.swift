@@ -59,4 +59,17 @@ import Testing
         #expect(
             Set(rows?.first?.keys.map { $0 } ?? []) == ["m", "p", "co_error", "rho", "beta_m", "beta_sf_m", "ratio"])
     }
+
+    /// `cofail plan`: a gain equal to the overhead, a risk outside (0, 1) and a prior ≤ 0 are exit 64
+    /// with the reason; a plan prints both sample sizes.
+    @Test func planRefusesUndecidableInput() throws {
+        let equal = try runCLI(["plan", "--gain", "0.02", "--overhead", "0.02"])
+        #expect(equal.status == 64 && equal.stderr.contains("never decided"))
+        let risk = try runCLI(["plan", "--gain", "0.01", "--overhead", "0.02", "--delta", "1.5"])
+        #expect(risk.status == 64 && risk.stderr.contains("--delta"))
+        let prior = try runCLI(["plan", "--gain", "0.01", "--overhead", "0.02", "--prior", "0,1"])
+        #expect(prior.status == 64 && prior.stderr.contains("--prior"))
+        let ok = try runCLI(["plan", "--gain", "0.01", "--overhead", "0.02", "--models", "43"])
+        #expect(ok.status == 0 && ok.stdout.contains("3374") && ok.stdout.contains("1472"), "\(ok.stdout)")
+    }
 }
