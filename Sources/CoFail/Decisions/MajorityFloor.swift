@@ -111,9 +111,9 @@ public struct BreakEven: Sendable {
 
     /// P_m − P_{m−1} without cancellation: Φ(μ/σ_m) − Φ(μ/σ_{m−1}) as the integral of φ over
     /// [μ/σ_{m−1}, μ/σ_m], the interval's width written as μ(σ_{m−1} − σ_m)/(σ_m σ_{m−1}) with
-    /// σ_{m−1} − σ_m = (1 − ρ)/(m(m − 1)(σ_{m−1} + σ_m)). Five-point Gauss–Legendre on φ over a width ≤ 0.05 is
-    /// exact to ~1e-16 relative; wider intervals (small m) take the difference of Φ, or of the upper
-    /// tails Φ(−x) where x > 0 (so that values near 1 do not cancel).
+    /// σ_{m−1} − σ_m = (1 − ρ)/(m(m − 1)(σ_{m−1} + σ_m)). Five-point Gauss–Legendre on φ over a
+    /// width ≤ 0.05 is exact to ~1e-16 relative; wider intervals (small m) take the difference of
+    /// Φ, or of the upper tails Φ(−x) where x > 0 (so that values near 1 do not cancel).
     public static func increment(error p: Double, rho: Double, members m: Int) -> Double {
         precondition(m >= 2)
         let mu = -Normal.quantile(p)

@@ -20,7 +20,8 @@ import Testing
             #expect(hi.isApproximatelyEqual(to: num(row, "hi"), absoluteTolerance: 1e-10), "\(row) hi \(hi)")
             let m = try cs.logM(successes: s, trials: t, at: 0.5)
             #expect(
-                m.isApproximatelyEqual(to: num(row, "log_m_at_half"), absoluteTolerance: 1e-9, relativeTolerance: 1e-13),
+                m.isApproximatelyEqual(
+                    to: num(row, "log_m_at_half"), absoluteTolerance: 1e-9, relativeTolerance: 1e-13),
                 "\(row)")
         }
     }
