@@ -39,20 +39,7 @@ public struct RawMatrix: Sendable {
     /// The column of each named model, in the order given.
     /// - Throws: `CoFailError.invalidParameter` (`models`) for an unknown or repeated name.
     public func indices(of names: [String]) throws -> [Int] {
-        var index: [String: Int] = [:]
-        for (i, name) in modelNames.enumerated() {
-            index[name] = i
-        }
-        let out = try names.map { name in
-            guard let i = index[name] else {
-                throw CoFailError.invalid("models", name, "name models of the matrix")
-            }
-            return i
-        }
-        if Set(out).count != out.count {
-            throw CoFailError.invalid("models", names.joined(separator: ","), "name each model once")
-        }
-        return out
+        try NameIndex.positions(of: names, in: modelNames, parameter: "models")
     }
 
     /// Number of queries model i answered.

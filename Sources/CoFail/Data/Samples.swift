@@ -27,23 +27,17 @@ public struct SampleRecords: Sendable {
 
     public internal(set) var records: [Record]
 
-    /// The most samples any one cell has.
-    public var maxSamples: Int {
+    /// The most samples any one cell has, and the number of cells with more than one (one pass).
+    public var counts: (maxSamples: Int, cellsWithSeveral: Int) {
         var count: [SIMD2<Int32>: Int] = [:]
         for r in records {
             count[SIMD2(r.query, r.model), default: 0] += 1
         }
-        return count.values.max() ?? 0
+        return (count.values.max() ?? 0, count.values.filter { $0 > 1 }.count)
     }
 
-    /// The cells with more than one sample.
-    public var cellsWithSeveral: Int {
-        var count: [SIMD2<Int32>: Int] = [:]
-        for r in records {
-            count[SIMD2(r.query, r.model), default: 0] += 1
-        }
-        return count.values.filter { $0 > 1 }.count
-    }
+    /// The most samples any one cell has.
+    public var maxSamples: Int { counts.maxSamples }
 }
 
 /// What a report says about repeated samples: which were read, and how many there were.
@@ -60,7 +54,8 @@ public struct SampleReading: Sendable, Equatable {
     }
 
     init(policy: RepeatPolicy?, samples: SampleRecords) {
-        self.init(policy: policy, maxSamples: samples.maxSamples, cellsWithSeveral: samples.cellsWithSeveral)
+        let c = samples.counts
+        self.init(policy: policy, maxSamples: c.maxSamples, cellsWithSeveral: c.cellsWithSeveral)
     }
 
     /// "sample 0", "first", "mean" or "majority".

@@ -23,6 +23,17 @@ public struct CascadeOptions: Sendable {
     public var threads = 1
 
     public init() {}
+
+    /// The quality floor of a sample: `floor`, or by default (a_S + a_L)/2.
+    public func floor(for x: CascadeSample) -> Double {
+        if let floor {
+            return floor
+        }
+        let n = Double(x.cheapRight.count)
+        let cheap = Double(x.cheapRight.filter { $0 }.count) / n
+        let strong = Double(x.strongRight.filter { $0 }.count) / n
+        return (cheap + strong) / 2
+    }
 }
 
 /// The k-fold held-out threshold choice (METHODS §13.7).
@@ -322,7 +333,7 @@ public struct CascadeAnalysis: Sendable {
         sample = x
         self.ids = ids
         curve = try CascadeCurve(x)
-        let a = o.floor ?? (curve.cheapAccuracy + curve.strongAccuracy) / 2
+        let a = o.floor(for: x)
         let pair = CascadePair(x)
         floor = CascadeFloor(curve, pair: pair, floor: a)
         heldOut = try CascadeHeldOut(
@@ -334,9 +345,7 @@ public struct CascadeAnalysis: Sendable {
 
     /// The noise replicates' units of a pair (to run them on the engine before the analysis).
     public static func noiseUnits(_ x: CascadeSample, options o: CascadeOptions) throws -> CascadeNoise.Units {
-        let curve = try CascadeCurve(x)
-        let a = o.floor ?? (curve.cheapAccuracy + curve.strongAccuracy) / 2
-        return try CascadeNoise.Units(x, floor: a, levels: o.noiseLevels, seeds: o.noiseSeeds, seed: o.seed)
+        try CascadeNoise.Units(x, floor: o.floor(for: x), levels: o.noiseLevels, seeds: o.noiseSeeds, seed: o.seed)
     }
 }
 

@@ -93,7 +93,8 @@ public struct CellCosts: Sendable {
                 largest = k
             }
         }
-        guard values.allSatisfy({ $0 <= CellCosts.maxTotal }), sum.value <= CellCosts.maxTotal else {
+        // costs are non-negative: a sum within the bound (not inf, not NaN) bounds every cost too
+        guard sum.value <= CellCosts.maxTotal else {
             throw CoFailError.data(
                 InputLocation(file: source, columnName: "cost"), value: cell(largest),
                 message: "the kept cells' costs sum to more than \(CellCosts.maxTotal) (largest shown): sums, means "

@@ -114,6 +114,12 @@ public struct BreakEven: Sendable {
     /// σ_{m−1} − σ_m = (1 − ρ)/(m(m − 1)(σ_{m−1} + σ_m)). Five-point Gauss–Legendre on φ over a
     /// width ≤ 0.05 is exact to ~1e-16 relative; wider intervals (small m) take the difference of
     /// Φ, or of the upper tails Φ(−x) where x > 0 (so that values near 1 do not cancel).
+    /// Five-point Gauss–Legendre on [−1, 1]: the non-negative nodes and their weights.
+    static let gaussLegendre5 = (
+        nodes: [0.0, 0.538_469_310_105_683_1, 0.906_179_845_938_664_0],
+        weights: [0.568_888_888_888_888_9, 0.478_628_670_499_366_5, 0.236_926_885_056_189_1]
+    )
+
     public static func increment(error p: Double, rho: Double, members m: Int) -> Double {
         precondition(m >= 2)
         let mu = -Normal.quantile(p)
@@ -126,8 +132,7 @@ public struct BreakEven: Sendable {
             // on the positive side Φ is near 1: difference the upper tails instead
             return a > 0 ? Normal.cdf(-a) - Normal.cdf(-mu / sm) : Normal.cdf(mu / sm) - Normal.cdf(a)
         }
-        let nodes = [0.0, 0.538_469_310_105_683_1, 0.906_179_845_938_664_0]
-        let weights = [0.568_888_888_888_888_9, 0.478_628_670_499_366_5, 0.236_926_885_056_189_1]
+        let (nodes, weights) = BreakEven.gaussLegendre5
         let centre = a + width / 2
         func phi(_ x: Double) -> Double { exp(-0.5 * x * x) / (2 * Double.pi).squareRoot() }
         var sum = weights[0] * phi(centre)

@@ -16,7 +16,7 @@ extension BootstrapInterval {
 /// standard error, percentile and BCa intervals, each undefined with its reason.
 public struct BootstrapEstimate: Sendable {
     public let statistic: BootstrapStatistic
-    /// The full-sample value (undefined on the full sample: NaN, with `estimateDefined` false).
+    /// The full-sample value, undefined with its reason when the statistic is undefined there.
     public let estimate: Quantity
     /// Replicates where the statistic is defined.
     public let defined: Int

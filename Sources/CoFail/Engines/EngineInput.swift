@@ -44,9 +44,14 @@ public struct EngineInput: Sendable {
         raw: RawMatrix, matrix: OutcomeMatrix, coverage: CoverageReport, hash: String
     ) {
         let (raw, hash) = try loadRaw(threads: threads)
-        let reg = try registry.map { try ModelRegistry.load($0) }
-        let (x, cov) = try raw.applyCoverage(policy, registry: reg, models: try models.map { try raw.indices(of: $0) })
+        let (x, cov) = try covered(raw, models: models)
         return (raw, x, cov, hash)
+    }
+
+    /// The coverage policy (with the registry) applied to `models` of a loaded matrix.
+    func covered(_ raw: RawMatrix, models: [String]?) throws -> (OutcomeMatrix, CoverageReport) {
+        let reg = try registry.map { try ModelRegistry.load($0) }
+        return try raw.applyCoverage(policy, registry: reg, models: try models.map { try raw.indices(of: $0) })
     }
 
     /// Reloads the matrix a signature names, as loaded (before coverage), and checks that its
@@ -70,10 +75,7 @@ public struct EngineInput: Sendable {
         coverage: CoverageReport
     ) {
         let raw = try reloadRaw(signature)
-        let input = signature.input
-        let reg = try input.registry.map { try ModelRegistry.load($0) }
-        let (x, cov) = try raw.applyCoverage(
-            input.policy, registry: reg, models: try models.map { try raw.indices(of: $0) })
+        let (x, cov) = try signature.input.covered(raw, models: models)
         return (raw, x, cov)
     }
 }

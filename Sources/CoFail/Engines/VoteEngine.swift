@@ -45,15 +45,7 @@ public struct VotePool: Sendable {
     public init(_ x: OutcomeMatrix, models: [String]? = nil, accuracyBand: ClosedRange<Double>? = nil) throws {
         var keep = Array(0..<x.m)
         if let models {
-            keep = try models.map { name in
-                guard let i = x.modelNames.firstIndex(of: name) else {
-                    throw CoFailError.invalid("models", name, "name models of the matrix (after coverage)")
-                }
-                return i
-            }
-            if Set(keep).count != keep.count {
-                throw CoFailError.invalid("models", models.joined(separator: ","), "name each model once")
-            }
+            keep = try NameIndex.positions(of: models, in: x.modelNames, parameter: "models")
         }
         var outside: [(String, Double)] = []
         if let band = accuracyBand {

@@ -107,11 +107,11 @@ public struct HELMImporter: Sendable {
         var table = ScoreTable(repeats: options.repeats, scoring: options.scoring)
         var log = ImportLog(options: options, note: note)
         for folder in try HELMImporter.runFolders(paths) {
-            let saved = table
+            table.begin()
             do {
                 try read(folder, into: &table, log: &log)
             } catch {
-                table = saved
+                table.rollback()
                 try log.skip(folder, error)
             }
         }

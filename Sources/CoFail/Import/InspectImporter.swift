@@ -87,11 +87,11 @@ public struct InspectImporter: Sendable {
         var log = ImportLog(options: options, note: note)
         var oldUsage = 0
         for path in try InspectImporter.expand(paths) {
-            let saved = table
+            table.begin()
             do {
                 oldUsage += try read(path, into: &table, log: &log)
             } catch {
-                table = saved
+                table.rollback()
                 try log.skip(path, error)
             }
         }

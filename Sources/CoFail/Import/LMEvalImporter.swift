@@ -168,13 +168,11 @@ public struct LMEvalImporter: Sendable {
         var dates: [String: [String]] = [:]
         var modelOf: [String: String] = [:]
         for file in files {
-            let saved = (table, choices)
             do {
                 let name = try modelName(of: file, cache: &choices.models)
                 modelOf[file.path] = name
                 dates[name + "\u{0}" + file.task, default: []].append(file.date)
             } catch {
-                (table, choices) = saved
                 try log.skip(file.path, error)
             }
         }
@@ -184,11 +182,13 @@ public struct LMEvalImporter: Sendable {
             }
             let runs = Set(dates[name + "\u{0}" + file.task] ?? []).sorted()
             let sample = runs.firstIndex(of: file.date) ?? 0
-            let saved = (table, choices)
+            let savedChoices = choices
+            table.begin()
             do {
                 try read(file, model: name, sample: sample, into: &table, choices: &choices)
             } catch {
-                (table, choices) = saved
+                table.rollback()
+                choices = savedChoices
                 try log.skip(file.path, error)
             }
         }

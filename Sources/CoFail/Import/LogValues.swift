@@ -207,6 +207,8 @@ struct ScoreTable {
     let scoring: Scoring
     private(set) var entries: [Entry] = []
     private var index: [String: Int] = [:]
+    /// Since `begin()`: the entry count then, and the older entries given another score since.
+    private var mark: (entries: Int, extended: [Int])?
 
     init(repeats: RepeatPolicy?, scoring: Scoring) {
         self.repeats = repeats
@@ -234,6 +236,28 @@ struct ScoreTable {
                     + "log read twice, or two runs)", remedy: .aggregate)
         }
         entries[k].scores.append(score)
+        mark?.extended.append(k)
+    }
+
+    /// Starts what `rollback()` takes back: the scores of one log file or run.
+    mutating func begin() {
+        mark = (entries.count, [])
+    }
+
+    /// Takes back every score added since `begin()` (a file that failed halfway, skipped as
+    /// invalid), in time proportional to what it added.
+    mutating func rollback() {
+        guard let m = mark else {
+            return
+        }
+        for k in m.extended.reversed() where k < m.entries {
+            entries[k].scores.removeLast()
+        }
+        for e in entries[m.entries...] {
+            index[e.model + "\u{0}" + e.query] = nil
+        }
+        entries.removeSubrange(m.entries...)
+        mark = nil
     }
 
     /// One cell from several scores under the policy.
