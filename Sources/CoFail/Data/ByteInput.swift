@@ -26,7 +26,9 @@ public struct ByteInput: Sendable {
         if fd < 0 { throw CoFailError.unreadable(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         var st = stat()
+        var size = 0
         if fstat(fd, &st) == 0 {
+            size = st.st_mode & S_IFMT == S_IFREG ? Int(st.st_size) : 0
             switch st.st_mode & S_IFMT {
             case S_IFDIR: throw CoFailError.unreadable(path: path, reason: "is a directory")
             case S_IFREG, S_IFIFO: break
@@ -35,11 +37,32 @@ public struct ByteInput: Sendable {
                     path: path, reason: "not a regular file or a pipe (a device or socket cannot be an input)")
             }
         }
-        return try ByteInput(name: path, bytes: readAll(fd: fd, path: path))
+        return try ByteInput(name: path, bytes: readAll(fd: fd, path: path, size: size))
     }
 
-    private static func readAll(fd: Int32, path: String) throws -> [UInt8] {
-        var out = [UInt8]()
+    /// Reads to the end of `fd`; a regular file's `size` is read straight into the result (a file
+    /// that grows meanwhile continues through the chunked reads).
+    private static func readAll(fd: Int32, path: String, size: Int = 0) throws -> [UInt8] {
+        var failure: Int32 = 0
+        var out = [UInt8](unsafeUninitializedCapacity: size) { buffer, filled in
+            filled = 0
+            while filled < size {
+                let got = Glibc.read(fd, buffer.baseAddress! + filled, size - filled)
+                if got < 0 && errno == EINTR {
+                    continue
+                }
+                if got < 0 {
+                    failure = errno
+                }
+                if got <= 0 {
+                    break
+                }
+                filled += got
+            }
+        }
+        if failure != 0 {
+            throw CoFailError.unreadable(path: path, reason: String(cString: strerror(failure)))
+        }
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let got = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }

@@ -42,8 +42,10 @@ extension MatrixLoader {
         var answered = [[UInt64]](repeating: [], count: models.count)
         var queryIDs: [String] = []
         var queryLine: [String: Int] = [:]
-        for t in parts.indices {
-            let rows = try read.take(t).get()
+        let results = parts.indices.map { read.take($0) }
+        queryLine.reserveCapacity(results.reduce(0) { $0 + ((try? $1.get())?.ids.count ?? 0) })
+        for result in results {
+            let rows = try result.get()
             for (qid, line) in zip(rows.ids, rows.lines) {
                 if let prev = queryLine[qid] {
                     throw CoFailError.data(
