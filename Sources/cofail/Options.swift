@@ -146,6 +146,28 @@ struct CertificateFlags: ParsableArguments {
     }
 }
 
+/// The Beta prior of the confidence sequences' mixture (METHODS §15.2).
+struct PriorOption: ParsableArguments {
+    @Option(help: "Beta prior a,b of the mixture martingale.")
+    var prior: String = "0.5,0.5"
+
+    func validate() throws {
+        _ = try value()
+    }
+
+    func value() throws -> ConfidenceSequence {
+        let parts = prior.split(separator: ",", omittingEmptySubsequences: false).map {
+            Double($0.trimmingCharacters(in: .whitespaces))
+        }
+        guard parts.count == 2, let a = parts[0], let b = parts[1], a > 0, b > 0,
+            a <= ConfidenceSequence.maxPrior, b <= ConfidenceSequence.maxPrior
+        else {
+            throw ValidationError("--prior must be two numbers a,b in (0, 1e6] (got '\(prior)')")
+        }
+        return try ConfidenceSequence(a: a, b: b)
+    }
+}
+
 struct OutputOptions: ParsableArguments {
     @Option(help: "Output format: table (for people), json (stable keys, schema_version) or csv.")
     var format: OutputFormat = .table
@@ -177,6 +199,10 @@ struct RunOptions: ParsableArguments {
     var seed: UInt64 = 1
 
     func validate() throws {
+        try RunOptions.check(threads: threads)
+    }
+
+    static func check(threads: Int) throws {
         let cap = RunOptions.threadsPerCore * RunOptions.cores
         if threads < 1 || threads > cap {
             throw ValidationError("--threads must lie in 1...\(cap) (16 per core; got \(threads))")

@@ -23,8 +23,7 @@ struct PlanCommand: ParsableCommand {
     var models: Int = 1
     @Option(help: "Risk δ of the decision.")
     var delta: Double = 0.05
-    @Option(help: "Beta prior a,b of the mixture martingale.")
-    var prior: String = "0.5,0.5"
+    @OptionGroup var prior: PriorOption
     @OptionGroup var out: OutputOptions
 
     func validate() throws {
@@ -32,27 +31,17 @@ struct PlanCommand: ParsableCommand {
             throw ValidationError(
                 "--gain must differ from --overhead: a headroom rate equal to the overhead is never decided")
         }
-        _ = try priorValues()
-    }
-
-    func priorValues() throws -> (Double, Double) {
-        let parts = prior.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count == 2, let a = parts[0], let b = parts[1], a > 0, b > 0, a.isFinite, b.isFinite else {
-            throw ValidationError("--prior must be two positive numbers a,b (got '\(prior)')")
-        }
-        return (a, b)
     }
 
     func run() throws {
         try runReporting {
-            let (a, b) = try priorValues()
             let plan = try SequentialPlan(
-                gain: gain, overhead: overhead, models: models, delta: delta, prior: ConfidenceSequence(a: a, b: b))
+                gain: gain, overhead: overhead, models: models, delta: delta, prior: prior.value())
             let report = Report(
                 command: "plan",
                 inputs: [
                     ("gain", .number(gain)), ("overhead", .number(overhead)), ("models", .int(models)),
-                    ("delta", .number(delta)), ("prior", .string(prior)),
+                    ("delta", .number(delta)), ("prior", .string(prior.prior)),
                 ],
                 sections: [.plan(plan)])
             try emit(report.render(out.format), to: out.output)

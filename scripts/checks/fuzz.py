@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Seeded fuzzing of the cofail CLI: mutated wide/long/JSON Lines matrices (with and without a
-repeated-sample column), mutated unit files and extreme option values over certify, analyze,
-bounds, bootstrap, scan, vote, route, cascade, simulate and merge (vote shards merged and compared
-with the unsharded run), mutated Inspect AI logs, lm-evaluation-harness samples and results files
-and HELM run folders through `import` and `--from` (with --skip-invalid, --task, --aggregate,
+repeated-sample column), mutated unit files and extreme option values over certify (also
+--sequential), analyze, bounds, bootstrap, scan, vote, route, cascade, simulate and merge (vote
+shards merged and compared with the unsharded run), mutated Inspect AI logs,
+lm-evaluation-harness samples and results files and HELM run folders through `import` and `--from` (with --skip-invalid, --task, --aggregate,
 --lower-is-better, several paths), and hostile files: FIFOs and links to /dev/zero named as logs,
 folders named as logs, zip bombs, archives with a repeated entry, FIFO checkpoints.
 A case fails when the process dies by a signal, hangs (more than 30 s), exits with a code the
@@ -350,6 +350,13 @@ def main():
             args = [command, path] + fmt
             if command == "analyze":
                 args += ["--draws", "2000"]
+            if command == "certify" and rng.random() < 0.5:
+                seeds = ["--shuffle", "--seed", "18446744073709551615"]
+                args += ["--sequential"] + rng.choice([[], ["--shuffle"], seeds,
+                                                       ["--overhead", rng.choice(["0.02", "0", "1", "0.5"])],
+                                                       ["--every", rng.choice(["1", "0", "7", "1000000000"])],
+                                                       ["--prior", rng.choice(["1,1", "0,1", "x", "1e300,1e-300"])],
+                                                       ["--delta", rng.choice(["1e-300", "0.5", "1"])]])
             if command == "bootstrap":
                 args += ["--replicates", rng.choice(["3", "0", "-5", "2000000000"])]
             if command == "vote":

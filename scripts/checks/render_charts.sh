@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Draws every chart cofail makes (analyze, bootstrap, scan, vote, route, cascade, simulate curve) from the
-# bundled data and renders each to PNG with rsvg-convert (librsvg2-bin): an SVG the renderer
-# rejects fails the check; then redraws the README's charts and fails when docs/ differs from them.
+# Draws every chart cofail makes (analyze, bootstrap, scan, vote, route, cascade, simulate curve,
+# certify --sequential) from the bundled data and renders each to PNG with rsvg-convert
+# (librsvg2-bin): an SVG the renderer rejects fails the check; then redraws the README's charts and
+# fails when docs/ differs from them.
 # Usage: scripts/checks/render_charts.sh [EXE]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,6 +18,7 @@ m=examples/zeroeval_math_l5/matrix.csv
     > /dev/null
 "$exe" simulate curve --pi 0.03 --q 0.35 --max-models 12 --plot "$work/curve.svg" > /dev/null
 "$exe" analyze "$m" --draws 20000 --plot "$work/analyze.svg" > /dev/null
+"$exe" certify "$m" --sequential --overhead 0.02 --plot "$work/sequential.svg" > /dev/null
 for svg in "$work"/*.svg; do
     rsvg-convert "$svg" -o "${svg%.svg}.png"
     [ -s "${svg%.svg}.png" ] || { echo "render: empty PNG from $svg" >&2; exit 1; }

@@ -89,6 +89,12 @@ def runs(tmp):
         ["simulate", "vote", "--error", "0.3", "--rho", "0.4", "--sizes", "1,3,5", "--cost-ratio", "0.001"],
         ["profile", "--models", "8", "--queries", "200", "--threads", "2"],
         ["plan", "--gain", "0.01", "--overhead", "0.02", "--models", "43"],
+        ["certify", MATH, "--sequential", "--overhead", "0.02"],
+        ["certify", MATH, "--sequential", "--shuffle", "--seed", "7", "--every", "10", "--trace",
+         os.path.join(tmp, "trace.csv"), "--plot", os.path.join(tmp, "trace.svg")],
+        ["certify", "Tests/CoFailTests/Fixtures/sequential_near.csv", "--sequential", "--overhead", "0.02"],
+        ["certify", "Tests/CoFailTests/Fixtures/sequential_sorted.csv", "--sequential", "--overhead", "0.03",
+         "--prior", "1,1"],
         ["plan", "--gain", "0.05", "--overhead", "0.04", "--delta", "1e-9", "--prior", "1,1"],
     ]
 

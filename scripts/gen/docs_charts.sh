@@ -13,3 +13,4 @@ m=examples/zeroeval_math_l5/matrix.csv
 "$exe" vote "$m" --replicates 0 --plot "$out/vote.svg" > /dev/null
 "$exe" route examples/routing/matrix.csv --routes examples/routing/router.csv --plot "$out/route.svg" > /dev/null
 "$exe" cascade examples/cascade/matrix.csv --cheap small --strong large --plot "$out/cascade.svg" > /dev/null
+"$exe" certify "$m" --sequential --overhead 0.02 --shuffle --plot "$out/sequential.svg" > /dev/null

@@ -19,30 +19,12 @@ import json
 import numpy as np
 from scipy import stats
 
+from golden_common import seeded_order
+
 OUT = "Tests/CoFailTests/Goldens/"
-M64 = (1 << 64) - 1
-
-
-def fnv1a64(s):
-    h = 0xcbf29ce484222325
-    for b in s.encode():
-        h ^= b
-        h = (h * 0x100000001b3) & M64
-    return h
-
-
-def splitmix64(x):
-    z = (x + 0x9E3779B97F4A7C15) & M64
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
-    return z ^ (z >> 31)
-
-
 def folds_of(ids, k, seed):
-    keys = [splitmix64(fnv1a64(i) ^ seed) for i in ids]
-    order = sorted(range(len(ids)), key=lambda q: (keys[q], ids[q].encode()))
     fold = [0] * len(ids)
-    for rank, q in enumerate(order):
+    for rank, q in enumerate(seeded_order(ids, seed)):
         fold[q] = rank % k
     return fold
 

@@ -37,6 +37,22 @@ public struct OutcomeMatrix: Sendable {
             families: families ?? Array(repeating: nil, count: m), errors: e)
     }
 
+    /// The same matrix with its queries in `order` (a permutation of 0..<n): query r of the
+    /// result is query order[r] of this one.
+    public func reordered(_ order: [Int]) -> OutcomeMatrix {
+        precondition(order.count == n)
+        let w = words
+        var e = [UInt64](repeating: 0, count: m * w)
+        for i in 0..<m {
+            let base = i * w
+            for (r, q) in order.enumerated() where errors[base + q >> 6] & (1 << UInt64(q & 63)) != 0 {
+                e[base + r >> 6] |= 1 << UInt64(r & 63)
+            }
+        }
+        return OutcomeMatrix(
+            modelNames: modelNames, queryIDs: order.map { queryIDs[$0] }, families: families, errors: e)
+    }
+
     /// Whether model i erred on query q.
     public func isError(query q: Int, model i: Int) -> Bool {
         errors[i * words + q >> 6] & (1 << UInt64(q & 63)) != 0

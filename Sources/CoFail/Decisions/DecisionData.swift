@@ -207,14 +207,19 @@ public struct QueryTypes: Sendable {
 public enum HeldOutFolds {
     /// Fold of each id (0..<k).
     public static func assign(_ ids: [String], folds k: Int, seed: UInt64) -> [Int] {
-        let keys = ids.map { Hashing.foldKey($0, seed: seed) }
-        let order = ids.indices.sorted { a, b in
-            keys[a] != keys[b] ? keys[a] < keys[b] : ids[a].utf8.lexicographicallyPrecedes(ids[b].utf8)
-        }
         var fold = [Int](repeating: 0, count: ids.count)
-        for (rank, q) in order.enumerated() {
+        for (rank, q) in order(ids, seed: seed).enumerated() {
             fold[q] = rank % k
         }
         return fold
+    }
+
+    /// The ids' positions sorted by (key, UTF-8 bytes of id): the seeded order of §13.7, also the
+    /// graded order of `certify --sequential --shuffle` (§15.3).
+    public static func order(_ ids: [String], seed: UInt64) -> [Int] {
+        let keys = ids.map { Hashing.foldKey($0, seed: seed) }
+        return ids.indices.sorted { a, b in
+            keys[a] != keys[b] ? keys[a] < keys[b] : ids[a].utf8.lexicographicallyPrecedes(ids[b].utf8)
+        }
     }
 }

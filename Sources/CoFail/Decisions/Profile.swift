@@ -98,6 +98,12 @@ public struct ThroughputProfile: Sendable {
                 }
             }
         }
+        var sequential = SequentialOptions()
+        let streamed = "sequential certificate (queries × (models + 1) streamed)"
+        try both("sequential_steps_per_second", streamed, "steps/s") { t in
+            sequential.threads = t
+            return try rate(Double(x.n * (x.m + 1))) { _ = try SequentialCertificate(x, options: sequential) }
+        }
         let scan = try PoolScan(
             sim.raw, sizes: [max(2, models / 2)], subsets: max(8, min(100, 20_000 / max(1, models))), seed: seed)
         try both("subsets_per_second", "scan subsets (size m/2)", "subsets/s") { t in

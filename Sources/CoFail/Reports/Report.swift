@@ -1,7 +1,7 @@
 import Foundation
 
 /// Version of the JSON report layout; bumped on any incompatible change (README "JSON output").
-public let reportSchemaVersion = "1.3"
+public let reportSchemaVersion = "1.4"
 
 /// Output formats of every command.
 public enum OutputFormat: String, Sendable, CaseIterable { case table, json, csv }

@@ -40,6 +40,9 @@ public struct SVGChart: Sendable {
     public var scatterColor = "#2471a3"
     /// Labelled points (single models, a router's operating point).
     public var marks: [(x: Double, y: Double, label: String, color: String)] = []
+    /// The top of a linear y axis: larger values are drawn at it (a curve that starts far above
+    /// the region of interest).
+    public var yMax: Double?
 
     /// A 2-D histogram of many points: one dot per occupied cell of a bins × bins grid, its
     /// opacity proportional to the cell's count.
@@ -106,12 +109,15 @@ public struct SVGChart: Sendable {
             let share = y0 >= 0 && y1 > 0.5 && y1 <= 1
             y0 = y0 >= 0 ? 0 : y0 - pad  // counts and other non-negative data start at 0
             y1 = share ? 1 : y1 + pad
+            if let yMax, yMax > y0 {
+                y1 = min(y1, yMax)
+            }
             yTicks = SVGChart.niceTicks(y0, y1)
             (y0, y1) = (yTicks.first!, yTicks.last!)
         }
         func tx(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * pw }
         func ty(_ y: Double) -> Double {
-            let v = logY ? (log10(max(y, y0)) - log10(y0)) / (log10(y1) - log10(y0)) : (y - y0) / (y1 - y0)
+            let v = logY ? (log10(max(y, y0)) - log10(y0)) / (log10(y1) - log10(y0)) : (min(y, y1) - y0) / (y1 - y0)
             return top + (1 - v) * ph
         }
         func f(_ v: Double) -> String { String(format: "%.2f", v) }

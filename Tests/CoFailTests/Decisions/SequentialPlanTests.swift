@@ -27,6 +27,7 @@ import Testing
             try SequentialPlan(gain: 0.01, overhead: 0.02, delta: 1, prior: ConfidenceSequence())
         }
         #expect(throws: CoFailError.self) { try ConfidenceSequence(a: 0, b: 1) }
+        #expect(throws: CoFailError.self) { try ConfidenceSequence(a: 1, b: 1e7) }
         #expect(throws: CoFailError.self) {
             try SequentialPlan(gain: 0.01, overhead: 0.02, models: 0, prior: ConfidenceSequence())
         }

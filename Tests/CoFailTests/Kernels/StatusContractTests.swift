@@ -125,6 +125,32 @@ import Testing
             "CF_EINVAL": { cf_cs_interval(1, 2, 0.5, 0.5, 0.05, nil, &hi) },
             "CF_EDOM": { cf_cs_interval(1, 2, 0.5, 0.5, 1, &lo, &hi) },
         ]
+        var lga = [Double](repeating: 0, count: 4)
+        var lgb = lga
+        var lgab = lga
+        t["cf_cs_table_fill"] = [
+            "CF_EINVAL": { cf_cs_table_fill(0.5, 0.5, 3, nil, &lgb, &lgab) },
+            "CF_EDOM": { cf_cs_table_fill(0, 0.5, 3, &lga, &lgb, &lgab) },
+        ]
+        _ = cf_cs_table_fill(0.5, 0.5, 3, &lga, &lgb, &lgab)
+        let bits: [UInt64] = [0b101]
+        t["cf_cs_stream_advance"] = [
+            "CF_EINVAL": {
+                lga.withUnsafeBufferPointer { a in
+                    var table = cf_cs_table(n: 3, a: 0.5, b: 0.5, lga: a.baseAddress, lgb: a.baseAddress, lgab: nil)
+                    var st = cf_cs_stream(t: 0, s: 0, lo: 0, hi: 1, t_hi_below: 0, t_lo_reached: 0, t_empty: 0)
+                    return cf_cs_stream_advance(&table, 0.05, 0.1, bits, nil, 3, nil, 0, nil, nil, nil, nil, 0, &st)
+                }
+            },
+            "CF_EDOM": {
+                lga.withUnsafeBufferPointer { a in
+                    var table = cf_cs_table(
+                        n: 3, a: 0.5, b: 0.5, lga: a.baseAddress, lgb: a.baseAddress, lgab: a.baseAddress)
+                    var st = cf_cs_stream(t: 2, s: 3, lo: 0, hi: 1, t_hi_below: 0, t_lo_reached: 0, t_empty: 0)
+                    return cf_cs_stream_advance(&table, 0.05, 0.1, bits, nil, 3, nil, 0, nil, nil, nil, nil, 0, &st)
+                }
+            },
+        ]
         return t
     }
 
