@@ -18,4 +18,5 @@
 #include "cf_student.h"
 #include "cf_order.h"
 #include "cf_cs.h"
+#include "cf_logistic.h"
 #endif

@@ -11,6 +11,9 @@ struct RouteCommand: ParsableCommand {
             Input: long CSV or JSON Lines with a cost on every kept cell and an optional type column, or a wide \
             CSV with --model-costs FILE (model,cost). V(B) is the best accuracy any router can reach at a mean \
             cost of B dollars per query; λ = V'(B) is what one more dollar buys.
+            Learned routers (METHODS §16):  cofail route M.csv --texts prompts.csv [--budget B] — kNN, \
+            L2-logistic and the constant baseline trained out of fold on the prompt text (or --features) and \
+            compared with the held-out single best model; costs are optional then.
             """
     )
 
@@ -37,10 +40,32 @@ struct RouteCommand: ParsableCommand {
     var policyOut: String?
     @Option(help: "A router's choices, CSV query,model: evaluate it against the oracle gain and the frontiers.")
     var routes: String?
-    @Option(help: "Held-out folds of the realisable type router (needs a type column; default off).")
+    @Option(help: "Held-out folds of the type router (needs types; default off) and of learned routers (default 5).")
     var folds: Int?
-    @Option(help: "Seed of the held-out fold split.")
-    var seed: UInt64 = 1
+    @Option(help: "Seed of the held-out fold split (default 1 for the type router, 0 for learned routers).")
+    var seed: UInt64?
+    @Option(help: "Learned routers from the prompts: CSV query,text or JSON Lines {\"query\", \"text\"}.")
+    var texts: String?
+    @Option(help: "Learned routers from numeric features: CSV query,f1,…,fd (e.g. embeddings).")
+    var features: String?
+    @Option(help: "Learners: knn, logistic, constant, comma-separated, or all.")
+    var learner: String = "all"
+    @Option(help: "Learned routers: mean $ per query to spend (needs costs; baseline: the best type-blind mixture).")
+    var budget: Double?
+    @Option(help: "kNN: neighbours k.")
+    var neighbors: Int = 10
+    @Option(help: "Logistic: L2 penalty λ on the weights (the intercept is not penalised).")
+    var l2: Double = 1
+    @Option(name: .customLong("hash-buckets"), help: "Text features: hash buckets D.")
+    var hashBuckets: Int = 1 << 18
+    @Option(help: "Overhead o a learned router must beat the baseline by (accuracy, as a fraction).")
+    var overhead: Double = 0.01
+    @Option(help: "Two-sided level of the gain's interval.")
+    var alpha: Double = 0.05
+    @Option(name: .customLong("routes-out"), help: "Write the learned routes as CSV query,learner,model.")
+    var routesOut: String?
+    @Option(help: "Threads of the learned routers' fits (results are identical for any value).")
+    var threads: Int = RunOptions.cores
     @Option(name: .customLong("model-costs"), help: "CSV model,cost: constant dollars per query for a wide matrix.")
     var modelCosts: String?
     @Option(help: "Comma-separated model names forming the pool (default: every model).")
@@ -63,6 +88,52 @@ struct RouteCommand: ParsableCommand {
         if let k = folds, k < 2 {
             throw ValidationError("--folds must be at least 2 (got \(k))")
         }
+        if texts != nil && features != nil {
+            throw ValidationError("give --texts or --features, not both")
+        }
+        let learned = texts != nil || features != nil
+        let needs: [(Bool, String)] = [
+            (budget != nil, "--budget"), (routesOut != nil, "--routes-out"), (learner != "all", "--learner"),
+        ]
+        if !learned, let flag = needs.first(where: { $0.0 })?.1 {
+            throw ValidationError("\(flag) applies to learned routers: add --texts or --features")
+        }
+        _ = try learners()
+        if let b = budget, !(b >= 0 && b.isFinite) {
+            throw ValidationError("--budget must be a non-negative number (got \(b))")
+        }
+        if neighbors < 1 {
+            throw ValidationError("--neighbors must be at least 1 (got \(neighbors))")
+        }
+        if !(l2 > 0 && l2.isFinite) {
+            throw ValidationError("--l2 must be a positive number (got \(l2))")
+        }
+        if hashBuckets < 1 || hashBuckets > 1 << 24 {
+            throw ValidationError("--hash-buckets must lie in 1...\(1 << 24) (got \(hashBuckets))")
+        }
+        if !(overhead >= 0 && overhead <= 1) {
+            throw ValidationError("--overhead must lie in [0, 1] (got \(overhead))")
+        }
+        if !(alpha >= 1e-10 && alpha < 1) {
+            throw ValidationError("--alpha must lie in [1e-10, 1) (got \(alpha))")
+        }
+        try RunOptions.check(threads: threads)
+    }
+
+    func learners() throws -> [RouterLearner] {
+        if learner == "all" {
+            return RouterLearner.allCases
+        }
+        var out: [RouterLearner] = []
+        for word in learner.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            guard let l = RouterLearner(rawValue: word) else {
+                throw ValidationError("--learner takes knn, logistic, constant or all (got '\(word)')")
+            }
+            if !out.contains(l) {
+                out.append(l)
+            }
+        }
+        return out
     }
 
     func partitions() throws -> [RoutePartition]? {
@@ -100,48 +171,87 @@ struct RouteCommand: ParsableCommand {
             let pool = try poolIndices(raw)
             let (x, cov) = try raw.applyCoverage(input.policy, registry: reg, models: pool)
             let mc = try modelCosts.map { try ModelCosts.load($0) }
-            guard let costs = try CellCosts.select(raw, cov, modelCosts: mc) else {
+            let costs = try CellCosts.select(raw, cov, modelCosts: mc)
+            let signals =
+                try texts.map { try RouterSignals.loadTexts($0, queryIDs: x.queryIDs) }
+                ?? features.map { try RouterSignals.loadFeatures($0, queryIDs: x.queryIDs) }
+            if costs == nil && signals == nil {
                 throw UsageError(
                     "\(raw.source) has no cost field: route needs a cost per cell (long CSV / JSON Lines 'cost') "
                         + "or --model-costs FILE for a wide matrix")
             }
-            let data = try RouteData(matrix: x, costs: costs, types: QueryTypes.select(raw, cov))
-            var o = RouteOptions()
-            o.partitions = try partitions()
-            o.budgets = try budgetList()
-            o.budgetGrid = budgetGrid
-            o.policyBudget = policyBudget
-            let analysis = try RouteAnalysis(data, options: o)
-            var sections: [Report.Section] = [.data(raw, x, cov), .route(analysis)]
+            let zero = CellCosts(n: x.n, m: x.m, values: Array(repeating: 0, count: x.n * x.m))
+            let data = try RouteData(matrix: x, costs: costs ?? zero, types: QueryTypes.select(raw, cov))
+            var sections: [Report.Section] = [.data(raw, x, cov)]
+            var analysis: RouteAnalysis?
             var evaluation: RouterEvaluation?
-            if let routes {
-                let (r, ignored) = try RouterEvaluation.loadRoutes(routes, data: data, inputQueries: raw.queryIDs)
-                let e = RouterEvaluation(data, routes: r, frontiers: analysis.frontiers)
-                evaluation = e
-                sections.append(.router(e, ignored: ignored))
-            }
-            if let folds {
-                guard let typeFrontier = analysis.frontiers.first(where: { $0.partition == .type }) else {
-                    throw UsageError("--folds needs the type partition (a type column in the input)")
+            if costs != nil {
+                var o = RouteOptions()
+                o.partitions = try partitions()
+                o.budgets = try budgetList()
+                o.budgetGrid = budgetGrid
+                o.policyBudget = policyBudget
+                let a = try RouteAnalysis(data, options: o)
+                analysis = a
+                sections.append(.route(a))
+                if let routes {
+                    let (r, ignored) = try RouterEvaluation.loadRoutes(routes, data: data, inputQueries: raw.queryIDs)
+                    let e = RouterEvaluation(data, routes: r, frontiers: a.frontiers)
+                    evaluation = e
+                    sections.append(.router(e, ignored: ignored))
                 }
-                let budget = policyBudget ?? typeFrontier.defaultPolicyBudget
-                let t = try TypeRouter(
-                    data, typeFrontier: typeFrontier, policyBudget: budget, folds: folds, seed: seed,
-                    frontiers: analysis.frontiers)
-                sections.append(.typeRouter(t))
+                if let folds, texts == nil && features == nil || data.types != nil {
+                    guard let typeFrontier = a.frontiers.first(where: { $0.partition == .type }) else {
+                        throw UsageError("--folds needs the type partition (a type column in the input)")
+                    }
+                    let budget = policyBudget ?? typeFrontier.defaultPolicyBudget
+                    let t = try TypeRouter(
+                        data, typeFrontier: typeFrontier, policyBudget: budget, folds: folds, seed: seed ?? 1,
+                        frontiers: a.frontiers)
+                    sections.append(.typeRouter(t))
+                }
+            } else if routes != nil || policyOut != nil {
+                throw UsageError("--routes and --policy-out need costs (a cost per cell or --model-costs)")
             }
-            if let policyOut {
+            var learned: LearnedRouters?
+            if let signals {
+                var lo = LearnedRouterOptions()
+                lo.learners = try learners()
+                lo.folds = folds ?? 5
+                lo.seed = seed ?? 0
+                lo.budget = budget
+                lo.neighbors = neighbors
+                lo.l2 = l2
+                lo.hashBuckets = hashBuckets
+                lo.overhead = overhead
+                lo.alpha = alpha
+                lo.threads = threads
+                let l = try LearnedRouters(
+                    data, hasCosts: costs != nil, signals: signals.signals, frontiers: analysis?.frontiers ?? [],
+                    options: lo)
+                learned = l
+                sections.append(.learnedRouters(l, source: signals.source, extraRows: signals.extraRows))
+                if let routesOut {
+                    try emit(l.routesCSV(queryIDs: x.queryIDs), to: routesOut)
+                }
+            }
+            if let policyOut, let analysis {
                 try emit(analysis.policyCSV(), to: policyOut)
             }
             if let plot {
-                try emit(analysis.plot(router: evaluation), to: plot)
+                guard let analysis else {
+                    throw UsageError("--plot draws the budget frontiers: it needs costs")
+                }
+                try emit(analysis.plot(router: evaluation, learned: learned), to: plot)
             }
             let inputs: [(String, JSONValue)] =
                 [
                     ("matrix", .string(matrix)), ("partition", partition.map { .string($0) } ?? .null),
                     ("budgets", budgets.map { .string($0) } ?? .null), ("budget_grid", .int(budgetGrid)),
                     ("policy_budget", .num(policyBudget)), ("routes", routes.map { .string($0) } ?? .null),
-                    ("folds", folds.map { .int($0) } ?? .null), ("seed", .string(String(seed))),
+                    ("folds", folds.map { .int($0) } ?? .null), ("seed", seed.map { .string(String($0)) } ?? .null),
+                    ("texts", texts.map { .string($0) } ?? .null), ("features", features.map { .string($0) } ?? .null),
+                    ("learner", .string(learner)), ("budget", .num(budget)),
                     ("model_costs", modelCosts.map { .string($0) } ?? .null),
                     ("models", models.map { .string($0) } ?? .null),
                 ] + input.echo

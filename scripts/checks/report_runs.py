@@ -37,6 +37,18 @@ def runs(tmp):
         g.write("model,cost\n")
         for k, name in enumerate(f.readline().rstrip("\n").split(",")[1:]):
             g.write("%s,%g\n" % (name, 0.001 * (k + 1)))
+    nocost_wide = os.path.join(tmp, "nocost_wide.csv")
+    cells = {}
+    with open("Tests/CoFailTests/Fixtures/learned/topical/matrix.csv") as f:
+        next(f)
+        for line in f:
+            q, model, correct, _ = line.rstrip("\n").split(",")
+            cells.setdefault(q, {})[model] = correct
+    with open(nocost_wide, "w") as g:
+        models = list(next(iter(cells.values())))
+        g.write("query," + ",".join(models) + "\n")
+        for q, row in cells.items():
+            g.write(q + "," + ",".join(row[mm] for mm in models) + "\n")
     return [
         ["certify", MATH],
         ["certify", samples, "--aggregate", "majority"],
@@ -89,6 +101,11 @@ def runs(tmp):
         ["simulate", "vote", "--error", "0.3", "--rho", "0.4", "--sizes", "1,3,5", "--cost-ratio", "0.001"],
         ["profile", "--models", "8", "--queries", "200", "--threads", "2"],
         ["plan", "--gain", "0.01", "--overhead", "0.02", "--models", "43"],
+        ["route", "examples/routing_text/topical/matrix.csv", "--texts", "examples/routing_text/topical/texts.csv",
+         "--partition", "none,query", "--budget", "0.0027"],
+        ["route", "examples/routing_text/blind/matrix.csv", "--features", "examples/routing_text/blind/features.csv",
+         "--learner", "knn,constant", "--folds", "3"],
+        ["route", nocost_wide, "--texts", "Tests/CoFailTests/Fixtures/learned/topical/texts.csv", "--folds", "2"],
         ["certify", MATH, "--sequential", "--overhead", "0.02"],
         ["certify", MATH, "--sequential", "--shuffle", "--seed", "7", "--every", "10", "--trace",
          os.path.join(tmp, "trace.csv"), "--plot", os.path.join(tmp, "trace.svg")],

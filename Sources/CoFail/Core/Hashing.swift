@@ -13,6 +13,15 @@ public enum Hashing {
         return h
     }
 
+    /// FNV-1a-32 of a byte sequence (the text features' bucket hash, METHODS §16.3).
+    public static func fnv1a32<S: Sequence>(_ bytes: S) -> UInt32 where S.Element == UInt8 {
+        var h: UInt32 = 0x811c_9dc5
+        for b in bytes {
+            h = (h ^ UInt32(b)) &* 0x0100_0193
+        }
+        return h
+    }
+
     /// FNV-1a-64 of a string's UTF-8 bytes.
     public static func fnv1a64(_ s: String) -> UInt64 {
         fnv1a64(s.utf8)

@@ -37,16 +37,16 @@ public struct OutcomeMatrix: Sendable {
             families: families ?? Array(repeating: nil, count: m), errors: e)
     }
 
-    /// The same matrix with its queries in `order` (a permutation of 0..<n): query r of the
-    /// result is query order[r] of this one.
-    public func reordered(_ order: [Int]) -> OutcomeMatrix {
-        precondition(order.count == n)
+    /// The matrix of the queries `order` (any indices in 0..<n, a permutation reorders): query r of
+    /// the result is query order[r] of this one.
+    public func selecting(_ order: [Int]) -> OutcomeMatrix {
         let w = words
-        var e = [UInt64](repeating: 0, count: m * w)
+        let wr = (order.count + 63) / 64
+        var e = [UInt64](repeating: 0, count: m * wr)
         for i in 0..<m {
             let base = i * w
             for (r, q) in order.enumerated() where errors[base + q >> 6] & (1 << UInt64(q & 63)) != 0 {
-                e[base + r >> 6] |= 1 << UInt64(r & 63)
+                e[i * wr + r >> 6] |= 1 << UInt64(r & 63)
             }
         }
         return OutcomeMatrix(

@@ -104,6 +104,19 @@ public struct ThroughputProfile: Sendable {
             sequential.threads = t
             return try rate(Double(x.n * (x.m + 1))) { _ = try SequentialCertificate(x, options: sequential) }
         }
+        // learned routers on generated prompts: a topic word and two of fifty others per query
+        let texts = (0..<x.n).map { q in "topic\(q % 10) w\((q * 7) % 50) w\((q * 13) % 50) what is the answer" }
+        let zero = CellCosts(n: x.n, m: x.m, values: Array(repeating: 0, count: x.n * x.m))
+        let routeData = try RouteData(matrix: x, costs: zero, types: nil)
+        var learned = LearnedRouterOptions()
+        try both("learned_router_fits_per_second", "learned routers (text, all learners, 5 folds)", "query·models/s") {
+            t in
+            learned.threads = t
+            return try rate(Double(x.n * x.m)) {
+                _ = try LearnedRouters(
+                    routeData, hasCosts: false, signals: .texts(texts), frontiers: [], options: learned)
+            }
+        }
         let scan = try PoolScan(
             sim.raw, sizes: [max(2, models / 2)], subsets: max(8, min(100, 20_000 / max(1, models))), seed: seed)
         try both("subsets_per_second", "scan subsets (size m/2)", "subsets/s") { t in

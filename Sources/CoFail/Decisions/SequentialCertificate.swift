@@ -94,7 +94,7 @@ public struct SequentialCertificate: Sendable {
         guard o.threads >= 1 else {
             throw CoFailError.invalid("threads", o.threads, "be at least 1")
         }
-        let x = o.shuffleSeed.map { input.reordered(HeldOutFolds.order(input.queryIDs, seed: $0)) } ?? input
+        let x = o.shuffleSeed.map { input.selecting(HeldOutFolds.order(input.queryIDs, seed: $0)) } ?? input
         options = o
         n = x.n
         models = x.m

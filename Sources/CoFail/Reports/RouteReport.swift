@@ -228,11 +228,13 @@ extension RouteAnalysis {
 
     /// Two panels: accuracy against dollars per query (frontiers, single models, random mixing,
     /// the router), and the shadow price λ(B) of each frontier as a step function.
-    public func plot(router: RouterEvaluation?) -> String {
+    /// `learned` adds each learned router's held-out point (METHODS §16).
+    public func plot(router: RouterEvaluation?, learned: LearnedRouters? = nil) -> String {
         let names = data.matrix.modelNames
+        let learnedCosts = learned?.results.map(\.evaluation.cost) ?? []
         let right =
-            ([grid.last ?? 0] + frontiers.map(\.oracleCost) + (0..<data.m).map(data.meanCost) + [router?.cost ?? 0])
-            .max() ?? 1
+            ([grid.last ?? 0] + frontiers.map(\.oracleCost) + (0..<data.m).map(data.meanCost) + [router?.cost ?? 0]
+            + learnedCosts).max() ?? 1
         var top = SVGChart(
             title: "What can a router buy? Best accuracy at a budget", xLabel: "dollars per query",
             yLabel: "accuracy", logY: false)
@@ -266,6 +268,10 @@ extension RouteAnalysis {
         }
         if let router {
             top.marks.append((router.cost, router.accuracy, "router", "#8e44ad"))
+        }
+        for r in learned?.results ?? [] {
+            let e = r.evaluation
+            top.marks.append((e.cost, e.accuracy, "learned \(r.learner.rawValue) (held out)", "#d35400"))
         }
         return SVGChart.stacked([top, bottom])
     }

@@ -151,6 +151,21 @@ import Testing
                 }
             },
         ]
+        var w = [Double](repeating: 0, count: 2)
+        var b = 0.0
+        var gn = 0.0
+        var iters: Int32 = 0
+        var fitWork = [Double](repeating: 0, count: 16)
+        let rowptr: [Int64] = [0, 1, 2]
+        let cols: [Int32] = [0, 1]
+        t["cf_logistic_fit"] = [
+            "CF_EINVAL": {
+                cf_logistic_fit(2, 2, rowptr, cols, [1, 1], [0, 1], 1, 1e-8, 10, nil, &w, &b, &gn, &iters)
+            },
+            "CF_EDOM": {
+                cf_logistic_fit(2, 2, rowptr, cols, [1, 1], [1, 1], 1, 1e-8, 10, &fitWork, &w, &b, &gn, &iters)
+            },
+        ]
         return t
     }
 
