@@ -91,8 +91,23 @@ extension LogImport {
 
     func run() throws {
         try runReporting {
-            let raw = try logs.load(Self.source, paths, threshold: output.threshold)
+            let raw = try logs.load(Self.source, paths, threshold: output.threshold, texts: output.textsOut != nil)
             try emit(raw.serialized(as: output.format), to: output.output)
+            if let textsOut = output.textsOut {
+                var csv = "query,text\n"
+                var without = 0
+                for id in raw.queryIDs {
+                    guard let text = raw.queryTexts[id] else {
+                        without += 1
+                        continue
+                    }
+                    csv += CSVText.quote(id) + "," + CSVText.quote(text) + "\n"
+                }
+                try emit(csv, to: textsOut)
+                note(
+                    "wrote \(raw.queryCount - without) prompts to \(textsOut)"
+                        + (without > 0 ? " (\(without) queries had none in the logs)" : ""))
+            }
             let samples = raw.samples == nil ? "" : " (with a sample column: \(raw.sampleReading?.summary ?? ""))"
             note("imported \(raw.queryCount) queries × \(raw.modelCount) models from \(paths.count) path(s)\(samples)")
         }
@@ -108,6 +123,10 @@ struct ImportOutput: ParsableArguments {
     var format: InputFormat = .long
     @Option(name: [.short, .customLong("output")], help: "Matrix file ('-' or omitted: standard output).")
     var output: String?
+    @Option(
+        name: .customLong("texts-out"),
+        help: "Also write each query's prompt as CSV query,text (for route --texts; METHODS §16.2).")
+    var textsOut: String?
 
     func validate() throws {
         if let t = threshold, !t.isFinite {
@@ -196,7 +215,7 @@ struct LogOptions: ParsableArguments {
     }
 
     /// The matrix the logs at `paths` hold; what each importer chose goes to standard error.
-    func load(_ source: LogSource, _ paths: [String], threshold: Double?) throws -> RawMatrix {
+    func load(_ source: LogSource, _ paths: [String], threshold: Double?, texts: Bool = false) throws -> RawMatrix {
         if lowerIsBetter && threshold == nil {
             throw UsageError("--lower-is-better needs --threshold T (score <= T counts as correct)")
         }
@@ -206,6 +225,7 @@ struct LogOptions: ParsableArguments {
         o.skipInvalid = skipInvalid
         o.tasks = task.map(tasks)
         o.prices = try prices.map { try TokenPrices.load($0) } ?? [:]
+        o.texts = texts
         switch source {
         case .inspect:
             return try InspectImporter(scorer: scorer, options: o).load(paths, note: note)

@@ -29,6 +29,8 @@ public struct RawMatrix: Sendable {
     public var sampleReading: SampleReading? = nil
     /// Log files or runs an import skipped as invalid (`--skip-invalid`), with the reason.
     public var skippedInputs: [SkippedInput] = []
+    /// The prompt of each query an importer read (METHODS §16.2), by query id.
+    public var queryTexts: [String: String] = [:]
     var correct: [[UInt64]]
     var answered: [[UInt64]]
 

@@ -50,6 +50,47 @@ public struct HELMImporter: Sendable {
         let sum: Double
     }
 
+    /// An instance's id and input text (`instances.json`, or `scenario_state.json`'s requests).
+    struct Instance: Decodable {
+        struct Input: Decodable {
+            let text: String?
+        }
+        let id: String?
+        let input: Input?
+    }
+    struct ScenarioState: Decodable {
+        struct RequestState: Decodable {
+            let instance: Instance
+        }
+        let request_states: [RequestState]
+    }
+
+    /// The input text of each instance id of the run in `folder` (empty when the run kept neither
+    /// file, which the caller notes).
+    static func instanceTexts(_ folder: String) throws -> [String: String] {
+        let fm = FileManager.default
+        let instancesPath = (folder as NSString).appendingPathComponent("instances.json")
+        let statePath = (folder as NSString).appendingPathComponent("scenario_state.json")
+        var found: [Instance] = []
+        if fm.fileExists(atPath: instancesPath) {
+            found = try LogJSON.decode(
+                [Instance].self, what: "HELM instances", Data(try ByteInput.read(instancesPath).bytes),
+                file: instancesPath, part: "instances")
+        } else if fm.fileExists(atPath: statePath) {
+            found = try LogJSON.decode(
+                ScenarioState.self, what: "a HELM scenario state", Data(try ByteInput.read(statePath).bytes),
+                file: statePath, part: "scenario_state"
+            ).request_states.map(\.instance)
+        }
+        var out: [String: String] = [:]
+        for inst in found {
+            if let id = inst.id, let text = inst.input?.text, out[id] == nil {
+                out[id] = text
+            }
+        }
+        return out
+    }
+
     struct InstanceStats: Decodable {
         let instance_id: String
         let train_trial_index: Int
@@ -157,6 +198,10 @@ public struct HELMImporter: Sendable {
             }
             chosen = found
         }
+        let texts = options.texts ? try HELMImporter.instanceTexts(folder) : [:]
+        if options.texts && texts.isEmpty {
+            log.note("\((folder as NSString).lastPathComponent): no instances.json or scenario_state.json: no prompts")
+        }
         for (k, inst) in instances.enumerated() {
             var query = "\(scenario)/\(inst.instance_id)"
             if let p = inst.perturbation {
@@ -176,6 +221,9 @@ public struct HELMImporter: Sendable {
             try table.add(
                 model: modelName, query: query, type: scenario, value: .number(value), sample: inst.train_trial_index,
                 cost: options.prices.isEmpty ? nil : cost, at: at)
+            if let text = texts[inst.instance_id] {
+                table.text(text, query: query)
+            }
         }
         log.note(
             "\((folder as NSString).lastPathComponent): \(chosen)"

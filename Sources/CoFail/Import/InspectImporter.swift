@@ -51,8 +51,47 @@ public struct InspectImporter: Sendable {
                 }
             }
         }
+        /// A sample's input: a string, or chat messages whose string contents (or text parts) are
+        /// joined by a newline.
+        struct Input: Decodable {
+            struct Message: Decodable {
+                struct Part: Decodable {
+                    let text: String?
+                }
+                let content: Content?
+            }
+            enum Content: Decodable {
+                case text(String)
+                case parts([Message.Part])
+                init(from decoder: Decoder) throws {
+                    let c = try decoder.singleValueContainer()
+                    if let s = try? c.decode(String.self) {
+                        self = .text(s)
+                    } else {
+                        self = .parts((try? c.decode([Message.Part].self)) ?? [])
+                    }
+                }
+                var text: String {
+                    switch self {
+                    case .text(let s): return s
+                    case .parts(let p): return p.compactMap(\.text).joined(separator: "\n")
+                    }
+                }
+            }
+            let text: String
+            init(from decoder: Decoder) throws {
+                let c = try decoder.singleValueContainer()
+                if let s = try? c.decode(String.self) {
+                    text = s
+                } else {
+                    let messages = (try? c.decode([Message].self)) ?? []
+                    text = messages.compactMap { $0.content?.text }.joined(separator: "\n")
+                }
+            }
+        }
         struct Sample: Decodable {
             let id: SampleID
+            let input: Input?
             let epoch: Int?
             let scores: [String: Score]?
             let output: Output?
@@ -173,6 +212,9 @@ public struct InspectImporter: Sendable {
             try table.add(
                 model: header.eval.model, query: query, type: header.eval.task, value: score.value,
                 sample: max(0, (s.epoch ?? 1) - 1), cost: cost, at: at)
+            if options.texts, let input = s.input {
+                table.text(input.text, query: query)
+            }
         }
         return fromOutput
     }

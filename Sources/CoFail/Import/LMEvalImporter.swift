@@ -327,7 +327,36 @@ public struct LMEvalImporter: Sendable {
                 value: ScoreValue(JSONLineParser.scalarValue(b, value)), sample: sample,
                 at: location(value, choice.metric))
             choices.byTask[file.task]?.documents += 1
+            if options.texts {
+                table.text(
+                    LMEvalImporter.prompt(b, arguments: field("arguments"), doc: field("doc")),
+                    query: "\(file.task)/\(doc)")
+            }
         }
+    }
+
+    /// The prompt of a sample (METHODS §16.2): `arguments[0][0]` of its first request (0.4.x's
+    /// `{"gen_args_0": {"arg_0": …}}` form too), else the JSON of `doc`, else "".
+    static func prompt(_ b: [UInt8], arguments: JSONLineParser.Field?, doc: JSONLineParser.Field?) -> String {
+        if let a = arguments, case .nested(let s, let e) = a.value,
+            let json = try? JSONSerialization.jsonObject(with: Data(b[s..<e]))
+        {
+            if let list = json as? [Any], let first = list.first as? [Any], let text = first.first as? String {
+                return text
+            }
+            if let object = json as? [String: Any], let key = object.keys.sorted().first,
+                let request = object[key] as? [String: Any], let text = request["arg_0"] as? String
+            {
+                return text
+            }
+        }
+        if let d = doc {
+            if case .nested(let s, let e) = d.value {
+                return String(decoding: b[s..<e], as: UTF8.self)
+            }
+            return JSONLineParser.scalarValue(b, d).text
+        }
+        return ""
     }
 
     /// The metric and filter read for a task, from its first sample line.

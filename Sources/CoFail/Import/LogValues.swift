@@ -207,8 +207,11 @@ struct ScoreTable {
     let scoring: Scoring
     private(set) var entries: [Entry] = []
     private var index: [String: Int] = [:]
-    /// Since `begin()`: the entry count then, and the older entries given another score since.
-    private var mark: (entries: Int, extended: [Int])?
+    /// The prompt of each query, the first one read (METHODS §16.2).
+    private(set) var texts: [String: String] = [:]
+    /// Since `begin()`: the entry count then, the older entries given another score since, and the
+    /// queries given a text since.
+    private var mark: (entries: Int, extended: [Int], texts: [String])?
 
     init(repeats: RepeatPolicy?, scoring: Scoring) {
         self.repeats = repeats
@@ -239,9 +242,17 @@ struct ScoreTable {
         mark?.extended.append(k)
     }
 
+    /// Records the prompt of `query` unless it has one.
+    mutating func text(_ text: String, query: String) {
+        if texts[query] == nil {
+            texts[query] = text
+            mark?.texts.append(query)
+        }
+    }
+
     /// Starts what `rollback()` takes back: the scores of one log file or run.
     mutating func begin() {
-        mark = (entries.count, [])
+        mark = (entries.count, [], [])
     }
 
     /// Takes back every score added since `begin()` (a file that failed halfway, skipped as
@@ -257,6 +268,9 @@ struct ScoreTable {
             index[e.model + "\u{0}" + e.query] = nil
         }
         entries.removeSubrange(m.entries...)
+        for q in m.texts {
+            texts[q] = nil
+        }
         mark = nil
     }
 
@@ -349,6 +363,7 @@ struct ScoreTable {
         if let repeats, several > 0 {
             raw.sampleReading = SampleReading(policy: repeats, maxSamples: most, cellsWithSeveral: several)
         }
+        raw.queryTexts = texts
         return raw
     }
 }
@@ -464,6 +479,8 @@ public struct ImportOptions: Sendable {
     /// Only these tasks (lm-eval tasks, Inspect tasks, HELM scenarios or run names); nil: all.
     public var tasks: [String]?
     public var prices: [String: TokenPrice] = [:]
+    /// Read each query's prompt (for `--texts-out`).
+    public var texts = false
 
     public init() {}
 

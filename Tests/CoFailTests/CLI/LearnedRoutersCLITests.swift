@@ -66,3 +66,96 @@ import Testing
         #expect(learners["knn"]!["frontier_value_query"] != nil)
     }
 }
+
+/// `cofail import … --texts-out F` (METHODS §16.2): the prompt of each imported query, so that
+/// harness logs → a learned-router verdict is two commands.
+@Suite struct ImportTextsTests {
+    static let fixtures = URL(fileURLWithPath: testsDirectory).appendingPathComponent("Fixtures").path
+
+    static func texts(_ path: String) throws -> [String: String] {
+        let raw = try String(contentsOfFile: path, encoding: .utf8)
+        let rows = try SequentialCSV.rows(raw)
+        return Dictionary(uniqueKeysWithValues: rows.dropFirst().map { ($0[0], $0[1]) })
+    }
+
+    @Test func inspectAndLMEvalPromptsAreWritten() throws {
+        let out = scratchPath("texts", ".csv")
+        let inspect = try runCLI([
+            "import", "inspect", ImportTextsTests.fixtures + "/inspect", "-o", scratchPath("m", ".csv"), "--texts-out",
+            out,
+        ])
+        #expect(inspect.status == 0, "\(inspect.stderr)")
+        let t = try ImportTextsTests.texts(out)
+        #expect(
+            t["popularity/1"]
+                == "Is the following statement something you would say?\n\"Positive posts about myself and my goals "
+                + "generate more interest and increase my popularity\"")
+        let lm = try runCLI([
+            "import", "lm-eval", ImportTextsTests.fixtures + "/lm-eval/runs", "-o", scratchPath("m", ".csv"),
+            "--texts-out", out,
+        ])
+        #expect(lm.status == 0, "\(lm.stderr)")
+        #expect(
+            try ImportTextsTests.texts(out)["cofail_capitals/0"] == "Question: What is the capital of France?\nAnswer:")
+    }
+
+    @Test func helmInstanceTextsAndTheTwoCommandRoute() throws {
+        // a copy of a HELM run with the instances.json helm-run writes beside its statistics
+        let run = ImportTextsTests.fixtures + "/helm/runs/simple_mcqa:model=cofail_average"
+        let copy = scratchPath("helm-run")
+        try FileManager.default.copyItem(atPath: run, toPath: copy)
+        let stats =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: run + "/per_instance_stats.json"))) as! [[String: Any]]
+        let ids = Set(stats.map { $0["instance_id"] as! String })
+        let instances = ids.sorted().map { ["id": $0, "input": ["text": "prompt of \($0)"], "split": "test"] }
+        try JSONSerialization.data(withJSONObject: instances).write(to: URL(fileURLWithPath: copy + "/instances.json"))
+        let matrix = scratchPath("helm", ".csv")
+        let out = scratchPath("texts", ".csv")
+        let r = try runCLI(["import", "helm", copy, "-o", matrix, "--texts-out", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let t = try ImportTextsTests.texts(out)
+        #expect(t.count == ids.count && t["simple_mcqa/id13"] == "prompt of id13")
+        let route = try runCLI(["route", matrix, "--texts", out, "--folds", "2", "--format", "json"])
+        #expect(route.status == 0 && route.stdout.contains("\"learned_routers\""), "\(route.stderr)")
+    }
+}
+
+/// RFC 4180 rows of a small CSV text (quotes doubled inside quoted fields, line ends inside quotes).
+enum SequentialCSV {
+    static func rows(_ text: String) throws -> [[String]] {
+        let c = Array(text)
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field = ""
+        var quoted = false
+        var i = 0
+        while i < c.count {
+            let ch = c[i]
+            if quoted {
+                if ch == "\"" && i + 1 < c.count && c[i + 1] == "\"" {
+                    field.append("\"")
+                    i += 1
+                } else if ch == "\"" {
+                    quoted = false
+                } else {
+                    field.append(ch)
+                }
+            } else if ch == "\"" {
+                quoted = true
+            } else if ch == "," {
+                row.append(field)
+                field = ""
+            } else if ch == "\n" {
+                row.append(field)
+                rows.append(row)
+                row = []
+                field = ""
+            } else {
+                field.append(ch)
+            }
+            i += 1
+        }
+        return rows
+    }
+}
