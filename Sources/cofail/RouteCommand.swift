@@ -48,7 +48,7 @@ struct RouteCommand: ParsableCommand {
     var texts: String?
     @Option(help: "Learned routers from numeric features: CSV query,f1,…,fd (e.g. embeddings).")
     var features: String?
-    @Option(help: "Learners: knn, logistic, constant, comma-separated, or all.")
+    @Option(help: "Learners: knn, logistic, constant, type (needs types), comma-separated, or all.")
     var learner: String = "all"
     @Option(help: "Learned routers: mean $ per query to spend (needs costs; baseline: the best type-blind mixture).")
     var budget: Double?
@@ -127,7 +127,7 @@ struct RouteCommand: ParsableCommand {
         var out: [RouterLearner] = []
         for word in learner.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
             guard let l = RouterLearner(rawValue: word) else {
-                throw ValidationError("--learner takes knn, logistic, constant or all (got '\(word)')")
+                throw ValidationError("--learner takes knn, logistic, constant, type or all (got '\(word)')")
             }
             if !out.contains(l) {
                 out.append(l)

@@ -4,7 +4,7 @@ each prompt a bag of topic words and common words, and five models with constant
   topical: each model is an expert on one topic (right with probability 0.9 there, 0.45 elsewhere;
            the fifth is a generalist at 0.62), so the prompt predicts who is right;
   blind:   the same accuracies drawn per query independently of the topic, so it does not.
-Writes <out>/<case>/matrix.csv (long: query,model,correct,cost), texts.csv (query,text) and
+Writes <out>/<case>/matrix.csv (long: query,model,correct,cost,type = the topic), texts.csv (query,text) and
 features.csv (query, the topic one-hot plus two noise columns). Run from the repository root:
     python3 scripts/gen/text_routing_example.py [OUT] [N] [SEED]   (default examples/routing_text 2000 7)
 """
@@ -47,20 +47,20 @@ def make(n, seed, topical):
     features = np.column_stack([np.eye(len(names))[topic], rng.normal(size=(n, 2))])
     if not topical:
         features[:, :4] = np.eye(len(names))[rng.integers(0, len(names), n)]
-    return texts, correct, features
+    return texts, correct, features, [names[t] for t in topic]
 
 
 def write(out, n, seed):
     for case, topical in (("topical", True), ("blind", False)):
         d = os.path.join(out, case)
         os.makedirs(d, exist_ok=True)
-        texts, correct, features = make(n, seed, topical)
+        texts, correct, features, types = make(n, seed, topical)
         with open(os.path.join(d, "matrix.csv"), "w", newline="") as f:
             w = csv.writer(f, lineterminator="\n")
-            w.writerow(["query", "model", "correct", "cost"])
+            w.writerow(["query", "model", "correct", "cost", "type"])
             for q in range(n):
                 for i, (name, price) in enumerate(MODELS):
-                    w.writerow(["q%05d" % q, name, int(correct[q, i]), price])
+                    w.writerow(["q%05d" % q, name, int(correct[q, i]), price, types[q]])
         with open(os.path.join(d, "texts.csv"), "w", newline="") as f:
             w = csv.writer(f, lineterminator="\n")
             w.writerow(["query", "text"])

@@ -12,7 +12,8 @@
     by similarity then input order), the logistic router by scikit-learn
     LogisticRegression(C = 1/λ, solver="newton-cg", tol=1e-12), the constant router, the §16.5 rule
     with λ_c found by scanning every pairwise breakpoint, the baseline (single best; with a budget
-    the §12 none-frontier mixture from the training hull), accuracy, cost, captured share, the paired
+    the §12 none-frontier mixture from the training hull), the type router without a budget (each
+    training type's most accurate model), accuracy, cost, captured share, the paired
     comparison (scipy.stats.norm.ppf, scipy.stats.binom.cdf for McNemar), AUC by
     sklearn.metrics.roc_auc_score and the Brier score (learned.json).
 Needs numpy, scipy and scikit-learn. Run from the repository root:
@@ -156,7 +157,7 @@ def mixture(acc, cbar, budget):
     return hull[-1], hull[-1], 0.0
 
 
-def pipeline(ids, y, cost, signal, kind, budget, folds=5, seed=0, k=10, lam=1.0, alpha=0.05):
+def pipeline(ids, y, cost, signal, kind, budget, types, folds=5, seed=0, k=10, lam=1.0, alpha=0.05):
     n, m = y.shape
     fold = [0] * n
     for rank, q in enumerate(seeded_order(ids, seed)):
@@ -164,7 +165,8 @@ def pipeline(ids, y, cost, signal, kind, budget, folds=5, seed=0, k=10, lam=1.0,
     results = {}
     baseline = np.zeros(n)
     preds = {}
-    for learner in ("knn", "logistic", "constant"):
+    learners = ("knn", "logistic", "constant") + (("type",) if budget is None else ())
+    for learner in learners:
         oof = np.zeros((n, m))
         routes = [0] * n
         lambdas = []
@@ -198,6 +200,23 @@ def pipeline(ids, y, cost, signal, kind, budget, folds=5, seed=0, k=10, lam=1.0,
                 ktr, kte = u[train], u[test]
             ytr = y[train]
             cbar = cost[train].mean(axis=0)
+
+            if learner == "type":
+                # the type frontier at its oracle cost: per training type the most accurate model (ties:
+                # cheaper, then input order); p̂ = the models' training accuracy on the type
+                overall = ytr.mean(axis=0)
+                for q in test:
+                    same = [r for r in train if types[r] == types[q]]
+                    acc = y[same].mean(axis=0) if same else overall
+                    oof[q] = acc
+                    if same:
+                        cnt = y[same].sum(axis=0)
+                        csum = cost[same].sum(axis=0)
+                        routes[q] = min(range(m), key=lambda i: (-cnt[i], csum[i], i))
+                    else:
+                        routes[q] = min(range(m), key=lambda i: (-overall[i], cbar[i], i))
+                lambdas.append([None, None, True])
+                continue
 
             def predict(xs, ks):
                 if learner == "constant":
@@ -286,16 +305,19 @@ def main():
         y = np.zeros((len(ids), len(models)))
         cost = np.zeros((len(ids), len(models)))
         qi = {q: j for j, q in enumerate(ids)}
-        for q, mname, c, price in rows:
+        for q, mname, c, price, _ in rows:
             y[qi[q], models.index(mname)] = int(c)
             cost[qi[q], models.index(mname)] = float(price)
+        types = {}
+        for q, mname, c, price, t in rows:
+            types[q] = t
         texts = dict(csv_rows(os.path.join(base, "texts.csv")))
         feats = {r[0]: [float(v) for v in r[1:]] for r in csv_rows(os.path.join(base, "features.csv"))}
         for kind, budget in (("text", None), ("text", 0.0027), ("numeric", None), ("numeric", 0.0017)):
             if case == "blind" and budget is not None:
                 continue
             signal = [texts[q] for q in ids] if kind == "text" else [feats[q] for q in ids]
-            res = pipeline(ids, y, cost, signal, kind, budget)
+            res = pipeline(ids, y, cost, signal, kind, budget, [types[q] for q in ids])
             out.append({"case": case, "kind": kind, "budget": budget, **res})
             print(case, kind, budget, {k: round(v["accuracy"], 4) for k, v in res["learners"].items()})
     with open(OUT + "learned.json", "w") as f:

@@ -3,10 +3,13 @@ import Foundation
 /// The learners of METHODS §16.4.
 public enum RouterLearner: String, Sendable, CaseIterable {
     case knn, logistic, constant
+    /// §12's out-of-fold type router (§17.3 item 5), added when the input has types.
+    case type
 }
 
 public struct LearnedRouterOptions: Sendable {
-    public var learners: [RouterLearner] = RouterLearner.allCases
+    /// The learners trained (`type` runs only when the input has types).
+    public var learners: [RouterLearner] = [.knn, .logistic, .constant, .type]
     public var folds = 5
     public var seed: UInt64 = 0
     /// Mean $ per query the router may spend (needs costs); nil: λ_c = 0.
@@ -111,7 +114,7 @@ public struct LearnedRouters: Sendable {
 
         // Predictions per learner: out-of-fold for the test queries, in-sample for λ_c.
         var predictions: [RouterLearner: (oof: [Double], train: [[Double]])] = [:]
-        for learner in o.learners {
+        for learner in o.learners where learner != .type {
             var oof = [Double](repeating: 0, count: n * m)
             var train: [[Double]] = []
             let units = learner == .logistic ? o.folds * m : o.folds
@@ -124,7 +127,7 @@ public struct LearnedRouters: Sendable {
                             let f = learner == .logistic ? u / m : u
                             let rows = foldRows[f]
                             switch learner {
-                            case .constant:
+                            case .constant, .type:
                                 return LearnedRouters.constant(rows, y: y, m: m, wantTrain: wantTrain)
                             case .knn:
                                 return LearnedRouters.knn(
@@ -204,11 +207,29 @@ public struct LearnedRouters: Sendable {
         baselineAccuracy = baselineC.reduce(0, +) / Double(n)
 
         var results: [Result] = []
-        for learner in o.learners {
-            let (oof, train) = predictions[learner]!
+        let learners = o.learners.filter { $0 != .type || data.types != nil }
+        for learner in learners {
             var routes = [Int](repeating: 0, count: n)
             var choices: [FoldChoice] = []
-            for f in 0..<o.folds {
+            var oof = [Double](repeating: 0, count: n * m)
+            if learner == .type {
+                for f in 0..<o.folds {
+                    let rows = foldRows[f]
+                    let t = try LearnedRouters.typeRouter(data, y: y, rows: rows, budget: o.budget)
+                    for q in rows.test {
+                        routes[q] = t.route(q)
+                        for i in 0..<m {
+                            oof[q * m + i] = t.accuracy(q, i)
+                        }
+                    }
+                    choices.append(FoldChoice(lambda: nil, trainCost: hasCosts ? t.trainCost : nil, budgetMet: t.met))
+                }
+            }
+            let train = predictions[learner]?.train ?? []
+            if let p = predictions[learner] {
+                oof = p.oof
+            }
+            for f in 0..<o.folds where learner != .type {
                 let rows = foldRows[f]
                 let cbar = meanCosts[f]
                 var lambda: Double? = 0
@@ -376,6 +397,68 @@ public struct LearnedRouters: Sendable {
     }
 
     // MARK: learners
+
+    /// One fold's type router (METHODS §17.3 item 5): the training folds' §12 `type` frontier's
+    /// canonical policy at the budget (without one: at its oracle cost), the one mixing type
+    /// rounded to its cheaper model; a type unseen in training goes to the training single best
+    /// (the most accurate model within the budget; ties: cheaper, then input order). p̂[q, i] is
+    /// model i's training accuracy on q's type (overall for an unseen type).
+    struct TypeFold {
+        var modelOfType: [String: Int]
+        var accuracyOfType: [String: [Double]]
+        var fallback: Int
+        var overall: [Double]
+        var typeName: (Int) -> String
+        var trainCost: Double
+        var met: Bool
+
+        func route(_ q: Int) -> Int { modelOfType[typeName(q)] ?? fallback }
+        func accuracy(_ q: Int, _ i: Int) -> Double { (accuracyOfType[typeName(q)] ?? overall)[i] }
+    }
+
+    static func typeRouter(_ data: RouteData, y: [UInt8], rows: FoldRows, budget: Double?) throws -> TypeFold {
+        let types = data.types!
+        let m = data.m
+        let sub = try data.subset(rows.train)
+        let frontier = try RouteFrontier(sub, partition: .type)
+        let b = budget ?? frontier.oracleCost
+        let met = b >= frontier.budgetMin
+        let policy = frontier.policy(at: max(b, frontier.budgetMin))!
+        var modelOfType: [String: Int] = [:]
+        for (t, i) in policy.position.enumerated() {
+            modelOfType[frontier.typeNames[t]] = Int(i)
+        }
+        var accuracyOfType: [String: [Double]] = [:]
+        var count: [String: Int] = [:]
+        var overall = [Double](repeating: 0, count: m)
+        for q in rows.train {
+            let name = types.names[Int(types.index[q])]
+            var a = accuracyOfType[name] ?? [Double](repeating: 0, count: m)
+            for i in 0..<m {
+                a[i] += Double(y[q * m + i])
+                overall[i] += Double(y[q * m + i])
+            }
+            accuracyOfType[name] = a
+            count[name, default: 0] += 1
+        }
+        for (name, c) in count {
+            accuracyOfType[name] = accuracyOfType[name]!.map { $0 / Double(c) }
+        }
+        overall = overall.map { $0 / Double(rows.train.count) }
+        let cbar = (0..<m).map(sub.meanCost)
+        let within = (0..<m).filter { budget == nil || cbar[$0] <= budget! }
+        let pool = within.isEmpty ? [sub.cheapestModel] : within
+        let fallback = pool.min { a, c in
+            overall[a] != overall[c] ? overall[a] > overall[c] : (cbar[a] != cbar[c] ? cbar[a] < cbar[c] : a < c)
+        }!
+        var cost = CompensatedSum()
+        for (r, q) in rows.train.enumerated() {
+            cost.add(sub.costs.cost(query: r, model: modelOfType[types.names[Int(types.index[q])]]!))
+        }
+        return TypeFold(
+            modelOfType: modelOfType, accuracyOfType: accuracyOfType, fallback: fallback, overall: overall,
+            typeName: { types.names[Int(types.index[$0])] }, trainCost: cost.value / Double(rows.train.count), met: met)
+    }
 
     /// Training accuracy of every model, for the test and (in-sample) training queries.
     static func constant(_ rows: FoldRows, y: [UInt8], m: Int, wantTrain: Bool) -> (test: [Double], train: [Double]) {
@@ -591,7 +674,21 @@ extension RouteData {
                 values.append(costs.cost(query: q, model: i))
             }
         }
-        let t = types.map { ty in QueryTypes(names: ty.names, index: rows.map { ty.index[$0] }) }
+        // only the types present in `rows`, in first-seen order
+        let t = types.map { ty -> QueryTypes in
+            var names: [String] = []
+            var number: [Int32: Int32] = [:]
+            var index: [Int32] = []
+            for q in rows {
+                let k = ty.index[q]
+                if number[k] == nil {
+                    number[k] = Int32(names.count)
+                    names.append(ty.names[Int(k)])
+                }
+                index.append(number[k]!)
+            }
+            return QueryTypes(names: names, index: index)
+        }
         return try RouteData(matrix: x, costs: CellCosts(n: rows.count, m: m, values: values), types: t)
     }
 }

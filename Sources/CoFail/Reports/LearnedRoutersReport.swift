@@ -68,7 +68,11 @@ extension Report.Section {
                         r.folds.enumerated().map { f, c in
                             var d: [(String, JSONValue)] = [("fold", .int(f)), ("lambda_c", .num(c.lambda))]
                             if c.lambda == nil {
-                                d.append(("lambda_c_reason", .string("even the cheapest model exceeds the budget")))
+                                let why =
+                                    r.learner == .type
+                                    ? "the type router routes by the type frontier's policy, without λ_c"
+                                    : "even the cheapest model exceeds the budget"
+                                d.append(("lambda_c_reason", .string(why)))
                             }
                             d.append(("train_cost", .num(c.trainCost)))
                             if c.trainCost == nil {

@@ -56,11 +56,11 @@ import Testing
         ])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
-        #expect(lines.first == "query,learner,model" && lines.count == 1 + 3 * 300)
+        #expect(lines.first == "query,learner,model" && lines.count == 1 + 4 * 300)
         let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
         let section = json["learned_routers"] as! [String: Any]
         let learners = section["learners"] as! [String: [String: Any]]
-        #expect(Set(learners.keys) == ["knn", "logistic", "constant"])
+        #expect(Set(learners.keys) == ["knn", "logistic", "constant", "type"])
         #expect(learners["logistic"]!["verdict"] as? String == "pays")
         #expect(learners["constant"]!["gain_vs_single_best"] as? Double == 0)
         #expect(learners["knn"]!["frontier_value_query"] != nil)
