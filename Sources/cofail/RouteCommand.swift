@@ -200,7 +200,8 @@ struct RouteCommand: ParsableCommand {
                     evaluation = e
                     sections.append(.router(e, ignored: ignored))
                 }
-                if let folds, texts == nil && features == nil || data.types != nil {
+                // with --texts/--features, --folds is the learned routers' (their `type` learner is this router)
+                if let folds, signals == nil {
                     guard let typeFrontier = a.frontiers.first(where: { $0.partition == .type }) else {
                         throw UsageError("--folds needs the type partition (a type column in the input)")
                     }

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Seeded fuzzing of the cofail CLI: mutated wide/long/JSON Lines matrices (with and without a
 repeated-sample column), mutated unit files and extreme option values over certify (also
---sequential), analyze, bounds, bootstrap, scan, vote, route, cascade, simulate and merge (vote
-shards merged and compared with the unsharded run), mutated Inspect AI logs,
+--sequential), analyze, bounds, bootstrap, scan, vote, route (also learned routers with mutated
+texts and features), cascade, simulate and merge (vote shards merged and compared with the
+unsharded run), mutated Inspect AI logs,
 lm-evaluation-harness samples and results files and HELM run folders through `import` and `--from` (with --skip-invalid, --task, --aggregate,
 --lower-is-better, several paths), and hostile files: FIFOs and links to /dev/zero named as logs,
 folders named as logs, zip bombs, archives with a repeated entry, FIFO checkpoints.
@@ -230,7 +231,7 @@ def main():
     failures, counts = [], {}
     for case in range(a.cases):
         kind = rng.choice(["wide", "long", "jsonl", "units", "options", "inspect", "lm-eval", "helm", "samples",
-                           "hostile", "decisions", "vote-merge", "import-options"])
+                           "hostile", "decisions", "vote-merge", "import-options", "learned"])
         path = os.path.join(tmp, "c%d" % case + (".jsonl" if kind == "jsonl" else ".csv"))
         fmt = ["--format", "json"]
         compare = None
@@ -246,6 +247,20 @@ def main():
                 args += ["--draws", "2000"]
             if args[0] in ("vote", "bootstrap"):
                 args += ["--replicates", "3"]
+        elif kind == "learned":
+            # route --texts/--features on the learned-router fixture with mutated side files
+            base = "Tests/CoFailTests/Fixtures/learned/" + rng.choice(["topical", "blind"])
+            flag, name = rng.choice([("--texts", "texts.csv"), ("--features", "features.csv")])
+            side = os.path.join(tmp, "side%d.csv" % case)
+            text = open(os.path.join(base, name), encoding="utf-8").read()
+            open(side, "wb").write(mutate(rng, text) if rng.random() < 0.6 else text.encode())
+            args = ["route", base + "/matrix.csv", flag, side, "--partition", "none"] + fmt
+            args += rng.choice([[], ["--budget", rng.choice(["0", "0.002", "1e300", "-1"])],
+                                ["--learner", rng.choice(["knn", "logistic,type", "x", "all"])],
+                                ["--neighbors", rng.choice(["0", "1", "100000"])],
+                                ["--l2", rng.choice(["0", "1e-300", "1e300"])],
+                                ["--hash-buckets", rng.choice(["1", "16", "16777217"])],
+                                ["--folds", rng.choice(["1", "2", "400"])], ["--routes-out", side + ".routes"]])
         elif kind == "decisions":
             command = rng.choice(["vote", "route", "cascade", "simulate"])
             if command == "vote":
