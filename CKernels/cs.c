@@ -120,33 +120,27 @@ static void set_hi(ends *e, double hi) {
 }
 
 /*
- * Cuts the ends with the interval at (s, t): the upper end moves when it lies above s/t with
- * log M_t(hi) >= c (outside the new interval), the lower end when it lies below s/t with
- * log M_t(lo) >= c; an end still at 0 or 1 moves as soon as the new interval leaves it.
+ * Moves the ends the O(1) test of the stream found outside the interval at (s, t) (`hi_cut`: the
+ * upper end lies above s/t with log M_t(hi) >= c; `lo_cut` likewise below): each new end is the
+ * root between s/t and the old end, by Newton from the old end (bracketed from the midpoint when
+ * the end is still at 0 or 1).
  */
-static int cut(ends *e, double s, double t, double ratio, double c) {
+static int cut(ends *e, double s, double t, double ratio, double c, int hi_cut, int lo_cut) {
     double mle = s / t;
-    if (s < t && e->hi > mle) {
-        int outside = e->hi >= 1 || ratio - s * e->log_hi - (t - s) * e->log1m_hi >= c;
-        if (outside) {
-            double r;
-            int st = root(s, t, ratio, c, mle, e->hi, 0, e->hi < 1 ? e->hi : -1, &r);
-            if (st != CF_OK)
-                return st;
-            if (r < e->hi)
-                set_hi(e, r);
-        }
+    double r;
+    if (hi_cut) {
+        int st = root(s, t, ratio, c, mle, e->hi, 0, e->hi < 1 ? e->hi : -1, &r);
+        if (st != CF_OK)
+            return st;
+        if (r < e->hi)
+            set_hi(e, r);
     }
-    if (s > 0 && e->lo < mle) {
-        int outside = e->lo <= 0 || ratio - s * e->log_lo - (t - s) * e->log1m_lo >= c;
-        if (outside) {
-            double r;
-            int st = root(s, t, ratio, c, e->lo, mle, 1, e->lo > 0 ? e->lo : -1, &r);
-            if (st != CF_OK)
-                return st;
-            if (r > e->lo)
-                set_lo(e, r);
-        }
+    if (lo_cut) {
+        int st = root(s, t, ratio, c, e->lo, mle, 1, e->lo > 0 ? e->lo : -1, &r);
+        if (st != CF_OK)
+            return st;
+        if (r > e->lo)
+            set_lo(e, r);
     }
     return CF_OK;
 }
@@ -194,7 +188,7 @@ int cf_cs_stream_advance(
             }
             double ratio = lga[s] + lgb[t - s] - lgab[t];
             double ds = (double)s, dt = (double)t;
-            /* The O(1) tests of cut(), without branches: most observations move neither end. An end
+            /* The O(1) tests of the ends, without branches: most observations move neither end. An end
              * at 1 (or 0) gives an infinite log M that passes the test, or NaN (no cut) where its
              * count is 0 and the end cannot move. */
             double f_hi = ratio - ds * e.log_hi - (dt - ds) * e.log1m_hi;
@@ -202,7 +196,7 @@ int cf_cs_stream_advance(
             int hi_cut = (e.hi * dt > ds) & (f_hi >= c);
             int lo_cut = (e.lo * dt < ds) & (f_lo >= c);
             if (hi_cut || lo_cut) {
-                status = cut(&e, ds, dt, ratio, c);
+                status = cut(&e, ds, dt, ratio, c, hi_cut, lo_cut);
                 if (status != CF_OK)
                     break;
                 if (!st->t_hi_below && e.hi < o)

@@ -167,39 +167,28 @@ public struct LearnedRouters: Sendable {
         // Training mean costs and the baseline per fold.
         var baselineC = [Double](repeating: 0, count: n)
         var meanCosts: [[Double]] = []
+        var trainData: [RouteData] = []
         for f in 0..<o.folds {
             let rows = foldRows[f]
-            let cbar = (0..<m).map { i in
-                rows.train.reduce(0.0) { $0 + data.costs.cost(query: $1, model: i) } / Double(rows.train.count)
-            }
-            meanCosts.append(cbar)
-            let acc = (0..<m).map { i in rows.train.reduce(0) { $0 + Int(y[$1 * m + i]) } }
+            let sub = try data.subset(rows.train)
+            trainData.append(sub)
+            // c̄ as the plain mean of the training costs: C(λ) <= B at a breakpoint turns on its last bit
+            meanCosts.append(
+                (0..<m).map { i in
+                    rows.train.reduce(0.0) { $0 + data.costs.cost(query: $1, model: i) } / Double(rows.train.count)
+                })
+            var policy: RoutePolicy?
             if let b = o.budget {
-                let sub = try data.subset(rows.train)
-                let frontier = try RouteFrontier(sub, partition: .none)
-                if let policy = frontier.policy(at: b) {
-                    let from = Int(policy.position[0])
-                    let mix = policy.mix
-                    for q in rows.test {
-                        if let mix {
-                            baselineC[q] =
-                                (1 - mix.weight) * Double(y[q * m + mix.from]) + mix.weight * Double(y[q * m + mix.to])
-                        } else {
-                            baselineC[q] = Double(y[q * m + from])
-                        }
-                    }
+                policy = try RouteFrontier(sub, partition: .none).policy(at: b)
+            }
+            // the best mixture at the budget, else (no budget, or a budget below every model) one model
+            let single = o.budget == nil ? sub.bestModel : sub.cheapestModel
+            for q in rows.test {
+                if let mix = policy?.mix {
+                    baselineC[q] =
+                        (1 - mix.weight) * Double(y[q * m + mix.from]) + mix.weight * Double(y[q * m + mix.to])
                 } else {
-                    let cheapest = sub.cheapestModel
-                    for q in rows.test {
-                        baselineC[q] = Double(y[q * m + cheapest])
-                    }
-                }
-            } else {
-                let best = (0..<m).min { a, b in
-                    acc[a] != acc[b] ? acc[a] > acc[b] : cbar[a] < cbar[b]
-                }!
-                for q in rows.test {
-                    baselineC[q] = Double(y[q * m + best])
+                    baselineC[q] = Double(y[q * m + (policy.map { Int($0.position[0]) } ?? single)])
                 }
             }
         }
@@ -215,7 +204,7 @@ public struct LearnedRouters: Sendable {
             if learner == .type {
                 for f in 0..<o.folds {
                     let rows = foldRows[f]
-                    let t = try LearnedRouters.typeRouter(data, y: y, rows: rows, budget: o.budget)
+                    let t = try LearnedRouters.typeRouter(data, trainData[f], y: y, rows: rows, budget: o.budget)
                     for q in rows.test {
                         routes[q] = t.route(q)
                         for i in 0..<m {
@@ -416,10 +405,13 @@ public struct LearnedRouters: Sendable {
         func accuracy(_ q: Int, _ i: Int) -> Double { (accuracyOfType[typeName(q)] ?? overall)[i] }
     }
 
-    static func typeRouter(_ data: RouteData, y: [UInt8], rows: FoldRows, budget: Double?) throws -> TypeFold {
+    static func typeRouter(
+        _ data: RouteData, _ sub: RouteData, y: [UInt8], rows: FoldRows, budget: Double?
+    ) throws
+        -> TypeFold
+    {
         let types = data.types!
         let m = data.m
-        let sub = try data.subset(rows.train)
         let frontier = try RouteFrontier(sub, partition: .type)
         let b = budget ?? frontier.oracleCost
         let met = b >= frontier.budgetMin
@@ -445,12 +437,7 @@ public struct LearnedRouters: Sendable {
             accuracyOfType[name] = accuracyOfType[name]!.map { $0 / Double(c) }
         }
         overall = overall.map { $0 / Double(rows.train.count) }
-        let cbar = (0..<m).map(sub.meanCost)
-        let within = (0..<m).filter { budget == nil || cbar[$0] <= budget! }
-        let pool = within.isEmpty ? [sub.cheapestModel] : within
-        let fallback = pool.min { a, c in
-            overall[a] != overall[c] ? overall[a] > overall[c] : (cbar[a] != cbar[c] ? cbar[a] < cbar[c] : a < c)
-        }!
+        let fallback = sub.singleBest(within: budget)
         var cost = CompensatedSum()
         for (r, q) in rows.train.enumerated() {
             cost.add(sub.costs.cost(query: r, model: modelOfType[types.names[Int(types.index[q])]]!))

@@ -52,11 +52,16 @@ public struct RouteData: Sendable {
     }
 
     /// The most accurate model (ties: lower cost, then input order).
-    public var bestModel: Int {
-        (0..<m).min { a, b in
+    public var bestModel: Int { singleBest(within: nil) }
+
+    /// The most accurate model whose mean cost is at most `budget` (ties: lower cost, then input
+    /// order); the cheapest model when none is (METHODS §17.3 item 1).
+    public func singleBest(within budget: Double?) -> Int {
+        let pool = (0..<m).filter { budget == nil || meanCost($0) <= budget! }
+        return pool.min { a, b in
             let (ka, kb) = (correctCount(a), correctCount(b))
             return ka != kb ? ka > kb : meanCost(a) < meanCost(b)
-        } ?? 0
+        } ?? cheapestModel
     }
 }
 

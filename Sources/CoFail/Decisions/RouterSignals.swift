@@ -91,6 +91,7 @@ public enum RouterSignals: Sendable {
     /// Rows keyed by query id, placed at the kept queries' positions.
     struct RowCollector<T> {
         let file: String
+        let queryIDs: [String]
         var position: [String: Int] = [:]
         var rows: [T?]
         var lines: [Int]
@@ -98,6 +99,7 @@ public enum RouterSignals: Sendable {
 
         init(queryIDs: [String], file: String) {
             self.file = file
+            self.queryIDs = queryIDs
             for (q, id) in queryIDs.enumerated() {
                 position[id] = q
             }
@@ -122,9 +124,8 @@ public enum RouterSignals: Sendable {
         func finish(what: String) throws -> [T] {
             if let q = rows.firstIndex(where: { $0 == nil }) {
                 let missing = rows.filter { $0 == nil }.count
-                let id = position.first { $0.value == q }!.key
                 throw CoFailError.data(
-                    InputLocation(file: file), value: id,
+                    InputLocation(file: file), value: queryIDs[q],
                     message: "no \(what) for this kept query (\(missing) kept queries have none)")
             }
             return rows.map { $0! }
