@@ -237,3 +237,45 @@ struct IntervalOptions: ParsableArguments {
         }
     }
 }
+
+/// The learned routers' signal and settings (METHODS §16.2–§16.4), shared by route and decide.
+struct LearnedRouterFlags: ParsableArguments {
+    @Option(help: "Learned routers from the prompts: CSV query,text or JSON Lines {\"query\", \"text\"}.")
+    var texts: String?
+    @Option(help: "Learned routers from numeric features: CSV query,f1,…,fd (e.g. embeddings).")
+    var features: String?
+    @Option(help: "kNN router: neighbours k.")
+    var neighbors: Int = 10
+    @Option(help: "Logistic router: L2 penalty λ on the weights (the intercept is not penalised).")
+    var l2: Double = 1
+    @Option(name: .customLong("hash-buckets"), help: "Text features: hash buckets D.")
+    var hashBuckets: Int = 1 << 18
+
+    func validate() throws {
+        if texts != nil && features != nil {
+            throw ValidationError("give --texts or --features, not both")
+        }
+        if neighbors < 1 {
+            throw ValidationError("--neighbors must be at least 1 (got \(neighbors))")
+        }
+        if !(l2 > 0 && l2.isFinite) {
+            throw ValidationError("--l2 must be a positive number (got \(l2))")
+        }
+        if hashBuckets < 1 || hashBuckets > 1 << 24 {
+            throw ValidationError("--hash-buckets must lie in 1...\(1 << 24) (got \(hashBuckets))")
+        }
+    }
+
+    /// Whether a signal was given.
+    var given: Bool { texts != nil || features != nil }
+
+    /// The signal for the kept queries, or nil without one.
+    func load(queryIDs: [String]) throws -> RouterSignals.Load? {
+        try texts.map { try RouterSignals.loadTexts($0, queryIDs: queryIDs) }
+            ?? features.map { try RouterSignals.loadFeatures($0, queryIDs: queryIDs) }
+    }
+
+    var echo: [(String, JSONValue)] {
+        [("texts", texts.map { .string($0) } ?? .null), ("features", features.map { .string($0) } ?? .null)]
+    }
+}

@@ -44,20 +44,10 @@ struct RouteCommand: ParsableCommand {
     var folds: Int?
     @Option(help: "Seed of the held-out fold split (default 1 for the type router, 0 for learned routers).")
     var seed: UInt64?
-    @Option(help: "Learned routers from the prompts: CSV query,text or JSON Lines {\"query\", \"text\"}.")
-    var texts: String?
-    @Option(help: "Learned routers from numeric features: CSV query,f1,…,fd (e.g. embeddings).")
-    var features: String?
     @Option(help: "Learners: knn, logistic, constant, type (needs types), comma-separated, or all.")
     var learner: String = "all"
     @Option(help: "Learned routers: mean $ per query to spend (needs costs; baseline: the best type-blind mixture).")
     var budget: Double?
-    @Option(help: "kNN: neighbours k.")
-    var neighbors: Int = 10
-    @Option(help: "Logistic: L2 penalty λ on the weights (the intercept is not penalised).")
-    var l2: Double = 1
-    @Option(name: .customLong("hash-buckets"), help: "Text features: hash buckets D.")
-    var hashBuckets: Int = 1 << 18
     @Option(help: "Overhead o a learned router must beat the baseline by (accuracy, as a fraction).")
     var overhead: Double = 0.01
     @Option(help: "Two-sided level of the gain's interval.")
@@ -72,6 +62,7 @@ struct RouteCommand: ParsableCommand {
     var models: String?
     @Option(help: "Write an SVG: accuracy against dollars per query, and λ(B).")
     var plot: String?
+    @OptionGroup var routers: LearnedRouterFlags
     @OptionGroup var input: InputOptions
     @OptionGroup var out: OutputOptions
 
@@ -88,10 +79,7 @@ struct RouteCommand: ParsableCommand {
         if let k = folds, k < 2 {
             throw ValidationError("--folds must be at least 2 (got \(k))")
         }
-        if texts != nil && features != nil {
-            throw ValidationError("give --texts or --features, not both")
-        }
-        let learned = texts != nil || features != nil
+        let learned = routers.given
         let needs: [(Bool, String)] = [
             (budget != nil, "--budget"), (routesOut != nil, "--routes-out"), (learner != "all", "--learner"),
         ]
@@ -101,15 +89,6 @@ struct RouteCommand: ParsableCommand {
         _ = try learners()
         if let b = budget, !(b >= 0 && b.isFinite) {
             throw ValidationError("--budget must be a non-negative number (got \(b))")
-        }
-        if neighbors < 1 {
-            throw ValidationError("--neighbors must be at least 1 (got \(neighbors))")
-        }
-        if !(l2 > 0 && l2.isFinite) {
-            throw ValidationError("--l2 must be a positive number (got \(l2))")
-        }
-        if hashBuckets < 1 || hashBuckets > 1 << 24 {
-            throw ValidationError("--hash-buckets must lie in 1...\(1 << 24) (got \(hashBuckets))")
         }
         if !(overhead >= 0 && overhead <= 1) {
             throw ValidationError("--overhead must lie in [0, 1] (got \(overhead))")
@@ -172,9 +151,7 @@ struct RouteCommand: ParsableCommand {
             let (x, cov) = try raw.applyCoverage(input.policy, registry: reg, models: pool)
             let mc = try modelCosts.map { try ModelCosts.load($0) }
             let costs = try CellCosts.select(raw, cov, modelCosts: mc)
-            let signals =
-                try texts.map { try RouterSignals.loadTexts($0, queryIDs: x.queryIDs) }
-                ?? features.map { try RouterSignals.loadFeatures($0, queryIDs: x.queryIDs) }
+            let signals = try routers.load(queryIDs: x.queryIDs)
             if costs == nil && signals == nil {
                 throw UsageError(
                     "\(raw.source) has no cost field: route needs a cost per cell (long CSV / JSON Lines 'cost') "
@@ -202,13 +179,11 @@ struct RouteCommand: ParsableCommand {
                 }
                 // with --texts/--features, --folds is the learned routers' (their `type` learner is this router)
                 if let folds, signals == nil {
-                    guard let typeFrontier = a.frontiers.first(where: { $0.partition == .type }) else {
+                    guard a.frontiers.contains(where: { $0.partition == .type }) else {
                         throw UsageError("--folds needs the type partition (a type column in the input)")
                     }
-                    let budget = policyBudget ?? typeFrontier.defaultPolicyBudget
                     let t = try TypeRouter(
-                        data, typeFrontier: typeFrontier, policyBudget: budget, folds: folds, seed: seed ?? 1,
-                        frontiers: a.frontiers)
+                        data, policyBudget: policyBudget, folds: folds, seed: seed ?? 1, frontiers: a.frontiers)
                     sections.append(.typeRouter(t))
                 }
             } else if routes != nil || policyOut != nil {
@@ -221,9 +196,9 @@ struct RouteCommand: ParsableCommand {
                 lo.folds = folds ?? 5
                 lo.seed = seed ?? 0
                 lo.budget = budget
-                lo.neighbors = neighbors
-                lo.l2 = l2
-                lo.hashBuckets = hashBuckets
+                lo.neighbors = routers.neighbors
+                lo.l2 = routers.l2
+                lo.hashBuckets = routers.hashBuckets
                 lo.overhead = overhead
                 lo.alpha = alpha
                 lo.threads = threads
@@ -251,11 +226,10 @@ struct RouteCommand: ParsableCommand {
                     ("budgets", budgets.map { .string($0) } ?? .null), ("budget_grid", .int(budgetGrid)),
                     ("policy_budget", .num(policyBudget)), ("routes", routes.map { .string($0) } ?? .null),
                     ("folds", folds.map { .int($0) } ?? .null), ("seed", seed.map { .string(String($0)) } ?? .null),
-                    ("texts", texts.map { .string($0) } ?? .null), ("features", features.map { .string($0) } ?? .null),
                     ("learner", .string(learner)), ("budget", .num(budget)),
                     ("model_costs", modelCosts.map { .string($0) } ?? .null),
                     ("models", models.map { .string($0) } ?? .null),
-                ] + input.echo
+                ] + routers.echo + input.echo
             try emit(Report(command: "route", inputs: inputs, sections: sections).render(out.format), to: out.output)
         }
     }

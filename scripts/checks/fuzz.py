@@ -2,10 +2,10 @@
 """Seeded fuzzing of the cofail CLI: mutated wide/long/JSON Lines matrices (with and without a
 repeated-sample column), mutated unit files and extreme option values over certify (also
 --sequential), analyze, bounds, bootstrap, scan, vote, route (also learned routers with mutated
-texts and features), cascade, simulate and merge (vote shards merged and compared with the
-unsharded run), mutated Inspect AI logs,
-lm-evaluation-harness samples and results files and HELM run folders through `import` and `--from` (with --skip-invalid, --task, --aggregate,
---lower-is-better, several paths), and hostile files: FIFOs and links to /dev/zero named as logs,
+texts and features), cascade, decide (mutated deployment logs and prompts), simulate and merge
+(vote shards merged and compared with the unsharded run), mutated Inspect AI logs,
+lm-evaluation-harness samples and results files and HELM run folders through `import` and
+`--from` (with --skip-invalid, --task, --aggregate, --lower-is-better, several paths), and hostile files: FIFOs and links to /dev/zero named as logs,
 folders named as logs, zip bombs, archives with a repeated entry, FIFO checkpoints.
 A case fails when the process dies by a signal, hangs (more than 30 s), exits with a code the
 README does not document, prints under --format json with exit 0 anything but one strict JSON
@@ -231,7 +231,7 @@ def main():
     failures, counts = [], {}
     for case in range(a.cases):
         kind = rng.choice(["wide", "long", "jsonl", "units", "options", "inspect", "lm-eval", "helm", "samples",
-                           "hostile", "decisions", "vote-merge", "import-options", "learned"])
+                           "hostile", "decisions", "vote-merge", "import-options", "learned", "decide"])
         path = os.path.join(tmp, "c%d" % case + (".jsonl" if kind == "jsonl" else ".csv"))
         fmt = ["--format", "json"]
         compare = None
@@ -261,6 +261,27 @@ def main():
                                 ["--l2", rng.choice(["0", "1e-300", "1e300"])],
                                 ["--hash-buckets", rng.choice(["1", "16", "16777217"])],
                                 ["--folds", rng.choice(["1", "2", "400"])], ["--routes-out", side + ".routes"]])
+        elif kind == "decide":
+            # decide on the deployment fixture: a mutated matrix or prompts file, extreme options
+            base = "Tests/CoFailTests/Fixtures/decide/"
+            matrix, prompts = base + "matrix.csv", base + "prompts.csv"
+            if rng.random() < 0.4:
+                target = rng.choice(["matrix", "prompts"])
+                side = os.path.join(tmp, "decide%d.csv" % case)
+                text = open(base + target + ".csv", encoding="utf-8").read()
+                open(side, "wb").write(mutate(rng, text))
+                matrix, prompts = (side, prompts) if target == "matrix" else (matrix, side)
+            args = ["decide", matrix] + fmt + rng.choice([[], ["--texts", prompts]])
+            for _ in range(rng.randint(0, 3)):
+                args += rng.choice([["--budget", rng.choice(["0", "1e-5", "0.002", "1e300", "-1", "nan"])],
+                                    ["--overhead", rng.choice(["0", "1", "0.5", "2"])],
+                                    ["--folds", rng.choice(["1", "2", "400", "401"])],
+                                    ["--vote-pool", rng.choice(["2", "3", "100"])],
+                                    ["--max-vote-size", rng.choice(["1", "3", "4", "99"])],
+                                    ["--alpha", rng.choice(["1e-10", "0.999", "0"])],
+                                    ["--delta", rng.choice(["1e-12", "0.5", "1"])],
+                                    ["--seed", "18446744073709551615"], ["--threads", rng.choice(["1", "3"])],
+                                    ["--min-model-coverage", "0.5"]])
         elif kind == "decisions":
             command = rng.choice(["vote", "route", "cascade", "simulate"])
             if command == "vote":
@@ -361,7 +382,8 @@ def main():
             else:
                 data = {"wide": wide, "long": long_csv, "jsonl": jsonl}[kind](rng)
                 open(path, "wb").write(mutate(rng, data) if rng.random() < 0.5 else data.encode())
-            command = rng.choice(["certify", "analyze", "bounds", "bootstrap", "scan", "vote", "route", "cascade"])
+            command = rng.choice(["certify", "analyze", "bounds", "bootstrap", "scan", "vote", "route", "cascade",
+                                  "decide"])
             args = [command, path] + fmt
             if command == "analyze":
                 args += ["--draws", "2000"]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Draws every chart cofail makes (analyze, bootstrap, scan, vote, route, cascade, simulate curve,
-# certify --sequential) from the bundled data and renders each to PNG with rsvg-convert
+# certify --sequential, decide) from the bundled data and renders each to PNG with rsvg-convert
 # (librsvg2-bin): an SVG the renderer rejects fails the check; then redraws the README's charts and
 # fails when docs/ differs from them.
 # Usage: scripts/checks/render_charts.sh [EXE]
@@ -19,6 +19,7 @@ m=examples/zeroeval_math_l5/matrix.csv
 "$exe" simulate curve --pi 0.03 --q 0.35 --max-models 12 --plot "$work/curve.svg" > /dev/null
 "$exe" analyze "$m" --draws 20000 --plot "$work/analyze.svg" > /dev/null
 "$exe" certify "$m" --sequential --overhead 0.02 --plot "$work/sequential.svg" > /dev/null
+"$exe" decide examples/decide/matrix.csv --budget 0.002 --plot "$work/decide.svg" > /dev/null
 for svg in "$work"/*.svg; do
     rsvg-convert "$svg" -o "${svg%.svg}.png"
     [ -s "${svg%.svg}.png" ] || { echo "render: empty PNG from $svg" >&2; exit 1; }

@@ -12,6 +12,7 @@ MATH = "examples/zeroeval_math_l5/matrix.csv"
 REGISTRY = "examples/zeroeval_math_l5/models.csv"
 ROUTING = "examples/routing/matrix.csv"
 CASCADE = "examples/cascade/matrix.csv"
+DECIDE = "examples/decide/matrix.csv"
 
 
 def runs(tmp):
@@ -49,6 +50,9 @@ def runs(tmp):
         g.write("query," + ",".join(models) + "\n")
         for q, row in cells.items():
             g.write(q + "," + ",".join(row[mm] for mm in models) + "\n")
+    one_model = os.path.join(tmp, "one_model.csv")
+    with open(one_model, "w") as g:
+        g.write("query,a\n" + "".join("q%d,%d\n" % (q, q % 3 != 0) for q in range(20)))
     return [
         ["certify", MATH],
         ["certify", samples, "--aggregate", "majority"],
@@ -115,6 +119,12 @@ def runs(tmp):
         ["certify", "Tests/CoFailTests/Fixtures/sequential_sorted.csv", "--sequential", "--overhead", "0.03",
          "--prior", "1,1"],
         ["plan", "--gain", "0.05", "--overhead", "0.04", "--delta", "1e-9", "--prior", "1,1"],
+        ["decide", MATH],
+        ["decide", DECIDE, "--texts", "examples/decide/prompts.csv", "--budget", "0.002", "--html",
+         os.path.join(tmp, "decide.html"), "--plot", os.path.join(tmp, "decide.svg")],
+        ["decide", DECIDE, "--budget", "1e-5", "--overhead", "0"],
+        ["decide", DECIDE, "--folds", "3", "--seed", "4", "--vote-pool", "3"],
+        ["decide", one_model],
     ]
 
 

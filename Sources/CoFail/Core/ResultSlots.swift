@@ -1,4 +1,5 @@
 import Synchronization
+import Dispatch
 
 /// The next unclaimed index of a batch, shared by its threads.
 final class UnitCursor: Sendable {
@@ -33,5 +34,24 @@ final class ResultSlots<T>: @unchecked Sendable {
 
     func take(_ k: Int) -> Result<T, Error> {
         slots[k]!
+    }
+}
+
+extension ResultSlots {
+    /// `body(u)` for every unit u in 0..<count, worker w taking units w, w + t, … of t = min(threads,
+    /// count) workers; the results in unit order, so they do not depend on the thread count. The first
+    /// error in unit order is rethrown.
+    static func map(_ count: Int, threads: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
+        guard count > 0 else {
+            return []
+        }
+        let slots = ResultSlots<T>(count: count)
+        let workers = max(1, min(threads, count))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for u in stride(from: w, to: count, by: workers) {
+                slots.store(u, Result { try body(u) })
+            }
+        }
+        return try (0..<count).map { try slots.take($0).get() }
     }
 }

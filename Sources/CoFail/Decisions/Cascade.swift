@@ -65,9 +65,13 @@ public struct CascadeCurve: Sendable {
     let twiceU: Int
 
     public init(_ x: CascadeSample) throws {
+        self.init(x, order: try Ordering.ascending(x.confidence))
+    }
+
+    /// The curve of `x` given its queries in ascending confidence (`order`, ties in any order).
+    init(_ x: CascadeSample, order: [Int]) {
         n = x.n
         let s = x.confidence
-        let order = try Ordering.ascending(s)
         var levels: [Double] = []
         var escalated = [0]
         var cheapRight = [0]

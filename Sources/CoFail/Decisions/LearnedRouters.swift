@@ -177,19 +177,11 @@ public struct LearnedRouters: Sendable {
                 (0..<m).map { i in
                     rows.train.reduce(0.0) { $0 + data.costs.cost(query: $1, model: i) } / Double(rows.train.count)
                 })
-            var policy: RoutePolicy?
-            if let b = o.budget {
-                policy = try RouteFrontier(sub, partition: .none).policy(at: b)
-            }
-            // the best mixture at the budget, else (no budget, or a budget below every model) one model
-            let single = o.budget == nil ? sub.bestModel : sub.cheapestModel
+            // the single best, or at a budget the best mixture (the cheapest model below every model)
+            let mixture = try o.budget.map { try sub.bestMixture(at: $0) }
+            let single = sub.bestModel
             for q in rows.test {
-                if let mix = policy?.mix {
-                    baselineC[q] =
-                        (1 - mix.weight) * Double(y[q * m + mix.from]) + mix.weight * Double(y[q * m + mix.to])
-                } else {
-                    baselineC[q] = Double(y[q * m + (policy.map { Int($0.position[0]) } ?? single)])
-                }
+                baselineC[q] = mixture?.expectation { Double(y[q * m + $0]) } ?? Double(y[q * m + single])
             }
         }
         baseline = o.budget == nil ? "single_best" : "best_mixture"
@@ -204,7 +196,7 @@ public struct LearnedRouters: Sendable {
             if learner == .type {
                 for f in 0..<o.folds {
                     let rows = foldRows[f]
-                    let t = try LearnedRouters.typeRouter(data, trainData[f], y: y, rows: rows, budget: o.budget)
+                    let t = try LearnedRouters.typeRouter(data, trainData[f], y: y, train: rows.train, budget: o.budget)
                     for q in rows.test {
                         routes[q] = t.route(q)
                         for i in 0..<m {
@@ -406,7 +398,7 @@ public struct LearnedRouters: Sendable {
     }
 
     static func typeRouter(
-        _ data: RouteData, _ sub: RouteData, y: [UInt8], rows: FoldRows, budget: Double?
+        _ data: RouteData, _ sub: RouteData, y: [UInt8], train: [Int], budget: Double?
     ) throws
         -> TypeFold
     {
@@ -423,7 +415,7 @@ public struct LearnedRouters: Sendable {
         var accuracyOfType: [String: [Double]] = [:]
         var count: [String: Int] = [:]
         var overall = [Double](repeating: 0, count: m)
-        for q in rows.train {
+        for q in train {
             let name = types.names[Int(types.index[q])]
             var a = accuracyOfType[name] ?? [Double](repeating: 0, count: m)
             for i in 0..<m {
@@ -436,15 +428,15 @@ public struct LearnedRouters: Sendable {
         for (name, c) in count {
             accuracyOfType[name] = accuracyOfType[name]!.map { $0 / Double(c) }
         }
-        overall = overall.map { $0 / Double(rows.train.count) }
+        overall = overall.map { $0 / Double(train.count) }
         let fallback = sub.singleBest(within: budget)
         var cost = CompensatedSum()
-        for (r, q) in rows.train.enumerated() {
+        for (r, q) in train.enumerated() {
             cost.add(sub.costs.cost(query: r, model: modelOfType[types.names[Int(types.index[q])]]!))
         }
         return TypeFold(
             modelOfType: modelOfType, accuracyOfType: accuracyOfType, fallback: fallback, overall: overall,
-            typeName: { types.names[Int(types.index[$0])] }, trainCost: cost.value / Double(rows.train.count), met: met)
+            typeName: { types.names[Int(types.index[$0])] }, trainCost: cost.value / Double(train.count), met: met)
     }
 
     /// Training accuracy of every model, for the test and (in-sample) training queries.

@@ -63,6 +63,35 @@ public struct RouteData: Sendable {
             return ka != kb ? ka > kb : meanCost(a) < meanCost(b)
         } ?? cheapestModel
     }
+
+    /// The Part III baseline at budget b: the §12 `none` frontier's canonical policy (at most two
+    /// models, the second with probability `weight`), or the cheapest model alone with
+    /// `meetsBudget` false when b is below every model's mean cost.
+    public func bestMixture(at b: Double) throws -> ModelMixture {
+        guard let policy = try RouteFrontier(self, partition: .none).policy(at: b) else {
+            return ModelMixture(from: cheapestModel, to: cheapestModel, weight: 0, meetsBudget: false)
+        }
+        if let mix = policy.mix {
+            return ModelMixture(from: mix.from, to: mix.to, weight: mix.weight, meetsBudget: true)
+        }
+        let i = Int(policy.position[0])
+        return ModelMixture(from: i, to: i, weight: 0, meetsBudget: true)
+    }
+}
+
+/// A random mixture of at most two models: `to` with probability `weight`, else `from`.
+public struct ModelMixture: Sendable, Equatable {
+    public let from: Int
+    public let to: Int
+    public let weight: Double
+    public let meetsBudget: Bool
+
+    /// E[v(model)] under the mixture (exactly v(from) for one model).
+    public func expectation(_ v: (Int) -> Double) -> Double {
+        weight == 0 ? v(from) : (1 - weight) * v(from) + weight * v(to)
+    }
+
+    public var models: [Int] { weight == 0 ? [from] : [from, to] }
 }
 
 /// The exact budget frontier V(B) of one partition (METHODS §12.4–§12.5): per-type increasing

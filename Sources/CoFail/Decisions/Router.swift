@@ -122,30 +122,31 @@ public struct RouterEvaluation: Sendable {
     }
 }
 
-/// The realisable type router (`--folds k`): routes each held-out query by the bang-per-buck
-/// rule `argmax_m (q_tm − λ·c_tm)` with q, c estimated on the other folds and λ the full-sample
-/// type frontier's shadow price at the policy budget; a type unseen in training goes to the
-/// model maximising `A_m − λ·C_m` there.
+/// The realisable type router (`--folds k`, METHODS §17.3 item 5): on each fold's training
+/// queries, the §12 type frontier's canonical policy at the policy budget (without one: at that
+/// frontier's oracle cost), the one mixing type rounded to its cheaper model; held-out queries go
+/// to their type's model, a type unseen in training to the training single best. `decide`'s
+/// `route_type` is the same rule.
 public struct TypeRouter: Sendable {
     public struct Fold: Sendable {
         public let testQueries: Int
         public let unseenTypeQueries: Int
+        /// Mean $ per query of the fold's policy on its training queries.
+        public let trainCost: Double
+        public let budgetMet: Bool
         public let evaluation: RouterEvaluation
     }
 
     public let folds: Int
     public let seed: UInt64
-    public let lambda: Double
-    public let lambdaSource: String
-    public let policyBudget: Double
+    public let policyBudget: Double?
     public let foldAssignment: [Int]
     public let perFold: [Fold]
     public let routes: [Int]
     public let pooled: RouterEvaluation
 
     public init(
-        _ data: RouteData, typeFrontier: RouteFrontier, policyBudget: Double, folds k: Int, seed: UInt64,
-        frontiers: [RouteFrontier]
+        _ data: RouteData, policyBudget: Double?, folds k: Int, seed: UInt64, frontiers: [RouteFrontier]
     ) throws {
         guard let types = data.types else {
             throw CoFailError.missingField(field: "type", neededBy: "the type router")
@@ -154,85 +155,32 @@ public struct TypeRouter: Sendable {
             throw CoFailError.invalidParameter(
                 name: "folds", value: String(k), requirement: "lie in 2...\(data.n) (the number of kept queries)")
         }
-        let prices = typeFrontier.shadowPrices(at: policyBudget)
-        let price: Double
-        if let l = prices.left.value {
-            price = l
-            lambdaSource = "shadow_price_left"
-        } else if let r = prices.right.value {
-            price = r
-            lambdaSource = "shadow_price_right (the policy budget is budget_min)"
-        } else {
-            throw CoFailError.invalidParameter(
-                name: "policy_budget", value: String(policyBudget), requirement: "be at least the type budget_min")
-        }
-        lambda = price
         folds = k
         self.seed = seed
         self.policyBudget = policyBudget
         let fold = HeldOutFolds.assign(data.matrix.queryIDs, folds: k, seed: seed)
         foldAssignment = fold
         let n = data.n
-        let m = data.m
-        let t = types.names.count
-        let w = data.matrix.words
-        let e = data.matrix.errors
+        let y = LearnedRouters.correctness(data.matrix)
+        let typeFrontier = frontiers.filter { $0.partition == .type }
         var routes = [Int](repeating: 0, count: n)
         var perFold: [Fold] = []
         for f in 0..<k {
-            var kc = [Int](repeating: 0, count: t * m)
-            var sc = [CompensatedSum](repeating: CompensatedSum(), count: t * m)
-            var size = [Int](repeating: 0, count: t)
-            for q in 0..<n where fold[q] != f {
-                let ty = Int(types.index[q])
-                size[ty] += 1
-                for i in 0..<m {
-                    if e[i * w + q >> 6] & (UInt64(1) << UInt64(q & 63)) == 0 {
-                        kc[ty * m + i] += 1
-                    }
-                    sc[ty * m + i].add(data.costs.cost(query: q, model: i))
-                }
-            }
-            // Score (K − λS)/size per model; ties: lower cost, then input order.
-            func choose(_ count: (Int) -> Int, _ sum: (Int) -> Double, _ size: Int) -> Int {
-                var best = 0
-                var bestScore = -Double.infinity
-                var bestCost = Double.infinity
-                for i in 0..<m {
-                    let c = sum(i) / Double(size)
-                    let score = Double(count(i)) / Double(size) - price * c
-                    if score > bestScore || (score == bestScore && c < bestCost) {
-                        best = i
-                        bestScore = score
-                        bestCost = c
-                    }
-                }
-                return best
-            }
-            let trainSize = size.reduce(0, +)
-            let fallback = choose(
-                { i in (0..<t).reduce(0) { $0 + kc[$1 * m + i] } },
-                { i in (0..<t).reduce(0.0) { $0 + sc[$1 * m + i].value } }, trainSize)
-            var choice = [Int](repeating: -1, count: t)
-            for ty in 0..<t where size[ty] > 0 {
-                choice[ty] = choose({ kc[ty * m + $0] }, { sc[ty * m + $0].value }, size[ty])
-            }
-            var test: [Int] = []
+            let train = (0..<n).filter { fold[$0] != f }
+            let test = (0..<n).filter { fold[$0] == f }
+            let t = try LearnedRouters.typeRouter(
+                data, try data.subset(train), y: y, train: train, budget: policyBudget)
             var unseen = 0
-            for q in 0..<n where fold[q] == f {
-                let ty = Int(types.index[q])
-                if choice[ty] >= 0 {
-                    routes[q] = choice[ty]
-                } else {
-                    routes[q] = fallback
+            for q in test {
+                routes[q] = t.route(q)
+                if t.modelOfType[types.names[Int(types.index[q])]] == nil {
                     unseen += 1
                 }
-                test.append(q)
             }
             perFold.append(
                 Fold(
-                    testQueries: test.count, unseenTypeQueries: unseen,
-                    evaluation: RouterEvaluation(data, routes: routes, frontiers: [typeFrontier], subset: test)))
+                    testQueries: test.count, unseenTypeQueries: unseen, trainCost: t.trainCost, budgetMet: t.met,
+                    evaluation: RouterEvaluation(data, routes: routes, frontiers: typeFrontier, subset: test)))
         }
         self.perFold = perFold
         self.routes = routes

@@ -44,16 +44,7 @@ extension Report.Section {
             for (part, v) in e.frontierRegrets {
                 obj += Report.Section.quantityPair("frontier_regret_\(part.rawValue)", v)
             }
-            obj.append(("gain_vs_\(l.baseline)", .number(p.gain)))
-            obj += Report.Section.quantityPair("gain_vs_\(l.baseline)_se", p.se)
-            obj += Report.Section.quantityPair("gain_vs_\(l.baseline)_ci_lo", p.ciLo)
-            obj += Report.Section.quantityPair("gain_vs_\(l.baseline)_ci_hi", p.ciHi)
-            obj += [("discordant_wins", .int(p.discordantWins)), ("discordant_losses", .int(p.discordantLosses))]
-            obj += Report.Section.quantityPair("mcnemar_p", p.mcnemarP)
-            obj.append(("verdict", p.verdict.map { .string($0.rawValue) } ?? .null))
-            if let why = p.verdictReason {
-                obj.append(("verdict_reason", .string(why)))
-            }
+            obj += Report.Section.pairedComparison(p, gain: "gain_vs_\(l.baseline)")
             obj += Report.Section.quantityPair("mean_auc", r.meanAUC)
             obj.append(("auc_skipped_models", .array(r.aucSkippedModels.map { .string($0) })))
             obj.append(("mean_brier", .number(r.meanBrier)))
@@ -98,6 +89,24 @@ extension Report.Section {
                 ("auc", "mean AUC"),
             ], rows: rows)
         return s
+    }
+}
+
+extension Report.Section {
+    /// The Part III paired comparison as JSON members: `gain` (under the given key) with `_se`,
+    /// `_ci_lo`, `_ci_hi`, the discordant counts, McNemar's p and the verdict.
+    static func pairedComparison(_ p: PairedComparison, gain: String) -> [(String, JSONValue)] {
+        var obj: [(String, JSONValue)] = [(gain, .number(p.gain))]
+        obj += quantityPair(gain + "_se", p.se)
+        obj += quantityPair(gain + "_ci_lo", p.ciLo)
+        obj += quantityPair(gain + "_ci_hi", p.ciHi)
+        obj += [("discordant_wins", .int(p.discordantWins)), ("discordant_losses", .int(p.discordantLosses))]
+        obj += quantityPair("mcnemar_p", p.mcnemarP)
+        obj.append(("verdict", p.verdict.map { .string($0.rawValue) } ?? .null))
+        if let why = p.verdictReason {
+            obj.append(("verdict_reason", .string(why)))
+        }
+        return obj
     }
 }
 

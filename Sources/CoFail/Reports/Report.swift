@@ -1,7 +1,7 @@
 import Foundation
 
 /// Version of the JSON report layout; bumped on any incompatible change (README "JSON output").
-public let reportSchemaVersion = "1.4"
+public let reportSchemaVersion = "1.5"
 
 /// Output formats of every command.
 public enum OutputFormat: String, Sendable, CaseIterable { case table, json, csv }
@@ -20,6 +20,8 @@ public struct Report: Sendable {
         case deferredJSON(key: String, value: @Sendable () -> JSONValue)
         /// A table for people only (the JSON report carries the same numbers under its own keys).
         case display(title: String, columns: [(key: String, label: String)], rows: [[JSONValue]])
+        /// A chart (SVG markup) the web page shows inline; the other formats write charts to files.
+        case figure(title: String, svg: String)
     }
     public struct Section: Sendable {
         public var key: String
@@ -89,7 +91,7 @@ public struct Report: Sendable {
                     obj.append((key, value))
                 case let .deferredJSON(key, value):
                     obj.append((key, value()))
-                case .display:
+                case .display, .figure:
                     break
                 }
             }
@@ -149,7 +151,7 @@ public struct Report: Sendable {
                         text = display ?? Report.human(value)
                     }
                     out += "  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + text + "\n"
-                case .json, .deferredJSON:
+                case .json, .deferredJSON, .figure:
                     break
                 case let .table(_, title, columns, rows), let .display(title, columns, rows):
                     out += "  \(title)\n"

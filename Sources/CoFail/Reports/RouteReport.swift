@@ -201,21 +201,22 @@ extension Report.Section {
         var s = Report.Section(key: "type_router", title: "Realisable type router (\(t.folds)-fold, out of fold)")
         s.add("folds", "folds", .int(t.folds))
         s.add("seed", "fold seed", .string(String(t.seed)))
-        s.add("policy_budget", "policy budget", .number(t.policyBudget))
-        s.add("lambda", "λ (type frontier at the policy budget)", .number(t.lambda))
-        s.add("lambda_source", "λ taken from", .string(t.lambdaSource))
+        s.add(
+            "policy_budget", "policy budget $ / query", .num(t.policyBudget),
+            reason: t.policyBudget == nil ? "none: each training type frontier's oracle cost" : nil)
         s.table(
             "folds_detail", "Per fold (regret to the full-sample type frontier)",
             columns: [
                 ("fold", "fold"), ("n_test", "test queries"), ("unseen_type_queries", "unseen types"),
+                ("train_cost", "train $ / query"), ("budget_met", "budget met"),
                 ("router_accuracy", "accuracy"), ("router_cost", "$ / query"), ("router_gain", "gain over A*"),
                 ("captured_share", "captured"), ("frontier_regret_type", "regret to V_type"),
             ],
             rows: t.perFold.enumerated().map { f, x in
                 [
-                    .int(f), .int(x.testQueries), .int(x.unseenTypeQueries), .number(x.evaluation.accuracy),
-                    .number(x.evaluation.cost), .number(x.evaluation.gain), .num(x.evaluation.capturedShare.value),
-                    .num(x.evaluation.frontierRegrets.first?.value.value),
+                    .int(f), .int(x.testQueries), .int(x.unseenTypeQueries), .number(x.trainCost), .bool(x.budgetMet),
+                    .number(x.evaluation.accuracy), .number(x.evaluation.cost), .number(x.evaluation.gain),
+                    .num(x.evaluation.capturedShare.value), .num(x.evaluation.frontierRegrets.first?.value.value),
                 ]
             })
         routerFields(&s, t.pooled)

@@ -40,6 +40,8 @@ public struct SVGChart: Sendable {
     public var scatterColor = "#2471a3"
     /// Labelled points (single models, a router's operating point).
     public var marks: [(x: Double, y: Double, label: String, color: String)] = []
+    /// Vertical intervals (x, lo, hi) with caps, e.g. a held-out accuracy's confidence interval.
+    public var intervals: [(x: Double, lo: Double, hi: Double, color: String)] = []
     /// The top of a linear y axis: larger values are drawn at it (a curve that starts far above
     /// the region of interest).
     public var yMax: Double?
@@ -85,10 +87,10 @@ public struct SVGChart: Sendable {
         let ph = height - top - bottom
         let ys =
             series.flatMap { $0.points.map(\.y) } + bands.flatMap { $0.points.flatMap { [$0.lo, $0.hi] } }
-            + references.map(\.y) + scatter.map(\.y) + marks.map(\.y)
+            + references.map(\.y) + scatter.map(\.y) + marks.map(\.y) + intervals.flatMap { [$0.lo, $0.hi] }
         let xs =
             series.flatMap { $0.points.map(\.x) } + bands.flatMap { $0.points.map(\.x) } + verticals.map(\.x)
-            + scatter.map(\.x) + marks.map(\.x)
+            + scatter.map(\.x) + marks.map(\.x) + intervals.map(\.x)
         let usable = ys.filter { $0.isFinite && (!logY || $0 > 0) }
         var (y0, y1) = (usable.min() ?? 0.1, usable.max() ?? 1)
         var (x0, x1) = (xs.min() ?? 0, xs.max() ?? 1)
@@ -123,7 +125,7 @@ public struct SVGChart: Sendable {
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
         var s =
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
-            + "font-family=\"sans-serif\" font-size=\"12\">\n"
+            + "viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         s +=
             "<text x=\"\(f(left + pw / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">"
@@ -205,6 +207,11 @@ public struct SVGChart: Sendable {
             s +=
                 "<polyline points=\"\(pts.joined(separator: " "))\" fill=\"none\" stroke=\"\(sr.color)\" "
                 + "stroke-width=\"2\"\(sr.dashed ? " stroke-dasharray=\"6,4\"" : "")/>\n"
+        }
+        for v in intervals where v.x.isFinite && v.lo.isFinite && v.hi.isFinite {
+            let (x, lo, hi) = (tx(v.x), ty(v.lo), ty(v.hi))
+            s += "<path d=\"M\(f(x)),\(f(lo))V\(f(hi))M\(f(x - 4)),\(f(lo))h8M\(f(x - 4)),\(f(hi))h8\" "
+            s += "stroke=\"\(v.color)\" stroke-width=\"1.5\" fill=\"none\"/>\n"
         }
         // Labels keep clear of each other: a label that would overlap one already placed moves down
         // in 11-pixel steps, with a leader line back to its point.
@@ -296,7 +303,9 @@ public struct SVGChart: Sendable {
     /// Rendered SVG documents placed at (x, y) inside one document of the given size.
     public static func compose(_ panels: [(svg: String, x: Double, y: Double)], width: Double, height: Double) -> String
     {
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\">\n"
+        var s =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
+            + "viewBox=\"0 0 \(Int(width)) \(Int(height))\">\n"
         for p in panels {
             s += "<svg x=\"\(Int(p.x))\" y=\"\(Int(p.y))\" " + p.svg.dropFirst("<svg ".count)
         }

@@ -476,7 +476,7 @@ import Testing
             ])
         #expect(limited.status == 74 && limited.stderr.contains(out), "\(limited.status) \(limited.stderr)")
         let ck = scratchPath("empty", ".units")
-        FileManager.default.createFile(atPath: ck, contents: Data())
+        _ = FileManager.default.createFile(atPath: ck, contents: Data())
         for extra in [[], ["--resume"]] {
             let r = try runCLI(["bootstrap", exampleMatrix, "--replicates", "4", "--checkpoint", ck] + extra)
             #expect(r.status == 0 && r.stderr.contains("starting afresh"), "\(extra): \(r.stderr)")
