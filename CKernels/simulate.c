@@ -46,6 +46,7 @@ typedef struct {
     size_t n, m, words, threads;
     uint64_t key, missing_key;
     uint64_t *errors, *answered;
+    double *latent;
 } sim_job;
 
 static void sim_worker(void *arg, size_t t) {
@@ -75,7 +76,10 @@ static void sim_worker(void *arg, size_t t) {
                     err = -log1p(e / v) / j->theta <= log(j->param[i]);
                 } else {
                     double l = j->loading[i], eps = cf_norm_quantile(u_next(&s));
-                    err = l * f + cf_sqrt((1 - l) * (1 + l)) * eps <= j->tau[i];
+                    double z = l * f + cf_sqrt((1 - l) * (1 + l)) * eps;
+                    err = z <= j->tau[i];
+                    if (j->latent)
+                        j->latent[q * j->m + i] = z;
                 }
                 int missing = j->missing > 0 && u_next(&miss) < j->missing;
                 if (!missing)
@@ -88,11 +92,14 @@ static void sim_worker(void *arg, size_t t) {
 }
 
 int cf_simulate_matrix(int law, const double *param, const double *loading, double pi, double theta, size_t n, size_t m,
-                       double missing, uint64_t seed, size_t threads, uint64_t *errors, uint64_t *answered) {
+                       double missing, uint64_t seed, size_t threads, uint64_t *errors, uint64_t *answered,
+                       double *latent) {
     if (!param || !errors || !answered || n == 0 || m == 0)
         return CF_EINVAL;
     if (law < CF_LAW_SHOCK || law > CF_LAW_FACTOR)
         return CF_EDOM;
+    if (latent && law != CF_LAW_FACTOR)
+        return CF_EINVAL;
     if (!(missing >= 0 && missing < 1))
         return CF_EDOM;
     for (size_t i = 0; i < m; i++)
@@ -123,8 +130,8 @@ int cf_simulate_matrix(int law, const double *param, const double *loading, doub
         threads = words;
     uint64_t key = cf_rng_key(seed, CF_DOMAIN_SYNTHETIC, 0);
     uint64_t missing_key = cf_rng_key(seed, CF_DOMAIN_MISSING, 0);
-    sim_job job = {law, param, loading, tau, pi,          theta,  missing, n,
-                   m,   words, threads, key, missing_key, errors, answered};
+    sim_job job = {law, param, loading, tau, pi, theta, missing, n, m, words, threads, key, missing_key, errors,
+                   answered, latent};
     int st = cf_parallel(threads, sim_worker, &job);
     free(tau);
     return st;

@@ -28,7 +28,7 @@ struct CoFailCommand: ParsableCommand {
         subcommands: [
             Certify.self, Analyze.self, BootstrapCommand.self, ScanCommand.self, VoteCommand.self, MergeCommand.self,
             RouteCommand.self, CascadeCommand.self, ImportCommand.self, Simulate.self, Bounds.self, PlanCommand.self,
-            ProfileCommand.self, DecideCommand.self,
+            ProfileCommand.self, DecideCommand.self, TimelineCommand.self, FuseCommand.self,
         ]
     )
 }

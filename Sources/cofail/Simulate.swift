@@ -91,6 +91,10 @@ struct Simulate: ParsableCommand {
             name: .customLong("confidence-auc"),
             help: "Add a binormal confidence per cell whose AUC for the model's own correctness is this (long/jsonl).")
         var confidenceAUC: Double?
+        @Option(help: "gaussian/factor: S repeated samples of each cell sharing its latent (long/jsonl, METHODS §18).")
+        var samples: Int?
+        @Option(name: .customLong("intra-rho"), help: "With --samples: correlation r of a cell's sample latents.")
+        var intraRho: Double = 0.5
 
         /// The most cells a simulated matrix may have (its text is written in one piece).
         static let maxCells = 500_000_000
@@ -110,6 +114,27 @@ struct Simulate: ParsableCommand {
                 if outputFormat == .wide {
                     throw ValidationError("--confidence-auc needs --output-format long or jsonl (wide has no column)")
                 }
+            }
+            if let s = samples {
+                if law != .gaussian && law != .factor {
+                    throw ValidationError("--samples needs --law gaussian or factor (a latent the samples share)")
+                }
+                if s < 1 || s > 10_000 {
+                    throw ValidationError("--samples must lie in 1...10000 (got \(s))")
+                }
+                if outputFormat == .wide {
+                    throw ValidationError("--samples needs --output-format long or jsonl (wide has no sample column)")
+                }
+                if !(intraRho >= 0 && intraRho <= 1) {
+                    throw ValidationError("--intra-rho must lie in [0, 1] (got \(intraRho))")
+                }
+                let (total, overflow) = queries.multipliedReportingOverflow(by: models * s)
+                if overflow || total > Matrix.maxCells {
+                    throw ValidationError(
+                        "--queries × --models × --samples must be at most \(Matrix.maxCells) records")
+                }
+            } else if intraRho != 0.5 {
+                throw ValidationError("--intra-rho applies to --samples")
             }
             if heterogeneous < 0 {
                 throw ValidationError("--heterogeneous must be at least 0 (got \(heterogeneous))")
@@ -144,6 +169,8 @@ struct Simulate: ParsableCommand {
                 spec.seed = common.seed
                 spec.threads = common.threads
                 spec.confidenceAUC = confidenceAUC
+                spec.samples = samples
+                spec.intraRho = intraRho
                 let sim = try SyntheticMatrix(spec)
                 try emit(sim.raw.serialized(as: outputFormat), to: output)
                 let truthPath = truth ?? (output.flatMap { $0 == "-" ? nil : $0 + ".truth.json" })

@@ -2,11 +2,12 @@
 """Seeded fuzzing of the cofail CLI: mutated wide/long/JSON Lines matrices (with and without a
 repeated-sample column), mutated unit files and extreme option values over certify (also
 --sequential), analyze, bounds, bootstrap, scan, vote, route (also learned routers with mutated
-texts and features), cascade, decide (mutated deployment logs and prompts), simulate and merge
-(vote shards merged and compared with the unsharded run), mutated Inspect AI logs,
-lm-evaluation-harness samples and results files and HELM run folders through `import` and
-`--from` (with --skip-invalid, --task, --aggregate, --lower-is-better, several paths), and hostile files: FIFOs and links to /dev/zero named as logs,
-folders named as logs, zip bombs, archives with a repeated entry, FIFO checkpoints.
+texts and features), cascade, decide (mutated deployment logs and prompts), timeline (mutated
+release registries), fuse (mutated sample files), simulate and merge (vote shards merged and
+compared with the unsharded run), mutated Inspect AI logs, lm-evaluation-harness samples and
+results files and HELM run folders through `import` and `--from` (with --skip-invalid, --task,
+--aggregate, --lower-is-better, several paths), and hostile files: FIFOs and links to /dev/zero
+named as logs, folders named as logs, zip bombs, archives with a repeated entry, FIFO checkpoints.
 A case fails when the process dies by a signal, hangs (more than 30 s), exits with a code the
 README does not document, prints under --format json with exit 0 anything but one strict JSON
 object (NaN and Infinity refused) that validates against schema/<command>.schema.json, or when a
@@ -283,8 +284,31 @@ def main():
                                     ["--seed", "18446744073709551615"], ["--threads", rng.choice(["1", "3"])],
                                     ["--min-model-coverage", "0.5"]])
         elif kind == "decisions":
-            command = rng.choice(["vote", "route", "cascade", "simulate"])
-            if command == "vote":
+            command = rng.choice(["vote", "route", "cascade", "simulate", "timeline", "fuse"])
+            if command == "fuse":
+                # repeated samples: a mutated sample file, extreme bands, draws and splits
+                source = "Tests/CoFailTests/Fixtures/fuse/samples.csv"
+                if rng.random() < 0.5:
+                    text = open(source, encoding="utf-8").read()
+                    source = os.path.join(tmp, "samples%d.csv" % case)
+                    open(source, "wb").write(mutate(rng, text))
+                args = ["fuse", source, "--splits", rng.choice(["1", "3", "0"]), "--replicates", "20"] + fmt
+                args += rng.choice([[], ["--band", rng.choice(["0.5:0.8", "0.99:1", "1:0", "x"])],
+                                    ["--draws", rng.choice(["3", "4", "5", "99"])],
+                                    ["--max-subsets", rng.choice(["1", "0", "7"])],
+                                    ["--aggregate", "majority"], ["--threads", "3"]])
+            elif command == "timeline":
+                # mutated release registries and extreme commit dates
+                registry = "examples/zeroeval_math_l5/timeline.csv"
+                if rng.random() < 0.6:
+                    text = open(registry, encoding="utf-8").read()
+                    registry = os.path.join(tmp, "registry%d.csv" % case)
+                    open(registry, "wb").write(mutate(rng, text))
+                args = ["timeline", example, "--registry", registry, "--model-costs",
+                        "examples/zeroeval_math_l5/model_costs.csv"] + fmt
+                args += rng.choice([[], ["--commit-date", rng.choice(["2024-06-01", "1999-01-01", "2024-02-30", "x"])],
+                                    ["--alpha", rng.choice(["0", "0.5", "1e-300"])]])
+            elif command == "vote":
                 pool = rng.sample(names, rng.randint(3, 12))
                 args = ["vote", example, "--replicates", rng.choice(["0", "5"]), "--models", ",".join(pool)] + fmt
                 args += rng.choice([[], ["--cost-ratio", rng.choice(["1e-12", "0.001", "0.5", "1e300"])],

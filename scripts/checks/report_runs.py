@@ -50,6 +50,12 @@ def runs(tmp):
         g.write("query," + ",".join(models) + "\n")
         for q, row in cells.items():
             g.write(q + "," + ",".join(row[mm] for mm in models) + "\n")
+    zero_costs = os.path.join(tmp, "never.csv")
+    with open(zero_costs, "w") as g:
+        g.write("query,gpt-4-0314,o1-mini-2024-09-12\n" + "".join("q%d,0,%d\n" % (q, q % 2) for q in range(10)))
+    free = os.path.join(tmp, "free.csv")
+    with open(free, "w") as g:
+        g.write("model,cost\ngpt-4-0314,0\no1-mini-2024-09-12,0\n")
     one_model = os.path.join(tmp, "one_model.csv")
     with open(one_model, "w") as g:
         g.write("query,a\n" + "".join("q%d,%d\n" % (q, q % 3 != 0) for q in range(20)))
@@ -125,6 +131,15 @@ def runs(tmp):
         ["decide", DECIDE, "--budget", "1e-5", "--overhead", "0"],
         ["decide", DECIDE, "--folds", "3", "--seed", "4", "--vote-pool", "3"],
         ["decide", one_model],
+        ["timeline", MATH, "--registry", "examples/zeroeval_math_l5/timeline.csv", "--model-costs",
+         "examples/zeroeval_math_l5/model_costs.csv", "--plot", os.path.join(tmp, "timeline.svg")],
+        ["timeline", MATH, "--registry", "examples/zeroeval_math_l5/timeline.csv", "--model-costs",
+         "examples/zeroeval_math_l5/model_costs.csv", "--commit-date", "2024-06-01", "--alpha", "0.1"],
+        ["fuse", "Tests/CoFailTests/Fixtures/fuse/samples.csv", "--band", "0.5:0.8", "--draws", "3", "--splits", "4",
+         "--plot", os.path.join(tmp, "fuse.svg")],
+        ["fuse", "Tests/CoFailTests/Fixtures/fuse/samples.csv", "--draws", "3", "--splits", "2", "--replicates", "0",
+         "--max-subsets", "5", "--seed", "3"],
+        ["timeline", zero_costs, "--registry", "examples/zeroeval_math_l5/timeline.csv", "--model-costs", free],
     ]
 
 

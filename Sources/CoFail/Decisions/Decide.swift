@@ -574,17 +574,8 @@ struct FoldContext: Sendable {
                     members += chosen
                     costs.append(c)
                 }
-                // next size-subset of the pool in lexicographic order
-                var k = size - 1
-                while k >= 0, subset[k] == pool.count - size + k {
-                    k -= 1
-                }
-                guard k >= 0 else {
+                guard Subsets.next(&subset, n: pool.count) else {
                     break
-                }
-                subset[k] += 1
-                for j in (k + 1)..<size {
-                    subset[j] = subset[j - 1] + 1
                 }
             }
             if !costs.isEmpty {

@@ -152,40 +152,16 @@ public struct RouteFrontier: Sendable {
         case .query:
             typeNames = data.matrix.queryIDs
             typeSizes = Array(repeating: 1, count: n)
-            base.reserveCapacity(n)
             let w = data.matrix.words
             let e = data.matrix.errors
+            var hulls = [QueryHull](repeating: QueryHull(), count: n)
             for q in 0..<n {
-                // Binary quality: the hull is the cheapest model, then the cheapest correct one.
-                var cheap = -1
-                var cheapCost = 0.0
-                var cheapRight = false
-                var right = -1
-                var rightCost = 0.0
                 let bit = UInt64(1) << UInt64(q & 63)
                 for i in 0..<m {
-                    let c = data.costs.values[i * n + q]
-                    let ok = e[i * w + q >> 6] & bit == 0
-                    if cheap < 0 || c < cheapCost || (c == cheapCost && ok && !cheapRight) {
-                        cheap = i
-                        cheapCost = c
-                        cheapRight = ok
-                    }
-                    if ok && (right < 0 || c < rightCost) {
-                        right = i
-                        rightCost = c
-                    }
-                }
-                base.append(Int32(cheap))
-                baseCost.add(cheapCost)
-                if cheapRight {
-                    baseCorrect += 1
-                } else if right >= 0 {
-                    let dS = rightCost - cheapCost
-                    steps.append(
-                        Step(type: Int32(q), from: Int32(cheap), to: Int32(right), dK: 1, dS: dS, slope: 1 / dS))
+                    hulls[q].add(model: i, cost: data.costs.values[i * n + q], right: e[i * w + q >> 6] & bit == 0)
                 }
             }
+            (base, baseCost, baseCorrect, steps) = RouteFrontier.querySteps(hulls)
         case .none, .type:
             let typeOf: [Int32]
             if partition == .type {
@@ -238,15 +214,63 @@ public struct RouteFrontier: Sendable {
             }
             uniformlyBest = (0..<m).filter { i in (0..<t).allSatisfy { kCount[$0 * m + i] == best[$0] } }
         }
+        (budgets, values, slopes, stepBudget) = RouteFrontier.pieces(
+            &steps, baseCost: baseCost, baseCorrect: baseCorrect, n: n)
+        (self.steps, self.base, self.uniformlyBest, self.baseCorrect) = (steps, base, uniformlyBest, baseCorrect)
+    }
+
+    /// The per-query (`query` partition) frontier from each query's hull, e.g. kept up to date
+    /// while models are added (the release timeline, METHODS §19).
+    public init(queryHulls hulls: [QueryHull], ids: [String], models: Int) {
+        partition = .query
+        n = hulls.count
+        modelCount = models
+        typeNames = ids
+        typeSizes = Array(repeating: 1, count: hulls.count)
+        uniformlyBest = []
+        var (base, baseCost, baseCorrect, steps) = RouteFrontier.querySteps(hulls)
+        self.base = base
+        self.baseCorrect = baseCorrect
+        (budgets, values, slopes, stepBudget) = RouteFrontier.pieces(
+            &steps, baseCost: baseCost, baseCorrect: baseCorrect, n: hulls.count)
+        self.steps = steps
+    }
+
+    /// Each query's base (its cheapest model) and its one step to its cheapest right model.
+    static func querySteps(
+        _ hulls: [QueryHull]
+    ) -> (base: [Int32], baseCost: CompensatedSum, baseCorrect: Int, steps: [Step]) {
+        var base: [Int32] = []
+        base.reserveCapacity(hulls.count)
+        var baseCost = CompensatedSum()
+        var baseCorrect = 0
+        var steps: [Step] = []
+        for (q, h) in hulls.enumerated() {
+            base.append(Int32(h.cheap))
+            baseCost.add(h.cheapCost)
+            if h.cheapRight {
+                baseCorrect += 1
+            } else if h.right >= 0 {
+                let dS = h.rightCost - h.cheapCost
+                steps.append(
+                    Step(type: Int32(q), from: Int32(h.cheap), to: Int32(h.right), dK: 1, dS: dS, slope: 1 / dS))
+            }
+        }
+        return (base, baseCost, baseCorrect, steps)
+    }
+
+    /// Sorts the steps into the canonical fill order and walks them: V's pieces and each step's budget.
+    static func pieces(
+        _ steps: inout [Step], baseCost: CompensatedSum, baseCorrect: Int, n: Int
+    ) -> (
+        budgets: [Double], values: [Double], slopes: [Double], stepBudget: [Double]
+    ) {
         // Within a type the hull's slopes already decrease, so a stable sort by slope keeps
         // type order, then hull order, among equal slopes.
         let order = steps.indices.sorted { a, b in
             steps[a].slope != steps[b].slope ? steps[a].slope > steps[b].slope : a < b
         }
-        self.steps = order.map { steps[$0] }
-        self.base = base
-        self.uniformlyBest = uniformlyBest
-        self.baseCorrect = baseCorrect
+        steps = order.map { steps[$0] }
         let nd = Double(n)
         var budget = baseCost
         var correct = baseCorrect
@@ -254,22 +278,19 @@ public struct RouteFrontier: Sendable {
         var values = [Double(baseCorrect) / nd]
         var slopes: [Double] = []
         var stepBudget: [Double] = []
-        stepBudget.reserveCapacity(self.steps.count)
-        for (j, s) in self.steps.enumerated() {
+        stepBudget.reserveCapacity(steps.count)
+        for (j, s) in steps.enumerated() {
             budget.add(s.dS)
             correct += s.dK
             stepBudget.append(budget.value / nd)
-            let last = j + 1 == self.steps.count || self.steps[j + 1].slope != s.slope
+            let last = j + 1 == steps.count || steps[j + 1].slope != s.slope
             if last {
                 slopes.append(s.slope)
                 budgets.append(budget.value / nd)
                 values.append(Double(correct) / nd)
             }
         }
-        self.budgets = budgets
-        self.values = values
-        self.slopes = slopes
-        self.stepBudget = stepBudget
+        return (budgets, values, slopes, stepBudget)
     }
 
     /// The increasing upper concave hull of the points (S_i, K_i) (§12.4 step 1): indices of its
@@ -453,4 +474,29 @@ public struct RoutePolicy: Sendable {
     }
 
     public var fractionalTypes: Int { mix == nil ? 0 : 1 }
+}
+
+/// One query's increasing cost–quality hull under binary quality (METHODS §12.4): its cheapest
+/// model (among equally cheap ones a right one, else the first added) and its cheapest right model.
+public struct QueryHull: Sendable {
+    var cheap = -1
+    var cheapCost = 0.0
+    var cheapRight = false
+    var right = -1
+    var rightCost = 0.0
+
+    public init() {}
+
+    /// Adds model `i`, of cost `c` on this query, right or wrong.
+    public mutating func add(model i: Int, cost c: Double, right ok: Bool) {
+        if cheap < 0 || c < cheapCost || (c == cheapCost && ok && !cheapRight) {
+            cheap = i
+            cheapCost = c
+            cheapRight = ok
+        }
+        if ok && (right < 0 || c < rightCost) {
+            right = i
+            rightCost = c
+        }
+    }
 }

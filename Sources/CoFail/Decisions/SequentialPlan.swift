@@ -24,7 +24,9 @@ public struct SequentialPlan: Sendable {
 
     /// - Throws: `CoFailError.invalidParameter` for g or o outside [0, 1], g = o (no sample size
     ///   decides a rate equal to the overhead), fewer than one model or δ outside (0, 1).
-    public init(gain g: Double, overhead o: Double, models m: Int = 1, delta: Double = 0.05, prior: ConfidenceSequence)
+    public init(
+        gain g: Double, overhead o: Double, models m: Int = 1, delta: Double = 0.05, prior: ConfidenceSequence
+    )
         throws
     {
         guard g >= 0, g <= 1 else {

@@ -35,6 +35,10 @@ public struct SyntheticMatrix: Sendable {
         /// When set, every model gets a binormal confidence whose AUC for its own correctness is
         /// this value: score = z + d·Y, z ~ N(0, 1), d = √2·Φ⁻¹(AUC) (so AUC = Φ(d/√2)).
         public var confidenceAUC: Double?
+        /// gaussian/factor: s repeated samples of every cell (METHODS §18.2), sharing the law's
+        /// latent Z with correlation `intraRho`: sample j's latent is √r·Z + √(1 − r)·ε_j.
+        public var samples: Int?
+        public var intraRho = 0.5
 
         public init(law: SyntheticLaw, queries: Int, models: Int) {
             self.law = law
@@ -71,6 +75,17 @@ public struct SyntheticMatrix: Sendable {
             for v in parameters where !(v > 0 && v < 1) {
                 let why = "give per-model error rates inside (0, 1) with the heterogeneous spread"
                 throw CoFailError.invalid(name, v, why)
+            }
+            if let s = samples {
+                guard law == .gaussian || law == .factor else {
+                    throw CoFailError.invalid("samples", s, "come with the gaussian or factor law (a latent to share)")
+                }
+                guard s >= 1, s <= 10_000 else {
+                    throw CoFailError.invalid("samples", s, "lie in 1...10000")
+                }
+                guard (0...1).contains(intraRho) else {
+                    throw CoFailError.invalid("intra_rho", intraRho, "lie in [0, 1]")
+                }
             }
             switch law {
             case .shock:
@@ -110,10 +125,38 @@ public struct SyntheticMatrix: Sendable {
         case .clayton: law = .clayton
         case .gaussian, .factor: law = .factor
         }
-        let (errors, answered) = try SimulateKernel.draw(
+        var (errors, answered, latent) = try SimulateKernel.draw(
             law: law, parameters: param, loadings: load.isEmpty ? nil : load,
             pi: spec.pi, theta: spec.theta, queries: n, models: m,
-            missing: spec.missing, seed: spec.seed, threads: spec.threads)
+            missing: spec.missing, seed: spec.seed, threads: spec.threads, wantLatent: spec.samples != nil)
+        var records: [SampleRecords.Record] = []
+        if let s = spec.samples {
+            // sample j of cell (q, i): √r·Z + √(1 − r)·ε_j, ε_j normal j of unit 1 + q·m + i's synthetic key
+            let r = spec.intraRho
+            let tau = param.map { Normal.quantile($0) }
+            records.reserveCapacity(n * m * s)
+            for q in 0..<n {
+                let bit = UInt64(1) << UInt64(q & 63)
+                for i in 0..<m where answered[i * w + q >> 6] & bit != 0 {
+                    let key = RandomKey(seed: spec.seed, domain: .synthetic, unit: 1 + UInt64(q * m + i))
+                    for j in 0..<s {
+                        let z =
+                            r.squareRoot() * latent[q * m + i] + (1 - r).squareRoot() * key.normal(stream: UInt64(j))
+                        records.append(
+                            SampleRecords.Record(
+                                query: Int32(q), model: Int32(i), sample: Int32(j),
+                                value: z <= tau[i] ? .wrong : .correct,
+                                cost: .nan, confidence: .nan))
+                        if j == 0 {
+                            // the cells read by default are sample 0
+                            errors[i * w + q >> 6] =
+                                z <= tau[i] ? errors[i * w + q >> 6] | bit : errors[i * w + q >> 6] & ~bit
+                        }
+                    }
+                }
+            }
+            latent = []
+        }
         var correct = [[UInt64]]()
         var ans = [[UInt64]]()
         for i in 0..<m {
@@ -129,6 +172,10 @@ public struct SyntheticMatrix: Sendable {
             families: Array(repeating: nil, count: m), costs: nil, queryTypes: nil, confidences: nil,
             ignoredColumns: [],
             correct: correct, answered: ans)
+        if spec.samples != nil {
+            raw.samples = SampleRecords(records: records)
+            raw.sampleReading = SampleReading(policy: nil, samples: raw.samples!)
+        }
         if let auc = spec.confidenceAUC {
             raw.confidences = SyntheticMatrix.confidences(raw, auc: auc, seed: spec.seed)
         }
@@ -168,7 +215,8 @@ public struct SyntheticMatrix: Sendable {
             ("law", .string(spec.law.rawValue)), ("queries", .int(spec.queries)), ("models", .int(spec.models)),
             ("seed", .string(String(spec.seed))), ("missing", .number(spec.missing)),
             ("heterogeneous_spread", .number(spec.spread)),
-            ("confidence_auc", .num(spec.confidenceAUC)),
+            ("confidence_auc", .num(spec.confidenceAUC)), ("samples", spec.samples.map { .int($0) } ?? .null),
+            ("intra_rho", spec.samples == nil ? .null : .number(spec.intraRho)),
         ]
         switch spec.law {
         case .shock: params += [("pi", .number(spec.pi)), ("q", .number(spec.q))]

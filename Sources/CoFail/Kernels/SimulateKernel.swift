@@ -20,15 +20,18 @@ enum SimulateKernel {
     static func draw(
         law: Law, parameters: [Double], loadings: [Double]?, pi: Double, theta: Double, queries n: Int,
         models m: Int, missing: Double, seed: UInt64,
-        threads: Int
-    ) throws -> (errors: [UInt64], answered: [UInt64]) {
+        threads: Int, wantLatent: Bool = false
+    ) throws -> (errors: [UInt64], answered: [UInt64], latent: [Double]) {
         let w = (n + 63) / 64
         var errors = [UInt64](repeating: 0, count: m * w)
         var answered = [UInt64](repeating: 0, count: m * w)
-        let status = cf_simulate_matrix(
-            law.code, parameters, loadings, pi, theta, n, m, missing, seed, max(1, threads),
-            &errors, &answered)
+        var latent = [Double](repeating: 0, count: wantLatent ? n * m : 0)
+        let status = latent.withUnsafeMutableBufferPointer { z in
+            cf_simulate_matrix(
+                law.code, parameters, loadings, pi, theta, n, m, missing, seed, max(1, threads),
+                &errors, &answered, wantLatent ? z.baseAddress : nil)
+        }
         try kernelCheck(status, "cf_simulate_matrix", "a synthetic \(n) × \(m) matrix")
-        return (errors, answered)
+        return (errors, answered, latent)
     }
 }

@@ -92,6 +92,15 @@ import Testing
         ]
         t["cf_student_quantile"] = ["CF_EDOM": { cf_student_quantile(1, 3, &out) }]
         var gathered: [UInt64] = [0]
+        var simErrors = [UInt64](repeating: 0, count: 1)
+        var simAnswered = [UInt64](repeating: 0, count: 1)
+        var simLatent = [Double](repeating: 0, count: 1)
+        t["cf_simulate_matrix"] = [
+            "CF_EINVAL": {
+                cf_simulate_matrix(0, [0.3], nil, 0.1, 1, 1, 1, 0, 1, 1, &simErrors, &simAnswered, &simLatent)
+            },
+            "CF_EDOM": { cf_simulate_matrix(9, [0.3], nil, 0.1, 1, 1, 1, 0, 1, 1, &simErrors, &simAnswered, nil) },
+        ]
         t["cf_tables_gather_rows"] = ["CF_EDOM": { cf_tables_gather_rows([1], 1, 1, [5], 1, &gathered) }]
         var count: Int64 = 0
         t["cf_tables_pair_sum"] = ["CF_EINVAL": { cf_tables_pair_sum(nil, 2, [0, 1], 2, &out, &count) }]

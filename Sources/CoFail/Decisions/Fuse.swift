@@ -1,0 +1,280 @@
+import Foundation
+
+/// Options of `cofail fuse` (METHODS §18.2).
+public struct FuseOptions: Sendable {
+    /// Models whose sample-0 accuracy lies in the band are matched in quality.
+    public var band: ClosedRange<Double> = 0...1
+    /// k: draws on each side (odd, at least 3).
+    public var draws = 5
+    public var splits = 50
+    public var seed: UInt64 = 0
+    /// Beyond this many k-subsets of the kept models, `hetero` averages a §11.6 sample of them.
+    public var maxSubsets = 1_000_000
+    /// Query-bootstrap replicates of the first split's gain.
+    public var replicates = 1000
+    public var alpha = 0.05
+    public var threads = 1
+
+    public init() {}
+}
+
+/// Self-MoA against heterogeneous fusion at matched quality (METHODS §18): on each split of every
+/// cell's samples into an estimation half and an evaluation half (a portable hash order), the
+/// intra- and inter-model tetrachoric correlations on the estimation half, and on the evaluation
+/// half the strict-majority accuracy of k samples of the band's best model against the mean one of
+/// every k-subset of the kept models, each answering with its first evaluation sample.
+public struct Fusion: Sendable {
+    public struct Split: Sendable {
+        public let split: Int
+        public let selfMoA: Double
+        public let hetero: Double
+        public var gain: Double { hetero - selfMoA }
+        public let rhoIntra: Quantity
+        public let rhoInter: Quantity
+    }
+
+    public let options: FuseOptions
+    public let n: Int
+    public let bestModel: String
+    public let keptModels: [String]
+    /// Band models with fewer than 2k samples on some kept query.
+    public let droppedFewSamples: [String]
+    public let outsideBand: [String]
+    public let subsetsTotal: Double
+    /// "all" or "sampled".
+    public let enumeration: String
+    public let subsetCount: Int
+    public let splits: [Split]
+    public let gainCILo: Double
+    public let gainCIHi: Double
+
+    public var gains: [Double] { splits.map(\.gain) }
+    public var meanGain: Double { Fusion.mean(gains) }
+    public var minGain: Double { gains.min()! }
+    public var maxGain: Double { gains.max()! }
+    public var sharePositive: Double { Double(gains.filter { $0 > 0 }.count) / Double(gains.count) }
+    public var meanSelfMoA: Double { Fusion.mean(splits.map(\.selfMoA)) }
+    public var meanHetero: Double { Fusion.mean(splits.map(\.hetero)) }
+    public var meanRhoIntra: Quantity { Fusion.mean(splits.map(\.rhoIntra), "ρ_intra is undefined on every split") }
+    public var meanRhoInter: Quantity { Fusion.mean(splits.map(\.rhoInter), "ρ_inter is undefined on every split") }
+
+    static func mean(_ v: [Double]) -> Double {
+        var s = CompensatedSum()
+        v.forEach { s.add($0) }
+        return s.value / Double(v.count)
+    }
+
+    static func mean(_ v: [Quantity], _ why: String) -> Quantity {
+        let d = v.compactMap(\.value)
+        return d.isEmpty ? .undefined(why) : .defined(mean(d))
+    }
+
+    /// The split order of §18.2: the samples `js` of (query, model) sorted by
+    /// (SplitMix64(FNV-1a-64("<query>\u{1f}<model>\u{1f}<j>\u{1f}<r>") XOR seed), j).
+    public static func splitOrder(
+        query: String, model: String, samples js: [Int], split r: Int, seed: UInt64
+    )
+        -> [Int]
+    {
+        let prefix = Hashing.fnv1a64(Array(query.utf8) + [0x1f] + Array(model.utf8) + [0x1f])
+        return splitOrder(prefixHash: prefix, samples: js, split: r, seed: seed)
+    }
+
+    /// The same, from the FNV-1a-64 state after "<query>\u{1f}<model>\u{1f}".
+    static func splitOrder(prefixHash: UInt64, samples js: [Int], split r: Int, seed: UInt64) -> [Int] {
+        let tail = [0x1f] + Array(String(r).utf8)
+        let keys = js.map { j -> UInt64 in
+            var h = prefixHash
+            for b in Array(String(j).utf8) + tail {
+                h = (h ^ UInt64(b)) &* Hashing.fnvPrime
+            }
+            return Hashing.splitMix64(h ^ seed)
+        }
+        return js.indices.sorted { a, b in keys[a] != keys[b] ? keys[a] < keys[b] : js[a] < js[b] }.map { js[$0] }
+    }
+
+    /// - Throws: `CoFailError` for an input without samples, k even or below 3, fewer than k kept
+    ///   models, out-of-range options; kernel errors as they arise.
+    public init(_ raw: RawMatrix, policy: CoveragePolicy, options o: FuseOptions) throws {
+        guard let records = raw.samples else {
+            throw CoFailError.missingField(field: "sample", neededBy: "fuse (repeated samples of each cell)")
+        }
+        guard o.draws >= 3, o.draws % 2 == 1 else {
+            throw CoFailError.invalid("draws", o.draws, "be odd and at least 3")
+        }
+        guard o.splits >= 1 else {
+            throw CoFailError.invalid("splits", o.splits, "be at least 1")
+        }
+        guard o.maxSubsets >= 1 else {
+            throw CoFailError.invalid("max_subsets", o.maxSubsets, "be at least 1")
+        }
+        guard o.replicates >= 0 else {
+            throw CoFailError.invalid("replicates", o.replicates, "be non-negative")
+        }
+        guard o.threads >= 1 else {
+            throw CoFailError.invalid("threads", o.threads, "be at least 1")
+        }
+        guard o.alpha > 0, o.alpha < 1 else {
+            throw CoFailError.invalid("alpha", o.alpha, "lie in (0, 1)")
+        }
+        options = o
+        let k = o.draws
+        let (x, cov) = try raw.applyCoverage(policy)
+        let n = x.n
+        self.n = n
+        let inBand = (0..<x.m).filter { o.band.contains(Double(n - x.errorCount($0)) / Double(n)) }
+        outsideBand = (0..<x.m).filter { !inBand.contains($0) }.map { x.modelNames[$0] }
+        // samples of the band models on the kept queries: (sample index, correct)
+        var rowOf = [Int: Int]()
+        for (r, q) in cov.keptQueries.enumerated() {
+            rowOf[q] = r
+        }
+        var slot = [Int: Int]()
+        for (b, i) in inBand.enumerated() {
+            slot[cov.keptModels[i]] = b
+        }
+        var cells = [[(j: Int, right: Bool)]](repeating: [], count: inBand.count * n)
+        for rec in records.records where rec.value != .missing {
+            guard let b = slot[Int(rec.model)], let r = rowOf[Int(rec.query)] else {
+                continue
+            }
+            cells[b * n + r].append((Int(rec.sample), rec.value == .correct))
+        }
+        let kept = inBand.indices.filter { b in (0..<n).allSatisfy { cells[b * n + $0].count >= 2 * k } }
+        let dropped = inBand.indices.filter { !kept.contains($0) }.map { x.modelNames[inBand[$0]] }
+        droppedFewSamples = dropped
+        guard kept.count >= k else {
+            throw CoFailError.invalidParameter(
+                name: "draws", value: String(k),
+                requirement: "be at most the number of kept models (\(kept.count): band models with at least "
+                    + "\(2 * k) samples on every kept query)")
+        }
+        keptModels = kept.map { x.modelNames[inBand[$0]] }
+        // i*: the best kept model by sample-0 accuracy (ties: input order)
+        let best = kept.min { a, b in
+            let (ea, eb) = (x.errorCount(inBand[a]), x.errorCount(inBand[b]))
+            return ea != eb ? ea < eb : a < b
+        }!
+        bestModel = x.modelNames[inBand[best]]
+        var total = 1.0
+        for i in 0..<k {
+            total = total * Double(kept.count - i) / Double(i + 1)
+        }
+        subsetsTotal = total.rounded()
+        let all = subsetsTotal <= Double(o.maxSubsets)
+        enumeration = all ? "all" : "sampled"
+        var drawn: [Int] = []
+        if all {
+            var c = Array(0..<k)
+            repeat {
+                drawn += c
+            } while Subsets.next(&c, n: kept.count)
+        } else {
+            drawn = try VoteEngine.sample(models: kept.count, size: k, count: o.maxSubsets, seed: o.seed)
+        }
+        let members = drawn
+        let subsets = members.count / k
+        subsetCount = subsets
+        // FNV states of "<query>\u{1f}<model>\u{1f}" per cell, and each cell's samples by index
+        let prefix = kept.map { b in
+            (0..<n).map { q in
+                Hashing.fnv1a64(
+                    Array(x.queryIDs[q].utf8) + [0x1f] + Array(x.modelNames[inBand[b]].utf8) + [0x1f])
+            }
+        }
+        let sampleMaps = kept.map { b in
+            (0..<n).map { q in Dictionary(cells[b * n + q].map { ($0.j, $0.right) }, uniquingKeysWith: { a, _ in a }) }
+        }
+        let positions = (0..<n).map { cells[best * n + $0].count / 2 }.min()!
+        let bestSlot = kept.firstIndex(of: best)!
+        let w = x.words
+        let computed = try ResultSlots<(Split, [Double])>.map(o.splits, threads: o.threads) { u in
+            let r = u + 1
+            // est[p] / eval[p]: error bits of the p-th estimation / evaluation sample of each kept model
+            func column(_ c: Int, evaluation: Bool, _ p: Int) -> [UInt64] {
+                var bits = [UInt64](repeating: 0, count: w)
+                for q in 0..<n {
+                    let js = sampleMaps[c][q].keys.sorted()
+                    let order = Fusion.splitOrder(prefixHash: prefix[c][q], samples: js, split: r, seed: o.seed)
+                    let half = order.count / 2
+                    let j = evaluation ? order[half + p] : order[p]
+                    if !sampleMaps[c][q][j]! {
+                        bits[q >> 6] |= UInt64(1) << UInt64(q & 63)
+                    }
+                }
+                return bits
+            }
+            func meanTetrachoric(_ columns: [[UInt64]]) throws -> Quantity {
+                let m = OutcomeMatrix(
+                    modelNames: columns.indices.map { "c\($0)" }, queryIDs: x.queryIDs,
+                    families: Array(repeating: nil, count: columns.count), errors: Array(columns.joined()))
+                let mean = try PairwiseStatistics(m).meanTetrachoric
+                return mean.value.map { .defined($0) } ?? .undefined(mean.reason ?? "no defined pair")
+            }
+            let rhoIntra = try meanTetrachoric((0..<positions).map { column(bestSlot, evaluation: false, $0) })
+            let rhoInter = try meanTetrachoric(kept.indices.map { column($0, evaluation: false, 0) })
+            // Self-MoA: k evaluation samples of i*; hetero: every subset's majority of first evaluation samples
+            let selfCols = (0..<k).map { column(bestSlot, evaluation: true, $0) }
+            let firstEval = kept.indices.map { column($0, evaluation: true, 0) }
+            var selfRight = [Double](repeating: 0, count: n)
+            var heteroRight = [Double](repeating: 0, count: n)
+            for q in 0..<n {
+                let bit = UInt64(1) << UInt64(q & 63)
+                let wrong = selfCols.reduce(0) { $0 + ($1[q >> 6] & bit != 0 ? 1 : 0) }
+                selfRight[q] = 2 * (k - wrong) > k ? 1 : 0
+            }
+            var correct = [UInt64](repeating: 0, count: kept.count * w)
+            for c in kept.indices {
+                for v in 0..<w {
+                    correct[c * w + v] = ~firstEval[c][v]
+                }
+                if n % 64 != 0 {
+                    correct[c * w + w - 1] &= (UInt64(1) << UInt64(n % 64)) - 1
+                }
+            }
+            let counts = try VoteKernel.counts(correct, words: w, members: members, k: k)
+            var hetero = CompensatedSum()
+            for s in 0..<subsets {
+                hetero.add(Double(counts[4 * s]) / Double(n))
+            }
+            // per-query share of subsets voting right (the first split's bootstrap needs it)
+            if u == 0 {
+                for s in 0..<subsets {
+                    for q in 0..<n {
+                        var right = 0
+                        for c in members[s * k..<(s + 1) * k]
+                        where correct[c * w + q >> 6] & (UInt64(1) << UInt64(q & 63)) != 0 {
+                            right += 1
+                        }
+                        if 2 * right > k {
+                            heteroRight[q] += 1 / Double(subsets)
+                        }
+                    }
+                }
+            }
+            var selfSum = CompensatedSum()
+            selfRight.forEach { selfSum.add($0) }
+            let split = Split(
+                split: r, selfMoA: selfSum.value / Double(n), hetero: hetero.value / Double(subsets),
+                rhoIntra: rhoIntra, rhoInter: rhoInter)
+            return (split, u == 0 ? zip(heteroRight, selfRight).map { $0 - $1 } : [])
+        }
+        splits = computed.map(\.0)
+        // the first split's gain under the query bootstrap (§6 percentile interval)
+        let d = computed[0].1
+        var reps: [Double] = []
+        for b in 0..<o.replicates {
+            let idx = RandomKey(seed: o.seed, domain: .resample, unit: UInt64(b)).resampleIndices(n)
+            var s = CompensatedSum()
+            for q in idx {
+                s.add(d[Int(q)])
+            }
+            reps.append(s.value / Double(n))
+        }
+        if reps.isEmpty {
+            (gainCILo, gainCIHi) = (.nan, .nan)
+        } else {
+            (gainCILo, gainCIHi) = BootstrapInterval.percentile(reps.sorted(), alpha: o.alpha)
+        }
+    }
+}
