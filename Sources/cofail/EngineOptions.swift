@@ -2,9 +2,32 @@ import ArgumentParser
 import CoFail
 import Foundation
 
-/// Parallel, resumable, shardable execution (bootstrap and scan).
+/// Parallel, resumable, shardable execution (bootstrap, scan, vote, cascade): threads and seed,
+/// and the unit-file options.
 struct EngineOptions: ParsableArguments {
     @OptionGroup var common: RunOptions
+    @OptionGroup var units: UnitOptions
+
+    var checkpoint: String? { units.checkpoint }
+    var shard: String? { units.shard }
+
+    func requireFile(_ matrix: String, command: String) throws {
+        try units.requireFile(matrix, command: command)
+    }
+
+    /// `UnitOptions.execute` with this run's threads and seed.
+    func execute(
+        engine: String, signature: RunSignature, columns: [String], units count: Int, output: String?,
+        compute: @escaping @Sendable (Int) throws -> [Double]
+    ) throws -> UnitTable? {
+        try units.execute(
+            engine: engine, signature: signature, columns: columns, units: count, output: output,
+            threads: common.threads, seed: common.seed, compute: compute)
+    }
+}
+
+/// Checkpoints, resumption, shards and progress of an engine run.
+struct UnitOptions: ParsableArguments {
     @Option(help: "Save completed work to this file as it completes (see --resume and --force).")
     var checkpoint: String?
     @Flag(help: "Continue the run saved in --checkpoint.")
@@ -48,7 +71,7 @@ struct EngineOptions: ParsableArguments {
         if let shard {
             return (try Shard.parse(shard), true)
         }
-        if let fromSlurm = try EngineOptions.slurmShard() {
+        if let fromSlurm = try UnitOptions.slurmShard() {
             return (fromSlurm, true)
         }
         return (.whole, false)
@@ -124,21 +147,21 @@ struct EngineOptions: ParsableArguments {
     /// shard of several, writes the shard file to `output` and returns nil; otherwise returns the
     /// complete table for the summary. On SIGINT saves the work and throws with the resume command.
     func execute(
-        engine: String, signature: RunSignature, columns: [String], units: Int, output: String?,
-        compute: @escaping @Sendable (Int) throws -> [Double]
+        engine: String, signature: RunSignature, columns: [String], units: Int, output: String?, threads: Int,
+        seed: UInt64, compute: @escaping @Sendable (Int) throws -> [Double]
     ) throws -> UnitTable? {
         let (shard, sharded) = try resolvedShard()
         var (table, plan) = try start(signature: signature, columns: columns, units: units, shard: shard)
         let token = Interrupts.install()
         let runner = UnitRunner(
-            threads: common.threads, checkpoint: plan, cancellation: token,
+            threads: threads, checkpoint: plan, cancellation: token,
             progress: showProgress ? ProgressLine(label: engine).draw : nil)
         let finished = try runner.run(&table, compute: compute)
         if showProgress {
             try? FileHandle.standardError.write(contentsOf: Data("\n".utf8))
         }
         if !finished {
-            let path = checkpoint ?? "cofail-\(engine)-\(signature.matrixHash)-seed\(common.seed).units"
+            let path = checkpoint ?? "cofail-\(engine)-\(signature.matrixHash)-seed\(seed).units"
             if checkpoint == nil {
                 try table.save(to: path, overwrite: true)
             }

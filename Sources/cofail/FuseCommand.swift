@@ -13,7 +13,8 @@ struct FuseCommand: ParsableCommand {
             Input: long CSV or JSON Lines with a sample column. Each cell's samples are split by a portable hash \
             order into an estimation half (intra- and inter-model tetrachoric correlation) and an evaluation half: \
             the strict majority of k samples of the band's best model (Self-MoA) against the mean majority of \
-            every k-subset of the kept models, each answering once.
+            every k-subset of the kept models, each answering once. The splits are engine units: \
+            --checkpoint/--resume and --shard i/N work as for bootstrap, and 'cofail merge' combines shards.
             """
     )
 
@@ -38,6 +39,7 @@ struct FuseCommand: ParsableCommand {
     var plot: String?
     @Option(help: "Threads over the splits (results are identical for any value).")
     var threads: Int = RunOptions.cores
+    @OptionGroup var units: UnitOptions
     @OptionGroup var input: InputOptions
     @OptionGroup var out: OutputOptions
 
@@ -68,11 +70,17 @@ struct FuseCommand: ParsableCommand {
             throw ValidationError("--alpha must lie in [1e-10, 1) (got \(alpha))")
         }
         try RunOptions.check(threads: threads)
+        if units.checkpoint != nil || units.shard != nil {
+            try units.requireFile(matrix, command: "fuse")
+        }
     }
 
     func run() throws {
         try runReporting {
-            let raw = try input.raw(paths, threads: RunOptions.cores)
+            // one matrix file: the splits run on the engine (checkpoints, shards, Ctrl-C)
+            let onFile = input.from == nil && matrix != "-"
+            let loaded = onFile ? try input.engineInput(matrix).loadRaw(threads: threads) : nil
+            let raw = try loaded?.raw ?? input.raw(paths, threads: threads)
             var o = FuseOptions()
             o.band = try bandRange()
             o.draws = draws
@@ -82,10 +90,27 @@ struct FuseCommand: ParsableCommand {
             o.replicates = replicates
             o.alpha = alpha
             o.threads = threads
-            let f = try Fusion(raw, policy: input.policy, options: o)
-            let (x, cov) = try raw.applyCoverage(input.policy)
-            if let plot {
-                try emit(f.plot(), to: plot)
+            let fuseUnits = try Fusion.Units(raw, policy: input.policy, options: o)
+            let table: UnitTable
+            if let hash = loaded?.hash {
+                var signature = RunSignature(
+                    command: "fuse", input: input.engineInput(matrix), matrixHash: hash, seed: seed,
+                    zeroCellCorrection: true)
+                signature.fuse = FuseSignature(options: o)
+                guard
+                    let done = try units.execute(
+                        engine: "fuse", signature: signature, columns: Fusion.Units.columns,
+                        units: fuseUnits.count, output: out.output, threads: threads, seed: seed,
+                        compute: { try fuseUnits.compute($0) })
+                else {
+                    return
+                }
+                table = done
+            } else {
+                var t = UnitTable(
+                    signature: .inProcess, columns: Fusion.Units.columns, units: fuseUnits.count, shard: .whole)
+                _ = try UnitRunner(threads: threads).run(&t) { try fuseUnits.compute($0) }
+                table = t
             }
             let inputs: [(String, JSONValue)] =
                 [
@@ -93,8 +118,22 @@ struct FuseCommand: ParsableCommand {
                     ("splits", .int(splits)), ("seed", .string(String(seed))), ("max_subsets", .int(maxSubsets)),
                     ("replicates", .int(replicates)), ("alpha", .number(alpha)),
                 ] + input.echo
-            let report = Report(command: "fuse", inputs: inputs, sections: [.data(raw, x, cov), .fuse(f)])
-            try emit(report.render(out.format), to: out.output)
+            try finishFuse(
+                fuseUnits, table: table, raw: raw, policy: input.policy, plot: plot, out: out, inputs: inputs)
         }
     }
+}
+
+/// Shared by `fuse` and `merge`: the fusion from its completed split table, its plot and its report.
+func finishFuse(
+    _ units: Fusion.Units, table: UnitTable, raw: RawMatrix, policy: CoveragePolicy, plot: String?,
+    out: OutputOptions, inputs: [(String, JSONValue)]
+) throws {
+    let f = try Fusion(units, table: table)
+    let (x, cov) = try raw.applyCoverage(policy)
+    if let plot {
+        try emit(f.plot(), to: plot)
+    }
+    let report = Report(command: "fuse", inputs: inputs, sections: [.data(raw, x, cov), .fuse(f)])
+    try emit(report.render(out.format), to: out.output)
 }

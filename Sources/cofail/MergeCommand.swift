@@ -6,10 +6,10 @@ struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
         abstract:
-            "Combine shard files of one bootstrap, scan, vote or cascade run into exactly the unsharded result.",
+            "Combine shard files of one bootstrap, scan, vote, cascade or fuse run into exactly the unsharded result.",
         discussion: "Example:  cofail merge boot-0.units boot-1.units boot-2.units --format json"
     )
-    @Argument(help: "Shard files written by 'cofail bootstrap|scan|vote|cascade --shard i/N'.")
+    @Argument(help: "Shard files written by 'cofail bootstrap|scan|vote|cascade|fuse --shard i/N'.")
     var files: [String]
     @OptionGroup var interval: IntervalOptions
     @Option(help: "Bootstrap: write replicate-level values as CSV.")
@@ -33,6 +33,20 @@ struct MergeCommand: ParsableCommand {
             if sig.command == "cascade" {
                 // a cascade covers its pair only
                 try mergeCascade(table, raw: try EngineInput.reloadRaw(sig), echo: echo)
+                return
+            }
+            if sig.command == "fuse" {
+                guard let f = sig.fuse else {
+                    throw UsageError("\(files[0]) is a fuse run without its fuse options")
+                }
+                let raw = try EngineInput.reloadRaw(sig)
+                let units = try Fusion.Units(
+                    raw, policy: sig.input.policy, options: f.options(seed: sig.seed, threads: RunOptions.cores))
+                guard units.count == table.units else {
+                    throw UsageError("\(files[0]) has \(table.units) units; the fuse run defines \(units.count)")
+                }
+                try finishFuse(
+                    units, table: table, raw: raw, policy: sig.input.policy, plot: plot, out: out, inputs: echo)
                 return
             }
             let (raw, x, cov) = try EngineInput.reload(sig, models: sig.vote?.selected)
@@ -79,7 +93,7 @@ struct MergeCommand: ParsableCommand {
                     vote, table: table, pool: pool, costRatio: v.costRatio, subsetsOut: nil, plot: plot, out: out,
                     sections: [.data(raw, x, cov)], inputs: echo + [("alpha", .number(interval.alpha))])
             default:
-                throw UsageError("\(files[0]) does not come from bootstrap, scan, vote or cascade")
+                throw UsageError("\(files[0]) does not come from bootstrap, scan, vote, cascade or fuse")
             }
         }
     }

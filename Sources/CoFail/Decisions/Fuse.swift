@@ -93,140 +93,171 @@ public struct Fusion: Sendable {
         return js.indices.sorted { a, b in keys[a] != keys[b] ? keys[a] < keys[b] : js[a] < js[b] }.map { js[$0] }
     }
 
-    /// - Throws: `CoFailError` for an input without samples, k even or below 3, fewer than k kept
-    ///   models, out-of-range options; kernel errors as they arise.
-    public init(_ raw: RawMatrix, policy: CoveragePolicy, options o: FuseOptions) throws {
-        guard let records = raw.samples else {
-            throw CoFailError.missingField(field: "sample", neededBy: "fuse (repeated samples of each cell)")
-        }
-        guard o.draws >= 3, o.draws % 2 == 1 else {
-            throw CoFailError.invalid("draws", o.draws, "be odd and at least 3")
-        }
-        guard o.splits >= 1 else {
-            throw CoFailError.invalid("splits", o.splits, "be at least 1")
-        }
-        guard o.maxSubsets >= 1 else {
-            throw CoFailError.invalid("max_subsets", o.maxSubsets, "be at least 1")
-        }
-        guard o.replicates >= 0 else {
-            throw CoFailError.invalid("replicates", o.replicates, "be non-negative")
-        }
-        guard o.threads >= 1 else {
-            throw CoFailError.invalid("threads", o.threads, "be at least 1")
-        }
-        guard o.alpha > 0, o.alpha < 1 else {
-            throw CoFailError.invalid("alpha", o.alpha, "lie in (0, 1)")
-        }
-        options = o
-        let k = o.draws
-        let (x, cov) = try raw.applyCoverage(policy)
-        let n = x.n
-        self.n = n
-        let inBand = (0..<x.m).filter { o.band.contains(Double(n - x.errorCount($0)) / Double(n)) }
-        outsideBand = (0..<x.m).filter { !inBand.contains($0) }.map { x.modelNames[$0] }
-        // samples of the band models on the kept queries: (sample index, correct)
-        var rowOf = [Int: Int]()
-        for (r, q) in cov.keptQueries.enumerated() {
-            rowOf[q] = r
-        }
-        var slot = [Int: Int]()
-        for (b, i) in inBand.enumerated() {
-            slot[cov.keptModels[i]] = b
-        }
-        var cells = [[(j: Int, right: Bool)]](repeating: [], count: inBand.count * n)
-        for rec in records.records where rec.value != .missing {
-            guard let b = slot[Int(rec.model)], let r = rowOf[Int(rec.query)] else {
-                continue
+    /// The run as engine units: unit u is split u + 1, a pure function of u, so the splits have
+    /// threads, checkpoints, shards and merge like any engine run. A row holds Self-MoA, hetero,
+    /// ρ_intra and ρ_inter (NaN when undefined).
+    public struct Units: Sendable {
+        public static let columns = ["self_moa", "hetero", "rho_intra", "rho_inter"]
+
+        public let options: FuseOptions
+        let n: Int
+        let k: Int
+        let queryIDs: [String]
+        let bestModel: String
+        let keptModels: [String]
+        let droppedFewSamples: [String]
+        let outsideBand: [String]
+        let subsetsTotal: Double
+        let enumeration: String
+        let members: [Int]
+        /// FNV-1a-64 states of "<query>\u{1f}<model>\u{1f}", per kept model and query.
+        let prefix: [[UInt64]]
+        /// Each kept cell's samples: index → correct.
+        let sampleMaps: [[[Int: Bool]]]
+        let positions: Int
+        let bestSlot: Int
+
+        public var count: Int { options.splits }
+        var subsetCount: Int { members.count / k }
+
+        /// - Throws: `CoFailError` for an input without samples, k even or below 3, fewer than k
+        ///   kept models, out-of-range options.
+        public init(_ raw: RawMatrix, policy: CoveragePolicy, options o: FuseOptions) throws {
+            guard let records = raw.samples else {
+                throw CoFailError.missingField(field: "sample", neededBy: "fuse (repeated samples of each cell)")
             }
-            cells[b * n + r].append((Int(rec.sample), rec.value == .correct))
-        }
-        let kept = inBand.indices.filter { b in (0..<n).allSatisfy { cells[b * n + $0].count >= 2 * k } }
-        let dropped = inBand.indices.filter { !kept.contains($0) }.map { x.modelNames[inBand[$0]] }
-        droppedFewSamples = dropped
-        guard kept.count >= k else {
-            throw CoFailError.invalidParameter(
-                name: "draws", value: String(k),
-                requirement: "be at most the number of kept models (\(kept.count): band models with at least "
-                    + "\(2 * k) samples on every kept query)")
-        }
-        keptModels = kept.map { x.modelNames[inBand[$0]] }
-        // i*: the best kept model by sample-0 accuracy (ties: input order)
-        let best = kept.min { a, b in
-            let (ea, eb) = (x.errorCount(inBand[a]), x.errorCount(inBand[b]))
-            return ea != eb ? ea < eb : a < b
-        }!
-        bestModel = x.modelNames[inBand[best]]
-        var total = 1.0
-        for i in 0..<k {
-            total = total * Double(kept.count - i) / Double(i + 1)
-        }
-        subsetsTotal = total.rounded()
-        let all = subsetsTotal <= Double(o.maxSubsets)
-        enumeration = all ? "all" : "sampled"
-        var drawn: [Int] = []
-        if all {
-            var c = Array(0..<k)
-            repeat {
-                drawn += c
-            } while Subsets.next(&c, n: kept.count)
-        } else {
-            drawn = try VoteEngine.sample(models: kept.count, size: k, count: o.maxSubsets, seed: o.seed)
-        }
-        let members = drawn
-        let subsets = members.count / k
-        subsetCount = subsets
-        // FNV states of "<query>\u{1f}<model>\u{1f}" per cell, and each cell's samples by index
-        let prefix = kept.map { b in
-            (0..<n).map { q in
-                Hashing.fnv1a64(
-                    Array(x.queryIDs[q].utf8) + [0x1f] + Array(x.modelNames[inBand[b]].utf8) + [0x1f])
+            guard o.draws >= 3, o.draws % 2 == 1 else {
+                throw CoFailError.invalid("draws", o.draws, "be odd and at least 3")
             }
-        }
-        let sampleMaps = kept.map { b in
-            (0..<n).map { q in Dictionary(cells[b * n + q].map { ($0.j, $0.right) }, uniquingKeysWith: { a, _ in a }) }
-        }
-        let positions = (0..<n).map { cells[best * n + $0].count / 2 }.min()!
-        let bestSlot = kept.firstIndex(of: best)!
-        let w = x.words
-        let computed = try ResultSlots<(Split, [Double])>.map(o.splits, threads: o.threads) { u in
-            let r = u + 1
-            // est[p] / eval[p]: error bits of the p-th estimation / evaluation sample of each kept model
-            func column(_ c: Int, evaluation: Bool, _ p: Int) -> [UInt64] {
-                var bits = [UInt64](repeating: 0, count: w)
-                for q in 0..<n {
-                    let js = sampleMaps[c][q].keys.sorted()
-                    let order = Fusion.splitOrder(prefixHash: prefix[c][q], samples: js, split: r, seed: o.seed)
-                    let half = order.count / 2
-                    let j = evaluation ? order[half + p] : order[p]
-                    if !sampleMaps[c][q][j]! {
-                        bits[q >> 6] |= UInt64(1) << UInt64(q & 63)
-                    }
+            guard o.splits >= 1 else {
+                throw CoFailError.invalid("splits", o.splits, "be at least 1")
+            }
+            guard o.maxSubsets >= 1 else {
+                throw CoFailError.invalid("max_subsets", o.maxSubsets, "be at least 1")
+            }
+            guard o.replicates >= 0 else {
+                throw CoFailError.invalid("replicates", o.replicates, "be non-negative")
+            }
+            guard o.threads >= 1 else {
+                throw CoFailError.invalid("threads", o.threads, "be at least 1")
+            }
+            guard o.alpha >= 1e-10, o.alpha < 1 else {
+                throw CoFailError.invalid("alpha", o.alpha, "lie in [1e-10, 1)")
+            }
+            options = o
+            let k = o.draws
+            self.k = k
+            let (x, cov) = try raw.applyCoverage(policy)
+            let n = x.n
+            self.n = n
+            queryIDs = x.queryIDs
+            let inBand = (0..<x.m).filter { o.band.contains(Double(n - x.errorCount($0)) / Double(n)) }
+            outsideBand = (0..<x.m).filter { !inBand.contains($0) }.map { x.modelNames[$0] }
+            // samples of the band models on the kept queries: (sample index, correct)
+            var rowOf = [Int: Int]()
+            for (r, q) in cov.keptQueries.enumerated() {
+                rowOf[q] = r
+            }
+            var slot = [Int: Int]()
+            for (b, i) in inBand.enumerated() {
+                slot[cov.keptModels[i]] = b
+            }
+            var cells = [[(j: Int, right: Bool)]](repeating: [], count: inBand.count * n)
+            for rec in records.records where rec.value != .missing {
+                guard let b = slot[Int(rec.model)], let r = rowOf[Int(rec.query)] else {
+                    continue
                 }
-                return bits
+                cells[b * n + r].append((Int(rec.sample), rec.value == .correct))
             }
-            func meanTetrachoric(_ columns: [[UInt64]]) throws -> Quantity {
-                let m = OutcomeMatrix(
-                    modelNames: columns.indices.map { "c\($0)" }, queryIDs: x.queryIDs,
-                    families: Array(repeating: nil, count: columns.count), errors: Array(columns.joined()))
-                let mean = try PairwiseStatistics(m).meanTetrachoric
-                return mean.value.map { .defined($0) } ?? .undefined(mean.reason ?? "no defined pair")
+            let kept = inBand.indices.filter { b in (0..<n).allSatisfy { cells[b * n + $0].count >= 2 * k } }
+            droppedFewSamples = inBand.indices.filter { !kept.contains($0) }.map { x.modelNames[inBand[$0]] }
+            guard kept.count >= k else {
+                throw CoFailError.invalidParameter(
+                    name: "draws", value: String(k),
+                    requirement: "be at most the number of kept models (\(kept.count): band models with at least "
+                        + "\(2 * k) samples on every kept query)")
             }
-            let rhoIntra = try meanTetrachoric((0..<positions).map { column(bestSlot, evaluation: false, $0) })
-            let rhoInter = try meanTetrachoric(kept.indices.map { column($0, evaluation: false, 0) })
+            keptModels = kept.map { x.modelNames[inBand[$0]] }
+            // i*: the best kept model by sample-0 accuracy (ties: input order)
+            let best = kept.min { a, b in
+                let (ea, eb) = (x.errorCount(inBand[a]), x.errorCount(inBand[b]))
+                return ea != eb ? ea < eb : a < b
+            }!
+            bestModel = x.modelNames[inBand[best]]
+            var total = 1.0
+            for i in 0..<k {
+                total = total * Double(kept.count - i) / Double(i + 1)
+            }
+            subsetsTotal = total.rounded()
+            let all = subsetsTotal <= Double(o.maxSubsets)
+            enumeration = all ? "all" : "sampled"
+            var drawn: [Int] = []
+            if all {
+                var c = Array(0..<k)
+                repeat {
+                    drawn += c
+                } while Subsets.next(&c, n: kept.count)
+            } else {
+                drawn = try VoteEngine.sample(models: kept.count, size: k, count: o.maxSubsets, seed: o.seed)
+            }
+            members = drawn
+            prefix = kept.map { b in
+                (0..<n).map { q in
+                    Hashing.fnv1a64(
+                        Array(x.queryIDs[q].utf8) + [0x1f] + Array(x.modelNames[inBand[b]].utf8) + [0x1f])
+                }
+            }
+            sampleMaps = kept.map { b in
+                (0..<n).map { q in
+                    Dictionary(cells[b * n + q].map { ($0.j, $0.right) }, uniquingKeysWith: { a, _ in a })
+                }
+            }
+            positions = (0..<n).map { cells[best * n + $0].count / 2 }.min()!
+            bestSlot = kept.firstIndex(of: best)!
+        }
+
+        /// Error bits of the p-th estimation (or evaluation) sample of kept model c on split r.
+        func column(_ c: Int, split r: Int, evaluation: Bool, _ p: Int) -> [UInt64] {
+            var bits = [UInt64](repeating: 0, count: (n + 63) / 64)
+            for q in 0..<n {
+                let js = sampleMaps[c][q].keys.sorted()
+                let order = Fusion.splitOrder(prefixHash: prefix[c][q], samples: js, split: r, seed: options.seed)
+                let j = evaluation ? order[order.count / 2 + p] : order[p]
+                if !sampleMaps[c][q][j]! {
+                    bits[q >> 6] |= UInt64(1) << UInt64(q & 63)
+                }
+            }
+            return bits
+        }
+
+        func meanTetrachoric(_ columns: [[UInt64]]) throws -> Double {
+            let m = OutcomeMatrix(
+                modelNames: columns.indices.map { "c\($0)" }, queryIDs: queryIDs,
+                families: Array(repeating: nil, count: columns.count), errors: Array(columns.joined()))
+            return try PairwiseStatistics(m).meanTetrachoric.value ?? .nan
+        }
+
+        /// Unit u's row; with `perQuery`, also each query's (share of subsets voting right) − (Self-MoA right).
+        func split(_ u: Int, perQuery: Bool) throws -> (row: [Double], differences: [Double]) {
+            let r = u + 1
+            let w = (n + 63) / 64
+            let kept = keptModels.count
+            let rhoIntra = try meanTetrachoric(
+                (0..<positions).map { column(bestSlot, split: r, evaluation: false, $0) })
+            let rhoInter = try meanTetrachoric((0..<kept).map { column($0, split: r, evaluation: false, 0) })
             // Self-MoA: k evaluation samples of i*; hetero: every subset's majority of first evaluation samples
-            let selfCols = (0..<k).map { column(bestSlot, evaluation: true, $0) }
-            let firstEval = kept.indices.map { column($0, evaluation: true, 0) }
+            let selfCols = (0..<k).map { column(bestSlot, split: r, evaluation: true, $0) }
             var selfRight = [Double](repeating: 0, count: n)
-            var heteroRight = [Double](repeating: 0, count: n)
             for q in 0..<n {
                 let bit = UInt64(1) << UInt64(q & 63)
                 let wrong = selfCols.reduce(0) { $0 + ($1[q >> 6] & bit != 0 ? 1 : 0) }
                 selfRight[q] = 2 * (k - wrong) > k ? 1 : 0
             }
-            var correct = [UInt64](repeating: 0, count: kept.count * w)
-            for c in kept.indices {
+            var correct = [UInt64](repeating: 0, count: kept * w)
+            for c in 0..<kept {
+                let errors = column(c, split: r, evaluation: true, 0)
                 for v in 0..<w {
-                    correct[c * w + v] = ~firstEval[c][v]
+                    correct[c * w + v] = ~errors[v]
                 }
                 if n % 64 != 0 {
                     correct[c * w + w - 1] &= (UInt64(1) << UInt64(n % 64)) - 1
@@ -234,12 +265,15 @@ public struct Fusion: Sendable {
             }
             let counts = try VoteKernel.counts(correct, words: w, members: members, k: k)
             var hetero = CompensatedSum()
-            for s in 0..<subsets {
+            for s in 0..<subsetCount {
                 hetero.add(Double(counts[4 * s]) / Double(n))
             }
-            // per-query share of subsets voting right (the first split's bootstrap needs it)
-            if u == 0 {
-                for s in 0..<subsets {
+            var selfSum = CompensatedSum()
+            selfRight.forEach { selfSum.add($0) }
+            var differences: [Double] = []
+            if perQuery {
+                var share = [Double](repeating: 0, count: n)
+                for s in 0..<subsetCount {
                     for q in 0..<n {
                         var right = 0
                         for c in members[s * k..<(s + 1) * k]
@@ -247,21 +281,43 @@ public struct Fusion: Sendable {
                             right += 1
                         }
                         if 2 * right > k {
-                            heteroRight[q] += 1 / Double(subsets)
+                            share[q] += 1 / Double(subsetCount)
                         }
                     }
                 }
+                differences = zip(share, selfRight).map { $0 - $1 }
             }
-            var selfSum = CompensatedSum()
-            selfRight.forEach { selfSum.add($0) }
-            let split = Split(
-                split: r, selfMoA: selfSum.value / Double(n), hetero: hetero.value / Double(subsets),
-                rhoIntra: rhoIntra, rhoInter: rhoInter)
-            return (split, u == 0 ? zip(heteroRight, selfRight).map { $0 - $1 } : [])
+            let row = [selfSum.value / Double(n), hetero.value / Double(subsetCount), rhoIntra, rhoInter]
+            return (row, differences)
         }
-        splits = computed.map(\.0)
-        // the first split's gain under the query bootstrap (§6 percentile interval)
-        let d = computed[0].1
+
+        public func compute(_ u: Int) throws -> [Double] {
+            try split(u, perQuery: false).row
+        }
+    }
+
+    /// The fusion from its completed unit table; the first split is recomputed per query for its
+    /// bootstrap (§6 percentile interval).
+    public init(_ units: Units, table: UnitTable) throws {
+        let o = units.options
+        options = o
+        n = units.n
+        bestModel = units.bestModel
+        keptModels = units.keptModels
+        droppedFewSamples = units.droppedFewSamples
+        outsideBand = units.outsideBand
+        subsetsTotal = units.subsetsTotal
+        enumeration = units.enumeration
+        subsetCount = units.subsetCount
+        let undefined = "every pair is undefined (a sample column right or wrong on every query)"
+        splits = (0..<units.count).map { u in
+            let v = Array(table.row(u))
+            return Split(
+                split: u + 1, selfMoA: v[0], hetero: v[1],
+                rhoIntra: v[2].isNaN ? .undefined(undefined) : .defined(v[2]),
+                rhoInter: v[3].isNaN ? .undefined(undefined) : .defined(v[3]))
+        }
+        let d = try units.split(0, perQuery: true).differences
         var reps: [Double] = []
         for b in 0..<o.replicates {
             let idx = RandomKey(seed: o.seed, domain: .resample, unit: UInt64(b)).resampleIndices(n)
@@ -276,5 +332,35 @@ public struct Fusion: Sendable {
         } else {
             (gainCILo, gainCIHi) = BootstrapInterval.percentile(reps.sorted(), alpha: o.alpha)
         }
+    }
+
+    /// The fusion computed here, its splits on `options.threads` threads (no checkpoint).
+    public init(_ raw: RawMatrix, policy: CoveragePolicy, options o: FuseOptions) throws {
+        let units = try Units(raw, policy: policy, options: o)
+        var table = UnitTable(signature: .inProcess, columns: Units.columns, units: units.count, shard: .whole)
+        _ = try UnitRunner(threads: o.threads).run(&table) { try units.compute($0) }
+        try self.init(units, table: table)
+    }
+}
+
+extension FuseSignature {
+    public init(options o: FuseOptions) {
+        self.init(
+            bandLo: o.band.lowerBound, bandHi: o.band.upperBound, draws: o.draws, splits: o.splits,
+            maxSubsets: o.maxSubsets, replicates: o.replicates, alpha: o.alpha)
+    }
+
+    /// The options this signature records, with the run's seed and this process's threads.
+    public func options(seed: UInt64, threads: Int) -> FuseOptions {
+        var o = FuseOptions()
+        o.band = bandLo...max(bandLo, bandHi)
+        o.draws = draws
+        o.splits = splits
+        o.maxSubsets = maxSubsets
+        o.replicates = replicates
+        o.alpha = alpha
+        o.seed = seed
+        o.threads = threads
+        return o
     }
 }

@@ -33,6 +33,8 @@ public struct RunSignature: Codable, Equatable, Sendable {
     public var vote: VoteSignature?
     /// cascade (its noise replicates are the units)
     public var cascade: CascadeSignature?
+    /// fuse (its splits are the units)
+    public var fuse: FuseSignature?
 
     public init(command: String, input: EngineInput, matrixHash: String, seed: UInt64, zeroCellCorrection: Bool) {
         self.command = command
@@ -93,6 +95,7 @@ public struct RunSignature: Codable, Equatable, Sendable {
         note("full", full.map { "\($0)" } ?? "-", other.full.map { "\($0)" } ?? "-")
         note("vote options", vote.map { "\($0)" } ?? "-", other.vote.map { "\($0)" } ?? "-")
         note("cascade options", cascade.map { "\($0)" } ?? "-", other.cascade.map { "\($0)" } ?? "-")
+        note("fuse options", fuse.map { "\($0)" } ?? "-", other.fuse.map { "\($0)" } ?? "-")
         return out
     }
 }
@@ -179,5 +182,32 @@ public struct CascadeSignature: Codable, Equatable, Sendable, CustomStringConver
     public var description: String {
         "S=\(cheap), L=\(strong), floor \(floor.map { "\($0)" } ?? "midpoint"), \(folds) folds, \(objective), "
             + "levels \(noiseLevels.map { "\($0)" }.joined(separator: ",")), \(noiseSeeds) seeds"
+    }
+}
+
+/// The options of a fuse run whose units are its splits (the seed is the run's).
+public struct FuseSignature: Codable, Equatable, Sendable, CustomStringConvertible {
+    public var bandLo: Double
+    public var bandHi: Double
+    public var draws: Int
+    public var splits: Int
+    public var maxSubsets: Int
+    public var replicates: Int
+    public var alpha: Double
+
+    public init(
+        bandLo: Double, bandHi: Double, draws: Int, splits: Int, maxSubsets: Int, replicates: Int, alpha: Double
+    ) {
+        self.bandLo = bandLo
+        self.bandHi = bandHi
+        self.draws = draws
+        self.splits = splits
+        self.maxSubsets = maxSubsets
+        self.replicates = replicates
+        self.alpha = alpha
+    }
+
+    public var description: String {
+        "band \(bandLo):\(bandHi), k=\(draws), \(splits) splits, subsets ≤ \(maxSubsets), \(replicates) replicates"
     }
 }

@@ -145,6 +145,28 @@ import Testing
         #expect(wide.status == 64 && wide.stderr.contains("long or jsonl"), "\(wide.stderr)")
     }
 
+    /// The splits are engine units: two shards merged, and a checkpointed run resumed, equal the
+    /// plain run.
+    @Test func shardsAndCheckpointsGiveThePlainRun() throws {
+        let args = ["fuse", FuseTests.samples, "--draws", "3", "--splits", "5", "--replicates", "50", "--seed", "2"]
+        let plain = try FuseTests.report(args)
+        let shards = (0..<2).map { scratchPath("fuse-shard\($0)", ".units") }
+        for (i, path) in shards.enumerated() {
+            let r = try runCLI(args + ["--shard", "\(i)/2", "-o", path])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let merged = try FuseTests.report(["merge"] + shards)
+        #expect(NSDictionary(dictionary: merged["fuse"] as! [String: Any]).isEqual(to: plain["fuse"] as! [String: Any]))
+        let checkpoint = scratchPath("fuse", ".units")
+        let first = try FuseTests.report(args + ["--checkpoint", checkpoint])
+        #expect(NSDictionary(dictionary: first["fuse"] as! [String: Any]).isEqual(to: plain["fuse"] as! [String: Any]))
+        let resumed = try FuseTests.report(args + ["--checkpoint", checkpoint, "--resume"])
+        #expect(
+            NSDictionary(dictionary: resumed["fuse"] as! [String: Any]).isEqual(to: plain["fuse"] as! [String: Any]))
+        let other = try runCLI(args.dropLast(2) + ["--seed", "3", "--checkpoint", checkpoint, "--resume"])
+        #expect(other.status == 64 && other.stderr.contains("seed"), "\(other.stderr)")
+    }
+
     @Test func cliErrors() throws {
         for bad in [["--draws", "4"], ["--draws", "1"], ["--band", "0.9:0.1"], ["--band", "x"], ["--splits", "0"]] {
             let r = try runCLI(["fuse", FuseTests.samples] + bad)
