@@ -70,26 +70,33 @@ public struct Fusion: Sendable {
     }
 
     /// The split order of §18.2: the samples `js` of (query, model) sorted by
-    /// (SplitMix64(FNV-1a-64("<query>\u{1f}<model>\u{1f}<j>\u{1f}<r>") XOR seed), j).
+    /// (splitKey, j).
     public static func splitOrder(
         query: String, model: String, samples js: [Int], split r: Int, seed: UInt64
-    )
-        -> [Int]
-    {
-        let prefix = Hashing.fnv1a64(Array(query.utf8) + [0x1f] + Array(model.utf8) + [0x1f])
-        return splitOrder(prefixHash: prefix, samples: js, split: r, seed: seed)
+    ) -> [Int] {
+        splitOrder(prefixHash: prefixHash(query: query, model: model), samples: js, split: r, seed: seed)
     }
 
-    /// The same, from the FNV-1a-64 state after "<query>\u{1f}<model>\u{1f}".
-    static func splitOrder(prefixHash: UInt64, samples js: [Int], split r: Int, seed: UInt64) -> [Int] {
-        let tail = [0x1f] + Array(String(r).utf8)
-        let keys = js.map { j -> UInt64 in
-            var h = prefixHash
-            for b in Array(String(j).utf8) + tail {
-                h = (h ^ UInt64(b)) &* Hashing.fnvPrime
-            }
-            return Hashing.splitMix64(h ^ seed)
+    /// SplitMix64(FNV-1a-64("<query>\u{1f}<model>\u{1f}<j>\u{1f}<r>") XOR seed) (§18.2).
+    public static func splitKey(query: String, model: String, sample j: Int, split r: Int, seed: UInt64) -> UInt64 {
+        splitKey(prefixHash: prefixHash(query: query, model: model), sample: j, split: r, seed: seed)
+    }
+
+    /// The FNV-1a-64 state after "<query>\u{1f}<model>\u{1f}".
+    static func prefixHash(query: String, model: String) -> UInt64 {
+        Hashing.fnv1a64(Array(query.utf8) + [0x1f] + Array(model.utf8) + [0x1f])
+    }
+
+    static func splitKey(prefixHash: UInt64, sample j: Int, split r: Int, seed: UInt64) -> UInt64 {
+        var h = prefixHash
+        for b in Array(String(j).utf8) + [0x1f] + Array(String(r).utf8) {
+            h = (h ^ UInt64(b)) &* Hashing.fnvPrime
         }
+        return Hashing.splitMix64(h ^ seed)
+    }
+
+    static func splitOrder(prefixHash: UInt64, samples js: [Int], split r: Int, seed: UInt64) -> [Int] {
+        let keys = js.map { splitKey(prefixHash: prefixHash, sample: $0, split: r, seed: seed) }
         return js.indices.sorted { a, b in keys[a] != keys[b] ? keys[a] < keys[b] : js[a] < js[b] }.map { js[$0] }
     }
 
@@ -203,8 +210,7 @@ public struct Fusion: Sendable {
             members = drawn
             prefix = kept.map { b in
                 (0..<n).map { q in
-                    Hashing.fnv1a64(
-                        Array(x.queryIDs[q].utf8) + [0x1f] + Array(x.modelNames[inBand[b]].utf8) + [0x1f])
+                    Fusion.prefixHash(query: x.queryIDs[q], model: x.modelNames[inBand[b]])
                 }
             }
             sampleMaps = kept.map { b in

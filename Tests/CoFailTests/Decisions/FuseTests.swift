@@ -17,6 +17,13 @@ import Testing
                 query: h["query"] as! String, model: h["model"] as! String, samples: h["samples"] as! [Int],
                 split: h["split"] as! Int, seed: seed)
             #expect(order == h["order"] as! [Int], "\(h["query"]!) split \(h["split"]!)")
+            let keys = (h["samples"] as! [Int]).map {
+                String(
+                    Fusion.splitKey(
+                        query: h["query"] as! String, model: h["model"] as! String, sample: $0,
+                        split: h["split"] as! Int, seed: seed))
+            }
+            #expect(keys == h["keys"] as! [String], "\(h["query"]!) keys")
         }
     }
 
