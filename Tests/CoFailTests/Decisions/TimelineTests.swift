@@ -80,7 +80,9 @@ import Testing
         #expect(ReleaseDate.dayNumber("2024-02-29") == 19782)
         #expect(ReleaseDate.dayNumber("2000-03-01") == 11017)
         #expect(ReleaseDate.dayNumber("1969-12-31") == -1)
-        let bad = ["2023-02-29", "2024-13-01", "2024-1-01", "24-01-01", "2024-01-32", "2024/01/01", "２０２４-01-01"]
+        let bad = [
+            "2023-02-29", "2024-13-01", "2024-1-01", "24-01-01", "2024-01-32", "2024/01/01", "２０２４-01-01",
+        ]
         for bad in bad {
             #expect(ReleaseDate.dayNumber(bad) == nil, "\(bad)")
         }
