@@ -546,14 +546,7 @@ struct FoldContext: Sendable {
     func vote(fold f: Int) throws -> FoldPart {
         let sub = subs[f]
         let o = options
-        let ranked = (0..<m).sorted { a, b in
-            let (ka, kb) = (sub.correctCount(a), sub.correctCount(b))
-            if ka != kb {
-                return ka > kb
-            }
-            return sub.meanCost(a) != sub.meanCost(b) ? sub.meanCost(a) < sub.meanCost(b) : a < b
-        }
-        let pool = Array(ranked.prefix(o.votePool)).sorted()
+        let pool = Array((0..<m).sorted(by: sub.ranksAbove).prefix(o.votePool)).sorted()
         guard pool.count >= 3 else {
             return FoldPart(unavailable: "fewer than 3 models: no majority vote")
         }

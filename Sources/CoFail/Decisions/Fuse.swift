@@ -74,7 +74,9 @@ public struct Fusion: Sendable {
     public static func splitOrder(
         query: String, model: String, samples js: [Int], split r: Int, seed: UInt64
     ) -> [Int] {
-        splitOrder(prefixHash: prefixHash(query: query, model: model), samples: js, split: r, seed: seed)
+        splitPositions(prefixHash: prefixHash(query: query, model: model), samples: js, split: r, seed: seed).map {
+            js[$0]
+        }
     }
 
     /// SplitMix64(FNV-1a-64("<query>\u{1f}<model>\u{1f}<j>\u{1f}<r>") XOR seed) (§18.2).
@@ -95,9 +97,10 @@ public struct Fusion: Sendable {
         return Hashing.splitMix64(h ^ seed)
     }
 
-    static func splitOrder(prefixHash: UInt64, samples js: [Int], split r: Int, seed: UInt64) -> [Int] {
+    /// The positions in `js` of the split order.
+    static func splitPositions(prefixHash: UInt64, samples js: [Int], split r: Int, seed: UInt64) -> [Int] {
         let keys = js.map { splitKey(prefixHash: prefixHash, sample: $0, split: r, seed: seed) }
-        return js.indices.sorted { a, b in keys[a] != keys[b] ? keys[a] < keys[b] : js[a] < js[b] }.map { js[$0] }
+        return js.indices.sorted { a, b in keys[a] != keys[b] ? keys[a] < keys[b] : js[a] < js[b] }
     }
 
     /// The run as engine units: unit u is split u + 1, a pure function of u, so the splits have
@@ -119,8 +122,9 @@ public struct Fusion: Sendable {
         let members: [Int]
         /// FNV-1a-64 states of "<query>\u{1f}<model>\u{1f}", per kept model and query.
         let prefix: [[UInt64]]
-        /// Each kept cell's samples: index → correct.
-        let sampleMaps: [[[Int: Bool]]]
+        /// Each kept cell's sample indices, ascending, and whether each sample is right.
+        let sampleIndex: [[[Int]]]
+        let sampleRight: [[[Bool]]]
         let positions: Int
         let bestSlot: Int
 
@@ -213,23 +217,29 @@ public struct Fusion: Sendable {
                     Fusion.prefixHash(query: x.queryIDs[q], model: x.modelNames[inBand[b]])
                 }
             }
-            sampleMaps = kept.map { b in
-                (0..<n).map { q in
-                    Dictionary(cells[b * n + q].map { ($0.j, $0.right) }, uniquingKeysWith: { a, _ in a })
-                }
-            }
+            let byIndex = kept.map { b in (0..<n).map { q in cells[b * n + q].sorted { $0.j < $1.j } } }
+            sampleIndex = byIndex.map { $0.map { $0.map(\.j) } }
+            sampleRight = byIndex.map { $0.map { $0.map(\.right) } }
             positions = (0..<n).map { cells[best * n + $0].count / 2 }.min()!
             bestSlot = kept.firstIndex(of: best)!
         }
 
-        /// Error bits of the p-th estimation (or evaluation) sample of kept model c on split r.
-        func column(_ c: Int, split r: Int, evaluation: Bool, _ p: Int) -> [UInt64] {
+        /// Split r's order of every kept cell's samples (positions in `sampleIndex`), computed once a split.
+        func orders(split r: Int) -> [[[Int]]] {
+            (0..<keptModels.count).map { c in
+                (0..<n).map { q in
+                    Fusion.splitPositions(
+                        prefixHash: prefix[c][q], samples: sampleIndex[c][q], split: r, seed: options.seed)
+                }
+            }
+        }
+
+        /// Error bits of the p-th estimation (or evaluation) sample of kept model c in `orders`.
+        func column(_ c: Int, _ orders: [[[Int]]], evaluation: Bool, _ p: Int) -> [UInt64] {
             var bits = [UInt64](repeating: 0, count: (n + 63) / 64)
             for q in 0..<n {
-                let js = sampleMaps[c][q].keys.sorted()
-                let order = Fusion.splitOrder(prefixHash: prefix[c][q], samples: js, split: r, seed: options.seed)
-                let j = evaluation ? order[order.count / 2 + p] : order[p]
-                if !sampleMaps[c][q][j]! {
+                let order = orders[c][q]
+                if !sampleRight[c][q][evaluation ? order[order.count / 2 + p] : order[p]] {
                     bits[q >> 6] |= UInt64(1) << UInt64(q & 63)
                 }
             }
@@ -248,11 +258,12 @@ public struct Fusion: Sendable {
             let r = u + 1
             let w = (n + 63) / 64
             let kept = keptModels.count
+            let order = orders(split: r)
             let rhoIntra = try meanTetrachoric(
-                (0..<positions).map { column(bestSlot, split: r, evaluation: false, $0) })
-            let rhoInter = try meanTetrachoric((0..<kept).map { column($0, split: r, evaluation: false, 0) })
+                (0..<positions).map { column(bestSlot, order, evaluation: false, $0) })
+            let rhoInter = try meanTetrachoric((0..<kept).map { column($0, order, evaluation: false, 0) })
             // Self-MoA: k evaluation samples of i*; hetero: every subset's majority of first evaluation samples
-            let selfCols = (0..<k).map { column(bestSlot, split: r, evaluation: true, $0) }
+            let selfCols = (0..<k).map { column(bestSlot, order, evaluation: true, $0) }
             var selfRight = [Double](repeating: 0, count: n)
             for q in 0..<n {
                 let bit = UInt64(1) << UInt64(q & 63)
@@ -261,7 +272,7 @@ public struct Fusion: Sendable {
             }
             var correct = [UInt64](repeating: 0, count: kept * w)
             for c in 0..<kept {
-                let errors = column(c, split: r, evaluation: true, 0)
+                let errors = column(c, order, evaluation: true, 0)
                 for v in 0..<w {
                     correct[c * w + v] = ~errors[v]
                 }

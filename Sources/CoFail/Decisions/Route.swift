@@ -58,10 +58,17 @@ public struct RouteData: Sendable {
     /// order); the cheapest model when none is (METHODS §17.3 item 1).
     public func singleBest(within budget: Double?) -> Int {
         let pool = (0..<m).filter { budget == nil || meanCost($0) <= budget! }
-        return pool.min { a, b in
-            let (ka, kb) = (correctCount(a), correctCount(b))
-            return ka != kb ? ka > kb : meanCost(a) < meanCost(b)
-        } ?? cheapestModel
+        return pool.min(by: ranksAbove) ?? cheapestModel
+    }
+
+    /// The order of single models in Part III: more correct answers, then lower mean cost, then
+    /// input order (the single best, the vote's pool, the timeline's best model).
+    public func ranksAbove(_ a: Int, _ b: Int) -> Bool {
+        let (ka, kb) = (correctCount(a), correctCount(b))
+        if ka != kb {
+            return ka > kb
+        }
+        return meanCost(a) != meanCost(b) ? meanCost(a) < meanCost(b) : a < b
     }
 
     /// The Part III baseline at budget b: the §12 `none` frontier's canonical policy (at most two

@@ -67,15 +67,7 @@ public struct ReleaseTimeline: Sendable {
         guard !atCommit.isEmpty else {
             throw CoFailError.invalid("commit_date", commit, "fall on or after the first release (\(dates[0]))")
         }
-        // the best model: most correct, then cheaper, then input order
-        func better(_ a: Int, _ b: Int) -> Bool {
-            let (ka, kb) = (data.correctCount(a), data.correctCount(b))
-            if ka != kb {
-                return ka > kb
-            }
-            return data.meanCost(a) != data.meanCost(b) ? data.meanCost(a) < data.meanCost(b) : a < b
-        }
-        commitBestAccuracy = data.accuracy(atCommit.min(by: better)!)
+        commitBestAccuracy = data.accuracy(atCommit.min(by: data.ranksAbove)!)
         self.commitDate = commit
         self.alpha = alpha
         self.n = n
@@ -102,7 +94,7 @@ public struct ReleaseTimeline: Sendable {
                         model: i, cost: data.costs.cost(query: q, model: i),
                         right: e[i * w + q >> 6] & (UInt64(1) << UInt64(q & 63)) == 0)
                 }
-                if best == nil || better(i, best!) {
+                if best == nil || data.ranksAbove(i, best!) {
                     best = i
                 }
                 if data.accuracy(i) > 0 {

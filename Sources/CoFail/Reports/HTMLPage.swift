@@ -118,14 +118,6 @@ extension Report {
         }
         """
 
-    /// A field's text as the table format shows it.
-    static func fieldText(_ value: JSONValue, reason: String?, display: String?) -> String {
-        if let reason, value == .null {
-            return "undefined — \(reason)"
-        }
-        return display ?? human(value)
-    }
-
     /// Text for HTML content and attribute values.
     static func escapeHTML(_ t: String) -> String {
         var out = ""

@@ -144,12 +144,7 @@ public struct Report: Sendable {
             for item in s.items {
                 switch item {
                 case let .field(_, label, value, reason, display):
-                    let text: String
-                    if let reason, value == .null {
-                        text = "undefined — \(reason)"
-                    } else {
-                        text = display ?? Report.human(value)
-                    }
+                    let text = Report.fieldText(value, reason: reason, display: display)
                     out += "  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + text + "\n"
                 case .json, .deferredJSON, .figure:
                     break
@@ -189,6 +184,14 @@ public struct Report: Sendable {
             }
         }
         return out
+    }
+
+    /// A field's text in the table format and on the web page.
+    static func fieldText(_ value: JSONValue, reason: String?, display: String?) -> String {
+        if let reason, value == .null {
+            return "undefined — \(reason)"
+        }
+        return display ?? human(value)
     }
 
     static func human(_ v: JSONValue) -> String {
